@@ -1,0 +1,1 @@
+"""The `sticker-studio` sub-commands, one module each (see studio/cli.py)."""

@@ -1,0 +1,88 @@
+"""`sticker-studio doctor`: what this machine offers the studio, in one screen."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import sys
+from collections.abc import Callable
+
+from studio import __version__
+from studio.paths import studio_paths
+
+# Extra sections other parts of the studio add (title, function returning lines).
+Section = tuple[str, Callable[[], list[str]]]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "doctor", help="versions, device, model files and folders", description=__doc__
+    )
+    parser.set_defaults(run=run)
+
+
+def _gib(n_bytes: float) -> str:
+    return f"{n_bytes / 2**30:.1f} GiB"
+
+
+def torch_lines() -> list[str]:
+    try:
+        import torch
+    except Exception as exc:  # a broken install is exactly what doctor is for
+        return [f"torch: not importable ({exc})"]
+    lines = [f"torch: {torch.__version__} (CUDA build: {torch.version.cuda or 'no'})"]
+    if torch.cuda.is_available():
+        for i in range(torch.cuda.device_count()):
+            props = torch.cuda.get_device_properties(i)
+            lines.append(f"GPU {i}: {props.name}, {_gib(props.total_memory)}")
+        lines.append(f"bf16 supported: {torch.cuda.is_bf16_supported()}")
+    else:
+        lines.append("CUDA: not available; generation runs on the CPU (slow)")
+    lines.append(f"CPU threads: {torch.get_num_threads()}")
+    return lines
+
+
+def model_lines() -> list[str]:
+    models = studio_paths().models
+    lines = [f"models folder: {models}"]
+    files = sorted(p for p in models.rglob("*") if p.is_file()) if models.exists() else []
+    if not files:
+        lines.append("  no model files yet")
+    for path in files:
+        lines.append(f"  {path.relative_to(models)}  {_gib(path.stat().st_size)}")
+    return lines
+
+
+def folder_lines() -> list[str]:
+    paths = studio_paths()
+    lines = [
+        f"data: {paths.data}",
+        f"library: {paths.library_db}",
+        f"logs: {paths.logs}",
+        f"cache: {paths.cache}",
+        f"config: {paths.config}",
+    ]
+    probe = paths.data
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    lines.append(f"free disk at data folder: {_gib(shutil.disk_usage(probe).free)}")
+    return lines
+
+
+def sections() -> list[Section]:
+    return [
+        ("Sticker Studio", lambda: [f"version {__version__}"]),
+        ("Python", lambda: [f"{sys.version.split()[0]} on {platform.platform()}"]),
+        ("Torch and device", torch_lines),
+        ("Models", model_lines),
+        ("Folders", folder_lines),
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    for title, make_lines in sections():
+        print(title)
+        for line in make_lines():
+            print(f"  {line}")
+    return 0

@@ -1,0 +1,70 @@
+"""Logging to a rotating file in the log folder, and an exception hook that records crashes.
+
+Qt-free: the window adds its own Qt message handler and dialog on top (studio/ui/app.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+LOG_FILE_NAME = "studio.log"
+_FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
+
+log = logging.getLogger("studio")
+
+
+def setup_logging(log_dir: Path, level: int = logging.INFO, console: bool = False) -> Path:
+    """Send the `studio` loggers to `log_dir/studio.log` (2 MB x 5 files). Idempotent."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = log_dir / LOG_FILE_NAME
+    root = logging.getLogger("studio")
+    root.setLevel(level)
+    for handler in list(root.handlers):
+        if getattr(handler, "_studio", False):
+            root.removeHandler(handler)
+            handler.close()
+    file_handler = logging.handlers.RotatingFileHandler(
+        log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    file_handler.setFormatter(logging.Formatter(_FORMAT))
+    file_handler._studio = True  # type: ignore[attr-defined]
+    root.addHandler(file_handler)
+    if console:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        stream._studio = True  # type: ignore[attr-defined]
+        root.addHandler(stream)
+    return log_file
+
+
+ExceptionListener = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+def install_excepthook(on_exception: ExceptionListener | None = None) -> None:
+    """Log every uncaught exception (main and other threads), then tell `on_exception`.
+
+    The window passes a listener that shows a dialog; the CLI passes none.
+    """
+
+    def hook(exc_type, exc, tb):  # noqa: ANN001 - the sys.excepthook signature
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        log.critical("Uncaught exception", exc_info=(exc_type, exc, tb))
+        if on_exception is not None:
+            try:
+                on_exception(exc_type, exc, tb)
+            except Exception:  # the listener must never take the hook down with it
+                log.exception("The exception listener failed")
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        hook(args.exc_type, args.exc_value, args.exc_traceback)
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
