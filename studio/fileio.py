@@ -67,7 +67,9 @@ def atomic_write_json(path: str | os.PathLike[str], value: Any) -> None:
     atomic_write_text(path, json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
-def atomic_save_image(path: str | os.PathLike[str], image: Any, format: str = "PNG", **params: Any) -> None:
+def atomic_save_image(
+    path: str | os.PathLike[str], image: Any, format: str = "PNG", **params: Any
+) -> None:
     """Encode a PIL image in memory, then write it atomically."""
     buffer = io.BytesIO()
     image.save(buffer, format=format, **params)

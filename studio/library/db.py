@@ -38,9 +38,15 @@ class OpenedDatabase:
     moved_aside_to: Path | None = None
 
 
+def _casefold(text: str | None) -> str | None:
+    return text.casefold() if isinstance(text, str) else text
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=10.0, isolation_level=None, check_same_thread=True)
     conn.row_factory = sqlite3.Row
+    # SQLite's lower() and NOCASE know only ASCII; prompts are mostly Russian.
+    conn.create_function("casefold", 1, _casefold, deterministic=True)
     for pragma in _PRAGMAS:
         conn.execute(pragma)
     return conn

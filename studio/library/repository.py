@@ -46,7 +46,7 @@ _SORTS: dict[str, str] = {
     # Lower perplexity is better; imported images (no perplexity) go last.
     "perplexity": "c.perplexity IS NULL, c.perplexity ASC, c.id ASC",
     "time": "c.created_at DESC, c.id DESC",
-    "prompt": "prompt COLLATE NOCASE ASC, c.perplexity IS NULL, c.perplexity ASC, c.id ASC",
+    "prompt": "casefold(prompt) ASC, c.perplexity IS NULL, c.perplexity ASC, c.id ASC",
 }
 
 
@@ -262,12 +262,19 @@ class Library:
     ) -> Candidate:
         """Store one generated image (a PIL image or PNG bytes); committed before returning."""
         relative = self._write_media("candidates", _encode_png(image))
-        with self._transaction() as db:
-            cur = db.execute(
-                "INSERT INTO candidates (job_id, idx, image_path, codes, perplexity, seed,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (job_id, index, relative, codes, perplexity, seed, time.time()),
-            )
+        try:
+            with self._transaction() as db:
+                cur = db.execute(
+                    "INSERT INTO candidates (job_id, idx, image_path, codes, perplexity, seed,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (job_id, index, relative, codes, perplexity, seed, time.time()),
+                )
+        except sqlite3.IntegrityError as exc:
+            self.abspath(relative).unlink(missing_ok=True)  # no row will ever name it
+            raise LibraryError(
+                f"Cannot store candidate {index} of job {job_id}: {exc}. The job may have been "
+                "deleted, or this candidate was stored already."
+            ) from exc
         return self.candidate(cur.lastrowid)
 
     def import_image(self, image: Any, original_name: str) -> ImportedImage:
@@ -314,7 +321,9 @@ class Library:
             where.append(f"c.status IN ({','.join('?' * len(wanted))})")
             args.extend(wanted)
         if prompt_contains:
-            where.append("instr(lower(COALESCE(j.prompt, i.original_name)), lower(?)) > 0")
+            where.append(
+                "instr(casefold(COALESCE(j.prompt, i.original_name)), casefold(?)) > 0"
+            )
             args.append(prompt_contains)
         if starred is not None:
             where.append("c.starred = ?")
@@ -363,7 +372,8 @@ class Library:
             cur = db.execute(
                 "INSERT INTO cutouts (candidate_id, version, mask_path, method, confidence,"
                 " edited, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (candidate_id, version, relative, str(method), confidence, int(edited), time.time()),
+                (candidate_id, version, relative, str(method), confidence, int(edited),
+                 time.time()),
             )
         return self._cutout_by_id(cur.lastrowid)
 

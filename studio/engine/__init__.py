@@ -1,0 +1,1 @@
+"""studio.engine (see README: the parts)."""

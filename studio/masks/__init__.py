@@ -1,0 +1,1 @@
+"""studio.masks (see README: the parts)."""

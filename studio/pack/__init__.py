@@ -1,0 +1,1 @@
+"""studio.pack (see README: the parts)."""

@@ -1,0 +1,1 @@
+"""studio.segment (see README: the parts)."""

@@ -1,0 +1,37 @@
+"""A library file SQLite cannot read is moved aside (never deleted) and a fresh one started."""
+
+from __future__ import annotations
+
+from studio.library import JobSpec, Library
+
+
+def test_garbage_file_is_moved_aside(paths):
+    garbage = b"this is not a database, it is a shopping list\n" * 200
+    paths.library_db.write_bytes(garbage)
+
+    with Library(paths) as lib:
+        moved = lib.moved_aside_to
+        assert moved is not None and moved.parent == paths.library_db.parent
+        assert moved.read_bytes() == garbage  # kept byte for byte
+        assert lib.candidates() == []
+        lib.create_job(JobSpec("кот", "emojich", 2048, 0.995, 1.0, 1, 1, 1))
+    with Library(paths) as again:
+        assert again.moved_aside_to is None and len(again.jobs()) == 1
+
+
+def test_damaged_pages_are_detected(paths):
+    with Library(paths) as lib:
+        for i in range(200):
+            lib.create_job(JobSpec("кот " * 50, "emojich", 2048, 0.995, 1.0, i, 1, 1))
+        conn = lib._conn
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(paths.library_db.read_bytes())
+    # Overwrite the middle of the file (table pages) with noise, keeping the header valid.
+    start = len(data) // 2
+    data[start : start + 8192] = bytes((i * 37) % 251 for i in range(8192))
+    paths.library_db.write_bytes(bytes(data))
+
+    with Library(paths) as lib:
+        assert lib.moved_aside_to is not None
+        assert lib.jobs() == []
+    assert len(list(paths.library_db.parent.glob("library.sqlite3.damaged-*"))) == 1
