@@ -1,0 +1,220 @@
+"""What the worker needs from a generator, and the engine-backed one the app uses.
+
+The worker speaks to a `GenerationBackend`: it loads models, reports the machine's devices, and
+turns a request into a stream of `SamplerStep`, `ImagesReady` and `BatchHalved` records. The real
+one (`EngineBackend`) imports `studio.engine` (and so torch) only when first used, inside the
+worker thread; the window never pays for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from studio.jobs.request import GenerationRequest
+from studio.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """should_stop() said stop; batches already yielded stay valid."""
+
+
+@dataclass(frozen=True)
+class SamplerStep:
+    """Progress inside the batch being sampled."""
+
+    batch_index: int
+    step: int
+    steps_total: int
+    images_done: int
+    images_total: int
+
+
+@dataclass(frozen=True)
+class NewImage:
+    index: int
+    image: Any  # PIL RGB image
+    codes: np.ndarray  # (image_tokens,) integer codes
+    perplexity: float
+    seed: int
+
+
+@dataclass(frozen=True)
+class ImagesReady:
+    batch_index: int
+    images: Sequence[NewImage]
+
+
+@dataclass(frozen=True)
+class BatchHalved:
+    old: int
+    new: int
+    reason: str
+
+
+BackendEvent = SamplerStep | ImagesReady | BatchHalved
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """What this machine offers, found in the worker thread after torch has loaded."""
+
+    devices: tuple[str, ...]  # e.g. ("cuda", "cpu")
+    default_device: str
+    precisions: dict[str, tuple[str, ...]]  # device -> supported precisions
+    description: str  # e.g. "NVIDIA RTX 4090, 24.0 GiB" or "CPU, 16 threads"
+    suggested_batch_size: int
+    error: str | None = None  # torch could not be imported: the message says why
+
+
+class GenerationBackend(Protocol):
+    def configure(self, settings: Settings) -> None: ...
+
+    def needs_loading(self) -> bool: ...
+
+    def load(self) -> str:
+        """Load the models; returns the loaded model's id."""
+        ...
+
+    def probe(self) -> DeviceInfo: ...
+
+    def generate(
+        self,
+        request: GenerationRequest,
+        image_prompt_codes: np.ndarray | None,
+        should_stop: Callable[[], bool],
+    ) -> Iterator[BackendEvent]: ...
+
+
+# Memory one image's sampling state needs at 1024 tokens (K/V cache of 24 layers x 2048 hidden in
+# 16-bit, plus working space); used only to suggest a batch size, the user can change it.
+_GIB_PER_IMAGE = 0.35
+_WEIGHTS_GIB = 3.5
+
+
+def suggest_batch_size(device: str, total_memory_gib: float | None) -> int:
+    """A batch size that fits comfortably: 1 on the CPU, a power of two that fits on a GPU."""
+    if device != "cuda" or not total_memory_gib:
+        return 1
+    fits = int(max(total_memory_gib - _WEIGHTS_GIB, 0.0) / _GIB_PER_IMAGE)
+    size = 1
+    while size * 2 <= min(fits, 32):
+        size *= 2
+    return size
+
+
+class EngineBackend:
+    """The real generator: `studio.engine`, imported lazily in the worker thread."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self._settings = settings or Settings()
+        self._models: Any = None
+
+    def configure(self, settings: Settings) -> None:
+        if settings != self._settings:
+            self._settings = settings
+            self._models = None  # loaded again, with the new folder/device/precision, when needed
+
+    def needs_loading(self) -> bool:
+        return self._models is None
+
+    def load(self) -> str:
+        from studio.engine import load_models
+
+        settings = self._settings
+        self._models = load_models(
+            settings.models_path, device=settings.device, precision=settings.precision
+        )
+        return str(self._models.model_id)
+
+    def probe(self) -> DeviceInfo:
+        try:
+            import torch
+
+            from studio.engine import available_precisions, default_device
+        except Exception as exc:  # a broken install: say so instead of crashing the worker
+            log.exception("Cannot import the engine")
+            return DeviceInfo(("cpu",), "cpu", {"cpu": ("fp32",)}, "unknown", 1, error=str(exc))
+        devices: list[str] = []
+        description = f"CPU, {torch.get_num_threads()} threads"
+        memory_gib = None
+        if torch.cuda.is_available():
+            devices.append("cuda")
+            props = torch.cuda.get_device_properties(0)
+            memory_gib = props.total_memory / 2**30
+            description = f"{props.name}, {memory_gib:.1f} GiB"
+        devices.append("cpu")
+        precisions = {d: tuple(available_precisions(d)) for d in devices}
+        chosen = self._settings.device or default_device()
+        return DeviceInfo(
+            devices=tuple(devices),
+            default_device=default_device(),
+            precisions=precisions,
+            description=description,
+            suggested_batch_size=suggest_batch_size(chosen, memory_gib),
+        )
+
+    def generate(
+        self,
+        request: GenerationRequest,
+        image_prompt_codes: np.ndarray | None,
+        should_stop: Callable[[], bool],
+    ) -> Iterator[BackendEvent]:
+        from studio.engine import (
+            BatchReady,
+            GenerationCancelled,
+            ImagePrompt,
+            SamplingParams,
+            StepProgress,
+            generate,
+        )
+        from studio.engine import BatchSizeReduced as EngineBatchSizeReduced
+
+        if self._models is None:
+            self.load()
+        params = SamplingParams(
+            top_k=request.top_k,
+            top_p=request.top_p,
+            temperature=request.temperature,
+            seed=request.seed,
+        )
+        image_prompt = None
+        if image_prompt_codes is not None:
+            image_prompt = ImagePrompt(codes=image_prompt_codes, rows=request.prompt_rows)
+        events = generate(
+            self._models,
+            request.prompt,
+            params,
+            n_images=request.n_images,
+            batch_size=request.batch_size,
+            image_prompt=image_prompt,
+            should_stop=should_stop,
+        )
+        try:
+            for event in events:
+                if isinstance(event, StepProgress):
+                    yield SamplerStep(
+                        event.batch_index,
+                        event.step,
+                        event.steps_total,
+                        event.images_done,
+                        event.images_total,
+                    )
+                elif isinstance(event, BatchReady):
+                    yield ImagesReady(
+                        event.batch_index,
+                        [
+                            NewImage(g.index, g.image, np.asarray(g.codes), g.perplexity, g.seed)
+                            for g in event.images
+                        ],
+                    )
+                elif isinstance(event, EngineBatchSizeReduced):
+                    yield BatchHalved(event.old, event.new, event.reason)
+        except GenerationCancelled as exc:
+            raise Cancelled() from exc

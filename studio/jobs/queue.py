@@ -1,0 +1,181 @@
+"""`JobQueue`: the window's view of generation jobs — queue, reorder, cancel, and progress.
+
+States live in the library (`JobState`), so the queue survives a restart: jobs still queued come
+back in order, and a job that was running when the app died is marked interrupted (its finished
+batches are already in the gallery). The queue hands one job at a time to the worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+
+from studio.jobs.backend import EngineBackend, GenerationBackend
+from studio.jobs.events import JobEvent, JobProgress
+from studio.jobs.request import GenerationRequest
+from studio.jobs.worker import GenerationWorker
+from studio.library import Job, JobState, Library
+from studio.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class JobQueue(QObject):
+    """Owns the worker thread; every signal it emits arrives in the window's thread."""
+
+    event = Signal(object)  # every JobEvent of every job
+    changed = Signal()  # jobs added, moved, started, ended
+    device_info = Signal(object)  # DeviceInfo, once torch has loaded in the worker
+
+    _run = Signal(int, object)
+    _configure = Signal(object)
+    _probe = Signal()
+
+    def __init__(
+        self,
+        library: Library,
+        backend_factory: Callable[[], GenerationBackend] = EngineBackend,
+        settings: Settings | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._pending: list[int] = []
+        self._requests: dict[int, GenerationRequest] = {}
+        self._running: int | None = None
+        self._progress: dict[int, JobProgress] = {}
+        self._notes: dict[int, str] = {}
+        self._ready = True
+        self._thread = QThread()
+        self._thread.setObjectName("generation")
+        self._worker = GenerationWorker(backend_factory, library.paths)
+        self._worker.moveToThread(self._thread)
+        self._run.connect(self._worker.run_job)
+        self._configure.connect(self._worker.configure)
+        self._probe.connect(self._worker.probe)
+        self._worker.event.connect(self._on_worker_event)
+        self._worker.device_info.connect(self.device_info)
+        # Runs in the worker thread as it ends, so its SQLite connection closes where it was made.
+        self._thread.finished.connect(self._worker.close, Qt.ConnectionType.DirectConnection)
+        self._thread.start()
+        if settings is not None:
+            self._configure.emit(settings)
+
+    # -- set-up ---------------------------------------------------------------------------------
+
+    def restore(self) -> list[Job]:
+        """At start-up: mark jobs a dead process left running as interrupted, and queue again
+        the jobs that were waiting. Returns the interrupted jobs."""
+        interrupted = self._library.mark_interrupted_jobs()
+        for job in self._library.jobs([JobState.QUEUED]):
+            if job.id not in self._requests:
+                self._pending.append(job.id)
+                self._requests[job.id] = GenerationRequest.from_spec(job.spec)
+        self.changed.emit()
+        self._dispatch()
+        return interrupted
+
+    def probe_devices(self) -> None:
+        """Load torch in the worker thread and report the devices (`device_info`)."""
+        self._probe.emit()
+
+    def set_settings(self, settings: Settings) -> None:
+        """New model folder/device/precision: applied before the next job starts."""
+        self._configure.emit(settings)
+
+    def set_ready(self, ready: bool) -> None:
+        """Jobs wait while not ready (no model files); they start once it is."""
+        self._ready = ready
+        self._dispatch()
+
+    @property
+    def ready(self) -> bool:
+        return self._ready
+
+    # -- queue operations -----------------------------------------------------------------------
+
+    def submit(self, request: GenerationRequest) -> Job:
+        """Validate, record the job as queued in the library, and start it when its turn comes."""
+        request.validate()
+        job = self._library.create_job(request.to_spec())
+        self._pending.append(job.id)
+        self._requests[job.id] = request
+        self.changed.emit()
+        self._dispatch()
+        return job
+
+    @property
+    def running_job_id(self) -> int | None:
+        return self._running
+
+    def pending_job_ids(self) -> list[int]:
+        """Queued jobs in the order they will run."""
+        return list(self._pending)
+
+    def is_idle(self) -> bool:
+        return self._running is None and not self._pending
+
+    def progress(self, job_id: int) -> JobProgress | None:
+        return self._progress.get(job_id)
+
+    def note(self, job_id: int) -> str | None:
+        """A message about a job the user should see (e.g. its batch size was reduced)."""
+        return self._notes.get(job_id)
+
+    def move(self, job_id: int, delta: int) -> bool:
+        """Move a queued job `delta` places (negative: sooner). False when it is not queued."""
+        if job_id not in self._pending:
+            return False
+        old = self._pending.index(job_id)
+        new = max(0, min(len(self._pending) - 1, old + delta))
+        if new == old:
+            return False
+        self._pending.insert(new, self._pending.pop(old))
+        self.changed.emit()
+        return True
+
+    def cancel(self, job_id: int) -> None:
+        """A queued job is cancelled at once; the running one within one sampling step."""
+        if job_id in self._pending:
+            self._pending.remove(job_id)
+            self._library.set_job_state(job_id, JobState.CANCELLED)
+            self._requests.pop(job_id, None)
+            self.changed.emit()
+        elif job_id == self._running:
+            self._worker.request_cancel(job_id)
+
+    def shutdown(self, timeout_ms: int = 60_000) -> None:
+        """Stop the worker: the running job stops within a step and is marked interrupted
+        (queued jobs stay queued for the next start)."""
+        if self._running is not None:
+            self._worker.request_shutdown(self._running)
+        self._pending.clear()
+        self._thread.quit()
+        if not self._thread.wait(timeout_ms):
+            log.error("The generation thread did not stop within %d ms", timeout_ms)
+
+    # -- worker events --------------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        if self._running is not None or not self._pending or not self._ready:
+            return
+        job_id = self._pending.pop(0)
+        self._running = job_id
+        self._run.emit(job_id, self._requests[job_id])
+        self.changed.emit()
+
+    def _on_worker_event(self, event: JobEvent) -> None:
+        if isinstance(event, JobProgress):
+            self._progress[event.job_id] = event
+        if event.kind == "batch_size_reduced":
+            self._notes[event.job_id] = (
+                f"Out of GPU memory: batch size reduced from {event.old} to {event.new}."
+            )
+        self.event.emit(event)
+        if event.is_terminal and event.job_id == self._running:
+            self._running = None
+            self._requests.pop(event.job_id, None)
+            self.changed.emit()
+            self._dispatch()

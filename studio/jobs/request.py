@@ -1,0 +1,89 @@
+"""`GenerationRequest`: everything one generation job needs, in one record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from studio.errors import StudioError
+from studio.library import JobSpec
+
+# The paper's sampler settings (Emojich, arXiv 2112.02448): top-k 2048, top-p 0.995, T 1.0.
+PAPER_TOP_K = 2048
+PAPER_TOP_P = 0.995
+PAPER_TEMPERATURE = 1.0
+DEFAULT_MODEL_ID = "emojich"
+
+
+class InvalidRequest(StudioError):
+    """A generation request that cannot run as asked."""
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """A prompt, the model, the sampler settings, how many images and how many at once.
+
+    `source_candidate_id` and `prompt_rows` make it a "more like this" job: the top
+    `prompt_rows` rows of that candidate's image codes are kept and the rest regenerated.
+    """
+
+    prompt: str
+    model_id: str = DEFAULT_MODEL_ID
+    top_k: int = PAPER_TOP_K
+    top_p: float = PAPER_TOP_P
+    temperature: float = PAPER_TEMPERATURE
+    seed: int = 0
+    n_images: int = 8
+    batch_size: int = 4
+    source_candidate_id: int | None = None
+    prompt_rows: int = 0
+
+    def validate(self) -> GenerationRequest:
+        """Raise `InvalidRequest` with a message the user can act on; returns self."""
+        if not self.prompt.strip():
+            raise InvalidRequest("Type a prompt first (Emojich understands Russian).")
+        if self.n_images < 1:
+            raise InvalidRequest("Ask for at least one image.")
+        if self.batch_size < 1:
+            raise InvalidRequest("The batch size must be at least 1.")
+        if self.top_k < 1:
+            raise InvalidRequest("top-k must be at least 1.")
+        if not 0.0 < self.top_p <= 1.0:
+            raise InvalidRequest("top-p must be above 0 and at most 1.")
+        if self.temperature <= 0.0:
+            raise InvalidRequest("The temperature must be above 0.")
+        if self.seed < 0:
+            raise InvalidRequest("The seed must be 0 or more.")
+        if self.source_candidate_id is not None and self.prompt_rows < 1:
+            raise InvalidRequest("Keep at least one row of the chosen image.")
+        return self
+
+    def to_spec(self) -> JobSpec:
+        """The library's record of this request."""
+        return JobSpec(
+            prompt=self.prompt.strip(),
+            model_id=self.model_id,
+            top_k=self.top_k,
+            top_p=self.top_p,
+            temperature=self.temperature,
+            seed=self.seed,
+            images_requested=self.n_images,
+            batch_size=self.batch_size,
+            source_candidate_id=self.source_candidate_id,
+            prompt_rows=self.prompt_rows if self.source_candidate_id is not None else 0,
+        )
+
+    @classmethod
+    def from_spec(cls, spec: JobSpec) -> GenerationRequest:
+        """The request a stored job was made from (to run it again after a restart)."""
+        return cls(
+            prompt=spec.prompt,
+            model_id=spec.model_id,
+            top_k=spec.top_k,
+            top_p=spec.top_p,
+            temperature=spec.temperature,
+            seed=spec.seed,
+            n_images=spec.images_requested,
+            batch_size=spec.batch_size,
+            source_candidate_id=spec.source_candidate_id,
+            prompt_rows=spec.prompt_rows,
+        )
