@@ -22,6 +22,7 @@ from studio.paths import studio_paths
 # The sub-command modules, in the order `--help` lists them.
 COMMAND_MODULES = [
     "studio.commands.doctor",
+    "studio.commands.pack",
 ]
 
 EXIT_USER_ERROR = 2

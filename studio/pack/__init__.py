@@ -1,1 +1,72 @@
-"""studio.pack (see README: the parts)."""
+"""Telegram sticker packs: the rules as data, sticker rendering, WebP encoding, export.
+
+Qt-free. The CLI (`sticker-studio pack build`) and the window's pack panel both build a
+`PackSpec`, check it with `validate`, and write it with `export_pack`; the mask editor's preview
+draws with `render_sticker`.
+"""
+
+from studio.pack.encode import EncodedImage, EncodingError, encode_webp
+from studio.pack.export import (
+    ExportCancelled,
+    ExportError,
+    ExportProgress,
+    ExportResult,
+    StickerReport,
+    export_pack,
+    load_source,
+)
+from studio.pack.imageload import ImageReadError, LoadedImage, load_image
+from studio.pack.render import EmptySticker, render_sticker, render_thumbnail
+from studio.pack.rules import TELEGRAM_RULES, sticker_file_name
+from studio.pack.spec import MaskedImage, PackSpec, RenderOptions, StickerSource, StickerSpec
+from studio.pack.validate import (
+    InvalidEmoji,
+    PackInvalid,
+    Problem,
+    emoji_problems,
+    ensure_valid,
+    keyword_problems,
+    name_problems,
+    split_emoji,
+    title_problems,
+    validate,
+)
+from studio.pack.verify import verify_export, verify_zip
+
+__all__ = [
+    "TELEGRAM_RULES",
+    "EmptySticker",
+    "EncodedImage",
+    "EncodingError",
+    "ExportCancelled",
+    "ExportError",
+    "ExportProgress",
+    "ExportResult",
+    "ImageReadError",
+    "InvalidEmoji",
+    "LoadedImage",
+    "MaskedImage",
+    "PackInvalid",
+    "PackSpec",
+    "Problem",
+    "RenderOptions",
+    "StickerReport",
+    "StickerSource",
+    "StickerSpec",
+    "emoji_problems",
+    "encode_webp",
+    "ensure_valid",
+    "export_pack",
+    "keyword_problems",
+    "load_image",
+    "load_source",
+    "name_problems",
+    "render_sticker",
+    "render_thumbnail",
+    "split_emoji",
+    "sticker_file_name",
+    "title_problems",
+    "validate",
+    "verify_export",
+    "verify_zip",
+]
