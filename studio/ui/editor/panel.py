@@ -1,0 +1,560 @@
+"""The mask editor panel: canvas, tool palette, sticker preview, versions, save and autosave.
+
+The window embeds one `MaskEditorPanel`, calls `load(candidate_id)` to edit a candidate's
+cut-out, and `maybe_save()` before switching away or closing. Signals:
+
+- `saved(candidate_id, cutout_id)`: a new cut-out version was written by Save.
+- `cutoutChanged(candidate_id, cutout_id)`: the current version changed (Save or Restore);
+  galleries showing the cut-out refresh on this one.
+- `dirtyChanged(bool)`: unsaved edits appeared / went away.
+- `statusMessage(str)`: a line for the status bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import cv2
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.errors import StudioError
+from studio.library import Cutout, CutoutMethod, Library
+from studio.masks import Box, MaskError
+from studio.ui.editor.autosave import AutosaveStore
+from studio.ui.editor.canvas import MaskCanvas
+from studio.ui.editor.cutout_source import AutoCutout, automatic_cutout, contour_cutout
+from studio.ui.editor.document import MaskDocument
+from studio.ui.editor.palette import ToolPalette
+from studio.ui.editor.preview import StickerPreview
+from studio.ui.editor.tools import TOOL_KEYS, TOOL_TITLES, Tool, ToolSettings
+from studio.ui.editor.workers import serial_pool, submit
+
+log = logging.getLogger(__name__)
+
+#: A crash loses at most this much editing (plus the moment the write takes).
+AUTOSAVE_INTERVAL_MS = 2_000
+
+
+class EditorLoadError(StudioError):
+    """The candidate's picture or mask could not be read."""
+
+
+def _read_rgb(path) -> tuple[np.ndarray, np.ndarray | None]:
+    """(H, W, 3) RGB and, when the file has transparency, its (H, W) alpha."""
+    try:
+        with Image.open(path) as image:
+            image.load()
+            has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+            rgba = np.asarray(image.convert("RGBA"))
+    except OSError as exc:
+        raise EditorLoadError(f"Cannot open the picture {path}: {exc}") from exc
+    alpha = rgba[:, :, 3].copy() if has_alpha and (rgba[:, :, 3] < 255).any() else None
+    return np.ascontiguousarray(rgba[:, :, :3]), alpha
+
+
+def _read_mask(path, size: tuple[int, int]) -> np.ndarray:
+    """A saved mask as (H, W) uint8, scaled to the picture's (width, height) if it differs."""
+    try:
+        with Image.open(path) as image:
+            mask = np.asarray(image.convert("L")).copy()
+    except OSError as exc:
+        raise EditorLoadError(f"Cannot open the saved mask {path}: {exc}") from exc
+    if (mask.shape[1], mask.shape[0]) != size:
+        mask = cv2.resize(mask, size, interpolation=cv2.INTER_LINEAR)
+    return mask
+
+
+def _fit_mask(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    if (mask.shape[1], mask.shape[0]) != size:
+        return cv2.resize(mask, size, interpolation=cv2.INTER_LINEAR)
+    return mask
+
+
+def _describe(cutout: Cutout, current: bool) -> str:
+    when = dt.datetime.fromtimestamp(cutout.created_at).strftime("%d %b %H:%M:%S")
+    parts = [f"v{cutout.version}", str(cutout.method)]
+    if cutout.confidence is not None:
+        parts.append(f"{cutout.confidence:.2f}")
+    if cutout.edited:
+        parts.append("edited")
+    parts.append(when)
+    return " · ".join(parts) + ("  (current)" if current else "")
+
+
+class MaskEditorPanel(QWidget):
+    saved = Signal(int, int)
+    cutoutChanged = Signal(int, int)
+    dirtyChanged = Signal(bool)
+    statusMessage = Signal(str)
+
+    def __init__(
+        self,
+        library: Library,
+        parent: QWidget | None = None,
+        autosave: AutosaveStore | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.autosave = autosave or AutosaveStore()
+        self.candidate_id: int | None = None
+        self._base_cutout_id: int | None = None
+        self._history_serial = 0
+        self._autosaved_serial = 0
+        self._io_pool = serial_pool(self)  # autosave writes, in order
+        self._cutout_pool = serial_pool(self)  # automatic cut-outs (torch lives there)
+
+        self.document = MaskDocument(self)
+        self.canvas = MaskCanvas(self.document, self)
+        self.palette = ToolPalette(ToolSettings(), self)
+        self.preview = StickerPreview(self)
+        self._build_layout()
+        self._connect()
+        self._install_shortcuts()
+        self.canvas.set_settings(self.palette.settings)
+
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setInterval(AUTOSAVE_INTERVAL_MS)
+        self._autosave_timer.timeout.connect(self.autosave_now)
+        self._set_enabled(False)
+
+    # -- construction ---------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        self.undo_button = QPushButton("Undo", self)
+        self.redo_button = QPushButton("Redo", self)
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setToolTip("Save the mask as a new cut-out version (Ctrl+S)")
+        self.fit_button = QPushButton("Fit", self)
+        self.fit_button.setToolTip("Show the whole picture (Ctrl+0)")
+        self.actual_button = QPushButton("100 %", self)
+        self.actual_button.setToolTip("One picture pixel per screen pixel (Ctrl+1)")
+        self.zoom_label = QLabel("100 %", self)
+        self.reset_button = QToolButton(self)
+        self.reset_button.setText("Reset to…")
+        self.reset_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.reset_button)
+        menu.addAction("Automatic cut-out", self.reset_to_automatic)
+        menu.addAction("Contour cut-out", self.reset_to_contour)
+        menu.addAction("First saved version", self.reset_to_first_version)
+        self.reset_button.setMenu(menu)
+
+        top = QHBoxLayout()
+        for widget in (self.undo_button, self.redo_button, self.reset_button):
+            top.addWidget(widget)
+        top.addStretch(1)
+        for widget in (self.fit_button, self.actual_button, self.zoom_label, self.save_button):
+            top.addWidget(widget)
+
+        self.versions = QListWidget(self)
+        self.versions.setToolTip("Saved cut-out versions; restoring one makes it current again")
+        self.restore_button = QPushButton("Restore version", self)
+        self.status_label = QLabel("", self)
+        self.status_label.setWordWrap(True)
+
+        right = QVBoxLayout()
+        right.addWidget(self.preview)
+        right.addWidget(QLabel("Versions", self))
+        right.addWidget(self.versions, 1)
+        right.addWidget(self.restore_button)
+
+        middle = QHBoxLayout()
+        middle.addWidget(self.palette)
+        middle.addWidget(self.canvas, 1)
+        middle.addLayout(right)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(middle, 1)
+        layout.addWidget(self.status_label)
+
+    def _connect(self) -> None:
+        doc = self.document
+        doc.historyChanged.connect(self._on_history)
+        doc.dirtyChanged.connect(self._on_dirty)
+        doc.maskChanged.connect(self._on_mask_changed)
+        self.palette.settingsChanged.connect(self._on_settings)
+        self.palette.backgroundChanged.connect(self.canvas.set_background)
+        self.palette.fillHolesRequested.connect(lambda: self._run(doc.fill_holes))
+        self.palette.removeIslandsRequested.connect(lambda n: self._run(doc.remove_islands, n))
+        self.palette.growRequested.connect(lambda n: self._run(doc.grow, n))
+        self.palette.shrinkRequested.connect(lambda n: self._run(doc.shrink, n))
+        self.palette.smoothRequested.connect(lambda r: self._run(doc.smooth, r))
+        self.palette.featherRequested.connect(lambda r: self._run(doc.feather, r))
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
+        self.save_button.clicked.connect(self.save)
+        self.fit_button.clicked.connect(self.canvas.fit)
+        self.actual_button.clicked.connect(self.canvas.actual_size)
+        self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+        self.canvas.message.connect(self._say)
+        self.restore_button.clicked.connect(self._restore_selected)
+        self.versions.itemDoubleClicked.connect(lambda _item: self._restore_selected())
+
+    def _install_shortcuts(self) -> None:
+        def add(keys: QKeySequence | str, handler) -> None:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            # Only while the editor (or one of its children) has focus: the window has its own
+            # single-key shortcuts for the gallery.
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(handler)
+
+        for tool, key in TOOL_KEYS.items():
+            add(key, lambda t=tool: self.set_tool(t))
+        add("[", lambda: self.change_brush_size(-1))
+        add("]", lambda: self.change_brush_size(+1))
+        add(QKeySequence.StandardKey.Undo, self.undo)
+        add("Ctrl+Shift+Z", self.redo)
+        add("Ctrl+Y", self.redo)
+        add(QKeySequence.StandardKey.Save, self.save)
+        add("Ctrl+0", self.canvas.fit)
+        add("Ctrl+1", self.canvas.actual_size)
+        add(QKeySequence.StandardKey.ZoomIn, lambda: self.canvas.zoom_by(1))
+        add(QKeySequence.StandardKey.ZoomOut, lambda: self.canvas.zoom_by(-1))
+
+    # -- public API -----------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return self.candidate_id is not None and self.document.dirty
+
+    def load(self, candidate_id: int, mask: np.ndarray | None = None) -> None:
+        """Edit this candidate's cut-out: `mask` when given, else its current saved version,
+        else its own transparency, else an empty mask. Unsaved edits found in the autosave
+        folder are recovered (as an undoable step, so the document shows as modified).
+
+        Does not ask about unsaved edits of the previous candidate: call `maybe_save()` first.
+        """
+        if self.candidate_id is not None and self.document.dirty:
+            self._write_autosave_now()  # keep the very latest edits of the one we leave
+        candidate = self.library.candidate(candidate_id)
+        rgb, alpha = _read_rgb(self.library.abspath(candidate.image_path))
+        size = (rgb.shape[1], rgb.shape[0])
+        current = self.library.current_cutout(candidate_id)
+        if mask is not None:
+            start = _fit_mask(np.asarray(mask, dtype=np.uint8), size)
+        elif current is not None:
+            start = _read_mask(self.library.abspath(current.mask_path), size)
+        elif alpha is not None:
+            start = alpha
+        else:
+            start = np.zeros((rgb.shape[0], rgb.shape[1]), np.uint8)
+        self.candidate_id = candidate_id
+        self._base_cutout_id = current.id if current else None
+        self.document.load(rgb, start)
+        self._autosaved_serial = self._history_serial
+        self._recover_autosave(candidate_id)
+        self.preview.set_source(self.document.image, self.document.mask)
+        self._refresh_versions()
+        self._set_enabled(True)
+        self._autosave_timer.start()
+        self._on_history()
+        self.dirtyChanged.emit(self.document.dirty)
+        title = candidate.prompt or f"candidate {candidate_id}"
+        self._say(f"Editing {title} ({size[0]}x{size[1]})")
+
+    def save(self) -> Cutout | None:
+        """Store the working mask as a new, current cut-out version (method "manual")."""
+        if self.candidate_id is None:
+            return None
+        self.document.end_stroke()
+        image = Image.fromarray(self.document.mask.copy(), "L")
+        cutout = self.library.add_cutout(
+            self.candidate_id, image, CutoutMethod.MANUAL, confidence=None, edited=True
+        )
+        self._base_cutout_id = cutout.id
+        self.document.mark_saved()
+        self._clear_autosave()
+        self._refresh_versions()
+        self._say(f"Saved as version {cutout.version}")
+        self.saved.emit(self.candidate_id, cutout.id)
+        self.cutoutChanged.emit(self.candidate_id, cutout.id)
+        return cutout
+
+    def maybe_save(self) -> bool:
+        """Before closing or switching: True when it is fine to go on (saved, discarded, or
+        nothing to save), False when the user chose to stay."""
+        if not self.dirty:
+            return True
+        answer = self._ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save() is not None
+        if answer == QMessageBox.StandardButton.Discard:
+            self.discard()
+            return True
+        return False
+
+    def discard(self) -> None:
+        """Throw the unsaved edits away: back to the last saved state, autosave removed."""
+        if self.candidate_id is None:
+            return
+        while self.document.dirty and self.document.history.can_undo:
+            self.document.undo()
+        self._clear_autosave()
+        self.document.mark_saved()
+
+    def restore_version(self, cutout_id: int) -> Cutout:
+        """Make a saved version current again (as a new version in the library) and edit it.
+
+        The edits made so far stay on the undo stack."""
+        restored = self.library.restore_cutout(cutout_id)
+        if self.candidate_id is None or restored.candidate_id != self.candidate_id:
+            return restored
+        mask = _read_mask(self.library.abspath(restored.mask_path), self.document.size)
+        self.document.reset_to(mask, f"Restore version {self._version_of(cutout_id)}")
+        self._base_cutout_id = restored.id
+        self.document.mark_saved()
+        self._clear_autosave()
+        self._refresh_versions()
+        self._say(f"Restored version {self._version_of(cutout_id)} as v{restored.version}")
+        self.cutoutChanged.emit(restored.candidate_id, restored.id)
+        return restored
+
+    def set_tool(self, tool: Tool) -> None:
+        self._apply_settings(self.palette.settings.with_changes(tool=Tool(tool)))
+        self._say(f"{TOOL_TITLES[Tool(tool)]}")
+
+    def change_brush_size(self, step: int) -> None:
+        self._apply_settings(self.palette.settings.resized(step))
+
+    def undo(self) -> None:
+        if self.document.undo() is None:
+            self._say("Nothing to undo")
+
+    def redo(self) -> None:
+        if self.document.redo() is None:
+            self._say("Nothing to redo")
+
+    # -- resets ---------------------------------------------------------------------------------
+
+    def reset_to_automatic(self) -> None:
+        """Replace the mask with the segmenter's cut-out, computed off the UI thread."""
+        self._start_cutout("automatic", automatic_cutout)
+
+    def reset_to_contour(self) -> None:
+        self._start_cutout("contour", contour_cutout)
+
+    def reset_to_first_version(self) -> bool:
+        """Replace the mask with the candidate's first saved cut-out; False when it has none."""
+        if self.candidate_id is None:
+            return False
+        history = self.library.cutout_history(self.candidate_id)
+        if not history:
+            self._say("This candidate has no saved cut-out to reset to.")
+            return False
+        first = history[0]
+        mask = _read_mask(self.library.abspath(first.mask_path), self.document.size)
+        self.document.reset_to(mask, "Reset to first version")
+        self._say(f"Reset to version {first.version} ({first.method})")
+        return True
+
+    def _start_cutout(self, kind: str, fn) -> None:
+        if self.candidate_id is None:
+            return
+        rgb = self.document.image
+        self.reset_button.setEnabled(False)
+        self._say(f"Computing the {kind} cut-out…")
+        submit(
+            self._cutout_pool,
+            lambda: fn(rgb),
+            self._on_cutout_done,
+            self._on_cutout_failed,
+            tag=(kind, self.candidate_id),
+        )
+
+    def _on_cutout_done(self, tag: object, result: object) -> None:
+        self.reset_button.setEnabled(True)
+        kind, candidate_id = tag  # type: ignore[misc]
+        if candidate_id != self.candidate_id or not isinstance(result, AutoCutout):
+            return  # the user moved on to another candidate
+        mask = _fit_mask(result.mask, self.document.size)
+        confidence = "" if result.confidence is None else f", confidence {result.confidence:.2f}"
+        self.document.reset_to(mask, f"Reset to {kind} cut-out")
+        self._say(f"Reset to the {kind} cut-out ({result.method}{confidence})")
+
+    def _on_cutout_failed(self, tag: object, message: str) -> None:
+        self.reset_button.setEnabled(True)
+        kind, candidate_id = tag  # type: ignore[misc]
+        if candidate_id != self.candidate_id:
+            return
+        log.warning("%s cut-out failed: %s", kind, message)
+        if self.reset_to_first_version():
+            self._say(
+                f"The {kind} cut-out is not available ({message}); reset to the first "
+                "saved version instead."
+            )
+        else:
+            self._say(f"The {kind} cut-out is not available: {message}")
+
+    def wait_for_background_work(self, msecs: int = 30_000) -> None:
+        """Block until autosave writes and cut-outs finish (closing, tests)."""
+        self._io_pool.waitForDone(msecs)
+        self._cutout_pool.waitForDone(msecs)
+        self.preview.wait_idle(msecs)
+
+    # -- autosave -------------------------------------------------------------------------------
+
+    def autosave_now(self) -> None:
+        """Write the working mask to the autosave folder if it changed since the last write
+        (on a worker thread); remove the autosave when there is nothing unsaved."""
+        if self.candidate_id is None or self.document.in_stroke:
+            return
+        if self._history_serial == self._autosaved_serial:
+            return
+        self._autosaved_serial = self._history_serial
+        if not self.document.dirty:
+            self._clear_autosave()
+            return
+        candidate_id, base = self.candidate_id, self._base_cutout_id
+        mask = self.document.mask.copy()  # a snapshot: later strokes do not race the write
+        store = self.autosave
+        submit(
+            self._io_pool,
+            lambda: store.write(candidate_id, mask, base),
+            None,
+            self._on_autosave_failed,
+        )
+
+    def _write_autosave_now(self) -> None:
+        self.autosave_now()
+        self._io_pool.waitForDone(10_000)
+
+    def _clear_autosave(self) -> None:
+        if self.candidate_id is None:
+            return
+        candidate_id, store = self.candidate_id, self.autosave
+        self._autosaved_serial = self._history_serial
+        submit(self._io_pool, lambda: store.clear(candidate_id))
+
+    def _on_autosave_failed(self, _tag: object, message: str) -> None:
+        self._say(f"Autosave failed: {message}")
+
+    def _recover_autosave(self, candidate_id: int) -> None:
+        self._io_pool.waitForDone(10_000)  # a write for this candidate may still be running
+        found = self.autosave.read(candidate_id)
+        if found is None:
+            return
+        if found.mask.shape != self.document.mask.shape:
+            self.autosave.clear(candidate_id)
+            return
+        when = dt.datetime.fromtimestamp(found.saved_at).strftime("%H:%M:%S")
+        if self.document.reset_to(found.mask, "Recover unsaved edits") is None:
+            self.autosave.clear(candidate_id)  # identical to the saved mask: nothing to recover
+            return
+        self._say(f"Recovered unsaved edits from {when}. Save to keep them.")
+
+    # -- reactions ------------------------------------------------------------------------------
+
+    def _run(self, operation, *args) -> None:
+        if self.candidate_id is None:
+            return
+        try:
+            if operation(*args) is None:
+                self._say("No change")
+        except MaskError as exc:
+            self._say(str(exc))
+
+    def _on_settings(self, settings: ToolSettings) -> None:
+        self.canvas.set_settings(settings)
+
+    def _apply_settings(self, settings: ToolSettings) -> None:
+        self.palette.set_settings(settings)
+        self.canvas.set_settings(settings)
+
+    def _on_history(self) -> None:
+        self._history_serial += 1
+        history = self.document.history
+        self.undo_button.setEnabled(history.can_undo)
+        self.redo_button.setEnabled(history.can_redo)
+        self.undo_button.setToolTip(f"Undo {history.undo_label or ''} (Ctrl+Z)")
+        self.redo_button.setToolTip(f"Redo {history.redo_label or ''} (Ctrl+Shift+Z)")
+
+    def _on_dirty(self, dirty: bool) -> None:
+        self.save_button.setText("Save*" if dirty else "Save")
+        self.dirtyChanged.emit(dirty)
+
+    def _on_mask_changed(self, _box: Box) -> None:
+        self.preview.schedule()
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (
+            self.canvas,
+            self.palette,
+            self.save_button,
+            self.reset_button,
+            self.restore_button,
+            self.fit_button,
+            self.actual_button,
+        ):
+            widget.setEnabled(enabled)
+
+    def _refresh_versions(self) -> None:
+        self.versions.clear()
+        if self.candidate_id is None:
+            return
+        history = self.library.cutout_history(self.candidate_id)
+        for cutout in reversed(history):  # newest first
+            item = QListWidgetItem(_describe(cutout, cutout.id == history[-1].id))
+            item.setData(Qt.ItemDataRole.UserRole, cutout.id)
+            self.versions.addItem(item)
+
+    def _restore_selected(self) -> None:
+        item = self.versions.currentItem()
+        if item is None:
+            self._say("Pick a version to restore.")
+            return
+        try:
+            self.restore_version(int(item.data(Qt.ItemDataRole.UserRole)))
+        except StudioError as exc:
+            self._say(str(exc))
+
+    def _version_of(self, cutout_id: int) -> int | str:
+        if self.candidate_id is None:
+            return "?"
+        for cutout in self.library.cutout_history(self.candidate_id):
+            if cutout.id == cutout_id:
+                return cutout.version
+        return "?"
+
+    def _ask_unsaved(self) -> QMessageBox.StandardButton:
+        buttons = (
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        return QMessageBox.question(
+            self,
+            "Unsaved mask",
+            "The mask has unsaved edits. Save them as a new cut-out version?",
+            buttons,
+            QMessageBox.StandardButton.Save,
+        )
+
+    def _say(self, text: str) -> None:
+        self.status_label.setText(text)
+        self.statusMessage.emit(text)
+
+    def shutdown(self) -> None:
+        """Stop timers and finish background writes (the window calls this when closing,
+        after `maybe_save`)."""
+        self._autosave_timer.stop()
+        if self.dirty:
+            self._write_autosave_now()
+        self.preview.shutdown()
+        self._io_pool.waitForDone(10_000)
+        self._cutout_pool.waitForDone(30_000)

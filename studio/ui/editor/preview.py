@@ -1,0 +1,173 @@
+"""Live preview of the finished sticker on light and dark chat backgrounds.
+
+Rendering goes through `sticker_render.render_preview` (the pack export's renderer) on a worker
+thread, a short moment after the last edit, so painting never waits on it. Only the newest request
+is shown; answers to older ones are dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from studio.ui.editor.rendering import DARK_CHAT, LIGHT_CHAT, qimage_from_rgba
+from studio.ui.editor.sticker_render import PreviewOptions, render_preview
+from studio.ui.editor.workers import serial_pool, submit
+
+DEBOUNCE_MS = 150
+_TILE = 168
+
+
+class _Tiles(QWidget):
+    """The rendered sticker drawn on each chat background."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.image: QImage | None = None
+        self.note = "No cut-out yet"
+        self.setFixedSize(QSize(2 * _TILE + 8, _TILE))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        for i, colour in enumerate((LIGHT_CHAT, DARK_CHAT)):
+            tile = QRectF(i * (_TILE + 8), 0, _TILE, _TILE)
+            painter.fillRect(tile, colour)
+            if self.image is None or self.image.isNull():
+                painter.setPen(QColor(90, 90, 90) if i == 0 else QColor(170, 170, 170))
+                painter.drawText(tile, Qt.AlignmentFlag.AlignCenter, self.note)
+                continue
+            # Stickers show at most 512 px; scale into the tile keeping the aspect ratio.
+            scale = min((_TILE - 12) / self.image.width(), (_TILE - 12) / self.image.height())
+            w, h = self.image.width() * scale, self.image.height() * scale
+            target = QRectF(tile.x() + (_TILE - w) / 2, tile.y() + (_TILE - h) / 2, w, h)
+            painter.drawImage(target, self.image)
+        painter.end()
+
+
+class StickerPreview(QWidget):
+    """Preview tiles plus the outline and shadow switches."""
+
+    optionsChanged = Signal(object)
+    #: A render finished and is shown (the tests and the benchmark wait on it).
+    rendered = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pool = serial_pool(self)
+        self._serial = 0
+        self._source: tuple[np.ndarray, np.ndarray] | None = None
+        self.options = PreviewOptions(outline_px=0, shadow=False)
+        #: The last sticker shown (RGBA, exactly what the pack export would write before encoding).
+        self.sticker: Image.Image | None = None
+        self._tiles = _Tiles(self)
+        self._outline = QSpinBox(self)
+        self._outline.setRange(0, 40)
+        self._outline.setSuffix(" px")
+        self._outline.setToolTip("White outline width, in pixels of the 512 px sticker")
+        self._shadow = QCheckBox("Shadow", self)
+        self._outline.valueChanged.connect(self._on_controls)
+        self._shadow.toggled.connect(self._on_controls)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._render_now)
+
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Outline", self))
+        controls.addWidget(self._outline)
+        controls.addWidget(self._shadow)
+        controls.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("Sticker preview", self)
+        title.setStyleSheet("font-weight: bold")
+        layout.addWidget(title)
+        layout.addWidget(self._tiles)
+        layout.addLayout(controls)
+
+    def set_options(self, options: PreviewOptions) -> None:
+        """Show the pack's outline / shadow settings (without emitting optionsChanged)."""
+        self._outline.blockSignals(True)
+        self._shadow.blockSignals(True)
+        self._outline.setValue(options.outline_px)
+        self._shadow.setChecked(options.shadow)
+        self._outline.blockSignals(False)
+        self._shadow.blockSignals(False)
+        self.options = options
+        self.schedule()
+
+    def set_source(self, rgb: np.ndarray, mask: np.ndarray) -> None:
+        """The picture and the (live) working mask the preview renders from."""
+        self._source = (rgb, mask)
+        self.schedule()
+
+    def schedule(self) -> None:
+        """Render again shortly (edits in quick succession cost one render)."""
+        self._timer.start()
+
+    def render_now(self) -> None:
+        self._timer.stop()
+        self._render_now()
+
+    @property
+    def busy(self) -> bool:
+        return self._timer.isActive() or self._pool.activeThreadCount() > 0
+
+    def wait_idle(self, msecs: int = 10_000) -> None:
+        self._pool.waitForDone(msecs)
+
+    def _on_controls(self) -> None:
+        self.options = PreviewOptions(
+            outline_px=self._outline.value(),
+            shadow=self._shadow.isChecked(),
+            padding_px=self.options.padding_px,
+        )
+        self.optionsChanged.emit(self.options)
+        self.schedule()
+
+    def _render_now(self) -> None:
+        if self._source is None:
+            return
+        rgb, mask = self._source
+        rgba = np.dstack([rgb, mask])  # a copy: later strokes do not race the worker
+        options = self.options
+        self._serial += 1
+        submit(
+            self._pool,
+            lambda: render_preview(rgba, options),
+            self._on_rendered,
+            self._on_failed,
+            tag=self._serial,
+        )
+
+    def _on_rendered(self, tag: object, sticker: object) -> None:
+        if tag != self._serial:
+            return  # a newer render is on its way
+        self.sticker = sticker if isinstance(sticker, Image.Image) else None
+        if self.sticker is None:
+            self._tiles.image = None
+            self._tiles.note = "Empty mask"
+        else:
+            self._tiles.image = qimage_from_rgba(np.asarray(self.sticker))
+        self._tiles.update()
+        self.rendered.emit()
+
+    def _on_failed(self, tag: object, message: str) -> None:
+        if tag != self._serial:
+            return
+        self.sticker = None
+        self._tiles.image = None
+        self._tiles.note = "Preview failed"
+        self._tiles.setToolTip(message)
+        self._tiles.update()
+        self.rendered.emit()
+
+    def shutdown(self) -> None:
+        """Stop rendering (the panel is closing)."""
+        self._timer.stop()
+        self._pool.clear()
+        self._pool.waitForDone(5_000)
