@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import time
 import traceback
+from collections.abc import Callable
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from studio import APP_NAME, __version__
 from studio.logs import install_excepthook
-from studio.paths import studio_paths
+from studio.paths import resource, studio_paths
 
 log = logging.getLogger("studio.ui")
 
@@ -43,18 +46,49 @@ def _show_crash_dialog(exc_type, exc, tb) -> None:  # noqa: ANN001
     box.exec()
 
 
+def load_stylesheet() -> str:
+    """The shipped style sheet, or none when it is missing (a broken install still starts)."""
+    try:
+        return resource("styles", "studio.qss").read_text(encoding="utf-8")
+    except OSError:
+        log.warning("Style sheet not found; using the platform style")
+        return ""
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("StickerStudio")
+    icon = resource("icons", "app.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setStyleSheet(load_stylesheet())
     qInstallMessageHandler(_qt_message)
     install_excepthook(_show_crash_dialog)
     return app
 
 
+class FirstPaint(QObject):
+    """Calls `then(seconds)` once, right after the widget's first paint."""
+
+    def __init__(self, widget: QWidget, then: Callable[[float], None], t0: float) -> None:
+        super().__init__(widget)
+        self._then, self._t0, self._done = then, t0, False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if not self._done and event.type() == QEvent.Type.Paint:
+            self._done = True
+            elapsed = time.perf_counter() - self._t0
+            # After this paint has finished, not inside it.
+            QTimer.singleShot(0, lambda: self._then(elapsed))
+        return False
+
+
 def run_app() -> int:
     """Open the main window and run until it closes."""
+    t0 = time.perf_counter()
     import qasync
 
     from studio.ui.main_window import MainWindow
@@ -63,10 +97,16 @@ def run_app() -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = MainWindow()
+
+    def painted(seconds: float) -> None:
+        log.info("Window painted %.0f ms after start-up began", seconds * 1000)
+        window.start()  # restore the queue, find models and devices: all in the background
+
+    FirstPaint(window, painted, t0)
     window.show()
-    log.info("Window shown")
     with loop:
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)
+        app.aboutToQuit.connect(window.shutdown)
         loop.run_until_complete(closed.wait())
     return 0

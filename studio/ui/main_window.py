@@ -1,19 +1,103 @@
-"""The main window: it composes the panels and owns nothing else."""
+"""The main window: it composes the panels and connects them; the work happens elsewhere.
+
+Left: the prompt and sampler (Generate) and the job list. Centre: the gallery, and the mask
+editor as a second tab. Right: the details of the current candidate, and the pack dock.
+Nothing here imports torch: the engine loads in the worker threads after the window is up.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio import APP_NAME
+from studio.errors import StudioError
+from studio.jobs import GenerationRequest, JobQueue
+from studio.jobs.backend import DeviceInfo, EngineBackend, GenerationBackend
+from studio.jobs.cutouts import CutoutRunner, default_segmenter
+from studio.jobs.events import JobEvent
 from studio.library import Library
+from studio.settings import Settings, load_settings
+from studio.ui.background import Background
+from studio.ui.details_panel import DetailsPanel
+from studio.ui.editor_host import EditorHost
+from studio.ui.gallery import GalleryPanel
+from studio.ui.heartbeat import Heartbeat
+from studio.ui.importer import IMAGE_SUFFIXES, ImportReport, import_files, importable
+from studio.ui.model_files import ModelCheck, check_model_files
+from studio.ui.model_manager import ModelManagerDialog
+from studio.ui.pack_panel import PackPanel
+from studio.ui.prompt_panel import PromptPanel
+from studio.ui.queue_panel import QueuePanel
+from studio.ui.sampler_panel import SamplerPanel
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, library: Library | None = None) -> None:
+    def __init__(
+        self,
+        library: Library | None = None,
+        settings: Settings | None = None,
+        backend_factory: Callable[[], GenerationBackend] | None = None,
+        segmenter_factory: Callable[[], Any] = default_segmenter,
+        model_checker: Callable[[Path], ModelCheck] = check_model_files,
+    ) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 800)
+        self.setObjectName("mainWindow")
+        self.resize(1400, 860)
+        self._owns_library = library is None
         self.library = library or Library()
+        self.settings = settings or load_settings()
+        self._model_checker = model_checker
+        self.model_check: ModelCheck | None = None
+        self.device_info: DeviceInfo | None = None
+        self.last_heartbeat_gap_ms: float | None = None
+        self._started = False
+        self._closed = False
+        self._model_dialog: ModelManagerDialog | None = None
+
+        self.background = Background(self)
+        self.queue = JobQueue(
+            self.library,
+            backend_factory or (lambda: EngineBackend(self.settings)),
+            self.settings,
+            self,
+        )
+        self.cutouts = CutoutRunner(self.library.paths, segmenter_factory, self)
+        self.heartbeat = Heartbeat(parent=self)
+
+        # Panels.
+        self.prompt_panel = PromptPanel()
+        self.sampler_panel = SamplerPanel()
+        self.queue_panel = QueuePanel(self.library, self.queue)
+        self.gallery = GalleryPanel(self.library)
+        self.details = DetailsPanel(self.library)
+        self.editor = EditorHost(self.library)
+        self.pack_panel = PackPanel()
+        self._compose()
+        self._build_menus()
+        self._connect()
+        self.prompt_panel.set_history([j.spec.prompt for j in reversed(self.library.jobs())])
+        self.setAcceptDrops(True)
+        self._restore_window_state()
         if self.library.moved_aside_to is not None:
             QMessageBox.warning(
                 self,
@@ -21,6 +105,333 @@ class MainWindow(QMainWindow):
                 "Your library file was damaged and could not be opened. It was kept as\n"
                 f"{self.library.moved_aside_to}\nand a new, empty library was started.",
             )
-        count = len(self.library.candidates())
-        self.setCentralWidget(QLabel(f"{count} candidates in the library"))
-        self.statusBar().showMessage(f"Library: {self.library.paths.library_db}")
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _compose(self) -> None:
+        generate = QWidget()
+        column = QVBoxLayout(generate)
+        column.addWidget(self.prompt_panel)
+        column.addSpacing(6)
+        column.addWidget(self.sampler_panel)
+        column.addWidget(self.prompt_panel.model_label)
+        column.addWidget(self.prompt_panel.generate_button)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(generate)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setMinimumWidth(320)
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.generate_dock = self._dock("Generate", "generateDock", scroll, left)
+        self.jobs_dock = self._dock("Jobs", "jobsDock", self.queue_panel, left)
+        self.details_dock = self._dock("Details", "detailsDock", self.details, right)
+        self.pack_dock = self._dock("Pack", "packDock", self.pack_panel, right)
+        self.tabifyDockWidget(self.details_dock, self.pack_dock)
+        self.details_dock.raise_()
+        self.resizeDocks([self.generate_dock, self.details_dock], [340, 300],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.generate_dock, self.jobs_dock], [520, 300],
+                         Qt.Orientation.Vertical)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.gallery, "Gallery")
+        self.tabs.addTab(self.editor, "Mask editor")
+        self.setCentralWidget(self.tabs)
+        self.device_label = QLabel("Loading the engine…")
+        self.statusBar().addPermanentWidget(self.device_label)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = QAction("&Import images…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.choose_import)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        models_menu = self.menuBar().addMenu("&Models")
+        self.models_action = QAction("&Model manager…", self)
+        self.models_action.triggered.connect(self.open_model_manager)
+        models_menu.addAction(self.models_action)
+        view_menu = self.menuBar().addMenu("&View")
+        gallery_action = QAction("&Gallery", self)
+        gallery_action.setShortcut(QKeySequence("Ctrl+1"))
+        gallery_action.triggered.connect(self.show_gallery)
+        view_menu.addAction(gallery_action)
+        editor_action = QAction("Mask &editor", self)
+        editor_action.setShortcut(QKeySequence("Ctrl+2"))
+        editor_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.editor))
+        view_menu.addAction(editor_action)
+        view_menu.addSeparator()
+        for dock in (self.generate_dock, self.jobs_dock, self.details_dock, self.pack_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        help_menu = self.menuBar().addMenu("&Help")
+        keys_action = QAction("&Keyboard shortcuts", self)
+        keys_action.triggered.connect(self._show_keys)
+        help_menu.addAction(keys_action)
+
+    def _connect(self) -> None:
+        self.prompt_panel.generate_requested.connect(self.generate)
+        self.prompt_panel.model_manager_requested.connect(self.open_model_manager)
+        self.queue.event.connect(self._on_job_event)
+        self.queue.device_info.connect(self._on_device_info)
+        self.queue_panel.show_job_requested.connect(self._show_job)
+        self.gallery.current_changed.connect(self.details.show_candidate)
+        self.gallery.open_editor.connect(self.open_editor)
+        self.gallery.kept.connect(self.cutouts.cut)
+        self.gallery.message.connect(lambda text: self.statusBar().showMessage(text, 3000))
+        self.details.status_requested.connect(self.gallery.set_status)
+        self.details.star_requested.connect(self.gallery.toggle_star)
+        self.details.open_requested.connect(self.open_editor)
+        self.details.more_like_this.connect(self.more_like_this)
+        self.cutouts.done.connect(self._on_cutout_done)
+        self.cutouts.failed.connect(
+            lambda cid, msg: self.statusBar().showMessage(f"Cut-out of {cid} failed: {msg}", 8000)
+        )
+        self.cutouts.unavailable.connect(lambda msg: self.statusBar().showMessage(msg, 15000))
+
+    # -- start-up -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """After the first paint: restore the queue, find the models and devices, resume cut-outs.
+        All of it runs in the background; the window stays usable meanwhile."""
+        if self._started:
+            return
+        self._started = True
+        self.queue.set_ready(False)  # until the model files are known to be there
+        interrupted = self.queue.restore()
+        if interrupted:
+            names = ", ".join(str(j.id) for j in interrupted)
+            self.statusBar().showMessage(
+                f"Job {names} stopped when the app last closed unexpectedly; "
+                "its finished images are in the gallery.",
+                15000,
+            )
+        self.check_models()
+        self.queue.probe_devices()
+        self.cutouts.resume(self.library)
+
+    def check_models(self) -> None:
+        self.prompt_panel.set_model_state(checking=True)
+        folder = self.settings.models_path
+        self.background.run(lambda: self._model_checker(folder), self._on_model_check)
+
+    def _on_model_check(self, check: ModelCheck) -> None:
+        if check.folder != self.settings.models_path:
+            return
+        self.model_check = check
+        self.prompt_panel.set_model_state(missing=check.missing, error=check.error)
+        self.queue.set_ready(check.ready)
+        self.queue_panel.model.reload()
+
+    def _on_device_info(self, info: DeviceInfo) -> None:
+        self.device_info = info
+        self.device_label.setText(info.description if not info.error else "torch not available")
+        self.sampler_panel.suggest_batch_size(info.suggested_batch_size, info.description)
+        if self._model_dialog is not None:
+            self._model_dialog.set_device_info(info)
+
+    # -- generation -----------------------------------------------------------------------------
+
+    def generate(self, prompt: str) -> None:
+        model_id = self.model_check.model_id if self.model_check else "emojich"
+        self._submit(self.sampler_panel.make_request(prompt, model_id=model_id))
+
+    def more_like_this(self, candidate_id: int, rows: int) -> None:
+        candidate = self.library.candidate(candidate_id)
+        model_id = self.model_check.model_id if self.model_check else "emojich"
+        request = self.sampler_panel.make_request(
+            candidate.prompt or "",
+            model_id=model_id,
+            source_candidate_id=candidate_id,
+            prompt_rows=rows,
+        )
+        self._submit(request)
+
+    def _submit(self, request: GenerationRequest) -> None:
+        try:
+            job = self.queue.submit(request)
+        except StudioError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return
+        self.prompt_panel.remember(request.prompt)
+        self.gallery.refresh_jobs()
+        self.statusBar().showMessage(
+            f"Job {job.id} queued: {request.n_images} images of «{request.prompt}»", 5000
+        )
+
+    def _on_job_event(self, event: JobEvent) -> None:
+        kind = event.kind
+        if kind == "started" and not self.heartbeat.running:
+            self.heartbeat.start()
+        elif kind == "batch_ready":
+            self.gallery.add_candidates(list(event.candidate_ids))
+        elif kind == "batch_size_reduced":
+            self.statusBar().showMessage(
+                f"Job {event.job_id}: the GPU ran out of memory, so the batch size was reduced "
+                f"from {event.old} to {event.new}. The job goes on.",
+                15000,
+            )
+        elif kind == "failed":
+            self.statusBar().showMessage(f"Job {event.job_id} failed: {event.message}", 15000)
+            self.check_models()
+        elif kind == "cancelled":
+            self.statusBar().showMessage(
+                f"Job {event.job_id} cancelled; {event.images_done} images kept.", 8000
+            )
+        elif kind == "finished":
+            self.statusBar().showMessage(
+                f"Job {event.job_id} finished: {event.images_done} images.", 8000
+            )
+        if event.is_terminal and self.queue.is_idle() and self.heartbeat.running:
+            self.last_heartbeat_gap_ms = self.heartbeat.stop()
+            log.info(
+                "Longest UI-thread gap during generation: %.1f ms (%d ticks)",
+                self.last_heartbeat_gap_ms,
+                self.heartbeat.ticks,
+            )
+
+    def _show_job(self, job_id: int) -> None:
+        self.show_gallery()
+        self.gallery.show_job(job_id)
+
+    # -- gallery, editor, cut-outs --------------------------------------------------------------
+
+    def show_gallery(self) -> None:
+        self.tabs.setCurrentWidget(self.gallery)
+        self.gallery.view.setFocus()
+
+    def open_editor(self, candidate_id: int) -> None:
+        self.tabs.setCurrentWidget(self.editor)
+        self.editor.open_candidate(candidate_id)
+
+    def _on_cutout_done(self, candidate_id: int) -> None:
+        self.gallery.model.refresh_cutout(candidate_id)
+        current = self.gallery.current_candidate()
+        if current is not None and current.id == candidate_id:
+            self.details.show_candidate(current)
+
+    # -- import ---------------------------------------------------------------------------------
+
+    def choose_import(self) -> None:
+        patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Import images", str(Path.home()), f"Images ({patterns})"
+        )
+        if files:
+            self.import_paths([Path(f) for f in files])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        studio = self.library.paths
+        self.statusBar().showMessage(f"Importing {len(paths)} file(s)…")
+        self.background.run(lambda: import_files(paths, studio), self._on_imported,
+                            self._on_import_error)
+
+    def _on_imported(self, report: ImportReport) -> None:
+        self.gallery.add_candidates(report.candidate_ids)
+        for cid in report.candidate_ids:
+            self.gallery.model.refresh_cutout(cid)
+        self.statusBar().showMessage(f"Imported {len(report.candidate_ids)} picture(s).", 5000)
+        if report.problems:
+            QMessageBox.warning(
+                self, APP_NAME, "Some files were not imported:\n\n" + "\n".join(report.problems)
+            )
+
+    def _on_import_error(self, exc: BaseException) -> None:
+        log.error("Import failed", exc_info=exc)
+        QMessageBox.warning(self, APP_NAME, f"The import failed: {exc}")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if any(importable(Path(u.toLocalFile())) for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        urls: list[QUrl] = event.mimeData().urls()
+        paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+
+    # -- models ---------------------------------------------------------------------------------
+
+    def open_model_manager(self) -> ModelManagerDialog:
+        if self._model_dialog is None:
+            dialog = ModelManagerDialog(self.settings, self.background, self.device_info, self)
+            dialog.settings_changed.connect(self._on_settings_changed)
+            dialog.files_changed.connect(self._on_model_check)
+            dialog.finished.connect(lambda _r: setattr(self, "_model_dialog", None))
+            self._model_dialog = dialog
+        self._model_dialog.show()
+        self._model_dialog.raise_()
+        return self._model_dialog
+
+    def _on_settings_changed(self, settings: Settings) -> None:
+        folder_changed = settings.models_path != self.settings.models_path
+        self.settings = settings
+        self.queue.set_settings(settings)
+        if folder_changed:
+            self.check_models()
+
+    def _show_keys(self) -> None:
+        QMessageBox.information(
+            self,
+            "Keyboard shortcuts",
+            "Gallery\n"
+            "  arrows: move    Shift/Ctrl + click or arrows: select several\n"
+            "  K: keep    X: reject    U: undecided    S: star / unstar\n"
+            "  Enter or double-click: edit the cut-out mask\n\n"
+            "Window\n"
+            "  Ctrl+1: gallery    Ctrl+2: mask editor    Ctrl+I: import images\n"
+            "  Enter in the prompt: generate",
+        )
+
+    # -- window state and closing ---------------------------------------------------------------
+
+    def _window_settings(self) -> QSettings:
+        """Window geometry and dock layout, beside the studio's other settings."""
+        path = self.library.paths.config / "window.ini"
+        return QSettings(str(path), QSettings.Format.IniFormat)
+
+    def _restore_window_state(self) -> None:
+        state = self._window_settings()
+        geometry = state.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        layout = state.value("window/state")
+        if layout is not None:
+            self.restoreState(layout)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop the threads (the running job stops within a step; queued jobs stay queued)."""
+        if self._closed:
+            return
+        self._closed = True
+        state = self._window_settings()
+        state.setValue("window/geometry", self.saveGeometry())
+        state.setValue("window/state", self.saveState())
+        self.queue.shutdown()
+        self.cutouts.shutdown()
+        self.gallery.thumbnails.wait_idle()
+        self.background.wait()
+        if self._owns_library:
+            self.library.close()

@@ -1,0 +1,171 @@
+"""Cut-outs in the background: every kept candidate gets a mask from `studio.segment`.
+
+One QThread owns the segmenter (a U-Net: a model, loaded once, lazily, in that thread) and its
+own `Library`. The runner queues candidate ids, skips those that already have a cut-out, and
+reports each result; at start-up it picks up kept candidates a previous session did not finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from studio.library import CandidateStatus, CutoutMethod, Library
+from studio.paths import StudioPaths
+
+log = logging.getLogger(__name__)
+
+
+def default_segmenter() -> Any:
+    """The shipped segmenter (imports torch: call it in the cut-out thread)."""
+    from studio.segment import Segmenter
+
+    return Segmenter.default()
+
+
+class CutoutWorker(QObject):
+    done = Signal(int)  # candidate id: its cut-out is stored
+    failed = Signal(int, str)  # candidate id, message
+    unavailable = Signal(str)  # the segmenter cannot be loaded at all
+    idle = Signal()
+
+    def __init__(self, paths: StudioPaths, segmenter_factory: Callable[[], Any]) -> None:
+        super().__init__()
+        self._paths = paths
+        self._factory = segmenter_factory
+        self._segmenter: Any = None
+        self._broken: str | None = None
+        self._library: Library | None = None
+        self._lock = threading.Lock()
+        self._todo: deque[int] = deque()
+        self._queued: set[int] = set()
+        self._stop = False
+
+    def enqueue(self, candidate_ids: Iterable[int]) -> bool:
+        """Thread-safe; returns True when something new was queued."""
+        added = False
+        with self._lock:
+            for cid in candidate_ids:
+                if cid not in self._queued:
+                    self._queued.add(cid)
+                    self._todo.append(cid)
+                    added = True
+        return added
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._todo)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop = True
+
+    @Slot()
+    def drain(self) -> None:
+        """Cut out everything queued (called through a queued signal, in the worker thread)."""
+        while True:
+            with self._lock:
+                if self._stop or not self._todo:
+                    break
+                cid = self._todo.popleft()
+            try:
+                self._cut(cid)
+            finally:
+                with self._lock:
+                    self._queued.discard(cid)
+        self.idle.emit()
+
+    @Slot()
+    def close(self) -> None:
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+
+    def _cut(self, candidate_id: int) -> None:
+        from PIL import Image
+
+        if self._library is None:
+            self._library = Library(self._paths)
+        lib = self._library
+        if self._broken is not None:
+            return
+        if lib.current_cutout(candidate_id) is not None:
+            return  # made already (or drawn by hand): never replaced automatically
+        try:
+            if self._segmenter is None:
+                self._segmenter = self._factory()
+        except Exception as exc:
+            log.exception("The segmenter cannot be loaded")
+            self._broken = f"Automatic cut-outs are not available: {exc}"
+            self.unavailable.emit(self._broken)
+            return
+        try:
+            candidate = lib.candidate(candidate_id)
+            with Image.open(lib.abspath(candidate.image_path)) as image:
+                result = self._segmenter.cutout(image.convert("RGB"))
+            mask = Image.fromarray(result.mask, mode="L")
+            lib.add_cutout(
+                candidate_id, mask, CutoutMethod(result.method), float(result.confidence)
+            )
+        except Exception as exc:
+            log.exception("Cut-out of candidate %d failed", candidate_id)
+            self.failed.emit(candidate_id, str(exc))
+            return
+        self.done.emit(candidate_id)
+
+
+class CutoutRunner(QObject):
+    """The window's handle on the cut-out thread."""
+
+    done = Signal(int)
+    failed = Signal(int, str)
+    unavailable = Signal(str)
+    idle = Signal()
+
+    _drain = Signal()
+
+    def __init__(
+        self,
+        paths: StudioPaths,
+        segmenter_factory: Callable[[], Any] = default_segmenter,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("cutout")
+        self._worker = CutoutWorker(paths, segmenter_factory)
+        self._worker.moveToThread(self._thread)
+        self._drain.connect(self._worker.drain)
+        self._worker.done.connect(self.done)
+        self._worker.failed.connect(self.failed)
+        self._worker.unavailable.connect(self.unavailable)
+        self._worker.idle.connect(self.idle)
+        self._thread.finished.connect(self._worker.close, Qt.ConnectionType.DirectConnection)
+        self._thread.start()
+
+    def cut(self, candidate_ids: Iterable[int]) -> None:
+        """Queue candidates for a cut-out (those that have one already are skipped)."""
+        if self._worker.enqueue(candidate_ids):
+            self._drain.emit()
+
+    def resume(self, library: Library) -> int:
+        """Queue the kept candidates that have no cut-out yet; returns how many."""
+        kept = [c.id for c in library.candidates(statuses=[CandidateStatus.KEPT], sort="time")]
+        have = library.current_cutouts(kept)
+        todo = [cid for cid in kept if cid not in have]
+        self.cut(todo)
+        return len(todo)
+
+    def pending(self) -> int:
+        return self._worker.pending()
+
+    def shutdown(self, timeout_ms: int = 30_000) -> None:
+        self._worker.stop()
+        self._thread.quit()
+        if not self._thread.wait(timeout_ms):
+            log.error("The cut-out thread did not stop within %d ms", timeout_ms)

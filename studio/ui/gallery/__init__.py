@@ -1,0 +1,16 @@
+"""The gallery: a model/view list of candidates with lazy thumbnails and keyboard triage."""
+
+from studio.ui.gallery.model import CandidateRole, CutoutRole, GalleryModel, GalleryQuery
+from studio.ui.gallery.panel import GalleryPanel
+from studio.ui.gallery.thumbnails import ThumbnailCache
+from studio.ui.gallery.view import GalleryView
+
+__all__ = [
+    "CandidateRole",
+    "CutoutRole",
+    "GalleryModel",
+    "GalleryPanel",
+    "GalleryQuery",
+    "GalleryView",
+    "ThumbnailCache",
+]

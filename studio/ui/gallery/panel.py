@@ -1,0 +1,210 @@
+"""The gallery panel: sort and filter bar over the candidate grid, and the triage actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.library import Candidate, CandidateStatus, Library
+from studio.ui.gallery.model import SORT_LABELS, GalleryModel, GalleryQuery
+from studio.ui.gallery.thumbnails import ThumbnailCache
+from studio.ui.gallery.view import TRIAGE_HELP, GalleryView
+
+_STATUS_FILTERS: list[tuple[str, CandidateStatus | None, bool]] = [
+    ("Any status", None, False),
+    ("Undecided", CandidateStatus.NEW, False),
+    ("Kept", CandidateStatus.KEPT, False),
+    ("Rejected", CandidateStatus.REJECTED, False),
+    ("Starred", None, True),
+]
+
+
+class GalleryPanel(QWidget):
+    current_changed = Signal(object)  # Candidate or None
+    open_editor = Signal(int)  # candidate id
+    kept = Signal(list)  # candidate ids just marked kept (they get cut out)
+    message = Signal(str)
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self.thumbnails = ThumbnailCache(parent=self)
+        self.model = GalleryModel(library, self.thumbnails, self)
+        self.view = GalleryView(self.thumbnails.size, self)
+        self.view.setModel(self.model)
+
+        self.sort_box = QComboBox()
+        for key, label in SORT_LABELS.items():
+            self.sort_box.addItem(label, key)
+        self.sort_box.setToolTip("Order of the candidates")
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter by prompt…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(180)
+        self.job_box = QComboBox()
+        self.job_box.setToolTip("Show one job's candidates")
+        self.job_box.setMinimumContentsLength(16)
+        self.status_box = QComboBox()
+        for label, _status, _starred in _STATUS_FILTERS:
+            self.status_box.addItem(label)
+        self.count_label = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Sort:"))
+        bar.addWidget(self.sort_box)
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.job_box)
+        bar.addWidget(self.status_box)
+        bar.addWidget(self.count_label)
+
+        self.empty_label = QLabel()
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setObjectName("emptyState")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+        help_label = QLabel(TRIAGE_HELP)
+        help_label.setObjectName("hint")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(help_label)
+
+        # Typing in the filter re-queries after a short pause, not on every key.
+        self._filter_timer = QTimer(self, singleShot=True, interval=200)
+        self._filter_timer.timeout.connect(self._apply_query)
+        self.filter_edit.textChanged.connect(self._filter_timer.start)
+        self.sort_box.currentIndexChanged.connect(self._apply_query)
+        self.job_box.currentIndexChanged.connect(self._apply_query)
+        self.status_box.currentIndexChanged.connect(self._apply_query)
+        self.view.status_requested.connect(self.set_status)
+        self.view.star_requested.connect(self.toggle_star)
+        self.view.open_requested.connect(self._open_current)
+        self.view.doubleClicked.connect(lambda _index: self._open_current())
+        self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.model.modelReset.connect(self._update_count)
+        self.model.rowsInserted.connect(self._update_count)
+        self.model.dataChanged.connect(self._on_data_changed)
+        self.refresh_jobs()
+        self.model.reload()
+
+    # -- queries --------------------------------------------------------------------------------
+
+    def query(self) -> GalleryQuery:
+        _label, status, starred = _STATUS_FILTERS[self.status_box.currentIndex()]
+        return GalleryQuery(
+            sort=self.sort_box.currentData(),
+            prompt_contains=self.filter_edit.text().strip(),
+            job_id=self.job_box.currentData(),
+            status=status,
+            starred_only=starred,
+        )
+
+    def _apply_query(self) -> None:
+        current = self.current_candidate()
+        self.model.set_query(self.query())
+        if current is not None:
+            self.select_candidate(current.id)
+
+    def refresh_jobs(self) -> None:
+        """Fill the job filter with the library's jobs, newest first."""
+        chosen = self.job_box.currentData()
+        self.job_box.blockSignals(True)
+        self.job_box.clear()
+        self.job_box.addItem("All jobs", None)
+        for job in reversed(self._library.jobs()):
+            prompt = job.spec.prompt if len(job.spec.prompt) <= 24 else job.spec.prompt[:23] + "…"
+            self.job_box.addItem(f"Job {job.id}: {prompt}", job.id)
+        index = self.job_box.findData(chosen)
+        self.job_box.setCurrentIndex(max(index, 0))
+        self.job_box.blockSignals(False)
+
+    def show_job(self, job_id: int | None) -> None:
+        self.refresh_jobs()
+        self.job_box.setCurrentIndex(max(self.job_box.findData(job_id), 0))
+
+    def add_candidates(self, candidate_ids: list[int]) -> None:
+        """A batch was stored: put it in place without disturbing the selection."""
+        self.model.add_candidates(candidate_ids)
+        if not self.view.currentIndex().isValid() and self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0))
+
+    def reload(self) -> None:
+        self.refresh_jobs()
+        self.model.reload()
+
+    # -- selection and triage -------------------------------------------------------------------
+
+    def current_candidate(self) -> Candidate | None:
+        index = self.view.currentIndex()
+        return self.model.candidate(index.row()) if index.isValid() else None
+
+    def select_candidate(self, candidate_id: int) -> bool:
+        row = self.model.row_of(candidate_id)
+        if row is None:
+            return False
+        index = self.model.index(row)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.scrollTo(index)
+        return True
+
+    def set_status(self, status: CandidateStatus) -> None:
+        rows = self.view.selected_rows()
+        if not rows:
+            return
+        ids = self.model.set_status(rows, status)
+        if status is CandidateStatus.KEPT:
+            self.kept.emit(ids)
+        self.message.emit(f"{len(ids)} marked {status.value}" if len(ids) > 1 else "")
+        if len(rows) == 1:
+            self.view.advance()
+
+    def toggle_star(self) -> None:
+        rows = self.view.selected_rows()
+        if rows:
+            self.model.toggle_star(rows)
+            self._emit_current()
+
+    def _open_current(self) -> None:
+        candidate = self.current_candidate()
+        if candidate is not None:
+            self.open_editor.emit(candidate.id)
+
+    def _on_current(self, *_args: object) -> None:
+        self._emit_current()
+
+    def _on_data_changed(self, top, bottom, roles=()) -> None:  # noqa: ANN001
+        current = self.view.currentIndex()
+        if current.isValid() and top.row() <= current.row() <= bottom.row():
+            if not roles or Qt.ItemDataRole.DecorationRole not in roles:
+                self._emit_current()
+
+    def _emit_current(self) -> None:
+        self.current_changed.emit(self.current_candidate())
+
+    def _update_count(self, *_args: object) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(f"{n} candidate{'s' if n != 1 else ''}")
+        if n:
+            self.stack.setCurrentWidget(self.view)
+            return
+        if self.query() != GalleryQuery(sort=self.query().sort):
+            self.empty_label.setText("No candidate matches these filters.")
+        else:
+            self.empty_label.setText(
+                "No candidates yet.\n\nType a prompt on the left and press Generate, or import "
+                "pictures (File ▸ Import images…, or drop files here)."
+            )
+        self.stack.setCurrentWidget(self.empty_label)

@@ -1,0 +1,72 @@
+"""`GalleryView`: a grid list with the triage keys (K keep, X reject, S star, Enter edit)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView
+
+from studio.library import CandidateStatus
+from studio.ui.gallery.delegate import CandidateDelegate
+
+TRIAGE_HELP = "K keep · X reject · U undecided · S star · Enter edit mask · Shift/Ctrl select"
+
+
+class GalleryView(QListView):
+    """Emits what the keys ask for; the panel does it (with the library) and moves on."""
+
+    status_requested = Signal(object)  # CandidateStatus
+    star_requested = Signal()
+    open_requested = Signal()
+
+    def __init__(self, thumb_size: int = 128, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setUniformItemSizes(True)  # no per-row size queries: thousands stay cheap
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSpacing(2)
+        self.setWrapping(True)
+        self.setMouseTracking(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setItemDelegate(CandidateDelegate(thumb_size, self))
+        self.setAccessibleName("Candidates")
+        self.setToolTip("")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        plain = not (
+            event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        )
+        if plain and key == Qt.Key.Key_K:
+            self.status_requested.emit(CandidateStatus.KEPT)
+        elif plain and key == Qt.Key.Key_X:
+            self.status_requested.emit(CandidateStatus.REJECTED)
+        elif plain and key == Qt.Key.Key_U:
+            self.status_requested.emit(CandidateStatus.NEW)
+        elif plain and key == Qt.Key.Key_S:
+            self.star_requested.emit()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_requested.emit()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def selected_rows(self) -> list[int]:
+        """Selected rows in order; the current row when nothing is selected."""
+        rows = sorted(i.row() for i in self.selectionModel().selectedIndexes())
+        if not rows and self.currentIndex().isValid():
+            rows = [self.currentIndex().row()]
+        return rows
+
+    def advance(self) -> None:
+        """After a triage key on one cell: on to the next, as a single selection."""
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        nxt = self.model().index(min(current.row() + 1, self.model().rowCount() - 1), 0)
+        self.setCurrentIndex(nxt)

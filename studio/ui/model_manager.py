@@ -1,0 +1,315 @@
+"""The model manager: which files are present or missing, download them (with progress and
+cancel), use a folder you already have, and choose the device and precision."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.errors import StudioError
+from studio.jobs.backend import DeviceInfo
+from studio.settings import PRECISIONS, Settings, save_settings
+from studio.ui.background import Background
+from studio.ui.model_files import ModelCheck, check_model_files, human_size
+
+log = logging.getLogger(__name__)
+
+AUTO = "Automatic"
+
+
+class ModelManagerDialog(QDialog):
+    settings_changed = Signal(object)  # Settings, already saved
+    files_changed = Signal(object)  # ModelCheck
+
+    def __init__(
+        self,
+        settings: Settings,
+        background: Background,
+        device_info: DeviceInfo | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Model manager")
+        self.resize(720, 460)
+        self._settings = settings
+        self._background = background
+        self._device_info = device_info
+        self._download_stop: threading.Event | None = None
+        self._check: ModelCheck | None = None
+
+        self.folder_label = QLabel()
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_label.setWordWrap(True)
+        self.use_folder_button = QPushButton("Use folder…")
+        self.use_folder_button.setToolTip("Use model files you already have, where they are")
+        self.default_folder_button = QPushButton("Studio folder")
+        self.default_folder_button.setToolTip("Go back to the studio's own model folder")
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(self.use_folder_button)
+        folder_row.addWidget(self.default_folder_button)
+
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["File", "Part", "Status", "Size"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+
+        self.summary = QLabel("Looking for the model files…")
+        self.summary.setWordWrap(True)
+        self.download_button = QPushButton("Download missing files")
+        self.cancel_button = QPushButton("Cancel download")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.progress_label = QLabel()
+        self.progress_label.setWordWrap(True)
+        download_row = QHBoxLayout()
+        download_row.addWidget(self.download_button)
+        download_row.addWidget(self.cancel_button)
+        download_row.addWidget(self.progress, 1)
+
+        self.device_box = QComboBox()
+        self.precision_box = QComboBox()
+        self.device_label = QLabel()
+        self.device_label.setObjectName("hint")
+        form = QFormLayout()
+        form.addRow("Device", self.device_box)
+        form.addRow("Precision", self.precision_box)
+        form.addRow("", self.device_label)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(folder_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(download_row)
+        layout.addWidget(self.progress_label)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+        self.use_folder_button.clicked.connect(self._choose_folder)
+        self.default_folder_button.clicked.connect(lambda: self._set_folder(None))
+        self.download_button.clicked.connect(self.start_download)
+        self.cancel_button.clicked.connect(self.cancel_download)
+        self.device_box.currentIndexChanged.connect(self._on_device)
+        self.precision_box.currentIndexChanged.connect(self._on_precision)
+        self._fill_devices()
+        self.refresh()
+
+    # -- files ----------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    def refresh(self) -> None:
+        folder = self._settings.models_path
+        self.folder_label.setText(f"Model folder: {folder}")
+        self.default_folder_button.setEnabled(self._settings.models_dir is not None)
+        self._background.run(lambda: check_model_files(folder), self._show_check)
+
+    def _show_check(self, check: ModelCheck) -> None:
+        if check.folder != self._settings.models_path:
+            return  # an older answer, for a folder no longer chosen
+        self._check = check
+        self.table.setRowCount(len(check.files))
+        for row, f in enumerate(check.files):
+            status = "present" if f.present else ("missing" if f.required else "optional")
+            if f.present:
+                size = human_size(f.size_bytes)
+            elif f.expected_size:
+                size = f"{human_size(f.expected_size)} to download"
+            else:
+                size = "—"
+            for col, text in enumerate((f.filename, f.key, status, size)):
+                item = QTableWidgetItem(text)
+                if col == 2:
+                    item.setForeground(Qt.GlobalColor.darkGreen if f.present else
+                                       Qt.GlobalColor.red if f.required else
+                                       Qt.GlobalColor.darkGray)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        if check.error:
+            self.summary.setText(check.error)
+        elif check.missing:
+            self.summary.setText(
+                f"{len(check.missing)} required file(s) missing. Download them (resumable), or "
+                "choose a folder that already has them with Use folder…"
+            )
+        else:
+            self.summary.setText("All required files are present: the studio can generate.")
+        downloading = self._download_stop is not None
+        self.download_button.setEnabled(bool(check.missing) and not downloading
+                                        and check.error is None)
+        self.files_changed.emit(check)
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Folder with the Emojich model files", str(self._settings.models_path)
+        )
+        if folder:
+            self._set_folder(folder)
+
+    def _set_folder(self, folder: str | None) -> None:
+        self._update_settings(models_dir=folder)
+        self.refresh()
+
+    # -- download -------------------------------------------------------------------------------
+
+    def start_download(self) -> None:
+        folder = self._settings.models_path
+        stop = threading.Event()
+        self._download_stop = stop
+        self.download_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.progress_label.setText("Connecting to the model hub…")
+
+        def download(report) -> None:  # noqa: ANN001
+            from studio.engine import ModelStore
+
+            ModelStore(folder).download(
+                on_progress=lambda key, done, total: report((key, done, total)),
+                should_stop=stop.is_set,
+            )
+
+        self._background.run(
+            download, self._download_done, self._download_failed, self._download_progress
+        )
+
+    def cancel_download(self) -> None:
+        if self._download_stop is not None:
+            self._download_stop.set()
+            self.progress_label.setText("Stopping the download…")
+            self.cancel_button.setEnabled(False)
+
+    def _download_progress(self, update: tuple[str, int, int | None]) -> None:
+        key, done, total = update
+        if total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * done / total))
+            self.progress_label.setText(f"{key}: {human_size(done)} of {human_size(total)}")
+        else:
+            self.progress.setRange(0, 0)
+            self.progress_label.setText(f"{key}: {human_size(done)}")
+
+    def _download_finished(self, message: str) -> None:
+        cancelled = self._download_stop is not None and self._download_stop.is_set()
+        self._download_stop = None
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
+        self.progress_label.setText(
+            "Download cancelled; it resumes where it stopped next time." if cancelled else message
+        )
+        self.refresh()
+
+    def _download_done(self, _result: object) -> None:
+        self._download_finished("Download finished.")
+
+    def _download_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, StudioError):
+            message = str(exc)
+        else:
+            log.error("Model download failed", exc_info=exc)
+            message = f"The download failed: {exc}. Details are in the log."
+        self._download_finished(message)
+        self.progress_label.setStyleSheet("color: #c0392b")
+
+    # -- device and precision -------------------------------------------------------------------
+
+    def set_device_info(self, info: DeviceInfo) -> None:
+        self._device_info = info
+        self._fill_devices()
+
+    def _fill_devices(self) -> None:
+        info = self._device_info
+        self.device_box.blockSignals(True)
+        self.device_box.clear()
+        if info is None:
+            self.device_box.addItem("Detecting…", None)
+            self.device_box.setEnabled(False)
+            self.device_label.setText("Finding out what this machine supports…")
+        else:
+            self.device_box.setEnabled(True)
+            self.device_box.addItem(f"{AUTO} ({info.default_device})", None)
+            for device in info.devices:
+                self.device_box.addItem("GPU (CUDA)" if device == "cuda" else "CPU", device)
+            self.device_box.setCurrentIndex(max(self.device_box.findData(self._settings.device), 0))
+            note = info.description
+            if "cuda" not in info.devices:
+                note += " — no CUDA GPU found: generation runs on the CPU and is slow"
+            if info.error:
+                note = f"torch could not be loaded: {info.error}"
+            self.device_label.setText(note)
+        self.device_box.blockSignals(False)
+        self._fill_precisions()
+
+    def _device(self) -> str | None:
+        info = self._device_info
+        chosen = self._settings.device
+        if info is None:
+            return chosen
+        return chosen or info.default_device
+
+    def _fill_precisions(self) -> None:
+        info = self._device_info
+        device = self._device()
+        supported = info.precisions.get(device, ()) if info and device else PRECISIONS
+        self.precision_box.blockSignals(True)
+        self.precision_box.clear()
+        self.precision_box.addItem(AUTO, None)
+        for p in PRECISIONS:
+            self.precision_box.addItem(p if p in supported else f"{p} (not supported here)", p)
+            if p not in supported:
+                item = self.precision_box.model().item(self.precision_box.count() - 1)
+                item.setEnabled(False)
+        chosen = self._settings.precision
+        if chosen is not None and chosen not in supported:
+            chosen = None
+        self.precision_box.setCurrentIndex(max(self.precision_box.findData(chosen), 0))
+        self.precision_box.setEnabled(info is not None)
+        self.precision_box.blockSignals(False)
+
+    def _on_device(self) -> None:
+        self._update_settings(device=self.device_box.currentData())
+        self._fill_precisions()
+        self._on_precision()
+
+    def _on_precision(self) -> None:
+        self._update_settings(precision=self.precision_box.currentData())
+
+    def _update_settings(self, **changes: object) -> None:
+        new = self._settings.with_changes(**changes)
+        if new == self._settings:
+            return
+        self._settings = new
+        save_settings(new)
+        self.settings_changed.emit(new)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.cancel_download()
+        super().closeEvent(event)

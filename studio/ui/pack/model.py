@@ -1,0 +1,205 @@
+"""From library records to the export's request: a `PackSpec`, plus what validate cannot see.
+
+Qt-free on purpose, so the same composition is used by the live checks, the previews and the
+export, and is testable without a window. Everything that touches the library runs on the UI
+thread (the library's SQLite connection belongs to it); the spec that comes out holds only file
+paths, so a worker thread can render it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from studio.library import Candidate, Cutout, Library, Pack, PackItem
+from studio.pack import MaskedImage, PackSpec, Problem, RenderOptions, StickerSpec, validate
+from studio.pack.rules import TELEGRAM_RULES
+
+# Problem field for a sticker whose picture cannot be used as it is (the panel offers a fix).
+CUTOUT_FIELD = "cutout"
+IMAGE_FIELD = "image"
+
+
+@dataclass(frozen=True)
+class StickerEntry:
+    """One sticker of the pack as the panel shows it: the library item and its picture."""
+
+    item: PackItem
+    candidate: Candidate
+    cutout: Cutout | None
+    image: Path
+    mask: Path | None
+
+    @property
+    def source(self) -> MaskedImage | Path:
+        """What `studio.pack.load_source` reads: picture + mask, or the picture's own alpha."""
+        return MaskedImage(self.image, self.mask) if self.mask is not None else self.image
+
+    @property
+    def render_key(self) -> tuple:
+        """Changes whenever the pixels of this sticker change (a new cut-out version)."""
+        return (self.candidate.id, self.cutout.id if self.cutout else None)
+
+
+def options_of(pack: Pack) -> RenderOptions:
+    return RenderOptions(
+        outline_px=pack.outline_px, shadow=bool(pack.shadow), padding_px=pack.padding_px
+    )
+
+
+def load_entries(library: Library, pack_id: int) -> list[StickerEntry]:
+    """The pack's stickers in order, with each one's current cut-out."""
+    items = library.pack_items(pack_id)
+    cutouts = library.current_cutouts([item.candidate_id for item in items])
+    entries = []
+    for item in items:
+        candidate = library.candidate(item.candidate_id)
+        cutout = cutouts.get(item.candidate_id)
+        entries.append(
+            StickerEntry(
+                item=item,
+                candidate=candidate,
+                cutout=cutout,
+                image=library.abspath(candidate.image_path),
+                mask=library.abspath(cutout.mask_path) if cutout else None,
+            )
+        )
+    return entries
+
+
+def sticker_label(entry: StickerEntry) -> str:
+    """How messages and the list name a sticker: its candidate number."""
+    return f"#{entry.candidate.id}"
+
+
+def build_spec(
+    title: str, name: str, entries: list[StickerEntry], options: RenderOptions
+) -> PackSpec:
+    stickers = [
+        StickerSpec(
+            source=entry.source,
+            emoji_list=tuple(entry.item.emoji_list),
+            keywords=tuple(entry.item.keywords),
+            label=sticker_label(entry),
+        )
+        for entry in entries
+    ]
+    return PackSpec(title=title, name=name, stickers=stickers, options=options)
+
+
+class AlphaCache:
+    """Whether an image file carries its own transparency, read once per file.
+
+    A generated candidate is an RGB PNG: its mode says "no alpha" from the header alone, without
+    decoding. Only files that do have an alpha channel are decoded, once.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[Path, bool] = {}
+
+    def has_alpha(self, path: Path) -> bool | None:
+        """True/False, or None when the file cannot be read at all."""
+        if path in self._known:
+            return self._known[path]
+        try:
+            with Image.open(path) as image:
+                if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+                    found = False
+                else:
+                    low, _ = image.convert("RGBA").getchannel("A").getextrema()
+                    found = low < 255
+        except (OSError, ValueError, SyntaxError):
+            return None
+        self._known[path] = found
+        return found
+
+
+def picture_problems(entries: list[StickerEntry], alpha: AlphaCache) -> list[Problem]:
+    """Stickers whose picture is missing or has no transparent background yet."""
+    problems = []
+    for index, entry in enumerate(entries):
+        if not entry.image.is_file():
+            problems.append(
+                Problem(IMAGE_FIELD, "its picture file is missing; remove it from the pack", index)
+            )
+            continue
+        if entry.mask is not None:
+            if not entry.mask.is_file():
+                problems.append(
+                    Problem(
+                        CUTOUT_FIELD,
+                        "its cut-out mask file is missing; cut it out again in the mask editor",
+                        index,
+                    )
+                )
+            continue
+        has_alpha = alpha.has_alpha(entry.image)
+        if has_alpha is None:
+            problems.append(
+                Problem(IMAGE_FIELD, "its picture cannot be read; remove it from the pack", index)
+            )
+        elif not has_alpha:
+            problems.append(
+                Problem(
+                    CUTOUT_FIELD,
+                    "it has no cut-out yet; open it in the mask editor (double-click) to cut "
+                    "out its background",
+                    index,
+                )
+            )
+    return problems
+
+
+def pack_problems(spec: PackSpec, entries: list[StickerEntry], alpha: AlphaCache) -> list[Problem]:
+    """Every rule the pack breaks (studio.pack.validate) and every unusable picture."""
+    problems = validate(spec)
+    problems += picture_problems(entries, alpha)
+    # Sticker problems in sticker order, after the pack-wide ones, so the list reads top-down.
+    return sorted(problems, key=lambda p: (-1 if p.sticker is None else p.sticker))
+
+
+def split_names(title: str, name: str, parts: int) -> list[tuple[str, str]]:
+    """Title and set name for each part of a pack split in `parts`: 'Cats (2)', 'cats_2'."""
+    rule_title = TELEGRAM_RULES["title"]["max_chars"]
+    rule_name = TELEGRAM_RULES["name"]["max_chars"]
+    out = []
+    for part in range(1, parts + 1):
+        if part == 1:
+            out.append((title, name))
+            continue
+        tail = f" ({part})"
+        new_title = title.strip()[: rule_title - len(tail)] + tail
+        suffix = f"_{part}"
+        base = name.rstrip("_")[: rule_name - len(suffix)].rstrip("_")
+        out.append((new_title, (base or "pack") + suffix))
+    return out
+
+
+def split_pack(library: Library, pack_id: int) -> list[int]:
+    """Move stickers beyond the set limit into new packs of at most that many; returns all ids.
+
+    New items are added before the old ones are removed, so an interruption can duplicate a
+    sticker but never lose one.
+    """
+    limit = TELEGRAM_RULES["set"]["max_stickers"]
+    pack = library.pack(pack_id)
+    items = library.pack_items(pack_id)
+    chunks = [items[i : i + limit] for i in range(0, len(items), limit)]
+    if len(chunks) <= 1:
+        return [pack_id]
+    ids = [pack_id]
+    for (title, name), chunk in zip(
+        split_names(pack.title, pack.name, len(chunks))[1:], chunks[1:], strict=True
+    ):
+        new = library.create_pack(title, name)
+        library.update_pack(
+            new.id, outline_px=pack.outline_px, shadow=pack.shadow, padding_px=pack.padding_px
+        )
+        for item in chunk:
+            library.add_pack_item(new.id, item.candidate_id, item.emoji_list, item.keywords)
+        for item in chunk:
+            library.remove_pack_item(item.id)
+        ids.append(new.id)
+    return ids
