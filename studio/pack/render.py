@@ -59,8 +59,8 @@ def _margins(outline: float, shadow: bool, scale: float) -> _Margins:
     if not shadow:
         return _Margins(edge, edge, edge, edge)
     dx, dy = (v * scale for v in rule["shadow_offset_px"])
-    # 2.5 sigma holds all but a fraction of a percent of the blur, invisible at its opacity.
-    reach = 2.5 * rule["shadow_blur_px"] * scale
+    # Beyond 3 sigma the shadow's opacity rounds to zero in 8 bits.
+    reach = 3.0 * rule["shadow_blur_px"] * scale
     return _Margins(
         left=edge + math.ceil(max(0.0, reach - dx)),
         top=edge + math.ceil(max(0.0, reach - dy)),
@@ -103,9 +103,10 @@ def _resize_premultiplied(prem: np.ndarray, width: int, height: int) -> np.ndarr
 def _outline_alpha(alpha: np.ndarray, width: float) -> np.ndarray:
     """A smooth stroke `width` px wide around the figure, from a Euclidean distance transform."""
     outside = (alpha < 0.5).astype(np.uint8)
-    # Distance from each outside pixel to the nearest pixel of the figure.
+    # Distance from each outside pixel's centre to the nearest figure pixel's centre; the
+    # figure's edge lies half a pixel out, so a pixel is covered by `width + 1 - distance`.
     distance = cv2.distanceTransform(outside, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-    stroke = np.clip(width + 0.5 - distance, 0.0, 1.0)
+    stroke = np.clip(width + 1.0 - distance, 0.0, 1.0)
     # Under the figure's own soft edge the stroke is solid, so no dark fringe shows through.
     return np.maximum(stroke, alpha)
 
@@ -168,7 +169,11 @@ def render_sticker(
         stroke = _outline_alpha(canvas[..., 3], outline)
         canvas = _over(canvas, _layer(rule["outline_color"], stroke))
     if options.shadow:
-        canvas = _over(canvas, _layer(rule["shadow_color"], _shadow_alpha(canvas[..., 3], scale)))
+        shadow = _shadow_alpha(canvas[..., 3], scale)
+        # The padding stays empty whatever the blur's tail does.
+        shadow[:padding], shadow[canvas_h - padding :] = 0.0, 0.0
+        shadow[:, :padding], shadow[:, canvas_w - padding :] = 0.0, 0.0
+        canvas = _over(canvas, _layer(rule["shadow_color"], shadow))
     return Image.fromarray(_straight_uint8(canvas), "RGBA")
 
 
