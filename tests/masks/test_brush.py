@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from studio.masks import Box, Brush, MaskError, paint_segment, paint_stroke
-from tests.masks.goldens import assert_golden
+
+from .goldens import assert_golden
 
 
 def test_hard_dab_covers_a_disc_of_the_brush_size():

@@ -8,7 +8,8 @@ from studio.masks import (
     find_contours,
     keep_contour,
 )
-from tests.masks.goldens import ascii_mask, to_ascii
+
+from .goldens import ascii_mask, to_ascii
 
 # A ring (shape with a hole), an island inside the hole, and a separate blob.
 SCENE = ascii_mask(

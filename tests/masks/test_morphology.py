@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from studio.masks import MaskError, feather, fill_holes, grow, remove_islands, shrink, smooth
-from tests.masks.goldens import ascii_mask, assert_golden, to_ascii
+
+from .goldens import ascii_mask, assert_golden, to_ascii
 
 DONUT = ascii_mask(
     """

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from studio.masks import Combine, MaskError, lasso, magic_wand, wand_selection
-from tests.masks.goldens import ascii_mask, assert_golden, to_ascii
+
+from .goldens import ascii_mask, assert_golden, to_ascii
 
 
 def test_lasso_adds_an_antialiased_polygon():

@@ -258,7 +258,7 @@ class MaskEditorPanel(QWidget):
         self._base_cutout_id = current.id if current else None
         self.document.load(rgb, start)
         self._autosaved_serial = self._history_serial
-        self._recover_autosave(candidate_id)
+        recovered_at = self._recover_autosave(candidate_id)
         self.preview.set_source(self.document.image, self.document.mask)
         self._refresh_versions()
         self._set_enabled(True)
@@ -266,7 +266,10 @@ class MaskEditorPanel(QWidget):
         self._on_history()
         self.dirtyChanged.emit(self.document.dirty)
         title = candidate.prompt or f"candidate {candidate_id}"
-        self._say(f"Editing {title} ({size[0]}x{size[1]})")
+        note = f"Editing {title} ({size[0]}x{size[1]})."
+        if recovered_at:
+            note += f" Recovered unsaved edits from {recovered_at}; save to keep them."
+        self._say(note)
 
     def save(self) -> Cutout | None:
         """Store the working mask as a new, current cut-out version (method "manual")."""
@@ -444,19 +447,19 @@ class MaskEditorPanel(QWidget):
     def _on_autosave_failed(self, _tag: object, message: str) -> None:
         self._say(f"Autosave failed: {message}")
 
-    def _recover_autosave(self, candidate_id: int) -> None:
+    def _recover_autosave(self, candidate_id: int) -> str | None:
+        """Apply this candidate's autosaved mask, if any; returns when it was written."""
         self._io_pool.waitForDone(10_000)  # a write for this candidate may still be running
         found = self.autosave.read(candidate_id)
         if found is None:
-            return
+            return None
         if found.mask.shape != self.document.mask.shape:
             self.autosave.clear(candidate_id)
-            return
-        when = dt.datetime.fromtimestamp(found.saved_at).strftime("%H:%M:%S")
+            return None
         if self.document.reset_to(found.mask, "Recover unsaved edits") is None:
             self.autosave.clear(candidate_id)  # identical to the saved mask: nothing to recover
-            return
-        self._say(f"Recovered unsaved edits from {when}. Save to keep them.")
+            return None
+        return dt.datetime.fromtimestamp(found.saved_at).strftime("%H:%M:%S")
 
     # -- reactions ------------------------------------------------------------------------------
 
