@@ -157,7 +157,7 @@ def pack_problems(spec: PackSpec, entries: list[StickerEntry], alpha: AlphaCache
     problems = validate(spec)
     problems += picture_problems(entries, alpha)
     # Sticker problems in sticker order, after the pack-wide ones, so the list reads top-down.
-    return sorted(problems, key=lambda p: (-1 if p.sticker is None else p.sticker))
+    return sorted(problems, key=lambda p: -1 if p.sticker is None else p.sticker)
 
 
 def split_names(title: str, name: str, parts: int) -> list[tuple[str, str]]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from PIL import Image
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QImage
 
 from studio.errors import StudioError
@@ -73,6 +73,11 @@ class StickerRenderer(QObject):
         for key, future in list(self._pending.items()):
             if future.cancel():
                 del self._pending[key]
+
+    def wait_idle(self, timeout_s: float = 10.0) -> None:
+        """Block until every pending render is done and its answer delivered (tests)."""
+        wait(list(self._pending.values()), timeout=timeout_s)
+        QCoreApplication.processEvents()
 
     def shutdown(self) -> None:
         self.cancel_pending()

@@ -69,9 +69,7 @@ class EmojiIndex:
                 continue
             raw = [data.get(language) for language in NAME_LANGUAGES]
             raw += list(data.get("alias", ()))
-            names = tuple(
-                dict.fromkeys(n.strip(":").replace("_", " ") for n in raw if n)
-            )
+            names = tuple(dict.fromkeys(n.strip(":").replace("_", " ") for n in raw if n))
             found = frozenset(w for n in names for w in words(n))
             entries.append(EmojiName(char, names, found, float(data.get("E", 99))))
         return entries

@@ -1,0 +1,92 @@
+"""The pack's own fields: title, set name, and how every sticker is drawn."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QSpinBox, QWidget
+
+from studio.library import Pack
+from studio.pack.rules import TELEGRAM_RULES
+
+# A field with a problem gets this border until the problem is fixed.
+_PROBLEM_STYLE = "border: 2px solid #d9534f; border-radius: 3px;"
+
+
+class PackFields(QWidget):
+    """Edits one pack; `changed(field, value)` for each edit the user makes."""
+
+    changed = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        render = TELEGRAM_RULES["render"]
+        self.title = QLineEdit(placeholderText="What people see, e.g. Котики")
+        self.title.setMaxLength(200)  # longer than the rule, so the check can say so
+        self.name = QLineEdit(placeholderText="t.me/addstickers/NAME, e.g. kotiki_2026")
+        self.name.setMaxLength(200)
+        self.outline = QSpinBox(suffix=" px")
+        self.outline.setRange(render["outline_px"]["min"], render["outline_px"]["max"])
+        self.outline.setToolTip("White stroke around each sticker (Telegram's own tip)")
+        self.shadow = QCheckBox("Drop shadow")
+        self.padding = QSpinBox(suffix=" px")
+        self.padding.setRange(render["padding_px"]["min"], render["padding_px"]["max"])
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Title", self.title)
+        form.addRow("Name", self.name)
+        form.addRow("Outline", self.outline)
+        form.addRow("", self.shadow)
+        form.addRow("Padding", self.padding)
+        self.widgets: dict[str, QWidget] = {
+            "title": self.title,
+            "name": self.name,
+            "outline_px": self.outline,
+            "shadow": self.shadow,
+            "padding_px": self.padding,
+        }
+        self.title.textEdited.connect(lambda text: self.changed.emit("title", text))
+        self.name.textEdited.connect(lambda text: self.changed.emit("name", text))
+        self.outline.valueChanged.connect(lambda value: self._emit("outline_px", value))
+        self.padding.valueChanged.connect(lambda value: self._emit("padding_px", value))
+        self.shadow.toggled.connect(lambda on: self._emit("shadow", on))
+        self._loading = False
+
+    def _emit(self, field: str, value: object) -> None:
+        if not self._loading:
+            self.changed.emit(field, value)
+
+    def set_pack(self, pack: Pack | None) -> None:
+        """Show `pack` (None: nothing to edit)."""
+        self._loading = True
+        try:
+            self.setEnabled(pack is not None)
+            if pack is None:
+                for edit in (self.title, self.name):
+                    edit.clear()
+                return
+            if self.title.text() != pack.title:
+                self.title.setText(pack.title)
+            if self.name.text() != pack.name:
+                self.name.setText(pack.name)
+            self.outline.setValue(pack.outline_px)
+            self.shadow.setChecked(bool(pack.shadow))
+            self.padding.setValue(pack.padding_px)
+        finally:
+            self._loading = False
+
+    def mark_problems(self, messages: dict[str, list[str]]) -> None:
+        """Border the fields that have problems; their messages become the tooltip."""
+        for field, widget in self.widgets.items():
+            found = messages.get(field, [])
+            widget.setStyleSheet(_PROBLEM_STYLE if found else "")
+            widget.setToolTip("\n".join(found))
+            widget.setProperty("problem", bool(found))
+
+    def focus_field(self, field: str) -> bool:
+        widget = self.widgets.get(field)
+        if widget is None:
+            return False
+        widget.setFocus()
+        if isinstance(widget, QLineEdit):
+            widget.selectAll()
+        return True

@@ -1,0 +1,503 @@
+"""The pack panel: packs, their stickers, emoji and keywords, live checks, previews, export.
+
+It composes the small widgets of this package and keeps them in step with the library, which is
+the only state: every edit is written at once, then the panel re-reads the pack, checks it with
+`studio.pack.validate` and redraws. Rendering and exporting run off the UI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.library import Library, Pack
+from studio.pack import ExportResult, PackSpec, Problem, RenderOptions
+from studio.pack.rules import TELEGRAM_RULES
+from studio.ui.pack import model
+from studio.ui.pack.emoji_picker import MAX_EMOJI, EmojiPicker
+from studio.ui.pack.export_runner import ExportRunner
+from studio.ui.pack.pack_fields import PackFields
+from studio.ui.pack.pack_list import PackList
+from studio.ui.pack.preview import STICKER_SIDE, StickerPreview
+from studio.ui.pack.problems import ProblemList
+from studio.ui.pack.renderer import StickerRenderer
+from studio.ui.pack.sticker_editor import StickerEditor
+from studio.ui.pack.sticker_list import ICON_SIDE, StickerList
+from studio.ui.pack.suggest import EmojiIndex
+
+log = logging.getLogger(__name__)
+
+MAX_STICKERS = TELEGRAM_RULES["set"]["max_stickers"]
+
+
+class PackPanel(QWidget):
+    """Everything about packs, over a `Library`.
+
+    Signals: `editCutoutRequested(candidate_id)` when the user asks to fix a sticker's cut-out
+    (double-click); `exported(folder)` after a finished export; `problemsChanged(count)`.
+    The main window adds keepers with `add_candidates(ids)` and calls `refresh()` after a
+    cut-out changed elsewhere.
+    """
+
+    editCutoutRequested = Signal(int)
+    exported = Signal(Path)
+    problemsChanged = Signal(int)
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.emoji_index = EmojiIndex()
+        self.renderer = StickerRenderer(self)
+        self._alpha = model.AlphaCache()
+        self._pack: Pack | None = None
+        self.entries: list[model.StickerEntry] = []
+        self.problems: list[Problem] = []
+        self._render_failures: dict[tuple, str] = {}
+        self._preview_key: tuple | None = None
+        self.runner: ExportRunner | None = None
+        self.picker: EmojiPicker | None = None
+        self.message_box: QMessageBox | None = None
+        self._build()
+        self._connect()
+        self.pack_list.reload()
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.pack_list = PackList(self.library)
+        self.fields = PackFields()
+        self.sticker_list = StickerList()
+        self.remove_button = QPushButton("Remove")
+        self.up_button = QPushButton("Move up")
+        self.down_button = QPushButton("Move down")
+        self.split_button = QPushButton(f"Split into packs of {MAX_STICKERS}…")
+        self.split_button.setVisible(False)
+        self.editor = StickerEditor(self.emoji_index)
+        self.preview = StickerPreview()
+        self.problem_list = ProblemList()
+        self.status_label = QLabel()
+        self.zip_box = QCheckBox("Also write a .zip")
+        self.zip_box.setChecked(True)
+        self.export_button = QPushButton("Export pack…")
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton("Cancel export")
+        self.cancel_button.setVisible(False)
+
+        packs = QGroupBox("Packs")
+        QVBoxLayout(packs).addWidget(self.pack_list)
+
+        stickers = QWidget()
+        buttons = QHBoxLayout()
+        for button in (self.up_button, self.down_button, self.remove_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.split_button)
+        middle = QVBoxLayout(stickers)
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.addWidget(self.fields)
+        middle.addWidget(QLabel("Stickers (drag to reorder; double-click to fix the cut-out)"))
+        middle.addWidget(self.sticker_list, 1)
+        middle.addLayout(buttons)
+
+        details = QWidget()
+        right = QVBoxLayout(details)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.editor)
+        right.addWidget(self.preview, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(packs)
+        splitter.addWidget(stickers)
+        splitter.addWidget(details)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 3)
+
+        checks = QGroupBox("Checks")
+        checks_layout = QVBoxLayout(checks)
+        checks_layout.addWidget(self.problem_list)
+        export_row = QHBoxLayout()
+        export_row.addWidget(self.status_label, 1)
+        export_row.addWidget(self.progress, 1)
+        export_row.addWidget(self.cancel_button)
+        export_row.addWidget(self.zip_box)
+        export_row.addWidget(self.export_button)
+        checks_layout.addLayout(export_row)
+
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(splitter)
+        vertical.addWidget(checks)
+        vertical.setStretchFactor(0, 4)
+        vertical.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(vertical)
+
+    def _connect(self) -> None:
+        self.pack_list.packSelected.connect(self._pack_selected)
+        self.fields.changed.connect(self._field_changed)
+        self.sticker_list.orderChanged.connect(self.reorder)
+        self.sticker_list.removeRequested.connect(self.remove_stickers)
+        self.sticker_list.stickerActivated.connect(self.editCutoutRequested)
+        self.sticker_list.itemSelectionChanged.connect(self._selection_changed)
+        self.remove_button.clicked.connect(
+            lambda: self.remove_stickers(self.sticker_list.selected_item_ids())
+        )
+        self.up_button.clicked.connect(lambda: self.sticker_list.move_selected(-1))
+        self.down_button.clicked.connect(lambda: self.sticker_list.move_selected(1))
+        self.split_button.clicked.connect(self._ask_split)
+        self.editor.emojiAssigned.connect(self.assign_emoji)
+        self.editor.emojiAdded.connect(self.add_emoji)
+        self.editor.keywordsAssigned.connect(self.assign_keywords)
+        self.editor.pickRequested.connect(self.open_picker)
+        self.problem_list.problemActivated.connect(self.point_at)
+        self.renderer.rendered.connect(self._rendered)
+        self.renderer.failed.connect(self._render_failed)
+        self.export_button.clicked.connect(self._ask_export)
+        self.cancel_button.clicked.connect(self.cancel_export)
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def current_pack_id(self) -> int | None:
+        return self._pack.id if self._pack else None
+
+    def select_pack(self, pack_id: int) -> None:
+        self.pack_list.reload(select=pack_id)
+
+    def add_candidates(self, candidate_ids: Sequence[int]) -> int:
+        """Append candidates to the current pack (a new pack if there is none).
+
+        Candidates already in the pack are skipped; returns how many were added.
+        """
+        if self._pack is None:
+            self.pack_list.create_pack()
+        assert self._pack is not None
+        present = {entry.candidate.id for entry in self.entries}
+        added = 0
+        for candidate_id in candidate_ids:
+            if candidate_id in present:
+                continue
+            self.library.add_pack_item(self._pack.id, candidate_id)
+            present.add(candidate_id)
+            added += 1
+        self.refresh()
+        return added
+
+    def refresh(self) -> None:
+        """Re-read the current pack from the library, re-check it and redraw."""
+        pack_id = self.current_pack_id()
+        self._pack = self.library.pack(pack_id) if pack_id is not None else None
+        self.entries = model.load_entries(self.library, pack_id) if pack_id is not None else []
+        self.fields.set_pack(self._pack)
+        self._recheck()
+        self._request_icons()
+        self._selection_changed()
+
+    def spec(self) -> PackSpec:
+        """The export request for the current pack, as it stands in the library."""
+        if self._pack is None:
+            return PackSpec(title="", name="", stickers=[])
+        return model.build_spec(self._pack.title, self._pack.name, self.entries, self.options())
+
+    def options(self) -> RenderOptions:
+        return model.options_of(self._pack) if self._pack else RenderOptions()
+
+    # -- checks ---------------------------------------------------------------------------------
+
+    def _recheck(self) -> None:
+        spec = self.spec()
+        problems = model.pack_problems(spec, self.entries, self._alpha) if self._pack else []
+        for index, entry in enumerate(self.entries):
+            failure = self._render_failures.get(entry.render_key + (self.options(),))
+            if failure:
+                problems.append(Problem(model.IMAGE_FIELD, failure, index))
+        problems.sort(key=lambda p: -1 if p.sticker is None else p.sticker)
+        self.problems = problems
+        self.problem_list.set_problems(problems, spec.describe)
+        by_field: dict[str, list[str]] = {}
+        by_sticker: dict[int, list[str]] = {}
+        for problem in problems:
+            if problem.sticker is None:
+                by_field.setdefault(problem.field, []).append(problem.message)
+            else:
+                by_sticker.setdefault(problem.sticker, []).append(problem.message)
+        self.fields.mark_problems(by_field)
+        self.sticker_list.set_entries(self.entries, by_sticker)
+        count = len(problems)
+        busy = self.runner is not None
+        self.export_button.setEnabled(self._pack is not None and count == 0 and not busy)
+        self.split_button.setVisible(len(self.entries) > MAX_STICKERS)
+        if self._pack is None:
+            self.status_label.setText("Create a pack, then add keepers from the gallery")
+        elif not busy:
+            self.status_label.setText(
+                "Ready to export" if count == 0 else f"{count} problem(s) to fix before export"
+            )
+        self.problemsChanged.emit(count)
+
+    def point_at(self, field: str, sticker: int) -> None:
+        """Select the sticker or focus the field a problem concerns."""
+        if sticker >= 0:
+            self.sticker_list.select_index(sticker)
+            if field == "emoji_list":
+                self.editor.emoji_edit.setFocus()
+            elif field == "keywords":
+                self.editor.keywords_edit.setFocus()
+            else:
+                self.sticker_list.setFocus()
+        elif not self.fields.focus_field(field):
+            self.sticker_list.setFocus()
+
+    # -- edits ----------------------------------------------------------------------------------
+
+    def _pack_selected(self, pack_id: int) -> None:
+        self.renderer.cancel_pending()
+        self._pack = self.library.pack(pack_id) if pack_id >= 0 else None
+        self.refresh()
+
+    def _field_changed(self, field: str, value: object) -> None:
+        if self._pack is None:
+            return
+        self._pack = self.library.update_pack(self._pack.id, **{field: value})
+        if field == "title":
+            self.pack_list.update_title(self._pack)
+        self._recheck()
+        if field in ("outline_px", "shadow", "padding_px"):
+            self._request_icons()
+            self._request_preview()
+
+    def _selected_entries(self) -> list[model.StickerEntry]:
+        chosen = set(self.sticker_list.selected_item_ids())
+        return [entry for entry in self.entries if entry.item.id in chosen]
+
+    def assign_emoji(self, chars: list[str]) -> None:
+        """Give every selected sticker exactly these emoji."""
+        for entry in self._selected_entries():
+            self.library.update_pack_item(entry.item.id, emoji_list=list(chars))
+        self.refresh()
+
+    def add_emoji(self, char: str) -> None:
+        """Add one emoji to every selected sticker that lacks it and has room."""
+        for entry in self._selected_entries():
+            current = list(entry.item.emoji_list)
+            if char not in current and len(current) < MAX_EMOJI:
+                self.library.update_pack_item(entry.item.id, emoji_list=current + [char])
+        self.refresh()
+
+    def assign_keywords(self, keywords: list[str]) -> None:
+        for entry in self._selected_entries():
+            self.library.update_pack_item(entry.item.id, keywords=list(keywords))
+        self.refresh()
+
+    def open_picker(self) -> EmojiPicker:
+        """The emoji picker for the selection (window-modal; applies on OK)."""
+        selected = self._selected_entries()
+        lists = {tuple(e.item.emoji_list) for e in selected}
+        initial = list(lists.pop()) if len(lists) == 1 else []
+        target = "this sticker" if len(selected) == 1 else f"{len(selected)} stickers"
+        self.picker = EmojiPicker(
+            self.emoji_index, initial, self.editor.suggested_emoji(), self, target=target
+        )
+        self.picker.accepted.connect(lambda: self.assign_emoji(self.picker.chosen()))
+        self.picker.open()
+        return self.picker
+
+    def reorder(self, item_ids: list[int]) -> None:
+        if self._pack is None:
+            return
+        self.library.reorder_pack(self._pack.id, item_ids)
+        self.refresh()
+
+    def remove_stickers(self, item_ids: list[int]) -> None:
+        for item_id in item_ids:
+            self.library.remove_pack_item(item_id)
+        self.refresh()
+
+    def _ask_split(self) -> None:
+        if self._pack is None:
+            return
+        parts = -(-len(self.entries) // MAX_STICKERS)
+        answer = QMessageBox.question(
+            self,
+            "Split pack",
+            f"A Telegram set holds {MAX_STICKERS} stickers at most; this pack has "
+            f"{len(self.entries)}. Split it into {parts} packs, keeping the order?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.split()
+
+    def split(self) -> list[int]:
+        """Split the current pack into packs of at most 120 stickers; returns their ids."""
+        assert self._pack is not None
+        ids = model.split_pack(self.library, self._pack.id)
+        self.pack_list.reload(select=ids[0])
+        return ids
+
+    # -- pictures -------------------------------------------------------------------------------
+
+    def _request_icons(self) -> None:
+        options = self.options()
+        for entry in self.entries:
+            key = ("icon", entry.render_key, options)
+            self.renderer.request(key, entry.source, options, ICON_SIDE)
+
+    def _selection_changed(self) -> None:
+        self.editor.set_selection(self._selected_entries())
+        self._request_preview()
+
+    def _request_preview(self) -> None:
+        current = self.sticker_list.currentItem()
+        entry = next(
+            (
+                e
+                for e in self.entries
+                if current and e.item.id == current.data(Qt.ItemDataRole.UserRole)
+            ),
+            None,
+        )
+        if entry is None:
+            self._preview_key = None
+            self.preview.show_message(
+                "Select a sticker to preview it" if self.entries else "The pack has no stickers"
+            )
+            return
+        options = self.options()
+        self._preview_key = ("preview", entry.render_key, options)
+        self.preview.show_message("Drawing…")
+        self.renderer.request(self._preview_key, entry.source, options, STICKER_SIDE)
+
+    def _rendered(self, key: tuple, image: QImage) -> None:
+        kind, render_key, options = key
+        if self._render_failures.pop(render_key + (options,), None) is not None:
+            self._recheck()
+        if kind == "icon" and options == self.options():
+            self.sticker_list.set_icon(render_key, image)
+        elif kind == "preview" and key == self._preview_key:
+            self.preview.show_sticker(image)
+
+    def _render_failed(self, key: tuple, message: str) -> None:
+        kind, render_key, options = key
+        if key == self._preview_key:
+            self.preview.show_message(message)
+        if options == self.options() and render_key + (options,) not in self._render_failures:
+            self._render_failures[render_key + (options,)] = message
+            self._recheck()
+
+    def wait_for_pictures(self, timeout_s: float = 10.0) -> None:
+        """Block until pending renders are done (for tests and benchmarks)."""
+        self.renderer.wait_idle(timeout_s)
+
+    # -- export ---------------------------------------------------------------------------------
+
+    def _ask_export(self) -> None:
+        if self._pack is None:
+            return
+        parent = QFileDialog.getExistingDirectory(self, "Export the pack into folder")
+        if not parent:
+            return
+        out = Path(parent) / self._pack.name
+        zip_path = out.with_name(out.name + ".zip")
+        force = False
+        if out.exists() or (self.zip_box.isChecked() and zip_path.exists()):
+            answer = QMessageBox.question(
+                self, "Replace pack", f"{out} already exists. Replace it with this export?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            force = True
+        self.start_export(out, self.zip_box.isChecked(), force)
+
+    def start_export(self, out: Path, make_zip: bool, force: bool = False) -> ExportRunner:
+        """Export the current pack into `out` on a background thread."""
+        if self.runner is not None:
+            raise RuntimeError("an export is already running")
+        self.runner = ExportRunner(self.spec(), Path(out), make_zip, force, self)
+        self.runner.progress.connect(self._export_progress)
+        self.runner.succeeded.connect(self._export_succeeded)
+        self.runner.failed.connect(self._export_failed)
+        self.runner.cancelled.connect(self._export_cancelled)
+        self.runner.finished.connect(self._export_finished)
+        total = len(self.entries) + 1 + (1 if make_zip else 0)
+        self.progress.setRange(0, total)
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self.export_button.setEnabled(False)
+        self.status_label.setText("Exporting…")
+        self.runner.start()
+        return self.runner
+
+    def cancel_export(self) -> None:
+        if self.runner is not None:
+            self.runner.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status_label.setText("Cancelling…")
+
+    def _export_progress(self, done: int, total: int, message: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        self.status_label.setText(f"Exporting: {message}")
+
+    def _export_succeeded(self, result: ExportResult) -> None:
+        self.exported.emit(result.folder)
+        where = f"{result.folder}" + (f"\nand {result.zip_path}" if result.zip_path else "")
+        self._show_message(
+            QMessageBox.Icon.Information,
+            f"Exported {len(result.stickers)} stickers to\n{where}",
+            open_folder=result.folder,
+        )
+
+    def _export_failed(self, message: str) -> None:
+        self._show_message(QMessageBox.Icon.Warning, f"The pack was not exported: {message}")
+
+    def _export_cancelled(self) -> None:
+        self.status_label.setText("Export cancelled; nothing was written")
+
+    def _export_finished(self) -> None:
+        runner, self.runner = self.runner, None
+        if runner is not None:
+            runner.deleteLater()
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        text = self.status_label.text()
+        self._recheck()
+        if text.startswith("Export cancelled"):
+            self.status_label.setText(text)
+
+    def _show_message(
+        self, icon: QMessageBox.Icon, text: str, open_folder: Path | None = None
+    ) -> None:
+        # Not exec(): the window stays live, and the box can be answered later.
+        box = QMessageBox(icon, "Export", text, QMessageBox.StandardButton.Close, self)
+        if open_folder is not None:
+            button = box.addButton("Open folder", QMessageBox.ButtonRole.AcceptRole)
+            button.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(open_folder)))
+            )
+        self.message_box = box
+        box.open()
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
+        if self.runner is not None:
+            self.runner.cancel()
+            self.runner.wait()
+        self.renderer.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,159 @@
+"""Emoji and keywords of the selected stickers, with suggestions from their prompts.
+
+Works on a selection: choosing emoji assigns them to every selected sticker (bulk), a suggested
+emoji is added to each, and keywords typed here replace each one's keywords.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.pack import InvalidEmoji, split_emoji
+from studio.ui.pack.model import StickerEntry
+from studio.ui.pack.suggest import EmojiIndex, suggest_keywords
+
+MAX_SUGGESTED = 8
+
+
+def parse_keywords(text: str) -> list[str]:
+    """'кот, рыжий,  спит' -> ['кот', 'рыжий', 'спит'] (empty pieces dropped)."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+class StickerEditor(QWidget):
+    """Signals carry the new values; the panel writes them to every selected sticker."""
+
+    emojiAssigned = Signal(list)  # replace each selected sticker's emoji with these
+    emojiAdded = Signal(str)  # add one emoji to each selected sticker
+    keywordsAssigned = Signal(list)
+    pickRequested = Signal()  # open the picker for the selection
+
+    def __init__(self, index: EmojiIndex, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._index = index
+        self.heading = QLabel()
+        big = QFont()
+        big.setPointSize(16)
+        self.emoji_edit = QLineEdit(placeholderText="Type or paste emoji, or choose them")
+        self.emoji_edit.setFont(big)
+        self.emoji_error = QLabel()
+        self.emoji_error.setStyleSheet("color: #d9534f;")
+        self.emoji_error.setWordWrap(True)
+        self.pick_button = QPushButton("Choose emoji…")
+        self.keywords_edit = QLineEdit(placeholderText="search words, separated by commas")
+        self.suggest_row = QHBoxLayout()
+        self.suggest_row.setSpacing(2)
+        self.suggested_keywords_button = QPushButton("Use suggested keywords")
+        self.suggestion_buttons: list[QToolButton] = []
+        self._suggested_keywords: list[str] = []
+        self._suggested_emoji: list[str] = []
+
+        emoji_row = QHBoxLayout()
+        emoji_row.addWidget(self.emoji_edit, 1)
+        emoji_row.addWidget(self.pick_button)
+        suggest_box = QWidget()
+        suggest_box.setLayout(self.suggest_row)
+        form = QFormLayout()
+        form.addRow("Emoji", emoji_row)
+        form.addRow("", self.emoji_error)
+        form.addRow("Suggested", suggest_box)
+        form.addRow("Keywords", self.keywords_edit)
+        form.addRow("", self.suggested_keywords_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+
+        self.emoji_edit.editingFinished.connect(self._emoji_typed)
+        self.pick_button.clicked.connect(self.pickRequested)
+        self.keywords_edit.editingFinished.connect(self._keywords_typed)
+        self.suggested_keywords_button.clicked.connect(
+            lambda: self.keywordsAssigned.emit(list(self._suggested_keywords))
+        )
+        self.set_selection([])
+
+    def set_selection(self, entries: list[StickerEntry]) -> None:
+        """Show the selected stickers' values (shared values only, for several)."""
+        self.setEnabled(bool(entries))
+        count = len(entries)
+        if count == 0:
+            self.heading.setText("No sticker selected")
+        elif count == 1:
+            self.heading.setText(
+                f"Sticker #{entries[0].candidate.id}: {entries[0].candidate.prompt or ''}"
+            )
+        else:
+            self.heading.setText(f"{count} stickers selected: changes apply to all of them")
+        emoji_lists = {tuple(e.item.emoji_list) for e in entries}
+        keyword_lists = {tuple(e.item.keywords) for e in entries}
+        if not self.emoji_edit.hasFocus():
+            self.emoji_edit.setText("".join(emoji_lists.pop()) if len(emoji_lists) == 1 else "")
+        if not self.keywords_edit.hasFocus():
+            self.keywords_edit.setText(
+                ", ".join(keyword_lists.pop()) if len(keyword_lists) == 1 else ""
+            )
+        self.emoji_error.setText("")
+        prompts = " ".join(dict.fromkeys(e.candidate.prompt or "" for e in entries))
+        self._show_suggestions(self._index.suggest_emoji(prompts, MAX_SUGGESTED))
+        self._suggested_keywords = suggest_keywords(prompts)
+        self.suggested_keywords_button.setEnabled(bool(self._suggested_keywords))
+        self.suggested_keywords_button.setToolTip(", ".join(self._suggested_keywords))
+
+    def suggested_emoji(self) -> list[str]:
+        return list(self._suggested_emoji)
+
+    def _show_suggestions(self, chars: list[str]) -> None:
+        for button in self.suggestion_buttons:
+            self.suggest_row.removeWidget(button)
+            button.deleteLater()
+        self.suggestion_buttons = []
+        self._suggested_emoji = list(chars)
+        font = QFont()
+        font.setPointSize(16)
+        for char in chars:
+            button = QToolButton()
+            button.setText(char)
+            button.setFont(font)
+            button.setToolTip(f"Add {self._index.name(char)}")
+            button.clicked.connect(lambda _=False, c=char: self.emojiAdded.emit(c))
+            self.suggest_row.addWidget(button)
+            self.suggestion_buttons.append(button)
+        if not chars:
+            self.suggest_row.addWidget(button := QToolButton())
+            button.setText("—")
+            button.setEnabled(False)
+            button.setToolTip("No emoji name matches a word of the prompt")
+            self.suggestion_buttons.append(button)
+
+    def _emoji_typed(self) -> None:
+        # editingFinished also fires on focus loss: only an actual edit assigns anything.
+        if not self.emoji_edit.isModified():
+            return
+        self.emoji_edit.setModified(False)
+        text = self.emoji_edit.text()
+        if not text.strip():
+            return  # cleared: the live check says the sticker needs one
+        try:
+            chars = split_emoji(text)
+        except InvalidEmoji as exc:
+            self.emoji_error.setText(str(exc))
+            return
+        self.emoji_error.setText("")
+        self.emojiAssigned.emit(chars)
+
+    def _keywords_typed(self) -> None:
+        if not self.keywords_edit.isModified():
+            return
+        self.keywords_edit.setModified(False)
+        self.keywordsAssigned.emit(parse_keywords(self.keywords_edit.text()))
