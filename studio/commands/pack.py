@@ -11,10 +11,12 @@ import argparse
 import threading
 from collections.abc import Callable
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from studio.errors import StudioError
+
+if TYPE_CHECKING:  # Pillow and the pack package load when a command runs, not for --help
+    from PIL import Image
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,31 +33,54 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("images", nargs="+", metavar="IMAGE", type=Path, help="picture files")
     build.add_argument("--title", required=True, help="pack title shown in Telegram (1-64 chars)")
     build.add_argument(
-        "--name", required=True,
+        "--name",
+        required=True,
         help="set name for t.me/addstickers/NAME: English letters, digits, _; starts with a letter",
     )
     build.add_argument(
-        "--emoji", action="append", required=True, metavar="E",
+        "--emoji",
+        action="append",
+        required=True,
+        metavar="E",
         help="emoji for the stickers: once for all, or once per image in order; "
         "a value may hold several emoji ('😀😎')",
     )
     build.add_argument(
-        "--keywords", nargs="+", action="extend", default=[], metavar="K",
+        "--keywords",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="K",
         help="search keywords for every sticker (up to 20, 64 characters in all)",
     )
-    build.add_argument("--outline", type=int, default=0, metavar="PX",
-                       help="white outline width in px (0-32; default none)")
-    build.add_argument("--padding", type=int, default=0, metavar="PX",
-                       help="transparent margin in px (0-64; default none)")
+    build.add_argument(
+        "--outline",
+        type=int,
+        default=0,
+        metavar="PX",
+        help="white outline width in px (0-32; default none)",
+    )
+    build.add_argument(
+        "--padding",
+        type=int,
+        default=0,
+        metavar="PX",
+        help="transparent margin in px (0-64; default none)",
+    )
     build.add_argument("--shadow", action="store_true", help="add a soft drop shadow")
-    build.add_argument("--out", type=Path, metavar="DIR",
-                       help="output folder (default: ./NAME); the zip goes beside it as DIR.zip")
+    build.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: ./NAME); the zip goes beside it as DIR.zip",
+    )
     build.add_argument("--zip", action="store_true", help="also write DIR.zip")
     build.add_argument("--force", action="store_true", help="replace an existing output")
     build.set_defaults(run=run_build)
 
     check = actions.add_parser(
-        "check", help="check an exported pack folder against Telegram's rules",
+        "check",
+        help="check an exported pack folder against Telegram's rules",
         description="Read every file of an exported pack back and check it against the rules.",
     )
     check.add_argument("folder", type=Path, metavar="DIR")
@@ -97,6 +122,8 @@ def _source(path: Path, cutter: _Cutter) -> Callable[[], Image.Image]:
 
 def _check_images(paths: list[Path]) -> None:
     """Fail before writing anything if a file is missing or not an image (header only)."""
+    from PIL import Image
+
     from studio.pack import ImageReadError, load_image
 
     for path in paths:
@@ -152,9 +179,7 @@ def run_build(args: argparse.Namespace) -> int:
             StickerSpec(_source(path, cutter), emoji, keywords, label=path.name)
             for path, emoji in zip(args.images, emoji_lists, strict=True)
         ],
-        options=RenderOptions(
-            outline_px=args.outline, shadow=args.shadow, padding_px=args.padding
-        ),
+        options=RenderOptions(outline_px=args.outline, shadow=args.shadow, padding_px=args.padding),
     )
     ensure_valid(pack)
     _check_images(args.images)
