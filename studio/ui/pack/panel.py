@@ -51,13 +51,16 @@ class PackPanel(QWidget):
     """Everything about packs, over a `Library`.
 
     Signals: `editCutoutRequested(candidate_id)` when the user asks to fix a sticker's cut-out
-    (double-click); `exported(folder)` after a finished export; `problemsChanged(count)`.
+    (double-click); `exported(folder)` after a finished export, `exportFailed(message)`,
+    `exportCancelled()`; `problemsChanged(count)` after every check.
     The main window adds keepers with `add_candidates(ids)` and calls `refresh()` after a
     cut-out changed elsewhere.
     """
 
     editCutoutRequested = Signal(int)
     exported = Signal(Path)
+    exportFailed = Signal(str)
+    exportCancelled = Signal()
     problemsChanged = Signal(int)
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
@@ -466,9 +469,11 @@ class PackPanel(QWidget):
         )
 
     def _export_failed(self, message: str) -> None:
+        self.exportFailed.emit(message)
         self._show_message(QMessageBox.Icon.Warning, f"The pack was not exported: {message}")
 
     def _export_cancelled(self) -> None:
+        self.exportCancelled.emit()
         self.status_label.setText("Export cancelled; nothing was written")
 
     def _export_finished(self) -> None:

@@ -34,9 +34,7 @@ def add_candidates(library: Library, count: int, *, cut_out: bool = True) -> lis
     ids = []
     for index in range(count):
         prompt = PROMPTS[index % len(PROMPTS)]
-        job = library.create_job(
-            JobSpec(prompt, "emojich", 2048, 0.995, 1.0, index, 1, 1)
-        )
+        job = library.create_job(JobSpec(prompt, "emojich", 2048, 0.995, 1.0, index, 1, 1))
         picture, mask = figure_image(index)
         candidate = library.add_candidate(job.id, 0, picture)
         if cut_out:
