@@ -1,0 +1,100 @@
+"""One-token-at-a-time decoding of image tokens against preallocated keys and values.
+
+Per step the work is: embed one token, and per layer one row through the projections and the MLP,
+attention over the prompt's keys (computed once per prompt and shared by every image in the
+batch) plus the handful of image keys the layer's layout lets the query see (33 row, 32 column
+or 121 conv keys at full size), and the image vocabulary's logits. Nothing grows with the number
+of tokens already generated: keys and values are written in place into buffers sized for the
+whole image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from studio.engine.masks import KeyWindows
+from studio.engine.transformer import DalleModel
+
+
+@dataclass
+class LayerCache:
+    text_k: torch.Tensor  # (1 or b, heads, t, head_size): prompt keys before the image region
+    text_v: torch.Tensor
+    region_k: torch.Tensor  # (b, heads, image tokens, head_size): positions t .. t + R - 1
+    region_v: torch.Tensor
+    windows: KeyWindows
+
+
+class ImageDecoder:
+    """Holds the caches of one batch and advances it one image token at a time."""
+
+    def __init__(self, model: DalleModel, text_ids: torch.Tensor) -> None:
+        """Run the prompt: `text_ids` (b, text_seq_length). Identical prompts in the batch are
+        computed once and their keys shared."""
+        self.model = model
+        cfg = model.config
+        self.batch = text_ids.shape[0]
+        self.t = cfg.text_seq_length
+        self.prompt_length = cfg.prompt_length
+        device = text_ids.device
+        unique, inverse = torch.unique(text_ids, dim=0, return_inverse=True)
+        shared = unique.shape[0] == 1
+
+        kv: list[tuple[torch.Tensor, torch.Tensor]] = []
+        hidden = model.run_layers(model.embed_text(unique), kv_out=kv)  # (u, P, hidden)
+        last = hidden[:, -1:]
+        self.first_logits = self._expand(model.head(last, image_only=True)[:, 0], inverse, shared)
+
+        windows = model.key_windows(device)
+        self.layers: list[LayerCache] = []
+        t, p, r = self.t, self.prompt_length, cfg.image_seq_length
+        for (k, v), kind in zip(kv, model.layer_kinds, strict=True):
+            heads, head_size = k.shape[1], k.shape[3]
+            region_k = k.new_zeros(self.batch, heads, r, head_size)
+            region_v = v.new_zeros(self.batch, heads, r, head_size)
+            if p > t:  # v2: the last text position already lies in the masks' image region
+                region_k[:, :, : p - t] = self._expand(k[:, :, t:p], inverse, shared)
+                region_v[:, :, : p - t] = self._expand(v[:, :, t:p], inverse, shared)
+            text_k, text_v = k[:, :, :t], v[:, :, :t]
+            if not shared:
+                text_k, text_v = text_k[inverse], text_v[inverse]
+            self.layers.append(
+                LayerCache(
+                    text_k.contiguous(), text_v.contiguous(), region_k, region_v, windows[kind]
+                )
+            )
+
+    def _expand(self, x: torch.Tensor, inverse: torch.Tensor, shared: bool) -> torch.Tensor:
+        if shared:
+            return x.expand(self.batch, *x.shape[1:])
+        return x[inverse]
+
+    def step(self, image_index: int, tokens: torch.Tensor) -> torch.Tensor:
+        """Feed image token `image_index` (tokens (b,)) -> (b, image vocab) logits for the next."""
+        model = self.model
+        position = self.prompt_length + image_index
+        slot = position - self.t
+        index = torch.tensor([image_index], device=tokens.device)
+        x = model.embed_image(tokens[:, None], index)  # (b, 1, hidden)
+        for layer, cache in zip(model.transformer.layers, self.layers, strict=True):
+            q, k, v = layer.attention.project(layer.input_layernorm(x))  # (b, heads, 1, d)
+            cache.region_k[:, :, slot] = k[:, :, 0]
+            cache.region_v[:, :, slot] = v[:, :, 0]
+            context = _windowed_attention(q, cache, slot)
+            x = layer.finish(x, context)
+        return model.head(x, image_only=True)[:, 0]
+
+
+def _windowed_attention(q: torch.Tensor, cache: LayerCache, slot: int) -> torch.Tensor:
+    """q (b, heads, 1, d) against all prompt keys and the query's window of image keys."""
+    slots = cache.windows.slots[slot]  # (w,)
+    valid = cache.windows.valid[slot]
+    win_k = cache.region_k.index_select(2, slots)  # (b, heads, w, d)
+    win_v = cache.region_v.index_select(2, slots)
+    text_scores = q @ cache.text_k.transpose(-1, -2)  # (b, heads, 1, t)
+    win_scores = (q @ win_k.transpose(-1, -2)).masked_fill(~valid, float("-inf"))
+    probs = torch.cat((text_scores, win_scores), dim=-1).softmax(dim=-1)
+    t = text_scores.shape[-1]
+    return probs[..., :t] @ cache.text_v + probs[..., t:] @ win_v

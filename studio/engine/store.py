@@ -1,0 +1,320 @@
+"""The models folder: which official files the studio needs, which are there, and getting them.
+
+Imports neither torch nor the network until a download is asked for. A folder holding a
+`studio-model.json` describes its own files and configuration (the tiny test models use this);
+otherwise the official file names are looked up directly under the folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from studio.engine.errors import ModelDownloadError, ModelFileError, ModelFilesMissing
+from studio.fileio import atomic_write_json
+from studio.paths import studio_paths
+
+MODEL_JSON = "studio-model.json"
+MANIFEST = ".studio-manifest.json"  # sizes and hashes learned from the hub at download time
+
+EMOJICH_REPOS = ("ai-forever/rudalle-Emojich", "sberbank-ai/rudalle-Emojich")
+UTILS_REPOS = ("ai-forever/rudalle-utils", "sberbank-ai/rudalle-utils", "shonenkov/rudalle-utils")
+
+ProgressCallback = Callable[[str, int, int | None], None]  # key, bytes done, total bytes
+
+
+@dataclass(frozen=True)
+class OfficialFile:
+    key: str
+    filename: str  # path inside the hub repository and inside the models folder
+    repos: tuple[str, ...]  # tried in order: repositories have been renamed before
+    required: bool
+    description: str
+
+
+OFFICIAL_FILES: tuple[OfficialFile, ...] = (
+    OfficialFile("dalle", "pytorch_model.bin", EMOJICH_REPOS, True, "Emojich transformer"),
+    OfficialFile(
+        "vqgan", "vqgan.gumbelf8-sber-dwt.model.ckpt", UTILS_REPOS, True, "VQGAN + DWT (512 px)"
+    ),
+    OfficialFile("tokenizer", "bpe.model", UTILS_REPOS, True, "text tokenizer"),
+    OfficialFile(
+        "unet",
+        "unet_effnetb5/pytorch_model_v2.bin",
+        EMOJICH_REPOS,
+        True,
+        "Emojich U-Net (cut-outs)",
+    ),
+    OfficialFile(
+        "vqgan256", "vqgan.gumbelf8-sber.model.ckpt", UTILS_REPOS, False, "VQGAN (256 px)"
+    ),
+)
+GENERATION_KEYS = ("dalle", "vqgan", "tokenizer")
+
+
+@dataclass(frozen=True)
+class ModelFileStatus:
+    key: str
+    filename: str
+    present: bool
+    size_bytes: int | None
+    expected_size: int | None
+    required: bool
+    path: Path
+    description: str = ""
+
+
+class DownloadCancelled(ModelDownloadError):
+    """The caller stopped a download; the partial file is kept and the next download resumes."""
+
+
+class ModelStore:
+    """The model files of one folder (the studio's models folder by default)."""
+
+    def __init__(self, models_dir: str | Path | None = None) -> None:
+        self.models_dir = Path(models_dir) if models_dir is not None else studio_paths().models
+
+    # -- what is there ---------------------------------------------------------------------
+
+    def description(self) -> dict[str, Any] | None:
+        """The folder's `studio-model.json`, or None for a standard (official) folder."""
+        path = self.models_dir / MODEL_JSON
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelFileError(f"{path} is not valid JSON: {exc}") from None
+        if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+            raise ModelFileError(f'{path} must be an object with a "files" mapping')
+        return data
+
+    def files(self) -> list[OfficialFile]:
+        """The files this folder should hold."""
+        described = self.description()
+        if described is None:
+            return list(OFFICIAL_FILES)
+        return [
+            OfficialFile(key, str(name), (), True, f"{key} ({described.get('id', 'custom')})")
+            for key, name in described["files"].items()
+        ]
+
+    def path(self, key: str) -> Path:
+        for entry in self.files():
+            if entry.key == key:
+                return self.models_dir / entry.filename
+        raise KeyError(key)
+
+    def _manifest(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.models_dir / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def status(self) -> list[ModelFileStatus]:
+        manifest = self._manifest()
+        out = []
+        for entry in self.files():
+            path = self.models_dir / entry.filename
+            present = path.is_file()
+            expected = manifest.get(entry.filename, {}).get("size")
+            out.append(
+                ModelFileStatus(
+                    key=entry.key,
+                    filename=entry.filename,
+                    present=present,
+                    size_bytes=path.stat().st_size if present else None,
+                    expected_size=expected,
+                    required=entry.required,
+                    path=path,
+                    description=entry.description,
+                )
+            )
+        return out
+
+    def missing(self, keys: tuple[str, ...] | None = None) -> list[ModelFileStatus]:
+        """Required files (or the given keys) that are not present."""
+        return [
+            s
+            for s in self.status()
+            if not s.present and (s.key in keys if keys is not None else s.required)
+        ]
+
+    def require(self, keys: tuple[str, ...] = GENERATION_KEYS) -> dict[str, Path]:
+        """Paths of the given files; raises `ModelFilesMissing` naming those not there."""
+        known = {s.key: s for s in self.status()}
+        absent = [
+            known[k].filename if k in known else k
+            for k in keys
+            if k not in known or not known[k].present
+        ]
+        if absent:
+            raise ModelFilesMissing(absent, self.models_dir)
+        return {k: known[k].path for k in keys}
+
+    def verify(self) -> list[str]:
+        """Problems found: missing required files, sizes that differ from what the hub said,
+        empty files, unreadable tokenizer. Empty means fine."""
+        problems = []
+        for s in self.status():
+            if not s.present:
+                if s.required:
+                    problems.append(f"{s.filename}: missing ({s.description})")
+                continue
+            if s.size_bytes == 0:
+                problems.append(f"{s.filename}: empty file")
+            elif s.expected_size is not None and s.size_bytes != s.expected_size:
+                problems.append(
+                    f"{s.filename}: {s.size_bytes} bytes, expected {s.expected_size} "
+                    "(incomplete or a different file)"
+                )
+        return problems
+
+    # -- getting files ---------------------------------------------------------------------
+
+    def import_folder(self, source: str | Path, link: bool = False) -> list[str]:
+        """Copy (or hard-link when `link` and possible) the official files found anywhere under
+        `source` into the models folder; returns the file names imported."""
+        source = Path(source)
+        if not source.is_dir():
+            raise ModelFileError(f"not a folder: {source}")
+        imported = []
+        for entry in self.files():
+            target = self.models_dir / entry.filename
+            name = Path(entry.filename).name
+            found = source / entry.filename
+            if not found.is_file():
+                candidates = sorted(p for p in source.rglob(name) if p.is_file())
+                found = candidates[0] if candidates else found
+            if not found.is_file() or (target.exists() and target.samefile(found)):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".importing")
+            if link:
+                try:
+                    os.link(found, partial)
+                except OSError:
+                    shutil.copyfile(found, partial)
+            else:
+                shutil.copyfile(found, partial)
+            os.replace(partial, target)
+            imported.append(entry.filename)
+        if not imported and not any(s.present for s in self.status()):
+            raise ModelFileError(
+                f"no model files found in {source} (looked for: "
+                + ", ".join(Path(e.filename).name for e in self.files())
+                + ")"
+            )
+        return imported
+
+    def download(
+        self,
+        keys: list[str] | tuple[str, ...] | None = None,
+        on_progress: ProgressCallback | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> list[str]:
+        """Download missing files (all required ones, or `keys`) from the model hub.
+
+        Resumes partial downloads, calls `on_progress(key, done, total)` as bytes arrive and
+        raises `DownloadCancelled` when `should_stop()` turns true. Offline or unreachable hub:
+        `ModelDownloadError` with what to do instead. Returns the file names downloaded.
+        """
+        wanted = [
+            e
+            for e in self.files()
+            if (e.key in keys if keys is not None else e.required)
+            and not (self.models_dir / e.filename).is_file()
+        ]
+        unknown = set(keys or ()) - {e.key for e in self.files()}
+        if unknown:
+            raise ModelDownloadError(f"unknown model files: {', '.join(sorted(unknown))}")
+        done = []
+        for entry in wanted:
+            if not entry.repos:
+                raise ModelDownloadError(
+                    f"{entry.filename} belongs to a custom model folder and cannot be downloaded"
+                )
+            self._download_one(entry, on_progress, should_stop)
+            done.append(entry.filename)
+        return done
+
+    def _download_one(
+        self,
+        entry: OfficialFile,
+        on_progress: ProgressCallback | None,
+        should_stop: Callable[[], bool] | None,
+    ) -> None:
+        from huggingface_hub import hf_hub_download
+        from huggingface_hub.errors import (
+            EntryNotFoundError,
+            LocalEntryNotFoundError,
+            OfflineModeIsEnabled,
+            RepositoryNotFoundError,
+        )
+
+        progress_class = _progress_class(entry.key, on_progress, should_stop)
+        self.models_dir.mkdir(parents=True, exist_ok=True)
+        tried = []
+        for repo in entry.repos:
+            try:
+                path = hf_hub_download(
+                    repo, entry.filename, local_dir=self.models_dir, tqdm_class=progress_class
+                )
+            except (RepositoryNotFoundError, EntryNotFoundError):
+                tried.append(repo)
+                continue
+            except (OfflineModeIsEnabled, LocalEntryNotFoundError) as exc:
+                raise ModelDownloadError(
+                    f"cannot download {entry.filename}: the model hub is unreachable or offline "
+                    f"mode is on ({type(exc).__name__}). Connect to the internet, or copy the "
+                    "files from another machine and run `sticker-studio models import FOLDER`."
+                ) from None
+            except DownloadCancelled:
+                raise
+            except OSError as exc:
+                raise ModelDownloadError(
+                    f"downloading {entry.filename} failed: {exc}. Run the download again to "
+                    "resume it."
+                ) from None
+            self._record(entry.filename, Path(path))
+            return
+        raise ModelDownloadError(
+            f"{entry.filename} was not found in any of: {', '.join(tried)}. "
+            "Get the file elsewhere and run `sticker-studio models import FOLDER`."
+        )
+
+    def _record(self, filename: str, path: Path) -> None:
+        manifest = self._manifest()
+        manifest[filename] = {"size": path.stat().st_size}
+        atomic_write_json(self.models_dir / MANIFEST, manifest)
+
+
+def _progress_class(
+    key: str, on_progress: ProgressCallback | None, should_stop: Callable[[], bool] | None
+) -> type:
+    """A silent tqdm the hub client drives: reports bytes and lets the caller cancel."""
+    from tqdm.auto import tqdm
+
+    class _Progress(tqdm):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["disable"] = True
+            self._done = int(kwargs.get("initial") or 0)
+            self._expected = kwargs.get("total")
+            super().__init__(*args, **kwargs)
+
+        def update(self, n: float | None = 1) -> bool | None:
+            self._done += int(n or 0)
+            if on_progress is not None:
+                on_progress(key, self._done, self._expected)
+            if should_stop is not None and should_stop():
+                raise DownloadCancelled(
+                    f"download of {key} stopped; run it again to resume where it stopped"
+                )
+            return None
+
+    return _Progress
