@@ -15,6 +15,7 @@ from studio.pack.export import (
     export_pack,
     load_source,
 )
+from studio.pack.from_library import pack_spec_from_library
 from studio.pack.imageload import ImageReadError, LoadedImage, load_image
 from studio.pack.render import EmptySticker, render_sticker, render_thumbnail
 from studio.pack.rules import TELEGRAM_RULES, sticker_file_name
@@ -61,6 +62,7 @@ __all__ = [
     "load_image",
     "load_source",
     "name_problems",
+    "pack_spec_from_library",
     "render_sticker",
     "render_thumbnail",
     "split_emoji",

@@ -299,8 +299,13 @@ def _write_pack(
         if index == 0:
             first_sticker.append(sticker)
         return StickerReport(
-            index, file_name, encoded.size, encoded.lossless, encoded.quality,
-            sticker.width, sticker.height,
+            index,
+            file_name,
+            encoded.size,
+            encoded.lossless,
+            encoded.quality,
+            sticker.width,
+            sticker.height,
         )
 
     reports: dict[int, StickerReport] = {}

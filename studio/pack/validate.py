@@ -86,9 +86,7 @@ def name_problems(name: str, bot_username: str | None = None) -> list[str]:
     bad = sorted({c for c in name if not (c.isascii() and (c.isalnum() or c == "_"))})
     if bad:
         shown = " ".join(repr(c) for c in bad[:5])
-        problems.append(
-            f"the name may hold only English letters, digits and _; remove {shown}"
-        )
+        problems.append(f"the name may hold only English letters, digits and _; remove {shown}")
     if not (name[0].isascii() and name[0].isalpha()):
         problems.append("the name must start with an English letter")
     if "__" in name:

@@ -32,8 +32,9 @@ def _image_problems(path: Path, kind: str, index: int | None) -> list[Problem]:
     size = path.stat().st_size
     if size > rule["max_bytes"]:
         problems.append(
-            Problem(where, f"{path.name} is {size:,} bytes; the limit is {rule['max_bytes']:,}",
-                    index)
+            Problem(
+                where, f"{path.name} is {size:,} bytes; the limit is {rule['max_bytes']:,}", index
+            )
         )
     try:
         with Image.open(path) as image:
@@ -47,15 +48,22 @@ def _image_problems(path: Path, kind: str, index: int | None) -> list[Problem]:
     if kind == "thumbnail":
         if (width, height) != (rule["width_px"], rule["height_px"]):
             problems.append(
-                Problem(where, f"{path.name} is {width}x{height}, not "
-                        f"{rule['width_px']}x{rule['height_px']}", index)
+                Problem(
+                    where,
+                    f"{path.name} is {width}x{height}, not {rule['width_px']}x{rule['height_px']}",
+                    index,
+                )
             )
         return problems
     side = rule["side_px"]
     if max(width, height) != side or min(width, height) > side:
         problems.append(
-            Problem(where, f"{path.name} is {width}x{height}; one side must be exactly {side} "
-                    f"and the other at most {side}", index)
+            Problem(
+                where,
+                f"{path.name} is {width}x{height}; one side must be exactly {side} "
+                f"and the other at most {side}",
+                index,
+            )
         )
     if rule["needs_transparency"] and (mode != "RGBA" or alpha_low == 255):
         problems.append(Problem(where, f"{path.name} has no transparent background", index))
@@ -87,8 +95,13 @@ def verify_export(folder: str | os.PathLike) -> list[Problem]:
     if not isinstance(stickers, list):
         return problems + [Problem("manifest", "stickers must be a list")]
     if not set_rule["min_stickers"] <= len(stickers) <= set_rule["max_stickers"]:
-        problems.append(Problem("stickers", f"the pack has {len(stickers)} stickers; "
-                                f"{set_rule['min_stickers']}-{set_rule['max_stickers']} allowed"))
+        problems.append(
+            Problem(
+                "stickers",
+                f"the pack has {len(stickers)} stickers; "
+                f"{set_rule['min_stickers']}-{set_rule['max_stickers']} allowed",
+            )
+        )
     expected_files = {manifest_path.name, thumb_name}
     for index, entry in enumerate(stickers):
         if not isinstance(entry, dict):

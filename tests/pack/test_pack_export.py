@@ -82,9 +82,7 @@ def test_noise_stickers_still_export_under_the_limit(tmp_path):
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(
-    sizes=st.lists(
-        st.tuples(st.integers(2, 800), st.integers(2, 800)), min_size=1, max_size=3
-    ),
+    sizes=st.lists(st.tuples(st.integers(2, 800), st.integers(2, 800)), min_size=1, max_size=3),
     outline=st.integers(0, 32),
     shadow=st.booleans(),
     padding=st.integers(0, 64),
@@ -229,8 +227,10 @@ def test_opaque_picture_without_room_is_refused(tmp_path):
         export_pack(spec, tmp_path / "out")
     assert snapshot(tmp_path) == []
     # With padding, the same picture gets a transparent border and is fine.
-    export_pack(make_pack([Image.new("RGB", (64, 64))], options=RenderOptions(padding_px=8)),
-                tmp_path / "out")
+    export_pack(
+        make_pack([Image.new("RGB", (64, 64))], options=RenderOptions(padding_px=8)),
+        tmp_path / "out",
+    )
     assert_valid_export(tmp_path / "out", 1)
 
 
@@ -242,8 +242,14 @@ def test_cancel_leaves_nothing_behind(tmp_path):
         return len(seen) >= 2
 
     with pytest.raises(ExportCancelled):
-        export_pack(make_pack(pictures), tmp_path / "out", make_zip=True,
-                    on_progress=seen.append, should_stop=should_stop, workers=1)
+        export_pack(
+            make_pack(pictures),
+            tmp_path / "out",
+            make_zip=True,
+            on_progress=seen.append,
+            should_stop=should_stop,
+            workers=1,
+        )
     assert 2 <= len(seen) < 12
     assert snapshot(tmp_path) == []
 

@@ -73,8 +73,12 @@ def test_too_many_stickers_says_how_many_to_remove():
 
 @pytest.mark.parametrize(
     ("title", "fragment"),
-    [("", "needs a title"), ("   ", "needs a title"), ("x" * 65, "65 characters"),
-     ("two\nlines", "line break")],
+    [
+        ("", "needs a title"),
+        ("   ", "needs a title"),
+        ("x" * 65, "65 characters"),
+        ("two\nlines", "line break"),
+    ],
 )
 def test_bad_titles(title, fragment):
     problems = title_problems(title)
@@ -109,9 +113,7 @@ def test_bot_sets_need_the_bot_suffix():
     assert validate(pack(name="cats"), bot_username="mybot")[0].field == "name"
 
 
-@pytest.mark.parametrize(
-    "emoji", ["😀", "👨‍👩‍👧", "👍🏽", "🏳️‍🌈", "❤️", "🇫🇷", "#️⃣"]
-)
+@pytest.mark.parametrize("emoji", ["😀", "👨‍👩‍👧", "👍🏽", "🏳️‍🌈", "❤️", "🇫🇷", "#️⃣"])
 def test_real_emoji_including_zwj_sequences_pass(emoji):
     assert emoji_problems([emoji]) == []
 
@@ -147,8 +149,9 @@ def test_render_options_limits(options, field):
 
 
 def test_ensure_valid_raises_a_studio_error_naming_the_sticker():
-    spec = PackSpec("Cats", "cats", [StickerSpec(PICTURE, ["😀"]), StickerSpec(PICTURE, ["no"],
-                                                                                 label="b.png")])
+    spec = PackSpec(
+        "Cats", "cats", [StickerSpec(PICTURE, ["😀"]), StickerSpec(PICTURE, ["no"], label="b.png")]
+    )
     with pytest.raises(PackInvalid) as caught:
         ensure_valid(spec)
     assert isinstance(caught.value, StudioError)
