@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QFileDialog,
     QGroupBox,
@@ -79,6 +80,9 @@ class PackPanel(QWidget):
         self.message_box: QMessageBox | None = None
         self._build()
         self._connect()
+        app = QApplication.instance()
+        if app is not None:  # a child widget gets no closeEvent when the window quits
+            app.aboutToQuit.connect(self.shutdown)
         self.pack_list.reload()
 
     # -- layout ---------------------------------------------------------------------------------
@@ -265,6 +269,8 @@ class PackPanel(QWidget):
                 self.editor.keywords_edit.setFocus()
             else:
                 self.sticker_list.setFocus()
+        elif field == "stickers" and len(self.entries) > MAX_STICKERS:
+            self._ask_split()
         elif not self.fields.focus_field(field):
             self.sticker_list.setFocus()
 
@@ -500,9 +506,13 @@ class PackPanel(QWidget):
         self.message_box = box
         box.open()
 
-    def closeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
+    def shutdown(self) -> None:
+        """Stop a running export (it leaves nothing behind) and the render thread."""
         if self.runner is not None:
             self.runner.cancel()
             self.runner.wait()
         self.renderer.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
+        self.shutdown()
         super().closeEvent(event)

@@ -46,6 +46,7 @@ class StickerRenderer(QObject):
         self._cache: OrderedDict[Hashable, QImage] = OrderedDict()
         self._cache_bytes = cache_bytes
         self._pending: dict[Hashable, Future] = {}
+        self._closed = False
         # Connected first, so the cache is filled before any other receiver hears of it.
         self.rendered.connect(self._store)
         self.failed.connect(self._forget)
@@ -64,7 +65,7 @@ class StickerRenderer(QObject):
         if image is not None:
             self.rendered.emit(key, image)
             return
-        if key in self._pending:
+        if key in self._pending or self._closed:
             return
         self._pending[key] = self._pool.submit(self._render, key, source, options, size)
 
@@ -80,6 +81,8 @@ class StickerRenderer(QObject):
         QCoreApplication.processEvents()
 
     def shutdown(self) -> None:
+        """Stop the render thread (waits for the picture being drawn, drops the rest)."""
+        self._closed = True
         self.cancel_pending()
         self._pool.shutdown(wait=True, cancel_futures=True)
 

@@ -52,7 +52,4 @@ def panel(qtbot, library):
     widget.resize(1200, 800)
     widget.show()
     yield widget
-    if widget.runner is not None:
-        widget.runner.cancel()
-        widget.runner.wait()
-    widget.renderer.shutdown()
+    widget.shutdown()

@@ -155,7 +155,7 @@ def test_reorder_by_drag_and_by_keyboard_is_saved(panel, library, qtbot):
     qtbot.addWidget(again)
     shown = [again.sticker_list.item(r).data(Qt.ItemDataRole.UserRole + 1) for r in range(4)]
     assert shown == [ids[2], ids[1], ids[0], ids[3]]
-    again.renderer.shutdown()
+    again.shutdown()
 
 
 def test_remove_stickers(panel, library):
