@@ -11,6 +11,7 @@ import math
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QKeyEvent,
     QMouseEvent,
@@ -269,7 +270,7 @@ class MaskCanvas(QWidget):
             return
         r = self._brush_radius_px()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setBrush(QBrush())
         painter.setPen(QPen(QColor(0, 0, 0, 200), 1.0))
         painter.drawEllipse(self._pointer, r + 1, r + 1)
         painter.setPen(QPen(QColor(255, 255, 255, 230), 1.0))
