@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
@@ -51,19 +53,20 @@ class ToolPalette(QWidget):
 
         self._tool_group = QButtonGroup(self)
         self._tool_group.setExclusive(True)
-        tools_row = QHBoxLayout()
+        tools_grid = QGridLayout()
         self.tool_buttons: dict[Tool, QToolButton] = {}
-        for tool in Tool:
+        for index, tool in enumerate(Tool):
             button = QToolButton(self)
-            button.setText(TOOL_KEYS[tool])
+            button.setText(f"{TOOL_TITLES[tool]}  {TOOL_KEYS[tool]}")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setCheckable(True)
             button.setToolTip(f"{TOOL_TITLES[tool]} ({TOOL_KEYS[tool]}): {TOOL_HINTS[tool]}")
             button.setAccessibleName(TOOL_TITLES[tool])
-            button.setMinimumWidth(32)
             self._tool_group.addButton(button)
             button.clicked.connect(lambda _=False, t=tool: self._set(tool=t))
             self.tool_buttons[tool] = button
-            tools_row.addWidget(button)
+            tools_grid.addWidget(button, index // 2, index % 2)
 
         self.size_spin = QSpinBox(self)
         self.size_spin.setRange(int(MIN_BRUSH), int(MAX_BRUSH))
@@ -93,7 +96,7 @@ class ToolPalette(QWidget):
 
         tool_box = QGroupBox("Tools", self)
         form = QFormLayout(tool_box)
-        form.addRow(tools_row)
+        form.addRow(tools_grid)
         form.addRow("Size", self.size_spin)
         form.addRow("Hardness", self.hardness_slider)
         form.addRow("Wand tolerance", self.tolerance_spin)

@@ -42,7 +42,7 @@ from studio.ui.editor.cutout_source import AutoCutout, automatic_cutout, contour
 from studio.ui.editor.document import MaskDocument
 from studio.ui.editor.palette import ToolPalette
 from studio.ui.editor.preview import StickerPreview
-from studio.ui.editor.tools import TOOL_KEYS, TOOL_TITLES, Tool, ToolSettings
+from studio.ui.editor.tools import TOOL_HINTS, TOOL_KEYS, TOOL_TITLES, Tool, ToolSettings
 from studio.ui.editor.workers import serial_pool, submit
 
 log = logging.getLogger(__name__)
@@ -308,6 +308,13 @@ class MaskEditorPanel(QWidget):
             return
         while self.document.dirty and self.document.history.can_undo:
             self.document.undo()
+        if self.document.dirty:
+            # The saved state fell off the undo stack (an edit after undoing past a save):
+            # take it from the library instead.
+            current = self.library.current_cutout(self.candidate_id)
+            if current is not None:
+                mask = _read_mask(self.library.abspath(current.mask_path), self.document.size)
+                self.document.reset_to(mask, "Discard edits")
         self._clear_autosave()
         self.document.mark_saved()
 
@@ -330,7 +337,7 @@ class MaskEditorPanel(QWidget):
 
     def set_tool(self, tool: Tool) -> None:
         self._apply_settings(self.palette.settings.with_changes(tool=Tool(tool)))
-        self._say(f"{TOOL_TITLES[Tool(tool)]}")
+        self._say(f"{TOOL_TITLES[Tool(tool)]}: {TOOL_HINTS[Tool(tool)]}")
 
     def change_brush_size(self, step: int) -> None:
         self._apply_settings(self.palette.settings.resized(step))

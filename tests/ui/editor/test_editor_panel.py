@@ -196,3 +196,17 @@ def test_candidate_without_cutout_starts_from_its_alpha_or_empty(qtbot, library)
     editor.load(opaque, mask=given)
     assert np.array_equal(editor.document.mask, given)
     editor.shutdown()
+
+
+def test_discard_returns_to_the_saved_version_even_past_the_undo_stack(panel, qtbot, library):
+    _paint_line(panel, qtbot)
+    saved = panel.document.mask.copy()
+    with qtbot.waitSignal(panel.dirtyChanged) as clean:
+        panel.save()
+    assert clean.args == [False]
+    panel.undo()  # back past the save...
+    panel.set_tool(Tool.CONTOURS)
+    click(qtbot, panel.canvas, 65, 65)  # ...and a new edit: the saved state is off the stack
+    assert panel.dirty
+    panel.discard()
+    assert np.array_equal(panel.document.mask, saved) and not panel.dirty
