@@ -114,7 +114,7 @@ def test_wand_selects_a_colour(panel, qtbot):
     panel.document.reset_to(np.zeros_like(first_mask()), "Clear")
     _use(panel, qtbot, "W", Tool.WAND)
     click(qtbot, panel.canvas, 15, 15)
-    red = (panel.document.mask == 255)
+    red = panel.document.mask == 255
     assert red[12, 12] and not red[65, 65] and not red[24, 24]
     assert red.sum() == 30 * 30 - 36
 

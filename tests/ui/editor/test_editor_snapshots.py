@@ -36,9 +36,11 @@ def _render(canvas: MaskCanvas) -> np.ndarray:
     image = image.convertToFormat(QImage.Format.Format_RGB888)
     stride = image.bytesPerLine()
     data = np.frombuffer(image.constBits(), np.uint8, count=stride * image.height())
-    return data.reshape(image.height(), stride)[:, : 3 * image.width()].reshape(
-        image.height(), image.width(), 3
-    ).copy()
+    return (
+        data.reshape(image.height(), stride)[:, : 3 * image.width()]
+        .reshape(image.height(), image.width(), 3)
+        .copy()
+    )
 
 
 def _assert_snapshot(name: str, rgb: np.ndarray) -> None:
