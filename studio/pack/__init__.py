@@ -8,15 +8,14 @@ draws with `render_sticker`.
 from studio.pack.encode import EncodedImage, EncodingError, encode_webp
 from studio.pack.export import (
     ExportCancelled,
-    ExportError,
     ExportProgress,
     ExportResult,
     StickerReport,
     export_pack,
-    load_source,
 )
 from studio.pack.from_library import pack_spec_from_library
-from studio.pack.imageload import ImageReadError, LoadedImage, load_image
+from studio.pack.imageload import ImageReadError, LoadedImage, load_image, load_source
+from studio.pack.publish import ExportError
 from studio.pack.render import EmptySticker, render_sticker, render_thumbnail
 from studio.pack.rules import TELEGRAM_RULES, sticker_file_name
 from studio.pack.spec import MaskedImage, PackSpec, RenderOptions, StickerSource, StickerSpec

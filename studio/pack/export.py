@@ -7,32 +7,35 @@ the same way. A failure or a cancel at any point leaves the disk as it was befor
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import secrets
 import shutil
-import zipfile
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
 from studio.errors import StudioError
 from studio.pack.encode import encode_webp
-from studio.pack.imageload import has_transparency, load_image, to_rgba
+from studio.pack.imageload import has_transparency, load_source
+from studio.pack.publish import (
+    ExportError,
+    check_destination,
+    fsync_dir,
+    make_parents,
+    make_staging,
+    publish_folder,
+    remove_empty,
+    write_new_file,
+    write_zip_beside,
+)
 from studio.pack.render import render_sticker, render_thumbnail
 from studio.pack.rules import TELEGRAM_RULES, sticker_file_name
-from studio.pack.spec import MaskedImage, PackSpec, StickerSource
+from studio.pack.spec import PackSpec
 from studio.pack.validate import ensure_valid
 from studio.pack.verify import verify_export, verify_zip
-
-
-class ExportError(StudioError):
-    """The pack could not be written where asked."""
 
 
 class ExportCancelled(StudioError):
@@ -72,142 +75,6 @@ class ExportResult:
     thumbnail_bytes: int
 
 
-def load_source(source: StickerSource) -> Image.Image:
-    """The RGBA picture a sticker source stands for (see `spec.StickerSource`)."""
-    if isinstance(source, Image.Image):
-        return to_rgba(source)
-    if isinstance(source, MaskedImage):
-        picture = load_image(source.image).rgba
-        mask = load_image(source.mask).rgba.convert("L")
-        if mask.size != picture.size:
-            mask = mask.resize(picture.size, Image.Resampling.BILINEAR)
-        # The picture's own alpha (if any) and the mask both have to keep a pixel.
-        alpha = np.minimum(np.asarray(picture.getchannel("A")), np.asarray(mask))
-        picture.putalpha(Image.fromarray(alpha, "L"))
-        return picture
-    if isinstance(source, str | os.PathLike):
-        return load_image(source).rgba
-    if callable(source):
-        return to_rgba(source())
-    raise TypeError(f"not a sticker source: {type(source).__name__}")
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename inside `folder` durable (POSIX only; Windows cannot open folders)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _looks_like_pack(folder: Path) -> bool:
-    """Only a folder this export could have made (or an empty one) may be replaced."""
-    manifest = TELEGRAM_RULES["set"]["manifest_file"]
-    return (folder / manifest).is_file() or not any(folder.iterdir())
-
-
-def _check_destination(out: Path, zip_path: Path | None, force: bool) -> None:
-    for target, what in ((out, "folder"), (zip_path, "zip")):
-        if target is None or not (target.exists() or target.is_symlink()):
-            continue
-        if not force:
-            raise ExportError(
-                f"{target} already exists; choose another output or use --force to replace it"
-            )
-        if what == "folder" and not target.is_dir():
-            raise ExportError(f"{target} exists and is not a folder; choose another output")
-        if what == "folder" and not _looks_like_pack(target):
-            raise ExportError(
-                f"{target} exists and is not a sticker pack folder; refusing to replace it, "
-                "choose another output"
-            )
-        if what == "zip" and not target.is_file():
-            raise ExportError(f"{target} exists and is not a file; choose another output")
-
-
-def _make_parents(folder: Path) -> list[Path]:
-    """Create `folder` and its missing parents; return the ones created, deepest first."""
-    created = []
-    probe = folder
-    while not probe.exists():
-        created.append(probe)
-        probe = probe.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(
-            f"cannot create the folder {folder}: {exc.strerror or exc}; choose another output"
-        ) from None
-    return created
-
-
-def _remove_empty(folders: list[Path]) -> None:
-    for folder in folders:
-        with contextlib.suppress(OSError):
-            folder.rmdir()
-
-
-def _new_path(folder: Path, prefix: str, suffix: str = "") -> Path:
-    """A fresh, unused name in `folder` (the caller creates it exclusively)."""
-    return folder / f"{prefix}{secrets.token_hex(4)}{suffix}"
-
-
-def _make_staging(out: Path) -> Path:
-    # os.mkdir, unlike mkdtemp, honours the umask: the published pack gets ordinary permissions.
-    for _ in range(100):
-        staging = _new_path(out.parent, f".{out.name}.export-")
-        try:
-            staging.mkdir()
-            return staging
-        except FileExistsError:
-            continue
-    raise ExportError(f"cannot create a temporary folder in {out.parent}")
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    """Write a new file in the staging folder and flush it to disk before it is published."""
-    with open(path, "xb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _write_zip(folder: Path, zip_path: Path) -> Path:
-    """Zip the pack's files (flat, stored: WebP is compressed already) into a temp file."""
-    tmp = _new_path(zip_path.parent, f".{zip_path.name}.", ".tmp")
-    try:
-        with open(tmp, "xb") as handle:
-            with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
-                for path in sorted(folder.iterdir()):
-                    archive.write(path, arcname=path.name)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _publish(staging: Path, out: Path) -> None:
-    """Rename `staging` to `out`, moving an old `out` aside first and deleting it after."""
-    old = None
-    if out.exists():
-        old = _new_path(out.parent, f".{out.name}.old-")
-        os.replace(out, old)
-    try:
-        os.replace(staging, out)
-    except BaseException:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    _fsync_dir(out.parent)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def export_pack(
     pack: PackSpec,
     out: str | os.PathLike,
@@ -229,12 +96,12 @@ def export_pack(
     ensure_valid(pack)
     out = Path(out).expanduser().absolute()
     zip_path = out.with_name(out.name + ".zip") if make_zip else None
-    _check_destination(out, zip_path, force)
-    created = _make_parents(out.parent)
+    check_destination(out, zip_path, force)
+    created = make_parents(out.parent)
     try:
-        staging = _make_staging(out)
+        staging = make_staging(out)
     except OSError as exc:
-        _remove_empty(created)
+        remove_empty(created)
         raise ExportError(
             f"cannot write into {out.parent}: {exc.strerror or exc}; choose another output"
         ) from None
@@ -248,22 +115,22 @@ def export_pack(
         if problems:  # a bug, not a user mistake: the export must be valid by construction
             raise RuntimeError(f"exported pack fails its own check: {problems[0]}")
         if zip_path is not None:
-            zip_tmp = _write_zip(staging, zip_path)
+            zip_tmp = write_zip_beside(staging, zip_path)
             problems = verify_zip(zip_tmp, staging)
             if problems:
                 raise RuntimeError(f"zip fails its own check: {problems[0]}")
         if should_stop is not None and should_stop():
             raise ExportCancelled()
-        _publish(staging, out)
+        publish_folder(staging, out)
         if zip_tmp is not None and zip_path is not None:
             os.replace(zip_tmp, zip_path)
-            _fsync_dir(zip_path.parent)
+            fsync_dir(zip_path.parent)
             zip_tmp = None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if zip_tmp is not None:
             zip_tmp.unlink(missing_ok=True)
-        _remove_empty(created)
+        remove_empty(created)
         raise
     if on_progress is not None and make_zip:
         on_progress(ExportProgress(len(pack.stickers) + 2, len(pack.stickers) + 2, "zip written"))
@@ -295,7 +162,7 @@ def _write_pack(
         except StudioError as exc:
             raise ExportError(f"{pack.describe(index)}: {exc}") from None
         file_name = sticker_file_name(index)
-        _write_file(folder / file_name, encoded.data)
+        write_new_file(folder / file_name, encoded.data)
         if index == 0:
             first_sticker.append(sticker)
         return StickerReport(
@@ -329,7 +196,7 @@ def _write_pack(
 
     thumb_rule = TELEGRAM_RULES["thumbnail"]
     thumbnail = encode_webp(render_thumbnail(first_sticker[0]), thumb_rule["max_bytes"])
-    _write_file(folder / thumb_rule["file"], thumbnail.data)
+    write_new_file(folder / thumb_rule["file"], thumbnail.data)
     manifest = {
         "title": pack.title.strip(),
         "name": pack.name,
@@ -346,7 +213,7 @@ def _write_pack(
         ],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    _write_file(folder / TELEGRAM_RULES["set"]["manifest_file"], text.encode("utf-8"))
+    write_new_file(folder / TELEGRAM_RULES["set"]["manifest_file"], text.encode("utf-8"))
     if on_progress is not None:
         on_progress(ExportProgress(len(pack.stickers) + 1, total, "thumbnail and manifest"))
     return [reports[i] for i in range(len(pack.stickers))], thumbnail.size

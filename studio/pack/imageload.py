@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from studio.errors import StudioError
+from studio.pack.spec import MaskedImage, StickerSource
 
 # Beyond this a picture is refused before it is decoded: 12,000 x 12,000 RGBA is ~580 MB.
 MAX_PIXELS = 144_000_000
@@ -100,3 +101,23 @@ def load_image(path: str | os.PathLike) -> LoadedImage:
             f"{path} is damaged or truncated ({exc}); export it again from its source"
         ) from None
     return LoadedImage(rgba=rgba, has_transparency=has_transparency(rgba))
+
+
+def load_source(source: StickerSource) -> Image.Image:
+    """The RGBA picture a sticker source stands for (see `spec.StickerSource`)."""
+    if isinstance(source, Image.Image):
+        return to_rgba(source)
+    if isinstance(source, MaskedImage):
+        picture = load_image(source.image).rgba
+        mask = load_image(source.mask).rgba.convert("L")
+        if mask.size != picture.size:
+            mask = mask.resize(picture.size, Image.Resampling.BILINEAR)
+        # The picture's own alpha (if any) and the mask both have to keep a pixel.
+        alpha = np.minimum(np.asarray(picture.getchannel("A")), np.asarray(mask))
+        picture.putalpha(Image.fromarray(alpha, "L"))
+        return picture
+    if isinstance(source, str | os.PathLike):
+        return load_image(source).rgba
+    if callable(source):
+        return to_rgba(source())
+    raise TypeError(f"not a sticker source: {type(source).__name__}")

@@ -164,9 +164,11 @@ def test_any_pil_mode_is_accepted(mode):
         assert sticker.size == (512, 341)
 
 
-def test_no_dark_fringe_around_a_white_figure():
-    disc = np.asarray(figure_rgba(200, 200)).copy()
+@pytest.mark.parametrize("side", [200, 1500])  # enlarged and shrunk
+def test_no_dark_fringe_around_a_white_figure(side):
+    disc = np.asarray(figure_rgba(side, side)).copy()
     disc[..., :3] = 255  # white, with the ellipse's soft alpha edge
+    disc[disc[..., 3] == 0, :3] = 0  # and black where transparent: must not bleed in
     sticker = np.asarray(render_sticker(disc)).astype(int)
     visible = sticker[..., 3] > 0
     assert sticker[..., :3][visible].min() >= 250  # colour never darkened at soft edges

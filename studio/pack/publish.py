@@ -1,0 +1,138 @@
+"""Writing an export atomically: a staging folder beside the output, renamed into place.
+
+A reader (or a crash) sees the old pack or the new one, never half of either; an existing output
+is replaced only when asked, and only if it is a pack folder, never some other folder of the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import zipfile
+from pathlib import Path
+
+from studio.errors import StudioError
+from studio.pack.rules import TELEGRAM_RULES
+
+
+class ExportError(StudioError):
+    """The pack could not be written where asked."""
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside `folder` durable (POSIX only; Windows cannot open folders)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _looks_like_pack(folder: Path) -> bool:
+    """Only a folder this export could have made (or an empty one) may be replaced."""
+    manifest = TELEGRAM_RULES["set"]["manifest_file"]
+    return (folder / manifest).is_file() or not any(folder.iterdir())
+
+
+def check_destination(out: Path, zip_path: Path | None, force: bool) -> None:
+    for target, what in ((out, "folder"), (zip_path, "zip")):
+        if target is None or not (target.exists() or target.is_symlink()):
+            continue
+        if not force:
+            raise ExportError(
+                f"{target} already exists; choose another output, or allow replacing it (--force)"
+            )
+        if what == "folder" and not target.is_dir():
+            raise ExportError(f"{target} exists and is not a folder; choose another output")
+        if what == "folder" and not _looks_like_pack(target):
+            raise ExportError(
+                f"{target} exists and is not a sticker pack folder; refusing to replace it, "
+                "choose another output"
+            )
+        if what == "zip" and not target.is_file():
+            raise ExportError(f"{target} exists and is not a file; choose another output")
+
+
+def make_parents(folder: Path) -> list[Path]:
+    """Create `folder` and its missing parents; return the ones created, deepest first."""
+    created = []
+    probe = folder
+    while not probe.exists():
+        created.append(probe)
+        probe = probe.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        remove_empty(created)
+        raise ExportError(
+            f"cannot create the folder {folder}: {exc.strerror or exc}; choose another output"
+        ) from None
+    return created
+
+
+def remove_empty(folders: list[Path]) -> None:
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _new_path(folder: Path, prefix: str, suffix: str = "") -> Path:
+    """A fresh, unused name in `folder` (the caller creates it exclusively)."""
+    return folder / f"{prefix}{secrets.token_hex(4)}{suffix}"
+
+
+def make_staging(out: Path) -> Path:
+    # os.mkdir, unlike mkdtemp, honours the umask: the published pack gets ordinary permissions.
+    for _ in range(100):
+        staging = _new_path(out.parent, f".{out.name}.export-")
+        try:
+            staging.mkdir()
+            return staging
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {out.parent}")
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Write a new file in the staging folder and flush it to disk before it is published."""
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_zip_beside(folder: Path, zip_path: Path) -> Path:
+    """Zip the pack's files (flat, stored: WebP is compressed already) into a temp file."""
+    tmp = _new_path(zip_path.parent, f".{zip_path.name}.", ".tmp")
+    try:
+        with open(tmp, "xb") as handle:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+                for path in sorted(folder.iterdir()):
+                    archive.write(path, arcname=path.name)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def publish_folder(staging: Path, out: Path) -> None:
+    """Rename `staging` to `out`, moving an old `out` aside first and deleting it after."""
+    old = None
+    if out.exists():
+        old = _new_path(out.parent, f".{out.name}.old-")
+        os.replace(out, old)
+    try:
+        os.replace(staging, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    fsync_dir(out.parent)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
