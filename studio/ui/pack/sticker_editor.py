@@ -45,7 +45,7 @@ class StickerEditor(QWidget):
         self.heading = QLabel()
         big = QFont()
         big.setPointSize(16)
-        self.emoji_edit = QLineEdit(placeholderText="Type or paste emoji, or choose them")
+        self.emoji_edit = QLineEdit(placeholderText="Type or paste emoji")
         self.emoji_edit.setFont(big)
         self.emoji_error = QLabel()
         self.emoji_error.setStyleSheet("color: #d9534f;")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem
 
@@ -31,7 +31,12 @@ class StickerList(QListWidget):
         self.setIconSize(QSize(ICON_SIDE, ICON_SIDE))
         self.setUniformItemSizes(True)
         self.setWordWrap(False)
-        # A drop in InternalMove mode moves the rows inside the model: that is the reorder.
+        # A drop in InternalMove mode moves the rows inside the model, one `moveRow` per dragged
+        # row: the new order is read once the drop is over, not in the middle of it.
+        self._order_timer = QTimer(self)
+        self._order_timer.setSingleShot(True)
+        self._order_timer.setInterval(0)
+        self._order_timer.timeout.connect(lambda: self.orderChanged.emit(self.item_ids()))
         self.model().rowsMoved.connect(self._rows_moved)
         self.itemDoubleClicked.connect(
             lambda item: self.stickerActivated.emit(item.data(Qt.ItemDataRole.UserRole + 1))
@@ -127,4 +132,4 @@ class StickerList(QListWidget):
             self.orderChanged.emit(order)
 
     def _rows_moved(self, *_args: QModelIndex) -> None:
-        self.orderChanged.emit(self.item_ids())
+        self._order_timer.start()

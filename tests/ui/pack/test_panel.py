@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialogButtonBox
 
 from studio.library import CutoutMethod, Library
 from studio.pack import load_source, render_sticker
@@ -139,9 +139,22 @@ def test_reorder_by_drag_and_by_keyboard_is_saved(panel, library, qtbot):
     ids = add_candidates(library, 4)
     panel.add_candidates(ids)
     pack_id = panel.current_pack_id()
-    # A drop in InternalMove mode moves the row inside the list's model; that is what we do here.
-    model = panel.sticker_list.model()
-    assert model.moveRow(model.index(0, 0).parent(), 0, model.index(0, 0).parent(), 3)
+    view = panel.sticker_list
+    assert view.dragDropMode() == QAbstractItemView.DragDropMode.InternalMove
+    # A drop in InternalMove mode calls the model's moveRow once per dragged row, as here for a
+    # drag of the first two rows to the end; the order is saved once, after the drop.
+    model, root = view.model(), QModelIndex()
+    with qtbot.waitSignal(view.orderChanged):
+        assert model.moveRow(root, 0, root, 4)
+        assert model.moveRow(root, 0, root, 4)
+    assert _candidates_in_order(library, pack_id) == [ids[2], ids[3], ids[0], ids[1]]
+    assert panel.sticker_list.item(0).text().startswith(f"1. —   #{ids[2]}")
+    with qtbot.waitSignal(view.orderChanged):
+        assert model.moveRow(root, 2, root, 0)
+        assert model.moveRow(root, 3, root, 1)
+    assert _candidates_in_order(library, pack_id) == [ids[0], ids[1], ids[2], ids[3]]
+    with qtbot.waitSignal(view.orderChanged):
+        assert model.moveRow(root, 0, root, 3)
     assert _candidates_in_order(library, pack_id) == [ids[1], ids[2], ids[0], ids[3]]
     assert panel.sticker_list.item(0).text().startswith(f"1. —   #{ids[1]}")
     # Keyboard: Ctrl+Down moves the selection one place down.
