@@ -158,6 +158,44 @@ def bench(side: int, brush_px: float, zoom: str, steps: int, view: tuple[int, in
     }
 
 
+def bench_one_shot(side: int, repeats: int = 5) -> dict[str, float]:
+    """Median ms of each click-and-done operation, including its undo step (`apply`)."""
+    from studio import masks
+
+    rgb, mask = _picture(side)
+    mask = mask.copy()
+    mask[side // 2 - 20 : side // 2 + 20, side // 2 - 20 : side // 2 + 20] = 0  # a hole
+    c = side / 2
+    lasso_points = [
+        (c - 0.3 * side, c),
+        (c, c - 0.4 * side),
+        (c + 0.3 * side, c),
+        (c, c + 0.4 * side),
+    ]
+    operations = {
+        "lasso": lambda m: masks.lasso(m, lasso_points),
+        "wand": lambda m: masks.magic_wand(m, rgb, (5.0, 5.0), 32, True),
+        "find contours": lambda m: masks.find_contours(m) and m,
+        "drop shape": lambda m: masks.drop_contour(m, masks.find_contours(m)[0]),
+        "fill holes": masks.fill_holes,
+        "remove islands": lambda m: masks.remove_islands(m, 500),
+        "grow 4": lambda m: masks.grow(m, 4),
+        "smooth 4": lambda m: masks.smooth(m, 4),
+        "feather 4": lambda m: masks.feather(m, 4),
+    }
+    results = {}
+    for name, operation in operations.items():
+        times = []
+        for _ in range(repeats):
+            history = masks.MaskHistory(mask)
+            t0 = time.perf_counter()
+            new = operation(history.mask)
+            history.apply(new, name)
+            times.append(time.perf_counter() - t0)
+        results[name] = statistics.median(times) * 1e3
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=300, help="mouse events per stroke")
@@ -184,6 +222,12 @@ def main() -> None:
                     f"{p95:>7.2f} {worst:>7.2f} | {r['op'][0]:>7.2f} {r['composite'][0]:>9.2f} "
                     f"| {r['end']:>10.1f} {r['full']:>9.1f}"
                 )
+    print()
+    print("One-shot operations (ms, median of 5; operation + its undo step)")
+    by_size = {side: bench_one_shot(side) for side in (512, 1024)}
+    print(f"{'operation':>15} | {'512 px':>7} {'1024 px':>8}")
+    for name in by_size[512]:
+        print(f"{name:>15} | {by_size[512][name]:>7.1f} {by_size[1024][name]:>8.1f}")
     del app
 
 
