@@ -198,8 +198,13 @@ class MaskCanvas(QWidget):
     def _march(self) -> None:
         if not self.isVisible() or self.document.in_stroke:
             return
+        path = self._outline_path()
+        if path.isEmpty():
+            return
         self._ants_phase = (self._ants_phase + 1) % 8
-        self.update()
+        # Only the outline's bounding box needs repainting, not the whole view.
+        bounds = self.transform().mapRect(path.boundingRect())
+        self.update(bounds.toAlignedRect().adjusted(-2, -2, 2, 2))
 
     # -- painting -------------------------------------------------------------------------------
 
