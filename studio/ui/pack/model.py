@@ -8,6 +8,7 @@ paths, so a worker thread can render it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,6 +159,26 @@ def pack_problems(spec: PackSpec, entries: list[StickerEntry], alpha: AlphaCache
     problems += picture_problems(entries, alpha)
     # Sticker problems in sticker order, after the pack-wide ones, so the list reads top-down.
     return sorted(problems, key=lambda p: -1 if p.sticker is None else p.sticker)
+
+
+# Russian letters in Latin, so a Russian title can give a valid set name ("Котики" -> "kotiki").
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split(),
+        strict=True,
+    )
+)
+
+
+def name_from_title(title: str) -> str:
+    """A valid set name made from a title: Latin letters, digits, single underscores."""
+    latin = "".join(_TRANSLIT.get(c, c) for c in title.lower())
+    latin = re.sub(r"[^a-z0-9]+", "_", latin)
+    latin = re.sub(r"_+", "_", latin).strip("_")
+    latin = re.sub(r"^[0-9_]+", "", latin)  # a name starts with a letter
+    limit = TELEGRAM_RULES["name"]["max_chars"]
+    return latin[:limit].rstrip("_") or "stickers"
 
 
 def split_names(title: str, name: str, parts: int) -> list[tuple[str, str]]:

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from studio.library import Pack
 from studio.pack.rules import TELEGRAM_RULES
+from studio.ui.pack.model import name_from_title
 
 # A field with a problem gets this border until the problem is fixed.
 _PROBLEM_STYLE = "border: 2px solid #d9534f; border-radius: 3px;"
@@ -33,7 +42,14 @@ class PackFields(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Title", self.title)
-        form.addRow("Name", self.name)
+        self.name_from_title = QPushButton("From title")
+        self.name_from_title.setToolTip(
+            "Make a valid name from the title (Russian letters in Latin)"
+        )
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name, 1)
+        name_row.addWidget(self.name_from_title)
+        form.addRow("Name", name_row)
         form.addRow("Outline", self.outline)
         form.addRow("", self.shadow)
         form.addRow("Padding", self.padding)
@@ -46,6 +62,7 @@ class PackFields(QWidget):
         }
         self.title.textEdited.connect(lambda text: self.changed.emit("title", text))
         self.name.textEdited.connect(lambda text: self.changed.emit("name", text))
+        self.name_from_title.clicked.connect(self._derive_name)
         self.outline.valueChanged.connect(lambda value: self._emit("outline_px", value))
         self.padding.valueChanged.connect(lambda value: self._emit("padding_px", value))
         self.shadow.toggled.connect(lambda on: self._emit("shadow", on))
@@ -54,6 +71,11 @@ class PackFields(QWidget):
     def _emit(self, field: str, value: object) -> None:
         if not self._loading:
             self.changed.emit(field, value)
+
+    def _derive_name(self) -> None:
+        name = name_from_title(self.title.text())
+        self.name.setText(name)
+        self.changed.emit("name", name)
 
     def set_pack(self, pack: Pack | None) -> None:
         """Show `pack` (None: nothing to edit)."""

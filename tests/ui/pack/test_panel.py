@@ -321,3 +321,14 @@ def test_library_state_survives_a_new_panel(panel, library, qtbot, paths):
     panel.assign_emoji(["🐱"])
     with Library(paths) as other:
         assert [i.emoji_list for i in other.pack_items(panel.current_pack_id())] == [["🐱"]] * 2
+
+
+def test_a_valid_name_is_made_from_a_russian_title(panel, library):
+    panel.add_candidates(add_candidates(library, 1))
+    panel.fields.title.setFocus()
+    panel.fields.title.selectAll()
+    type_text(panel.fields.title, "Грустный Ёжик")
+    panel.fields.name_from_title.click()
+    assert panel.fields.name.text() == "grustnyy_ezhik"
+    assert library.pack(panel.current_pack_id()).name == "grustnyy_ezhik"
+    assert not any(m.startswith("name:") for m in panel.problem_list.messages())
