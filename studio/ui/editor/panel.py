@@ -143,7 +143,7 @@ class MaskEditorPanel(QWidget):
         self.fit_button = QPushButton("Fit", self)
         self.fit_button.setToolTip("Show the whole picture (Ctrl+0)")
         self.actual_button = QPushButton("100 %", self)
-        self.actual_button.setToolTip("One picture pixel per screen pixel (Ctrl+1)")
+        self.actual_button.setToolTip("One picture pixel per screen pixel (1)")
         self.zoom_label = QLabel("100 %", self)
         self.reset_button = QToolButton(self)
         self.reset_button.setText("Reset to…")
@@ -223,7 +223,7 @@ class MaskEditorPanel(QWidget):
         add("Ctrl+Y", self.redo)
         add(QKeySequence.StandardKey.Save, self.save)
         add("Ctrl+0", self.canvas.fit)
-        add("Ctrl+1", self.canvas.actual_size)
+        add("1", self.canvas.actual_size)  # the window uses Ctrl+1 / Ctrl+2 for its tabs
         add(QKeySequence.StandardKey.ZoomIn, lambda: self.canvas.zoom_by(1))
         add(QKeySequence.StandardKey.ZoomOut, lambda: self.canvas.zoom_by(-1))
 
