@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage
 from PySide6.QtWidgets import (
     QApplication,
@@ -418,9 +418,12 @@ class PackPanel(QWidget):
     def _ask_export(self) -> None:
         if self._pack is None:
             return
-        parent = QFileDialog.getExistingDirectory(self, "Export the pack into folder")
+        settings = QSettings()  # window state lives in QSettings; the last export folder too
+        start = str(settings.value("pack/export_folder", "") or Path.home())
+        parent = QFileDialog.getExistingDirectory(self, "Export the pack into folder", start)
         if not parent:
             return
+        settings.setValue("pack/export_folder", parent)
         out = Path(parent) / self._pack.name
         zip_path = out.with_name(out.name + ".zip")
         force = False
