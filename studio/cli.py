@@ -23,6 +23,7 @@ from studio.paths import studio_paths
 COMMAND_MODULES = [
     "studio.commands.doctor",
     "studio.commands.pack",
+    "studio.commands.cutout",
 ]
 
 EXIT_USER_ERROR = 2

@@ -1,0 +1,104 @@
+"""Contour cut-outs: the background is the near-white region that touches the image border.
+
+Emojich draws one emoji on a white (sometimes slightly off-white, JPEG-noisy) background. The
+reference pipeline cleared the seven longest near-white contours, which also punches out white
+parts *inside* the figure (eyes, teeth, snow). Here only near-white pixels connected to the border
+count as background, so enclosed white stays opaque; small holes and specks are cleaned and the
+edge is softened so the sticker does not look cut with scissors.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# How far (max over RGB, 0..255) a pixel may be from the estimated background colour and still
+# count as background. Emojich's white is noisy JPEG-like white, so exact 255 would leak specks.
+DEFAULT_TOLERANCE = 24
+
+
+def background_colour(rgb: np.ndarray) -> np.ndarray:
+    """The background colour, estimated from the brightest half of the border pixels (H,W,3)->(3,).
+
+    Using the bright half ignores the parts of the figure that touch the border.
+    """
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]]).astype(np.float32)
+    brightness = border.sum(axis=1)
+    bright = border[brightness >= np.median(brightness)]
+    colour = np.median(bright, axis=0)
+    # Only a light colour can be a background here; a dark border means the figure fills it.
+    return colour if colour.min() >= 180 else np.array([255.0, 255.0, 255.0], np.float32)
+
+
+def near_background(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> np.ndarray:
+    """Boolean (H,W): pixels within `tolerance` of the background colour (or brighter)."""
+    colour = background_colour(rgb)
+    diff = rgb.astype(np.int16) - colour.astype(np.int16)
+    # Pixels brighter than the background are background too (highlights on off-white paper).
+    return np.abs(np.minimum(diff, 0)).max(axis=2) <= tolerance
+
+
+def border_connected(candidate: np.ndarray) -> np.ndarray:
+    """Boolean (H,W): the parts of `candidate` that are 4-connected to the image border."""
+    count, labels = cv2.connectedComponents(candidate.astype(np.uint8), connectivity=4)
+    if count <= 1:
+        return np.zeros_like(candidate, dtype=bool)
+    edge_labels = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    edge_labels = edge_labels[edge_labels != 0]
+    keep = np.zeros(count, dtype=bool)
+    keep[edge_labels] = True
+    return keep[labels] & candidate
+
+
+def background_prior(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> np.ndarray:
+    """Boolean (H,W): near-white pixels connected to the border, before any cleaning."""
+    return border_connected(near_background(rgb, tolerance))
+
+
+def _remove_small(mask: np.ndarray, min_area: int) -> np.ndarray:
+    """Drop 8-connected components of `mask` smaller than `min_area` pixels."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    if count <= 1:
+        return mask.astype(bool)
+    keep = stats[:, cv2.CC_STAT_AREA] >= min_area
+    keep[0] = False
+    return keep[labels]
+
+
+def contour_mask(
+    rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE, feather: float = 0.8
+) -> np.ndarray:
+    """Soft alpha (H,W) uint8 for an emoji on a light background; see the module docstring.
+
+    `rgb` is (H,W,3) uint8. `feather` is the edge softness in pixels at 512 px (scaled with size).
+    """
+    height, width = rgb.shape[:2]
+    scale = max(height, width) / 512.0
+    background = background_prior(rgb, tolerance)
+    opaque = ~background
+    # Specks: small opaque islands in the background (JPEG noise, stray dots).
+    opaque = _remove_small(opaque, max(4, int(24 * scale * scale)))
+    # Holes: small transparent pockets inside the figure become opaque again.
+    holes = _remove_small(~opaque, max(4, int(24 * scale * scale)))
+    opaque = ~holes
+    alpha = opaque.astype(np.float32)
+    if feather > 0:
+        # Close one-pixel notches first, then blur a little for an anti-aliased edge.
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+        alpha = cv2.morphologyEx(alpha, cv2.MORPH_CLOSE, kernel)
+        sigma = max(0.3, feather * scale)
+        alpha = cv2.GaussianBlur(alpha, (0, 0), sigma)
+    return np.clip(alpha * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def reference_contour_mask(rgb: np.ndarray, lower: int = 240, width: int = 2) -> np.ndarray:
+    """The reference pipeline's fallback, for comparison only: the seven longest contours of the
+    near-white mask are filled as transparent. Works at any size (the reference assumed 512)."""
+    white = cv2.inRange(rgb, (lower, lower, lower), (255, 255, 255))
+    contours, _ = cv2.findContours(white, cv2.RETR_TREE, cv2.CHAIN_APPROX_NONE)
+    alpha = np.full(rgb.shape[:2], 255, np.uint8)
+    if contours:
+        longest = sorted(contours, key=len)[-7:]
+        cv2.fillPoly(alpha, longest, 0)
+        cv2.drawContours(alpha, longest, -1, 0, width)
+    return alpha

@@ -1,0 +1,226 @@
+"""Measure cut-out quality: our model vs the reference fallback vs our contour fallback.
+
+    python -m studio.segment.evaluate                       # shipped model, Noto held-out split
+    python -m studio.segment.evaluate --designs DIR ...     # plus other emoji designs (SVG/PNG)
+
+Test pictures are composited exactly like the training data (512 px, white or off-white, blur,
+noise, JPEG, colour shifts), from glyphs the model never saw: the held-out tenth of Noto Color
+Emoji designs, and whole other designs (OpenMoji, Twemoji: `scripts/bootstrap --eval-data`
+fetches them). Metrics, per method:
+
+- mean IoU of the opaque region (alpha >= 128) over pictures;
+- recall of opaque near-white pixels (true alpha >= 0.5 and every channel >= 230 in the
+  picture): the white eyes, teeth and snow that a naive cut-out makes transparent;
+- for our model, how often it routed to the contour fallback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from studio.paths import studio_paths
+from studio.segment import contour, synth
+
+NEAR_WHITE = 230
+EVAL_SEED = 20261121
+UNET_ONLY = "ours, never routed"
+OUR_FALLBACK = "our contour fallback"
+
+# picture (H,W,3) uint8 -> (alpha (H,W) uint8, routed to the fallback, confidence or nan)
+Method = Callable[[np.ndarray], tuple[np.ndarray, bool, float]]
+
+
+@dataclass
+class Score:
+    """Running totals for one method on one test set."""
+
+    ious: list[float] = field(default_factory=list)
+    white_hit: int = 0
+    white_total: int = 0
+    routed: int = 0
+    confidences: list[float] = field(default_factory=list)
+
+    def add(self, predicted: np.ndarray, truth: np.ndarray, image: np.ndarray) -> None:
+        pred = predicted >= 128
+        true = truth >= 0.5
+        union = (pred | true).sum()
+        self.ious.append(1.0 if union == 0 else float((pred & true).sum() / union))
+        white = true & (image.min(axis=2) >= NEAR_WHITE)
+        self.white_hit += int((pred & white).sum())
+        self.white_total += int(white.sum())
+
+    @property
+    def mean_iou(self) -> float:
+        return float(np.mean(self.ious)) if self.ious else float("nan")
+
+    @property
+    def white_recall(self) -> float:
+        return self.white_hit / self.white_total if self.white_total else float("nan")
+
+
+@dataclass(frozen=True)
+class TestSet:
+    name: str
+    pictures: list[synth.Sample]
+
+
+def make_test_set(name: str, glyphs: list[np.ndarray], count: int, size: int, seed: int) -> TestSet:
+    """`count` pictures from `glyphs`, reproducible from `seed`."""
+    pictures = [
+        synth.make_sample(synth.sample_rng(seed, i), glyphs, size, negatives=False)
+        for i in range(count)
+    ]
+    return TestSet(name, pictures)
+
+
+def evaluate(
+    test_sets: list[TestSet],
+    methods: dict[str, Method],
+) -> dict[tuple[str, str], Score]:
+    """Score every method on every set. A method maps a picture (H,W,3) uint8 to
+    (alpha (H,W) uint8, routed to the fallback, the network's confidence or nan)."""
+    scores: dict[tuple[str, str], Score] = {}
+    for test_set in test_sets:
+        for method_name, method in methods.items():
+            score = Score()
+            for picture in test_set.pictures:
+                alpha, routed, confidence = method(picture.image)
+                score.add(alpha, picture.alpha, picture.image)
+                score.routed += int(routed)
+                score.confidences.append(confidence)
+            scores[(test_set.name, method_name)] = score
+    return scores
+
+
+def format_table(scores: dict[tuple[str, str], Score], counts: dict[str, int]) -> str:
+    """A plain-text table of the scores."""
+    header = f"{'test set':<22} {'method':<26} {'mean IoU':>9} {'white recall':>13} {'fallback':>9}"
+    lines = [header, "-" * len(header)]
+    for (set_name, method), score in scores.items():
+        label = f"{set_name} ({counts[set_name]})"
+        lines.append(
+            f"{label:<22} {method:<26} {score.mean_iou:>9.4f} {score.white_recall:>13.4f} "
+            f"{score.routed:>9d}"
+        )
+    return "\n".join(lines)
+
+
+def _segmenter_method(segmenter) -> Method:
+    def run(image: np.ndarray) -> tuple[np.ndarray, bool, float]:
+        result = segmenter.cutout(Image.fromarray(image))
+        return result.mask, result.method == "contour", result.confidence
+
+    return run
+
+
+def _fixed(mask_fn: Callable[[np.ndarray], np.ndarray]) -> Method:
+    return lambda image: (mask_fn(image), True, float("nan"))
+
+
+def calibration_table(
+    unet: Score, fallback: Score, thresholds=(0.0, 0.9, 0.95, 0.97, 0.98, 0.99)
+) -> str:
+    """Mean IoU if pictures below each threshold went to the fallback (same pictures, in order)."""
+    conf = np.array(unet.confidences)
+    iou_unet, iou_fallback = np.array(unet.ious), np.array(fallback.ious)
+    lines = [f"{'threshold':>9} {'mean IoU':>9} {'routed':>7}"]
+    for t in thresholds:
+        routed = conf < t
+        lines.append(
+            f"{t:>9.2f} {np.where(routed, iou_fallback, iou_unet).mean():>9.4f} "
+            f"{int(routed.sum()):>7d}"
+        )
+    return "\n".join(lines)
+
+
+def default_designs_folder() -> Path:
+    """Where `scripts/bootstrap --eval-data` puts the other emoji designs."""
+    return studio_paths().cache / "eval-emoji"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--weights", type=Path, help="our model file (default: the shipped one)")
+    parser.add_argument("--emojich", type=Path, help="also score the official Emojich U-Net")
+    parser.add_argument(
+        "--designs",
+        type=Path,
+        nargs="*",
+        help="folders of other emoji designs (default: every folder under "
+        f"{default_designs_folder()})",
+    )
+    parser.add_argument("--count", type=int, default=200, help="pictures per test set")
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=EVAL_SEED)
+    parser.add_argument(
+        "--calibrate", action="store_true", help="also print mean IoU for other routing thresholds"
+    )
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from studio.segment import Segmenter
+
+    torch.set_num_threads(args.threads)
+    ours = (
+        Segmenter.from_shipped_weights(args.weights, "cpu")
+        if args.weights
+        else Segmenter.default("cpu")
+    )
+    methods: dict[str, Method] = {
+        "ours": _segmenter_method(ours),
+        UNET_ONLY: _segmenter_method(ours.with_threshold(0.0)),
+        "reference fallback": _fixed(contour.reference_contour_mask),
+        OUR_FALLBACK: _fixed(contour.contour_mask),
+    }
+    if args.emojich:
+        methods["official Emojich U-Net"] = _segmenter_method(
+            Segmenter.from_emojich_unet(args.emojich, "cpu")
+        )
+
+    test_sets = [
+        make_test_set(
+            "noto held-out", synth.noto_glyphs("held_out"), args.count, args.size, args.seed
+        )
+    ]
+    folders = args.designs
+    if folders is None:
+        root = default_designs_folder()
+        folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+        if not folders:
+            sys.stderr.write(
+                f"note: no other emoji designs under {root}; "
+                "run scripts/bootstrap --eval-data to fetch them\n"
+            )
+    for folder in folders:
+        glyphs = synth.load_design_folder(folder, limit=args.count, seed=args.seed)
+        test_sets.append(make_test_set(folder.name, glyphs, args.count, args.size, args.seed + 1))
+
+    scores = evaluate(test_sets, methods)
+    counts = {t.name: len(t.pictures) for t in test_sets}
+    sys.stdout.write(format_table(scores, counts) + "\n")
+    sys.stdout.write(f"our routing threshold: {ours.threshold}\n")
+    if args.calibrate:
+        for test_set in test_sets:
+            sys.stdout.write(f"\nrouting calibration, {test_set.name}:\n")
+            sys.stdout.write(
+                calibration_table(
+                    scores[(test_set.name, UNET_ONLY)], scores[(test_set.name, OUR_FALLBACK)]
+                )
+                + "\n"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,287 @@
+"""Cut an emoji picture out of its background: a U-Net, or the contour fallback when it is unsure.
+
+Two networks share one routing rule (the reference pipeline's): softmax over two classes, class 1
+is opaque, the confidence is the mean over pixels of the winning class's probability, and below
+the threshold the contour fallback cuts the picture instead.
+
+- the official Emojich U-Net (EfficientNet-B5 encoder, RGB at 512x512, threshold 0.99);
+- our shipped TinyUNet (RGB + background prior at 256x256; its threshold is stored with it).
+
+Masks are predicted at the network's size and upsampled to the picture's own size; edge colours
+are decontaminated so the sticker has no white halo on a dark background.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from studio.errors import StudioError
+from studio.imageio import normalise_mode
+from studio.paths import resource
+from studio.segment import contour
+from studio.segment.edges import decontaminate, sharpen_alpha
+
+SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
+OFFICIAL_THRESHOLD = 0.99
+OFFICIAL_SIZE = 512
+OFFICIAL_ENCODER = "efficientnet-b5"
+
+Method = Literal["unet", "contour"]
+
+
+class SegmenterError(StudioError):
+    """The cut-out model could not be loaded or used."""
+
+
+@dataclass(frozen=True)
+class CutoutResult:
+    """One cut-out: the RGBA sticker, its soft mask, how it was made and how sure the U-Net was."""
+
+    rgba: Image.Image  # RGBA, same size as the input
+    mask: np.ndarray  # (H,W) uint8 0..255, soft edges
+    method: Method
+    confidence: float  # the U-Net's mean winning-class probability, in [0, 1]
+
+
+@dataclass(frozen=True)
+class _Network:
+    """A loaded network and how to feed it."""
+
+    model: object  # torch.nn.Module (typed loosely so importing this module stays cheap)
+    kind: Literal["emojich", "tiny"]
+    input_size: int
+    threshold: float
+    tolerance: int
+
+
+def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _pick_device(device: str | None):
+    import torch
+
+    if device is None:
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        return torch.device(device)
+    except RuntimeError as exc:
+        raise SegmenterError(f"unknown device {device!r}: {exc}") from None
+
+
+def _read_state_dict(path: Path) -> dict:
+    """The tensors of a PyTorch .bin/.pt or a .safetensors file, unwrapped and unprefixed."""
+    import torch
+
+    if not path.is_file():
+        raise SegmenterError(f"U-Net weights not found at {path}; check the path")
+    try:
+        if path.suffix == ".safetensors":
+            from safetensors.torch import load_file
+
+            state = load_file(str(path))
+        else:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # a corrupt or foreign file: many possible exception types
+        raise SegmenterError(
+            f"{path} is not a readable weights file ({type(exc).__name__}); download it again"
+        ) from None
+    if isinstance(state, dict) and isinstance(state.get("state_dict"), dict):
+        state = state["state_dict"]
+    if not isinstance(state, dict) or not state:
+        raise SegmenterError(f"{path} holds no weights; download it again")
+    # Checkpoints saved from DataParallel carry a "module." prefix.
+    return {k.removeprefix("module."): v for k, v in state.items()}
+
+
+class Segmenter:
+    """Cuts pictures out; build it with `default()` or `from_emojich_unet(path)`."""
+
+    def __init__(self, network: _Network, device) -> None:
+        self._net = network
+        self._device = device
+
+    # -- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def default(cls, device: str | None = None) -> Segmenter:
+        """Our shipped model from `resources/models/` (CUDA when available, else CPU)."""
+        path = resource(*SHIPPED_WEIGHTS)
+        if not path.is_file():
+            raise SegmenterError(
+                f"the shipped cut-out model is missing ({path}); reinstall Sticker Studio, or "
+                "train it with `python -m studio.segment.train --out RUN --export "
+                f"{path}`"
+            )
+        return cls.from_shipped_weights(path, device)
+
+    @classmethod
+    def from_shipped_weights(cls, path: str | os.PathLike[str], device: str | None = None):
+        """Our TinyUNet from a safetensors file written by `studio.segment.train`."""
+        from safetensors import safe_open
+
+        from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
+
+        path = Path(path)
+        try:
+            with safe_open(str(path), framework="pt") as handle:
+                header = handle.metadata() or {}
+        except Exception as exc:
+            raise SegmenterError(
+                f"{path} is not a readable cut-out model ({type(exc).__name__}); reinstall it"
+            ) from None
+        if header.get("format") != "studio-tinyunet":
+            raise SegmenterError(f"{path} is not a Sticker Studio cut-out model")
+        meta = json.loads(header.get("meta", "{}"))
+        model = TinyUNet(widths=tuple(meta.get("widths", DEFAULT_WIDTHS)))
+        state = _read_state_dict(path)
+        try:
+            model.load_state_dict(state)
+        except RuntimeError as exc:
+            raise SegmenterError(f"{path} does not match the cut-out network: {exc}") from None
+        target = _pick_device(device)
+        model = model.to(target).eval()
+        network = _Network(
+            model=model,
+            kind="tiny",
+            input_size=int(meta.get("input_size", 256)),
+            threshold=float(meta.get("threshold", OFFICIAL_THRESHOLD)),
+            tolerance=int(meta.get("tolerance", contour.DEFAULT_TOLERANCE)),
+        )
+        return cls(network, target)
+
+    @classmethod
+    def from_emojich_unet(cls, path: str | os.PathLike[str], device: str | None = None):
+        """The official Emojich U-Net, `unet_effnetb5/pytorch_model_v2.bin` (a state dict)."""
+        import segmentation_models_pytorch as smp
+
+        state = _read_state_dict(Path(path))
+        model = smp.Unet(OFFICIAL_ENCODER, encoder_weights=None, in_channels=3, classes=2)
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        if missing or unexpected:
+            raise SegmenterError(
+                f"{path} is not the Emojich U-Net (EfficientNet-B5, 2 classes): "
+                f"{len(missing)} weights missing (e.g. {missing[:2]}), "
+                f"{len(unexpected)} unexpected (e.g. {unexpected[:2]}); use "
+                "unet_effnetb5/pytorch_model_v2.bin"
+            )
+        target = _pick_device(device)
+        network = _Network(
+            model=model.to(target).eval(),
+            kind="emojich",
+            input_size=OFFICIAL_SIZE,
+            threshold=OFFICIAL_THRESHOLD,
+            tolerance=contour.DEFAULT_TOLERANCE,
+        )
+        return cls(network, target)
+
+    # -- use ----------------------------------------------------------------------------------
+
+    @property
+    def threshold(self) -> float:
+        """Confidence below which the contour fallback is used."""
+        return self._net.threshold
+
+    def with_threshold(self, threshold: float) -> Segmenter:
+        """The same network with another routing threshold (0 never routes to the fallback)."""
+        return Segmenter(dataclasses.replace(self._net, threshold=threshold), self._device)
+
+    def cutout(self, image: Image.Image) -> CutoutResult:
+        """Cut one picture (any size, any mode) out of its background."""
+        return self.cutout_many([image], batch_size=1)[0]
+
+    def cutout_many(self, images: Iterable[Image.Image], batch_size: int = 4) -> list[CutoutResult]:
+        """Cut many pictures, `batch_size` at a time through the network."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        prepared = [_flatten(image) for image in images]
+        results: list[CutoutResult] = []
+        for chunk in _chunks(prepared, batch_size):
+            probabilities, confidences = self._predict([rgb for rgb, _ in chunk])
+            for (rgb, own_alpha), prob, conf in zip(chunk, probabilities, confidences, strict=True):
+                results.append(self._finish(rgb, own_alpha, prob, conf))
+        return results
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _network_input(self, pictures: list[np.ndarray]):
+        """(N,C,S,S) float tensor for the network from (H,W,3) uint8 pictures."""
+        import torch
+
+        size = self._net.input_size
+        resized = np.stack([_resize_rgb(rgb, size) for rgb in pictures])  # (N,S,S,3)
+        batch = torch.from_numpy(resized).permute(0, 3, 1, 2).float() / 255.0
+        if self._net.kind == "tiny":
+            priors = np.stack([contour.background_prior(r, self._net.tolerance) for r in resized])
+            batch = torch.cat([batch, torch.from_numpy(priors).float()[:, None]], dim=1)
+        return batch
+
+    def _predict(self, pictures: list[np.ndarray]) -> tuple[list[np.ndarray], list[float]]:
+        """Class-1 probabilities (S,S) float32 and confidences, one per picture."""
+        import torch
+
+        batch = self._network_input(pictures).to(self._device)
+        with torch.inference_mode():
+            logits = self._net.model(batch)  # (N,2,S,S)
+            probs = torch.softmax(logits.float(), dim=1)
+            confidence = probs.max(dim=1).values.mean(dim=(1, 2))
+        opaque = probs[:, 1].cpu().numpy()
+        return list(opaque), [float(c) for c in confidence.cpu()]
+
+    def _finish(
+        self, rgb: np.ndarray, own_alpha: np.ndarray | None, prob: np.ndarray, confidence: float
+    ) -> CutoutResult:
+        height, width = rgb.shape[:2]
+        method: Method
+        if confidence >= self._net.threshold:
+            method = "unet"
+            upsampled = cv2.resize(prob, (width, height), interpolation=cv2.INTER_LINEAR)
+            gain = 2.0 * min(1.0, self._net.input_size / max(height, width)) ** -0.5
+            mask = sharpen_alpha(upsampled, gain=gain)
+        else:
+            method = "contour"
+            mask = contour.contour_mask(rgb, self._net.tolerance)
+        if own_alpha is not None:
+            mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque
+        colours = decontaminate(rgb, mask)
+        rgba = Image.fromarray(np.dstack([colours, mask]), "RGBA")
+        return CutoutResult(
+            rgba=rgba, mask=mask, method=method, confidence=float(np.clip(confidence, 0, 1))
+        )
+
+
+def _flatten(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """Any picture to (H,W,3) uint8 on white, plus its own alpha (H,W) when it has one."""
+    if not isinstance(image, Image.Image):
+        raise SegmenterError(f"expected a PIL image, got {type(image).__name__}")
+    image = normalise_mode(image)
+    if image.width < 8 or image.height < 8:
+        raise SegmenterError(f"the picture is {image.width}x{image.height}; at least 8x8 is needed")
+    if image.mode != "RGBA":
+        return np.asarray(image.convert("RGB")), None
+    rgba = np.asarray(image)
+    alpha = rgba[..., 3]
+    if alpha.min() == 255:
+        return np.ascontiguousarray(rgba[..., :3]), None
+    a = alpha.astype(np.float32)[..., None] / 255.0
+    rgb = rgba[..., :3].astype(np.float32) * a + 255.0 * (1 - a)
+    return np.clip(rgb + 0.5, 0, 255).astype(np.uint8), alpha.copy()
+
+
+def _resize_rgb(rgb: np.ndarray, size: int) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    if (height, width) == (size, size):
+        return rgb
+    interp = cv2.INTER_AREA if max(height, width) > size else cv2.INTER_CUBIC
+    return cv2.resize(rgb, (size, size), interpolation=interp)

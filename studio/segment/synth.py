@@ -1,0 +1,286 @@
+"""Synthetic training images: emoji glyphs with true alpha, composited like Emojich output.
+
+Glyphs come from an installed colour emoji font (Noto Color Emoji, Debian
+`fonts-noto-color-emoji`), rendered with their real alpha, so the ground truth is exact. Each
+sample is drawn from a seeded generator, so sample `i` of seed `s` is the same on every run and
+training can resume anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from studio.errors import StudioError
+
+NOTO_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+    "/usr/share/fonts/noto/NotoColorEmoji.ttf",
+    "/usr/share/fonts/google-noto-emoji/NotoColorEmoji.ttf",
+    "/System/Library/Fonts/NotoColorEmoji.ttf",
+)
+# Noto Color Emoji is a CBDT bitmap font with a single strike at 109 px.
+NOTO_STRIKE = 109
+HELD_OUT_BUCKETS = 10  # one bucket in ten is the held-out split
+
+
+class GlyphSourceMissing(StudioError):
+    """The emoji art the training or evaluation needs is not installed."""
+
+
+def find_noto_font() -> Path:
+    """Path of Noto Color Emoji, or a GlyphSourceMissing saying how to install it."""
+    for candidate in NOTO_FONT_CANDIDATES:
+        if Path(candidate).is_file():
+            return Path(candidate)
+    raise GlyphSourceMissing(
+        "Noto Color Emoji is not installed; install the fonts-noto-color-emoji package "
+        "(apt-get install fonts-noto-color-emoji) and try again"
+    )
+
+
+def emoji_sequences() -> list[str]:
+    """Every fully-qualified emoji sequence the `emoji` package knows, in a stable order."""
+    import emoji
+
+    qualified = emoji.STATUS["fully_qualified"]
+    return sorted(e for e, data in emoji.EMOJI_DATA.items() if data.get("status") == qualified)
+
+
+def base_form(sequence: str) -> str:
+    """The sequence without skin-tone modifiers and variation selectors, so that all variants of
+    one design land in the same split."""
+    return "".join(
+        ch for ch in sequence if not ("\U0001f3fb" <= ch <= "\U0001f3ff" or ch == "\ufe0f")
+    )
+
+
+def is_held_out(sequence: str) -> bool:
+    """True for the held-out tenth of the designs (by a hash of the base form)."""
+    digest = hashlib.sha1(base_form(sequence).encode("utf-8")).digest()
+    return digest[0] % HELD_OUT_BUCKETS == 0
+
+
+def _keeps_variant(sequence: str) -> bool:
+    """Keep every design once and about one skin-tone variant in five: otherwise people emoji
+    (five tones each) would outweigh everything else."""
+    if base_form(sequence) == sequence.replace("\ufe0f", ""):
+        return True
+    return hashlib.sha1(sequence.encode("utf-8")).digest()[1] % 5 == 0
+
+
+def render_font_glyphs(
+    font_path: Path, sequences: Iterable[str], size: int = NOTO_STRIKE
+) -> dict[str, np.ndarray]:
+    """Render each sequence as premultiplied-free RGBA uint8 (h,w,4), cropped to its alpha.
+
+    Sequences the font does not draw as one glyph (missing, or split into several glyphs) are
+    skipped: their ground truth would be wrong.
+    """
+    font = ImageFont.truetype(str(font_path), size, layout_engine=ImageFont.Layout.RAQM)
+    glyphs: dict[str, np.ndarray] = {}
+    for sequence in sequences:
+        left, top, right, bottom = font.getbbox(sequence)
+        if right - left <= 0 or bottom - top <= 0 or right - left > 1.35 * size * 1.25:
+            continue
+        canvas = Image.new("RGBA", (right - left + 8, bottom - top + 8), (0, 0, 0, 0))
+        ImageDraw.Draw(canvas).text((4 - left, 4 - top), sequence, font=font, embedded_color=True)
+        rgba = np.asarray(canvas)
+        alpha = rgba[..., 3]
+        ys, xs = np.nonzero(alpha)
+        if len(ys) < 0.05 * size * size:
+            continue
+        crop = rgba[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        if crop.shape[1] > 1.6 * crop.shape[0] or crop.shape[0] > 1.6 * crop.shape[1]:
+            continue  # several glyphs side by side: the font lacks this sequence
+        glyphs[sequence] = np.ascontiguousarray(crop)
+    return glyphs
+
+
+def noto_glyphs(split: str) -> list[np.ndarray]:
+    """Noto Color Emoji glyphs of one split: "train", "held_out" or "all"."""
+    if split not in ("train", "held_out", "all"):
+        raise ValueError(f"unknown split {split!r}")
+    sequences = [
+        s
+        for s in emoji_sequences()
+        if (split == "all" or is_held_out(s) == (split == "held_out")) and _keeps_variant(s)
+    ]
+    glyphs = render_font_glyphs(find_noto_font(), sequences)
+    return [glyphs[s] for s in sequences if s in glyphs]
+
+
+def load_design_folder(folder: Path, limit: int, seed: int, size: int = 256) -> list[np.ndarray]:
+    """Up to `limit` emoji from a folder of SVG or PNG files (another design, for testing only),
+    chosen by `seed`, as RGBA uint8 cropped to their alpha. SVGs are rasterised at `size`."""
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".svg", ".png"))
+    if not files:
+        raise GlyphSourceMissing(f"no .svg or .png emoji under {folder}")
+    rng = np.random.default_rng(seed)
+    picked = [files[i] for i in rng.permutation(len(files))]
+    glyphs: list[np.ndarray] = []
+    for path in picked:
+        if len(glyphs) >= limit:
+            break
+        if path.suffix.lower() == ".svg":
+            import cairosvg
+
+            png = cairosvg.svg2png(url=str(path), output_width=size, output_height=size)
+            rgba = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+        else:
+            rgba = np.asarray(Image.open(path).convert("RGBA"))
+        ys, xs = np.nonzero(rgba[..., 3])
+        if len(ys) < 0.03 * rgba.shape[0] * rgba.shape[1]:
+            continue  # blank or nearly blank art (e.g. a space glyph)
+        glyphs.append(np.ascontiguousarray(rgba[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]))
+    return glyphs
+
+
+def name_of(sequence: str) -> str:
+    """A readable name for logs."""
+    return " ".join(unicodedata.name(ch, f"U+{ord(ch):04X}") for ch in sequence)
+
+
+@dataclass(frozen=True)
+class Sample:
+    image: np.ndarray  # (H,W,3) uint8, the composited picture
+    alpha: np.ndarray  # (H,W) float32 in [0,1], the true opacity
+
+
+def _background(rng: np.random.Generator, size: int) -> np.ndarray:
+    """A white or off-white background (H,W,3) float32 0..255, sometimes with a faint gradient."""
+    if rng.random() < 0.5:
+        base = np.full(3, 255.0, np.float32)
+    else:
+        level = rng.uniform(228, 255)
+        base = np.clip(level + rng.normal(0, 4, 3), 215, 255).astype(np.float32)
+    background = np.broadcast_to(base, (size, size, 3)).astype(np.float32)
+    if rng.random() < 0.3:
+        ramp = np.linspace(-1, 1, size, dtype=np.float32)
+        angle = rng.uniform(0, np.pi)
+        field = np.cos(angle) * ramp[None, :] + np.sin(angle) * ramp[:, None]
+        background = background + field[..., None] * rng.uniform(1, 8)
+    return np.clip(background, 0, 255)
+
+
+def _colour_shift(rng: np.random.Generator, rgb: np.ndarray) -> np.ndarray:
+    """Brightness, contrast, saturation and hue jitter on a glyph (h,w,3) float32 0..255."""
+    out = rgb
+    if rng.random() < 0.5:
+        hsv = cv2.cvtColor(np.clip(out, 0, 255).astype(np.uint8), cv2.COLOR_RGB2HSV).astype(
+            np.float32
+        )
+        hsv[..., 0] = (hsv[..., 0] + rng.uniform(-12, 12)) % 180
+        hsv[..., 1] *= rng.uniform(0.6, 1.3)
+        out = cv2.cvtColor(np.clip(hsv, 0, 255).astype(np.uint8), cv2.COLOR_HSV2RGB).astype(
+            np.float32
+        )
+    if rng.random() < 0.5:
+        out = (out - 128) * rng.uniform(0.8, 1.2) + 128 + rng.uniform(-20, 20)
+    return np.clip(out, 0, 255)
+
+
+def _whiten_region(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Paint a smooth blob of the glyph near-white, so white parts touch the outline (the hard
+    case: a white cloud, ghost or snowman on a white background), keeping a faint shading."""
+    h, w = alpha.shape
+    cy, cx = rng.uniform(0, h), rng.uniform(0, w)
+    radius = rng.uniform(0.2, 0.6) * max(h, w)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    blob = np.clip(1.2 - np.hypot(yy - cy, xx - cx) / radius, 0, 1)[..., None]
+    target = rng.uniform(236, 252) + rng.normal(0, 3, 3)
+    # Keep a little of the original luminance variation as shading.
+    shade = (rgb.mean(axis=2, keepdims=True) - 128) * rng.uniform(0.03, 0.15)
+    white = np.clip(target + shade, 0, 255)
+    return rgb * (1 - blob) + white * blob
+
+
+def _place(
+    rng: np.random.Generator, glyph: np.ndarray, size: int, allow_crop: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scale and position one glyph on a (size,size) canvas: (rgb float32, alpha float32 0..1)."""
+    gh, gw = glyph.shape[:2]
+    extent = rng.uniform(0.35, 1.15 if allow_crop else 0.95) * size
+    scale = extent / max(gh, gw)
+    new_w, new_h = max(2, round(gw * scale)), max(2, round(gh * scale))
+    # Resize premultiplied colour so transparent pixels do not bleed black into the edge.
+    rgba = glyph.astype(np.float32) / 255.0
+    premultiplied = np.concatenate([rgba[..., :3] * rgba[..., 3:], rgba[..., 3:]], axis=2)
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    resized = np.clip(cv2.resize(premultiplied, (new_w, new_h), interpolation=interp), 0, 1)
+    if allow_crop and rng.random() < 0.5:
+        x0 = round(rng.uniform(-0.35 * new_w, size - 0.65 * new_w))
+        y0 = round(rng.uniform(-0.35 * new_h, size - 0.65 * new_h))
+    else:
+        x0 = round(rng.uniform(min(0, size - new_w), max(0, size - new_w)))
+        y0 = round(rng.uniform(min(0, size - new_h), max(0, size - new_h)))
+    premul = np.zeros((size, size, 4), np.float32)
+    sx0, sy0 = max(0, -x0), max(0, -y0)
+    dx0, dy0 = max(0, x0), max(0, y0)
+    dx1, dy1 = min(size, x0 + new_w), min(size, y0 + new_h)
+    if dx1 > dx0 and dy1 > dy0:
+        premul[dy0:dy1, dx0:dx1] = resized[sy0 : sy0 + dy1 - dy0, sx0 : sx0 + dx1 - dx0]
+    alpha = premul[..., 3]
+    rgb = np.where(alpha[..., None] > 1e-4, premul[..., :3] / np.maximum(alpha, 1e-4)[..., None], 0)
+    return rgb * 255.0, alpha
+
+
+def _degrade(rng: np.random.Generator, image: np.ndarray) -> np.ndarray:
+    """Blur, noise and JPEG artefacts like those of generated and re-saved images (uint8)."""
+    out = image.astype(np.float32)
+    if rng.random() < 0.35:
+        out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.3, 1.3))
+    if rng.random() < 0.35:
+        out = out + rng.normal(0, rng.uniform(1, 6), out.shape).astype(np.float32)
+    image = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    if rng.random() < 0.4:
+        buffer = io.BytesIO()
+        Image.fromarray(image).save(buffer, format="JPEG", quality=int(rng.integers(35, 95)))
+        image = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
+    return image
+
+
+def make_sample(
+    rng: np.random.Generator,
+    glyphs: Sequence[np.ndarray],
+    size: int,
+    negatives: bool = True,
+    whiten: bool = True,
+) -> Sample:
+    """One training picture and its true alpha.
+
+    `negatives=False`: never an empty picture; `whiten=False`: no synthetic near-white patches
+    (evaluation keeps the designs' own white parts only).
+    """
+    background = _background(rng, size)
+    roll = rng.random()
+    if roll < 0.05 and negatives:
+        # Negative: an empty background must come out fully transparent.
+        return Sample(_degrade(rng, background), np.zeros((size, size), np.float32))
+    count = 2 if roll > 0.88 else 1
+    composite = background
+    alpha_total = np.zeros((size, size), np.float32)
+    for _ in range(count):
+        glyph = glyphs[int(rng.integers(len(glyphs)))]
+        rgb = glyph[..., :3].astype(np.float32)
+        rgb = _colour_shift(rng, rgb)
+        if rng.random() < 0.2 and whiten:
+            rgb = _whiten_region(rng, rgb, glyph[..., 3])
+        glyph = np.concatenate([np.clip(rgb, 0, 255), glyph[..., 3:].astype(np.float32)], axis=2)
+        placed_rgb, alpha = _place(rng, glyph.astype(np.uint8), size, allow_crop=rng.random() < 0.3)
+        composite = composite * (1 - alpha[..., None]) + placed_rgb * alpha[..., None]
+        alpha_total = alpha + alpha_total * (1 - alpha)
+    return Sample(_degrade(rng, composite), alpha_total)
+
+
+def sample_rng(seed: int, index: int) -> np.random.Generator:
+    """The generator for sample `index` of a run seeded `seed` (independent of batch layout)."""
+    return np.random.default_rng([seed, index])

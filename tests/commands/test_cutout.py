@@ -1,0 +1,88 @@
+"""`sticker-studio cutout`: RGBA PNGs out, method and confidence reported, bad input explained."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from studio.cli import main
+from tests.segment.conftest import emoji_like, write_tiny_weights
+
+
+@pytest.fixture(scope="module")
+def weights(tmp_path_factory):
+    return str(write_tiny_weights(tmp_path_factory.mktemp("w") / "tiny.safetensors"))
+
+
+def test_writes_rgba_pngs_and_reports_each(tmp_path, weights, capsys):
+    first = tmp_path / "smile.jpg"
+    emoji_like(120)[0].save(first, quality=90)
+    second = tmp_path / "grey.png"
+    emoji_like(90)[0].convert("L").save(second)
+    out = tmp_path / "out"
+    code = main(["cutout", str(first), str(second), "--out", str(out), "--weights", weights])
+    assert code == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    assert "method=" in lines[0] and "confidence=" in lines[0]
+    for name, size in (("smile.png", (120, 120)), ("grey.png", (90, 90))):
+        with Image.open(out / name) as written:
+            assert written.mode == "RGBA" and written.size == size
+
+
+def test_same_stem_twice_gets_two_files(tmp_path, weights):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    emoji_like(64)[0].save(tmp_path / "a" / "x.png")
+    emoji_like(64)[0].save(tmp_path / "b" / "x.png")
+    out = tmp_path / "out"
+    args = ["cutout", str(tmp_path / "a" / "x.png"), str(tmp_path / "b" / "x.png")]
+    assert main([*args, "--out", str(out), "--weights", weights]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["x-2.png", "x.png"]
+
+
+def test_bad_inputs_are_reported_and_the_good_ones_still_done(tmp_path, weights, capsys):
+    good = tmp_path / "good.png"
+    emoji_like(64)[0].save(good)
+    text = tmp_path / "notes.png"
+    text.write_text("hello")
+    truncated = tmp_path / "half.png"
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(truncated)
+    truncated.write_bytes(truncated.read_bytes()[:300])
+    out = tmp_path / "out"
+    args = [str(good), str(text), str(truncated), str(tmp_path / "missing.png")]
+    code = main(["cutout", *args, "--out", str(out), "--weights", weights])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in captured.err
+    assert "not an image" in captured.err
+    assert "damaged or truncated" in captured.err
+    assert "does not exist" in captured.err
+    assert "3 of 4 pictures were not cut out" in captured.err
+    assert (out / "good.png").exists()
+
+
+def test_nothing_readable_is_one_clear_error(tmp_path, weights, capsys):
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not really")
+    code = main(["cutout", str(bad), "--out", str(tmp_path / "out"), "--weights", weights])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "nothing was written" in err and "Traceback" not in err
+
+
+def test_out_is_a_file(tmp_path, weights, capsys):
+    image = tmp_path / "x.png"
+    emoji_like(64)[0].save(image)
+    target = tmp_path / "file.txt"
+    target.write_text("")
+    assert main(["cutout", str(image), "--out", str(target), "--weights", weights]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_missing_official_weights_file(tmp_path, capsys):
+    image = tmp_path / "x.png"
+    emoji_like(64)[0].save(image)
+    args = ["cutout", str(image), "--out", str(tmp_path / "o"), "--emojich", str(tmp_path / "no")]
+    assert main(args) == 2
+    assert "not found" in capsys.readouterr().err

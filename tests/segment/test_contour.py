@@ -1,0 +1,71 @@
+import cv2
+import numpy as np
+
+from studio.segment import contour
+from tests.segment.conftest import emoji_like
+
+
+def _eyes(size: int) -> tuple[slice, slice]:
+    """A small window inside the left eye of `emoji_like`."""
+    cy, cx = size // 2 - size // 12, size // 2 - size // 8
+    return slice(cy - 1, cy + 2), slice(cx - 1, cx + 2)
+
+
+def test_white_inside_the_figure_stays_opaque():
+    image, truth = emoji_like(256)
+    rgb = np.asarray(image)
+    mask = contour.contour_mask(rgb)
+    assert mask[_eyes(256)].min() == 255  # the white eye is part of the sticker
+    assert mask[0, 0] == 0 and mask[-1, -1] == 0
+    iou = ((mask >= 128) & truth).sum() / ((mask >= 128) | truth).sum()
+    assert iou > 0.97
+
+
+def test_reference_fallback_punches_out_the_eyes():
+    # The reason ours exists: the reference clears the longest near-white contours, eyes included.
+    rgb = np.asarray(emoji_like(512)[0])
+    assert contour.reference_contour_mask(rgb)[_eyes(512)].max() == 0
+
+
+def test_specks_in_the_background_are_removed():
+    image, _ = emoji_like(256)
+    rgb = np.asarray(image).copy()
+    rgb[10:12, 200:202] = 120  # a stray dark speck
+    rgb[240, 20] = 0
+    mask = contour.contour_mask(rgb)
+    assert mask[10:12, 200:202].max() == 0
+    assert mask[240, 20] == 0
+
+
+def test_edge_is_soft():
+    mask = contour.contour_mask(np.asarray(emoji_like(256)[0]))
+    partial = (mask > 10) & (mask < 245)
+    assert partial.sum() > 50  # an anti-aliased ring, not a hard cut
+
+
+def test_off_white_noisy_background_is_removed():
+    rng = np.random.default_rng(0)
+    image, truth = emoji_like(256, background=(242, 238, 230))
+    rgb = np.asarray(image).astype(np.int16) + rng.normal(0, 3, (256, 256, 3)).astype(np.int16)
+    rgb = np.clip(rgb, 0, 255).astype(np.uint8)
+    mask = contour.contour_mask(rgb)
+    # Away from the one-pixel edge band, every pixel must be on the right side.
+    kernel = np.ones((5, 5), np.uint8)
+    inside = cv2.erode(truth.astype(np.uint8), kernel).astype(bool)
+    outside = ~cv2.dilate(truth.astype(np.uint8), kernel).astype(bool)
+    assert (mask[outside] < 128).all()
+    assert (mask[inside] >= 128).all()
+
+
+def test_blank_and_full_pictures():
+    white = np.full((64, 64, 3), 255, np.uint8)
+    assert contour.contour_mask(white).max() == 0
+    red = np.zeros((64, 64, 3), np.uint8)
+    red[..., 0] = 200
+    assert contour.contour_mask(red).min() == 255
+
+
+def test_background_colour_ignores_a_figure_touching_the_border():
+    rgb = np.full((100, 100, 3), 250, np.uint8)
+    rgb[:, :30] = (10, 10, 200)  # the figure covers the left border
+    assert np.allclose(contour.background_colour(rgb), 250)

@@ -1,0 +1,48 @@
+import cv2
+import numpy as np
+
+from studio.segment.edges import decontaminate, sharpen_alpha
+
+FIGURE = np.array([30, 60, 200], np.float32)
+
+
+def _blended_disc():
+    alpha = np.zeros((96, 96), np.float32)
+    cv2.circle(alpha, (48, 48), 25, 1.0, -1)
+    alpha = cv2.GaussianBlur(alpha, (0, 0), 1.5)
+    rgb = alpha[..., None] * FIGURE + (1 - alpha[..., None]) * 255.0
+    return np.clip(rgb + 0.5, 0, 255).astype(np.uint8), (alpha * 255 + 0.5).astype(np.uint8)
+
+
+def _on_black(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    return rgb.astype(np.float32) * (alpha[..., None] / 255.0)
+
+
+def test_no_white_halo_on_a_dark_background():
+    rgb, alpha = _blended_disc()
+    ring = (alpha > 8) & (alpha < 247)
+    # What the figure itself would look like at that opacity on black.
+    ideal = FIGURE * (alpha[ring, None] / 255.0)
+    naive = _on_black(rgb, alpha)[ring]
+    fixed = _on_black(decontaminate(rgb, alpha), alpha)[ring]
+    assert np.abs(naive - ideal).max() > 50  # the halo the fix must remove
+    assert np.abs(fixed - ideal).max() < 6
+
+
+def test_opaque_pixels_are_unchanged_and_transparent_ones_take_the_figure_colour():
+    rgb, alpha = _blended_disc()
+    out = decontaminate(rgb, alpha)
+    opaque = alpha == 255
+    assert np.array_equal(out[opaque], rgb[opaque])
+    corner = out[0, 0].astype(np.float32)
+    assert np.abs(corner - FIGURE).max() < 40  # not white
+
+
+def test_fully_opaque_input_is_returned_as_is():
+    rgb = np.random.default_rng(0).integers(0, 255, (16, 16, 3), dtype=np.uint8)
+    assert np.array_equal(decontaminate(rgb, np.full((16, 16), 255, np.uint8)), rgb)
+
+
+def test_sharpen_alpha_steepens_around_one_half():
+    prob = np.array([[0.0, 0.3, 0.5, 0.7, 1.0]], np.float32)
+    assert sharpen_alpha(prob, gain=2.0).tolist() == [[0, 26, 128, 230, 255]]

@@ -1,0 +1,92 @@
+"""The Segmenter API contract, routing and odd inputs, on a small random-weight model."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from studio.segment import CutoutResult, Segmenter, SegmenterError, contour, segmenter
+from tests.segment.conftest import emoji_like
+
+
+@pytest.fixture(scope="module")
+def seg(tiny_weights):
+    return Segmenter.from_shipped_weights(tiny_weights, "cpu")
+
+
+@pytest.mark.parametrize("size", [(64, 64), (300, 200), (33, 517)])
+def test_result_contract(seg, size):
+    image = Image.new("RGB", size, (255, 255, 255))
+    image.paste((0, 120, 255), (size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2))
+    cut = seg.cutout(image)
+    assert isinstance(cut, CutoutResult)
+    assert cut.rgba.mode == "RGBA" and cut.rgba.size == size
+    assert cut.mask.dtype == np.uint8 and cut.mask.shape == (size[1], size[0])
+    assert np.array_equal(np.asarray(cut.rgba)[..., 3], cut.mask)
+    assert cut.method in ("unet", "contour")
+    assert 0.0 <= cut.confidence <= 1.0
+
+
+def test_routing_follows_the_threshold(seg):
+    image, _ = emoji_like(96)
+    never = seg.with_threshold(0.0).cutout(image)
+    always = seg.with_threshold(1.01).cutout(image)
+    assert never.method == "unet"
+    assert always.method == "contour"
+    assert never.confidence == pytest.approx(always.confidence)
+    assert np.array_equal(always.mask, contour.contour_mask(np.asarray(image)))
+
+
+def test_batched_equals_one_by_one(seg):
+    images = [emoji_like(s)[0] for s in (64, 80, 100)] + [Image.new("RGB", (50, 70), "white")]
+    batched = seg.cutout_many(images, batch_size=3)
+    single = [seg.cutout(image) for image in images]
+    assert [c.method for c in batched] == [c.method for c in single]
+    for a, b in zip(batched, single, strict=True):
+        assert a.confidence == pytest.approx(b.confidence, abs=1e-5)
+        assert np.abs(a.mask.astype(int) - b.mask.astype(int)).max() <= 1
+    assert seg.cutout_many([], batch_size=2) == []
+    with pytest.raises(ValueError):
+        seg.cutout_many(images, batch_size=0)
+
+
+@pytest.mark.parametrize("mode", ["L", "1", "P", "CMYK", "LA", "I;16", "RGBA", "I", "F"])
+def test_any_mode_is_accepted(seg, mode):
+    image = emoji_like(64)[0]
+    if mode in ("I;16", "I", "F"):
+        converted = image.convert("L").convert(mode)
+    else:
+        converted = image.convert(mode)
+    cut = seg.cutout(converted)
+    assert cut.rgba.size == (64, 64)
+
+
+def test_transparent_input_pixels_stay_transparent(seg):
+    image, _ = emoji_like(64)
+    rgba = image.convert("RGBA")
+    rgba.putalpha(Image.new("L", (64, 64), 255))
+    pixels = np.asarray(rgba).copy()
+    pixels[:, :20, 3] = 0
+    cut = seg.with_threshold(0.0).cutout(Image.fromarray(pixels, "RGBA"))
+    assert cut.mask[:, :20].max() == 0
+
+
+def test_too_small_or_not_a_picture(seg):
+    with pytest.raises(SegmenterError, match="at least 8x8"):
+        seg.cutout(Image.new("RGB", (4, 4)))
+    with pytest.raises(SegmenterError, match="PIL image"):
+        seg.cutout(np.zeros((10, 10, 3), np.uint8))
+
+
+def test_default_without_shipped_weights_says_what_to_do(monkeypatch, tmp_path):
+    monkeypatch.setattr(segmenter, "resource", lambda *parts: tmp_path.joinpath(*parts))
+    with pytest.raises(SegmenterError, match="shipped cut-out model is missing"):
+        Segmenter.default()
+
+
+def test_damaged_or_foreign_weights_are_refused(tmp_path, official_weights):
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(b"\x00garbage" * 10)
+    with pytest.raises(SegmenterError, match="not a readable cut-out model"):
+        Segmenter.from_shipped_weights(broken)
+    with pytest.raises(SegmenterError):
+        Segmenter.from_shipped_weights(official_weights)

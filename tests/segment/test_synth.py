@@ -1,0 +1,46 @@
+import numpy as np
+
+from studio.segment import synth
+
+
+def _glyphs():
+    font = synth.find_noto_font()
+    glyphs = synth.render_font_glyphs(font, ["\U0001f600", "\u26c4", "\U0001f47b"])
+    return list(glyphs.values())
+
+
+def test_glyphs_have_true_alpha():
+    glyphs = _glyphs()
+    assert len(glyphs) == 3
+    for glyph in glyphs:
+        assert glyph.shape[2] == 4 and glyph.dtype == np.uint8
+        alpha = glyph[..., 3]
+        assert alpha.max() == 255 and (alpha == 0).any()  # opaque figure, transparent corners
+        assert ((alpha > 0) & (alpha < 255)).any()  # anti-aliased edge
+
+
+def test_samples_are_reproducible_and_seed_dependent():
+    glyphs = _glyphs()
+    a = synth.make_sample(synth.sample_rng(1, 5), glyphs, 96)
+    b = synth.make_sample(synth.sample_rng(1, 5), glyphs, 96)
+    c = synth.make_sample(synth.sample_rng(2, 5), glyphs, 96)
+    assert np.array_equal(a.image, b.image) and np.array_equal(a.alpha, b.alpha)
+    assert not np.array_equal(a.image, c.image)
+    assert a.image.shape == (96, 96, 3) and a.alpha.shape == (96, 96)
+    assert 0.0 <= a.alpha.min() and a.alpha.max() <= 1.0
+
+
+def test_evaluation_samples_are_never_empty():
+    glyphs = _glyphs()
+    for index in range(40):
+        sample = synth.make_sample(synth.sample_rng(3, index), glyphs, 64, negatives=False)
+        assert sample.alpha.max() > 0.5
+
+
+def test_split_keeps_skin_tone_variants_together():
+    waving = "\U0001f44b"
+    variants = [waving] + [waving + chr(tone) for tone in range(0x1F3FB, 0x1F400)]
+    assert len({synth.is_held_out(v) for v in variants}) == 1
+    held = [s for s in synth.emoji_sequences() if synth.is_held_out(s)]
+    share = len(held) / len(synth.emoji_sequences())
+    assert 0.05 < share < 0.15

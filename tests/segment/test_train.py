@@ -1,0 +1,50 @@
+"""Training is reproducible and resumes from its checkpoint to the same weights."""
+
+import pytest
+import torch
+
+from studio.segment import Segmenter, synth, train
+from studio.segment.train import TrainConfig
+from tests.segment.conftest import emoji_like
+
+
+@pytest.fixture
+def few_glyphs(monkeypatch):
+    glyphs = list(
+        synth.render_font_glyphs(synth.find_noto_font(), ["\U0001f600", "\u26c4"]).values()
+    )
+    monkeypatch.setattr(synth, "noto_glyphs", lambda split: glyphs)
+
+
+def _config(out, steps):
+    return TrainConfig(
+        out=str(out),
+        steps=steps,
+        batch_size=2,
+        size=64,
+        warmup=1,
+        checkpoint_every=1,
+        widths=(4, 8, 8, 8, 8, 8),
+    )
+
+
+def test_resumed_run_matches_a_straight_run(tmp_path, few_glyphs):
+    straight = train.train(_config(tmp_path / "a", 3))
+    train.train(_config(tmp_path / "b", 2))
+    resumed = train.train(_config(tmp_path / "b", 3))
+    for key, value in straight.state_dict().items():
+        assert torch.equal(value, resumed.state_dict()[key]), key
+
+
+def test_loss_goes_down_and_export_loads(tmp_path, few_glyphs):
+    losses = []
+    model = train.train(_config(tmp_path / "c", 12), on_progress=lambda p: losses.append(p["loss"]))
+    assert losses[-1] < losses[0]
+    path = tmp_path / "model.safetensors"
+    train.export_weights(
+        model.eval(), path, {"widths": [4, 8, 8, 8, 8, 8], "input_size": 64, "threshold": 0.5}
+    )
+    seg = Segmenter.from_shipped_weights(path, "cpu")
+    assert seg.threshold == 0.5
+    cut = seg.cutout(emoji_like(64)[0])
+    assert cut.rgba.size == (64, 64)
