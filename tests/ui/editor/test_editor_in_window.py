@@ -1,0 +1,41 @@
+"""The editor inside the studio window: its shortcuts reach it, none is ambiguous."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from studio.ui.editor import Tool
+
+from .helpers import click
+
+pytestmark = pytest.mark.gui
+
+
+def test_editor_shortcuts_work_inside_the_window(qtbot, library, candidate_id):
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow(library=library)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.open_editor(candidate_id)
+    panel = window.editor.panel
+    panel.canvas.setFocus()
+    qtbot.waitUntil(lambda: panel.canvas.hasFocus())
+
+    qtbot.keyClick(panel.canvas, "C")
+    assert panel.palette.settings.tool is Tool.CONTOURS
+    click(qtbot, panel.canvas, 65, 65)
+    assert panel.document.mask[65, 65] == 0
+    assert window.tabs.tabText(window.tabs.indexOf(window.editor)).endswith("*")
+    qtbot.keyClick(panel.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert panel.document.mask[65, 65] == 255 and not panel.dirty
+    qtbot.keyClick(panel.canvas, Qt.Key.Key_1)
+    assert panel.canvas.zoom == 1.0
+    qtbot.keyClick(panel.canvas, "]")
+    qtbot.keyClick(panel.canvas, "E")
+    assert panel.palette.settings.tool is Tool.ERASER
+    assert window.tabs.currentWidget() is window.editor
+    window.close()
