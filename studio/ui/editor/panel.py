@@ -12,19 +12,15 @@ cut-out, and `maybe_save()` before switching away or closing. Signals:
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
-import cv2
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -37,64 +33,18 @@ from studio.errors import StudioError
 from studio.library import Cutout, CutoutMethod, Library
 from studio.masks import Box, MaskError
 from studio.ui.editor.autosave import AutosaveStore
+from studio.ui.editor.autosaver import Autosaver
 from studio.ui.editor.canvas import MaskCanvas
 from studio.ui.editor.cutout_source import AutoCutout, automatic_cutout, contour_cutout
 from studio.ui.editor.document import MaskDocument
+from studio.ui.editor.loading import fit_mask, read_mask, read_picture
 from studio.ui.editor.palette import ToolPalette
 from studio.ui.editor.preview import StickerPreview
 from studio.ui.editor.tools import TOOL_HINTS, TOOL_KEYS, TOOL_TITLES, Tool, ToolSettings
+from studio.ui.editor.versions import VersionList
 from studio.ui.editor.workers import serial_pool, submit
 
 log = logging.getLogger(__name__)
-
-#: A crash loses at most this much editing (plus the moment the write takes).
-AUTOSAVE_INTERVAL_MS = 2_000
-
-
-class EditorLoadError(StudioError):
-    """The candidate's picture or mask could not be read."""
-
-
-def _read_rgb(path) -> tuple[np.ndarray, np.ndarray | None]:
-    """(H, W, 3) RGB and, when the file has transparency, its (H, W) alpha."""
-    try:
-        with Image.open(path) as image:
-            image.load()
-            has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-            rgba = np.asarray(image.convert("RGBA"))
-    except OSError as exc:
-        raise EditorLoadError(f"Cannot open the picture {path}: {exc}") from exc
-    alpha = rgba[:, :, 3].copy() if has_alpha and (rgba[:, :, 3] < 255).any() else None
-    return np.ascontiguousarray(rgba[:, :, :3]), alpha
-
-
-def _read_mask(path, size: tuple[int, int]) -> np.ndarray:
-    """A saved mask as (H, W) uint8, scaled to the picture's (width, height) if it differs."""
-    try:
-        with Image.open(path) as image:
-            mask = np.asarray(image.convert("L")).copy()
-    except OSError as exc:
-        raise EditorLoadError(f"Cannot open the saved mask {path}: {exc}") from exc
-    if (mask.shape[1], mask.shape[0]) != size:
-        mask = cv2.resize(mask, size, interpolation=cv2.INTER_LINEAR)
-    return mask
-
-
-def _fit_mask(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    if (mask.shape[1], mask.shape[0]) != size:
-        return cv2.resize(mask, size, interpolation=cv2.INTER_LINEAR)
-    return mask
-
-
-def _describe(cutout: Cutout, current: bool) -> str:
-    when = dt.datetime.fromtimestamp(cutout.created_at).strftime("%d %b %H:%M:%S")
-    parts = [f"v{cutout.version}", str(cutout.method)]
-    if cutout.confidence is not None:
-        parts.append(f"{cutout.confidence:.2f}")
-    if cutout.edited:
-        parts.append("edited")
-    parts.append(when)
-    return " · ".join(parts) + ("  (current)" if current else "")
 
 
 class MaskEditorPanel(QWidget):
@@ -111,12 +61,8 @@ class MaskEditorPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.library = library
-        self.autosave = autosave or AutosaveStore()
+        store = autosave or AutosaveStore()
         self.candidate_id: int | None = None
-        self._base_cutout_id: int | None = None
-        self._history_serial = 0
-        self._autosaved_serial = 0
-        self._io_pool = serial_pool(self)  # autosave writes, in order
         self._cutout_pool = serial_pool(self)  # automatic cut-outs (torch lives there)
 
         self.document = MaskDocument(self)
@@ -128,9 +74,8 @@ class MaskEditorPanel(QWidget):
         self._install_shortcuts()
         self.canvas.set_settings(self.palette.settings)
 
-        self._autosave_timer = QTimer(self)
-        self._autosave_timer.setInterval(AUTOSAVE_INTERVAL_MS)
-        self._autosave_timer.timeout.connect(self.autosave_now)
+        self.autosaver = Autosaver(self.document, store, self)
+        self.autosaver.failed.connect(self._say)
         self._set_enabled(False)
 
     # -- construction ---------------------------------------------------------------------------
@@ -161,17 +106,14 @@ class MaskEditorPanel(QWidget):
         for widget in (self.fit_button, self.actual_button, self.zoom_label, self.save_button):
             top.addWidget(widget)
 
-        self.versions = QListWidget(self)
-        self.versions.setToolTip("Saved cut-out versions; restoring one makes it current again")
-        self.restore_button = QPushButton("Restore version", self)
+        self.versions = VersionList(self)
+        self.restore_button = self.versions.restore_button
         self.status_label = QLabel("", self)
         self.status_label.setWordWrap(True)
 
         right = QVBoxLayout()
         right.addWidget(self.preview)
-        right.addWidget(QLabel("Versions", self))
         right.addWidget(self.versions, 1)
-        right.addWidget(self.restore_button)
 
         middle = QHBoxLayout()
         middle.addWidget(self.palette)
@@ -203,8 +145,8 @@ class MaskEditorPanel(QWidget):
         self.actual_button.clicked.connect(self.canvas.actual_size)
         self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
         self.canvas.message.connect(self._say)
-        self.restore_button.clicked.connect(self._restore_selected)
-        self.versions.itemDoubleClicked.connect(lambda _item: self._restore_selected())
+        self.versions.restoreRequested.connect(self._restore_requested)
+        self.versions.nothingSelected.connect(lambda: self._say("Pick a version to restore."))
 
     def _install_shortcuts(self) -> None:
         def add(keys: QKeySequence | str, handler) -> None:
@@ -241,28 +183,26 @@ class MaskEditorPanel(QWidget):
         Does not ask about unsaved edits of the previous candidate: call `maybe_save()` first.
         """
         if self.candidate_id is not None and self.document.dirty:
-            self._write_autosave_now()  # keep the very latest edits of the one we leave
+            self.autosaver.flush()  # keep the very latest edits of the one we leave
         candidate = self.library.candidate(candidate_id)
-        rgb, alpha = _read_rgb(self.library.abspath(candidate.image_path))
+        rgb, alpha = read_picture(self.library.abspath(candidate.image_path))
         size = (rgb.shape[1], rgb.shape[0])
         current = self.library.current_cutout(candidate_id)
         if mask is not None:
-            start = _fit_mask(np.asarray(mask, dtype=np.uint8), size)
+            start = fit_mask(np.asarray(mask, dtype=np.uint8), size)
         elif current is not None:
-            start = _read_mask(self.library.abspath(current.mask_path), size)
+            start = read_mask(self.library.abspath(current.mask_path), size)
         elif alpha is not None:
             start = alpha
         else:
             start = np.zeros((rgb.shape[0], rgb.shape[1]), np.uint8)
         self.candidate_id = candidate_id
-        self._base_cutout_id = current.id if current else None
         self.document.load(rgb, start)
-        self._autosaved_serial = self._history_serial
-        recovered_at = self._recover_autosave(candidate_id)
+        self.autosaver.start(candidate_id, current.id if current else None)
+        recovered_at = self.autosaver.recover(candidate_id)
         self.preview.set_source(self.document.image, self.document.mask)
         self._refresh_versions()
         self._set_enabled(True)
-        self._autosave_timer.start()
         self._on_history()
         self.dirtyChanged.emit(self.document.dirty)
         title = candidate.prompt or f"candidate {candidate_id}"
@@ -280,9 +220,9 @@ class MaskEditorPanel(QWidget):
         cutout = self.library.add_cutout(
             self.candidate_id, image, CutoutMethod.MANUAL, confidence=None, edited=True
         )
-        self._base_cutout_id = cutout.id
+        self.autosaver.base_cutout_id = cutout.id
         self.document.mark_saved()
-        self._clear_autosave()
+        self.autosaver.clear()
         self._refresh_versions()
         self._say(f"Saved as version {cutout.version}")
         self.saved.emit(self.candidate_id, cutout.id)
@@ -313,9 +253,9 @@ class MaskEditorPanel(QWidget):
             # take it from the library instead.
             current = self.library.current_cutout(self.candidate_id)
             if current is not None:
-                mask = _read_mask(self.library.abspath(current.mask_path), self.document.size)
+                mask = read_mask(self.library.abspath(current.mask_path), self.document.size)
                 self.document.reset_to(mask, "Discard edits")
-        self._clear_autosave()
+        self.autosaver.clear()
         self.document.mark_saved()
 
     def restore_version(self, cutout_id: int) -> Cutout:
@@ -325,11 +265,11 @@ class MaskEditorPanel(QWidget):
         restored = self.library.restore_cutout(cutout_id)
         if self.candidate_id is None or restored.candidate_id != self.candidate_id:
             return restored
-        mask = _read_mask(self.library.abspath(restored.mask_path), self.document.size)
+        mask = read_mask(self.library.abspath(restored.mask_path), self.document.size)
         self.document.reset_to(mask, f"Restore version {self._version_of(cutout_id)}")
-        self._base_cutout_id = restored.id
+        self.autosaver.base_cutout_id = restored.id
         self.document.mark_saved()
-        self._clear_autosave()
+        self.autosaver.clear()
         self._refresh_versions()
         self._say(f"Restored version {self._version_of(cutout_id)} as v{restored.version}")
         self.cutoutChanged.emit(restored.candidate_id, restored.id)
@@ -368,7 +308,7 @@ class MaskEditorPanel(QWidget):
             self._say("This candidate has no saved cut-out to reset to.")
             return False
         first = history[0]
-        mask = _read_mask(self.library.abspath(first.mask_path), self.document.size)
+        mask = read_mask(self.library.abspath(first.mask_path), self.document.size)
         self.document.reset_to(mask, "Reset to first version")
         self._say(f"Reset to version {first.version} ({first.method})")
         return True
@@ -392,7 +332,7 @@ class MaskEditorPanel(QWidget):
         kind, candidate_id = tag  # type: ignore[misc]
         if candidate_id != self.candidate_id or not isinstance(result, AutoCutout):
             return  # the user moved on to another candidate
-        mask = _fit_mask(result.mask, self.document.size)
+        mask = fit_mask(result.mask, self.document.size)
         confidence = "" if result.confidence is None else f", confidence {result.confidence:.2f}"
         self.document.reset_to(mask, f"Reset to {kind} cut-out")
         self._say(f"Reset to the {kind} cut-out ({result.method}{confidence})")
@@ -413,60 +353,20 @@ class MaskEditorPanel(QWidget):
 
     def wait_for_background_work(self, msecs: int = 30_000) -> None:
         """Block until autosave writes and cut-outs finish (closing, tests)."""
-        self._io_pool.waitForDone(msecs)
+        self.autosaver.wait(msecs)
         self._cutout_pool.waitForDone(msecs)
         self.preview.wait_idle(msecs)
 
     # -- autosave -------------------------------------------------------------------------------
 
+    @property
+    def autosave(self) -> AutosaveStore:
+        """Where unsaved edits are kept between autosaves."""
+        return self.autosaver.store
+
     def autosave_now(self) -> None:
-        """Write the working mask to the autosave folder if it changed since the last write
-        (on a worker thread); remove the autosave when there is nothing unsaved."""
-        if self.candidate_id is None or self.document.in_stroke:
-            return
-        if self._history_serial == self._autosaved_serial:
-            return
-        self._autosaved_serial = self._history_serial
-        if not self.document.dirty:
-            self._clear_autosave()
-            return
-        candidate_id, base = self.candidate_id, self._base_cutout_id
-        mask = self.document.mask.copy()  # a snapshot: later strokes do not race the write
-        store = self.autosave
-        submit(
-            self._io_pool,
-            lambda: store.write(candidate_id, mask, base),
-            None,
-            self._on_autosave_failed,
-        )
-
-    def _write_autosave_now(self) -> None:
-        self.autosave_now()
-        self._io_pool.waitForDone(10_000)
-
-    def _clear_autosave(self) -> None:
-        if self.candidate_id is None:
-            return
-        candidate_id, store = self.candidate_id, self.autosave
-        self._autosaved_serial = self._history_serial
-        submit(self._io_pool, lambda: store.clear(candidate_id))
-
-    def _on_autosave_failed(self, _tag: object, message: str) -> None:
-        self._say(f"Autosave failed: {message}")
-
-    def _recover_autosave(self, candidate_id: int) -> str | None:
-        """Apply this candidate's autosaved mask, if any; returns when it was written."""
-        self._io_pool.waitForDone(10_000)  # a write for this candidate may still be running
-        found = self.autosave.read(candidate_id)
-        if found is None:
-            return None
-        if found.mask.shape != self.document.mask.shape:
-            self.autosave.clear(candidate_id)
-            return None
-        if self.document.reset_to(found.mask, "Recover unsaved edits") is None:
-            self.autosave.clear(candidate_id)  # identical to the saved mask: nothing to recover
-            return None
-        return dt.datetime.fromtimestamp(found.saved_at).strftime("%H:%M:%S")
+        """Write the working mask to the autosave folder now if it changed (worker thread)."""
+        self.autosaver.write_if_changed()
 
     # -- reactions ------------------------------------------------------------------------------
 
@@ -487,7 +387,6 @@ class MaskEditorPanel(QWidget):
         self.canvas.set_settings(settings)
 
     def _on_history(self) -> None:
-        self._history_serial += 1
         history = self.document.history
         self.undo_button.setEnabled(history.can_undo)
         self.redo_button.setEnabled(history.can_redo)
@@ -514,22 +413,14 @@ class MaskEditorPanel(QWidget):
             widget.setEnabled(enabled)
 
     def _refresh_versions(self) -> None:
-        self.versions.clear()
-        if self.candidate_id is None:
-            return
-        history = self.library.cutout_history(self.candidate_id)
-        for cutout in reversed(history):  # newest first
-            item = QListWidgetItem(_describe(cutout, cutout.id == history[-1].id))
-            item.setData(Qt.ItemDataRole.UserRole, cutout.id)
-            self.versions.addItem(item)
+        history = (
+            [] if self.candidate_id is None else self.library.cutout_history(self.candidate_id)
+        )
+        self.versions.show_history(history)
 
-    def _restore_selected(self) -> None:
-        item = self.versions.currentItem()
-        if item is None:
-            self._say("Pick a version to restore.")
-            return
+    def _restore_requested(self, cutout_id: int) -> None:
         try:
-            self.restore_version(int(item.data(Qt.ItemDataRole.UserRole)))
+            self.restore_version(cutout_id)
         except StudioError as exc:
             self._say(str(exc))
 
@@ -562,9 +453,9 @@ class MaskEditorPanel(QWidget):
     def shutdown(self) -> None:
         """Stop timers and finish background writes (the window calls this when closing,
         after `maybe_save`)."""
-        self._autosave_timer.stop()
+        self.autosaver.stop()
         if self.dirty:
-            self._write_autosave_now()
+            self.autosaver.flush()
         self.preview.shutdown()
-        self._io_pool.waitForDone(10_000)
+        self.autosaver.wait()
         self._cutout_pool.waitForDone(30_000)

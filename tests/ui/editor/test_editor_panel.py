@@ -119,7 +119,7 @@ def test_autosave_recovers_edits_after_a_crash(panel, qtbot, library, candidate_
 
 
 def test_autosave_timer_writes_without_being_asked(panel, qtbot, candidate_id, monkeypatch):
-    panel._autosave_timer.setInterval(50)
+    panel.autosaver.timer.setInterval(50)
     _paint_line(panel, qtbot)
     path = panel.autosave.path(candidate_id)
     qtbot.waitUntil(path.exists, timeout=5000)
