@@ -69,25 +69,33 @@ def _margins(outline: float, shadow: bool, scale: float) -> _Margins:
     )
 
 
-def _premultiplied(rgba: np.ndarray) -> np.ndarray:
-    out = rgba.astype(np.float32) * (1.0 / 255.0)
-    out[..., :3] *= out[..., 3:4]
-    return out  # (H, W, 4) float32, colour already multiplied by alpha
+def _premultiplied(rgba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """uint8 (H, W, 4) to premultiplied float32 planes: colour (H, W, 3) and alpha (H, W).
+
+    Colour and alpha are kept as separate contiguous arrays: per-channel work on an interleaved
+    (H, W, 4) array strides through memory and costs several times more.
+    """
+    alpha = rgba[..., 3].astype(np.float32) * np.float32(1.0 / 255.0)
+    rgb = rgba[..., :3].astype(np.float32)
+    rgb *= (alpha * np.float32(1.0 / 255.0))[..., None]
+    return rgb, alpha
 
 
-def _over(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
-    """Porter-Duff 'over' on premultiplied (H, W, 4) arrays."""
-    return top + bottom * (1.0 - top[..., 3:4])
+def _under(rgb: np.ndarray, alpha: np.ndarray, color, layer_alpha: np.ndarray) -> None:
+    """Composite a flat-colour layer with `layer_alpha` beneath the canvas, in place.
+
+    Porter-Duff 'over' with the canvas on top, on premultiplied planes; written out so that no
+    full-size layer is built (this runs on every preview update).
+    """
+    weight = layer_alpha * (1.0 - alpha)  # (H, W): how much of the layer shows through
+    colour = np.asarray(color, dtype=np.float32) / 255.0
+    if colour.any():
+        rgb += weight[..., None] * colour
+    alpha += weight
 
 
-def _layer(color: tuple[int, int, int] | tuple, alpha: np.ndarray) -> np.ndarray:
-    """A flat-colour premultiplied layer with the given (H, W) alpha."""
-    rgb = np.asarray(color, dtype=np.float32) / 255.0
-    return np.concatenate([alpha[..., None] * rgb, alpha[..., None]], axis=2)
-
-
-def _fit(figure: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Scale an (h, w, 4) uint8 RGBA figure to (height, width), premultiplied float32 out.
+def _fit(figure: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """Scale an (h, w, 4) uint8 RGBA figure to (height, width); premultiplied planes out.
 
     Colour is always resampled premultiplied, so the (arbitrary) colour of transparent pixels
     never bleeds into the edge as a dark or coloured fringe.
@@ -101,11 +109,14 @@ def _fit(figure: np.ndarray, width: int, height: int) -> np.ndarray:
         )
         return _premultiplied(np.asarray(small))
     # Enlarging (generator output is 256 px): cubic in float keeps the art crisp.
-    prem = cv2.resize(_premultiplied(figure), (width, height), interpolation=cv2.INTER_CUBIC)
-    alpha = np.clip(prem[..., 3:4], 0.0, 1.0)
+    rgb, alpha = _premultiplied(figure)
+    alpha = np.clip(cv2.resize(alpha, (width, height), interpolation=cv2.INTER_CUBIC), 0.0, 1.0)
+    rgb = cv2.resize(rgb, (width, height), interpolation=cv2.INTER_CUBIC)
+    if rgb.ndim == 2:  # OpenCV drops a 1-pixel-wide channel axis
+        rgb = rgb.reshape(height, width, 3)
     # Cubic overshoot could leave colour brighter than its alpha allows.
-    rgb = np.clip(prem[..., :3], 0.0, alpha)
-    return np.concatenate([rgb, alpha], axis=2)
+    np.clip(rgb, 0.0, alpha[..., None], out=rgb)
+    return rgb, alpha
 
 
 def _outline_alpha(alpha: np.ndarray, width: float) -> np.ndarray:
@@ -164,33 +175,36 @@ def render_sticker(
     # The limiting side lands exactly on the room; the other never exceeds it.
     width = min(room_w, max(1, round(fig_w * fit)))
     height = min(room_h, max(1, round(fig_h * fit)))
-    figure = _fit(figure, width, height)  # (height, width, 4) premultiplied float32
+    fig_rgb, fig_alpha = _fit(figure, width, height)  # (height, width, 3), (height, width)
 
     canvas_w = width + 2 * padding + margins.left + margins.right
     canvas_h = height + 2 * padding + margins.top + margins.bottom
-    canvas = np.zeros((canvas_h, canvas_w, 4), np.float32)
+    rgb = np.zeros((canvas_h, canvas_w, 3), np.float32)  # premultiplied colour
+    alpha = np.zeros((canvas_h, canvas_w), np.float32)
     left, top = padding + margins.left, padding + margins.top
-    canvas[top : top + height, left : left + width] = figure
+    rgb[top : top + height, left : left + width] = fig_rgb
+    alpha[top : top + height, left : left + width] = fig_alpha
 
     rule = TELEGRAM_RULES["render"]
     if outline > 0:
-        stroke = _outline_alpha(canvas[..., 3], outline)
-        canvas = _over(canvas, _layer(rule["outline_color"], stroke))
+        _under(rgb, alpha, rule["outline_color"], _outline_alpha(alpha, outline))
     if options.shadow:
-        shadow = _shadow_alpha(canvas[..., 3], scale)
+        shadow = _shadow_alpha(alpha, scale)
         # The padding stays empty whatever the blur's tail does.
         shadow[:padding], shadow[canvas_h - padding :] = 0.0, 0.0
         shadow[:, :padding], shadow[:, canvas_w - padding :] = 0.0, 0.0
-        canvas = _over(canvas, _layer(rule["shadow_color"], shadow))
-    return Image.fromarray(_straight_uint8(canvas), "RGBA")
+        _under(rgb, alpha, rule["shadow_color"], shadow)
+    return Image.fromarray(_straight_uint8(rgb, alpha), "RGBA")
 
 
-def _straight_uint8(prem: np.ndarray) -> np.ndarray:
-    """Premultiplied float (H, W, 4) back to straight-alpha uint8 RGBA."""
-    alpha = prem[..., 3:4]
-    rgb = np.divide(prem[..., :3], alpha, out=np.zeros_like(prem[..., :3]), where=alpha > 1e-6)
-    out = np.concatenate([np.clip(rgb, 0.0, 1.0), np.clip(alpha, 0.0, 1.0)], axis=2)
-    return (out * 255.0 + 0.5).astype(np.uint8)
+def _straight_uint8(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Premultiplied float planes back to one straight-alpha uint8 (H, W, 4) RGBA array."""
+    np.clip(alpha, 0.0, 1.0, out=alpha)
+    scale = np.divide(255.0, alpha, out=np.zeros_like(alpha), where=alpha > 1e-6)
+    rgb *= scale[..., None]
+    rgb += 0.5
+    np.clip(rgb, 0.0, 255.0, out=rgb)
+    return cv2.merge([*cv2.split(rgb.astype(np.uint8)), (alpha * 255.0 + 0.5).astype(np.uint8)])
 
 
 def render_thumbnail(sticker: Image.Image) -> Image.Image:
