@@ -110,12 +110,13 @@ class _Cutter:
 
 def _source(path: Path, cutter: _Cutter) -> Callable[[], Image.Image]:
     def load() -> Image.Image:
-        from studio.pack import load_image
+        from studio.imageio import load_image
+        from studio.pack import has_transparency, to_rgba
 
-        loaded = load_image(path)
-        if loaded.has_transparency:
-            return loaded.rgba
-        return cutter(loaded.rgba)
+        picture = load_image(path).image
+        if picture.mode == "RGBA" and has_transparency(picture):
+            return picture
+        return to_rgba(cutter(picture))
 
     return load
 
@@ -124,13 +125,13 @@ def _check_images(paths: list[Path]) -> None:
     """Fail before writing anything if a file is missing or not an image (header only)."""
     from PIL import Image
 
-    from studio.pack import ImageReadError, load_image
+    from studio.imageio import ImageLoadError, load_image
 
     for path in paths:
         if not path.exists():
-            raise ImageReadError(f"{path} does not exist; check the file name")
+            raise ImageLoadError(f"{path} does not exist; check the file name")
         if path.is_dir():
-            raise ImageReadError(f"{path} is a folder; give image files (PNG, WebP, JPEG, ...)")
+            raise ImageLoadError(f"{path} is a folder; give image files (PNG, WebP, JPEG, ...)")
         try:
             with Image.open(path):
                 pass

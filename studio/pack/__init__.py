@@ -5,6 +5,7 @@ Qt-free. The CLI (`sticker-studio pack build`) and the window's pack panel both 
 draws with `render_sticker`.
 """
 
+from studio.imageio import ImageLoadError
 from studio.pack.encode import EncodedImage, EncodingError, encode_webp
 from studio.pack.export import (
     ExportCancelled,
@@ -14,7 +15,7 @@ from studio.pack.export import (
     export_pack,
 )
 from studio.pack.from_library import pack_spec_from_library
-from studio.pack.imageload import ImageReadError, LoadedImage, load_image, load_source
+from studio.pack.imageload import has_transparency, load_rgba, load_source, to_rgba
 from studio.pack.publish import ExportError
 from studio.pack.render import EmptySticker, render_sticker, render_thumbnail
 from studio.pack.rules import TELEGRAM_RULES, sticker_file_name
@@ -42,9 +43,8 @@ __all__ = [
     "ExportError",
     "ExportProgress",
     "ExportResult",
-    "ImageReadError",
+    "ImageLoadError",
     "InvalidEmoji",
-    "LoadedImage",
     "MaskedImage",
     "PackInvalid",
     "PackSpec",
@@ -57,8 +57,9 @@ __all__ = [
     "encode_webp",
     "ensure_valid",
     "export_pack",
+    "has_transparency",
     "keyword_problems",
-    "load_image",
+    "load_rgba",
     "load_source",
     "name_problems",
     "pack_spec_from_library",
@@ -67,6 +68,7 @@ __all__ = [
     "split_emoji",
     "sticker_file_name",
     "title_problems",
+    "to_rgba",
     "validate",
     "verify_export",
     "verify_zip",

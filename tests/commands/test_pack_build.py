@@ -27,8 +27,9 @@ def figure(path, width=160, height=120, transparent=True):
     """A shaded ellipse; on transparency, or flat on white like a generated picture."""
     pixels = np.full((height, width, 4), 255, np.uint8)
     mask = np.zeros((height, width), np.uint8)
-    cv2.ellipse(mask, (width // 2, height // 2), (width // 3, height // 3), 0, 0, 360, 255, -1,
-                cv2.LINE_AA)
+    cv2.ellipse(
+        mask, (width // 2, height // 2), (width // 3, height // 3), 0, 0, 360, 255, -1, cv2.LINE_AA
+    )
     inside = mask > 0
     pixels[inside, :3] = (30, 140, 220)
     if transparent:
@@ -72,8 +73,19 @@ def test_build_writes_a_valid_pack_and_zip(tmp_path, capsys):
 
 def test_one_emoji_for_all_and_custom_out(tmp_path, capsys):
     images = [figure(tmp_path / f"s{i}.png") for i in range(2)]
-    code, _out, err = run(capsys, "build", *images, "--title", "T", "--name", "t1",
-                          "--emoji", "🐱", "--out", tmp_path / "packs" / "mine")
+    code, _out, err = run(
+        capsys,
+        "build",
+        *images,
+        "--title",
+        "T",
+        "--name",
+        "t1",
+        "--emoji",
+        "🐱",
+        "--out",
+        tmp_path / "packs" / "mine",
+    )
     assert code == 0, err
     manifest = json.loads((tmp_path / "packs" / "mine" / "manifest.json").read_text("utf-8"))
     assert [s["emoji_list"] for s in manifest["stickers"]] == [["🐱"], ["🐱"]]
@@ -191,8 +203,9 @@ def test_pictures_without_transparency_go_through_the_segmenter(tmp_path, capsys
     cv2.circle(flat, (150, 50), 30, (30, 140, 220), -1, cv2.LINE_AA)  # a disc on a wide white
     Image.fromarray(flat).save(tmp_path / "flat.jpg", quality=95)
     figure(tmp_path / "cut.png", 150, 150, transparent=True)
-    code, _out, err = run(capsys, "build", "flat.jpg", "cut.png", "--title", "T", "--name", "t1",
-                          "--emoji", "🐱")
+    code, _out, err = run(
+        capsys, "build", "flat.jpg", "cut.png", "--title", "T", "--name", "t1", "--emoji", "🐱"
+    )
     assert code == 0, err
     assert _WhiteIsBackground.calls == [(300, 100)]  # only the picture without alpha
     assert verify_export(tmp_path / "t1") == []
@@ -212,13 +225,60 @@ def test_real_segmenter_cuts_out_a_picture_on_white(tmp_path, capsys):
     except StudioError as exc:  # the shipped weights are built separately
         pytest.skip(f"the default segmenter cannot load here: {exc}")
     figure(tmp_path / "flat.png", 256, 256, transparent=False)
-    code, _out, err = run(capsys, "build", "flat.png", "--title", "T", "--name", "t1",
-                          "--emoji", "🐱")
+    code, _out, err = run(
+        capsys, "build", "flat.png", "--title", "T", "--name", "t1", "--emoji", "🐱"
+    )
     assert code == 0, err
     assert verify_export(tmp_path / "t1") == []
     with Image.open(tmp_path / "t1" / "001.webp") as sticker:
         alpha = np.asarray(sticker.getchannel("A"))
     assert alpha.min() == 0 and alpha.max() == 255
+
+
+def test_default_segmenter_from_shipped_file_layout(tmp_path, capsys, monkeypatch):
+    """The real Segmenter.default() path, on a small random-weight model in the shipped format.
+
+    Its routing threshold of 1.0 sends every picture to the contour fallback, so the outcome
+    is known: the white around the figure is cut away (what the trained model also does).
+    """
+    torch = pytest.importorskip("torch")
+    segmenter_module = pytest.importorskip("studio.segment.segmenter")
+    from studio.segment.tinyunet import TinyUNet
+    from studio.segment.train import export_weights
+
+    torch.manual_seed(0)
+    widths = [4, 8, 8, 8, 8, 8]
+    weights = tmp_path / "resources" / "cutout.safetensors"
+    weights.parent.mkdir()
+    export_weights(
+        TinyUNet(widths=tuple(widths)).eval(),
+        weights,
+        {"widths": widths, "input_size": 64, "threshold": 1.0},
+    )
+    monkeypatch.setattr(segmenter_module, "resource", lambda *parts: weights)
+    flat = np.full((120, 360, 3), 255, np.uint8)
+    cv2.circle(flat, (180, 60), 40, (200, 30, 40), -1, cv2.LINE_AA)  # a red disc on wide white
+    Image.fromarray(flat).save(tmp_path / "flat.png")
+    code, _out, err = run(
+        capsys,
+        "build",
+        "flat.png",
+        "--title",
+        "T",
+        "--name",
+        "t1",
+        "--emoji",
+        "🐱",
+        "--out",
+        tmp_path / "pack",
+    )
+    assert code == 0, err
+    assert verify_export(tmp_path / "pack") == []
+    with Image.open(tmp_path / "pack" / "001.webp") as sticker:
+        alpha = np.asarray(sticker.getchannel("A"))
+        # Cut to the disc: square, not 3:1, and its corners transparent.
+        assert abs(sticker.width - sticker.height) <= 20
+        assert alpha[0, 0] == 0 and alpha[alpha.shape[0] // 2, alpha.shape[1] // 2] == 255
 
 
 def test_as_a_user_runs_it(tmp_path):
