@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import emoji as emoji_db
@@ -35,13 +35,16 @@ class Problem:
 class PackInvalid(StudioError):
     """The pack breaks one or more rules; `problems` lists them all."""
 
-    def __init__(self, problems: Sequence[Problem], describe=None) -> None:
+    def __init__(
+        self, problems: Sequence[Problem], describe: Callable[[int], str] | None = None
+    ) -> None:
         self.problems = list(problems)
         first = self.problems[0]
         where = ""
         if first.sticker is not None:
             where = f"{describe(first.sticker) if describe else f'sticker {first.sticker + 1}'}: "
-        more = f" (and {len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
+        others = len(self.problems) - 1
+        more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
         super().__init__(f"{where}{first.message}{more}")
 
 
