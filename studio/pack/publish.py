@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import zipfile
@@ -33,12 +34,22 @@ def fsync_dir(folder: Path) -> None:
 
 
 def _looks_like_pack(folder: Path) -> bool:
-    """Only a folder this export could have made (or an empty one) may be replaced."""
-    manifest = TELEGRAM_RULES["set"]["manifest_file"]
-    return (folder / manifest).is_file() or not any(folder.iterdir())
+    """Only a folder this export could have made (or an empty one) may be replaced.
+
+    Every entry must be one of the pack's own files: a manifest.json alone is not enough, since
+    many other kinds of project folder have one.
+    """
+    own = {TELEGRAM_RULES["set"]["manifest_file"], TELEGRAM_RULES["thumbnail"]["file"]}
+    for entry in folder.iterdir():
+        if not entry.is_file() or entry.is_symlink():
+            return False
+        if entry.name not in own and not re.fullmatch(r"\d{3}\.webp", entry.name):
+            return False
+    return True
 
 
 def check_destination(out: Path, zip_path: Path | None, force: bool) -> None:
+    """Refuse an output folder or zip that exists, unless `force` and it is safe to replace."""
     for target, what in ((out, "folder"), (zip_path, "zip")):
         if target is None or not (target.exists() or target.is_symlink()):
             continue

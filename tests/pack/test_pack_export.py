@@ -170,6 +170,16 @@ def test_force_never_replaces_a_folder_that_is_not_a_pack(tmp_path):
     assert snapshot(tmp_path) == ["documents", "documents/thesis.txt"]
 
 
+def test_force_never_replaces_a_project_that_happens_to_have_a_manifest(tmp_path):
+    web_app = tmp_path / "web_app"
+    web_app.mkdir()
+    (web_app / "manifest.json").write_text('{"name": "my app"}')
+    (web_app / "index.html").write_text("<html></html>")
+    with pytest.raises(ExportError, match="not a sticker pack folder"):
+        export_pack(make_pack([figure_rgba(50, 50)]), web_app, force=True)
+    assert sorted(p.name for p in web_app.iterdir()) == ["index.html", "manifest.json"]
+
+
 def test_output_that_is_a_file_is_refused(tmp_path):
     (tmp_path / "out").write_text("x")
     with pytest.raises(ExportError, match="not a folder"):
