@@ -1,8 +1,9 @@
 """Drawing a sticker: trim, fit into 512 px, pad, white outline, drop shadow.
 
 One public function, `render_sticker`, used by the export and by the mask editor's live preview,
-so what the user sees is what the pack gets. Everything runs on premultiplied float32 arrays with
-OpenCV, a few milliseconds for a 512 px sticker.
+so what the user sees is what the pack gets. Everything runs on premultiplied float32 planes with
+OpenCV: about 10 ms for a plain 512 px sticker, 20 ms with outline and shadow
+(benchmarks/bench_pack.py).
 """
 
 from __future__ import annotations
