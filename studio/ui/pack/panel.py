@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -46,6 +48,7 @@ from studio.ui.pack.suggest import EmojiIndex
 log = logging.getLogger(__name__)
 
 MAX_STICKERS = TELEGRAM_RULES["set"]["max_stickers"]
+WIDE_LAYOUT_PX = 1000  # narrower than this, the columns stack (three need ~970 px)
 
 
 class PackPanel(QWidget):
@@ -100,6 +103,7 @@ class PackPanel(QWidget):
         self.preview = StickerPreview()
         self.problem_list = ProblemList()
         self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
         self.zip_box = QCheckBox("Also write a .zip")
         self.zip_box.setChecked(True)
         self.export_button = QPushButton("Export pack…")
@@ -120,7 +124,9 @@ class PackPanel(QWidget):
         middle = QVBoxLayout(stickers)
         middle.setContentsMargins(0, 0, 0, 0)
         middle.addWidget(self.fields)
-        middle.addWidget(QLabel("Stickers (drag to reorder; double-click to fix the cut-out)"))
+        hint = QLabel("Stickers (drag to reorder; double-click to fix the cut-out)")
+        hint.setWordWrap(True)
+        middle.addWidget(hint)
         middle.addWidget(self.sticker_list, 1)
         middle.addLayout(buttons)
 
@@ -130,7 +136,8 @@ class PackPanel(QWidget):
         right.addWidget(self.editor)
         right.addWidget(self.preview, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        # Stacked until the panel is wide enough for three columns (see resizeEvent).
+        self.columns = splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(packs)
         splitter.addWidget(stickers)
         splitter.addWidget(details)
@@ -154,8 +161,15 @@ class PackPanel(QWidget):
         vertical.addWidget(checks)
         vertical.setStretchFactor(0, 4)
         vertical.setStretchFactor(1, 1)
+        # In a dock too small for everything, the panel scrolls instead of forcing the window
+        # to grow.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(vertical)
         layout = QVBoxLayout(self)
-        layout.addWidget(vertical)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll)
 
     def _connect(self) -> None:
         self.pack_list.packSelected.connect(self._pack_selected)
@@ -508,6 +522,12 @@ class PackPanel(QWidget):
             )
         self.message_box = box
         box.open()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
+        # Three columns side by side when there is room; stacked in a narrow dock.
+        wide = event.size().width() >= WIDE_LAYOUT_PX
+        self.columns.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+        super().resizeEvent(event)
 
     def shutdown(self) -> None:
         """Stop a running export (it leaves nothing behind) and the render thread."""

@@ -22,7 +22,7 @@ class ChatBackdrop(QWidget):
         self.color = color
         self.image: QImage | None = None
         self.message = ""
-        self.setMinimumSize(160, 160)
+        self.setMinimumSize(120, 120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)

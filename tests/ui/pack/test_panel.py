@@ -332,3 +332,10 @@ def test_a_valid_name_is_made_from_a_russian_title(panel, library):
     assert panel.fields.name.text() == "grustnyy_ezhik"
     assert library.pack(panel.current_pack_id()).name == "grustnyy_ezhik"
     assert not any(m.startswith("name:") for m in panel.problem_list.messages())
+
+
+def test_columns_stack_in_a_narrow_dock(panel, qtbot):
+    panel.resize(1200, 800)
+    qtbot.waitUntil(lambda: panel.columns.orientation() == Qt.Orientation.Horizontal)
+    panel.resize(400, 900)
+    qtbot.waitUntil(lambda: panel.columns.orientation() == Qt.Orientation.Vertical)
