@@ -104,3 +104,39 @@ def test_an_existing_pack_is_replaced_only_when_asked(panel, library, qtbot, tmp
     box = panel.message_box
     assert box is not None and "was not exported" in box.text()
     box.done(QMessageBox.StandardButton.Close)
+
+
+def test_the_export_button_asks_for_a_folder_and_before_replacing(
+    panel, library, qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QFileDialog
+
+    _ready_pack(panel, library, 2)
+    name = library.pack(panel.current_pack_id()).name
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a: str(tmp_path))
+    asked = []
+
+    def answer(*args):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    panel.zip_box.setChecked(False)
+    with qtbot.waitSignal(panel.exported, timeout=60_000) as first:
+        panel.export_button.click()
+    assert first.args == [tmp_path / name]
+    assert asked == []
+    qtbot.waitUntil(lambda: panel.runner is None)
+    panel.message_box.done(QMessageBox.StandardButton.Close)
+    # Again into the same folder: the panel asks, and replaces the pack when told to.
+    panel.sticker_list.selectAll()
+    panel.assign_emoji(["🔥"])
+    with qtbot.waitSignal(panel.exported, timeout=60_000):
+        panel.export_button.click()
+    assert len(asked) == 1 and "already exists" in asked[0]
+    qtbot.waitUntil(lambda: panel.runner is None)
+    manifest = json.loads((tmp_path / name / "manifest.json").read_text("utf-8"))
+    assert [s["emoji_list"] for s in manifest["stickers"]] == [["🔥"], ["🔥"]]
+    assert verify_export(tmp_path / name) == []
+    assert not (tmp_path / f"{name}.zip").exists()
+    panel.message_box.done(QMessageBox.StandardButton.Close)

@@ -339,3 +339,17 @@ def test_columns_stack_in_a_narrow_dock(panel, qtbot):
     qtbot.waitUntil(lambda: panel.columns.orientation() == Qt.Orientation.Horizontal)
     panel.resize(400, 900)
     qtbot.waitUntil(lambda: panel.columns.orientation() == Qt.Orientation.Vertical)
+
+
+def test_the_picker_assigns_to_every_selected_sticker(panel, library):
+    ids = add_candidates(library, 3)
+    panel.add_candidates(ids)
+    panel.sticker_list.selectAll()
+    picker = panel.open_picker()
+    ok = picker.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert ok.text() == "Assign to 3 stickers"
+    type_text(picker.search, "red heart")
+    picker.results.itemActivated.emit(picker.results.item(0))
+    assert picker.chosen() == ["❤️"]
+    ok.click()
+    assert _emoji_of(library, panel.current_pack_id()) == [["❤️"]] * 3
