@@ -27,7 +27,7 @@ from studio.pack import (
     RenderOptions,
     StickerSpec,
     export_pack,
-    load_image,
+    load_rgba,
     render_sticker,
     verify_export,
 )
@@ -100,7 +100,7 @@ def run(paths: list[Path], out: Path, options: RenderOptions, workers: int | Non
 
 def time_render(paths: list[Path], options: RenderOptions, size: int) -> float:
     """Median ms of one `render_sticker` call (the mask editor's live preview), pictures loaded."""
-    pictures = [load_image(p).rgba for p in paths[:9]]
+    pictures = [load_rgba(p) for p in paths[:9]]
     times = []
     for picture in pictures * 3:
         start = time.perf_counter()
