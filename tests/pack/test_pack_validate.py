@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+import emoji as emoji_db
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from studio.errors import StudioError
 from studio.pack import (
+    TELEGRAM_RULES,
     InvalidEmoji,
     PackInvalid,
     PackSpec,
@@ -167,3 +173,30 @@ def test_split_emoji_keeps_sequences_whole():
 def test_split_emoji_refuses_text(text):
     with pytest.raises(InvalidEmoji):
         split_emoji(text)
+
+
+NAME_ALPHABET = "abcXYZ019_-. é"
+
+
+@settings(max_examples=200, deadline=None)
+@given(name=st.text(alphabet=NAME_ALPHABET, max_size=70))
+def test_name_checks_agree_with_the_rules_pattern(name):
+    """The granular messages accept exactly what the rules' pattern and length limits accept."""
+    rule = TELEGRAM_RULES["name"]
+    expected = bool(re.fullmatch(rule["pattern"], name)) and len(name) <= rule["max_chars"]
+    assert (name_problems(name) == []) is expected
+
+
+ALL_EMOJI = sorted(emoji_db.EMOJI_DATA)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    picked=st.lists(st.sampled_from(ALL_EMOJI), min_size=1, max_size=8),
+    separators=st.lists(st.sampled_from([" ", ",", ", ", "  "]), min_size=8, max_size=8),
+)
+def test_split_emoji_returns_each_emoji_whole(picked, separators):
+    """Any emoji the database knows, ZWJ and keycap sequences and flags included, survives."""
+    text = "".join(e + sep for e, sep in zip(picked, separators, strict=False))
+    assert split_emoji(text) == picked
+    assert emoji_problems(picked) == []
