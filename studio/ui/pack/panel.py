@@ -7,22 +7,18 @@ the only state: every edit is written at once, then the panel re-reads the pack,
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
-    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -31,10 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from studio.library import Library, Pack
-from studio.pack import ExportResult, PackSpec, Problem, RenderOptions
+from studio.pack import PackSpec, Problem, RenderOptions
 from studio.pack.rules import TELEGRAM_RULES
 from studio.ui.pack import model
 from studio.ui.pack.emoji_picker import MAX_EMOJI, EmojiPicker
+from studio.ui.pack.export_bar import ExportBar
 from studio.ui.pack.export_runner import ExportRunner
 from studio.ui.pack.pack_fields import PackFields
 from studio.ui.pack.pack_list import PackList
@@ -44,8 +41,6 @@ from studio.ui.pack.renderer import StickerRenderer
 from studio.ui.pack.sticker_editor import StickerEditor
 from studio.ui.pack.sticker_list import ICON_SIDE, StickerList
 from studio.ui.pack.suggest import EmojiIndex
-
-log = logging.getLogger(__name__)
 
 MAX_STICKERS = TELEGRAM_RULES["set"]["max_stickers"]
 WIDE_LAYOUT_PX = 1000  # narrower than this, the columns stack (three need ~970 px)
@@ -78,9 +73,7 @@ class PackPanel(QWidget):
         self.problems: list[Problem] = []
         self._render_failures: dict[tuple, str] = {}
         self._preview_key: tuple | None = None
-        self.runner: ExportRunner | None = None
         self.picker: EmojiPicker | None = None
-        self.message_box: QMessageBox | None = None
         self._build()
         self._connect()
         app = QApplication.instance()
@@ -102,15 +95,13 @@ class PackPanel(QWidget):
         self.editor = StickerEditor(self.emoji_index)
         self.preview = StickerPreview()
         self.problem_list = ProblemList()
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.zip_box = QCheckBox("Also write a .zip")
-        self.zip_box.setChecked(True)
-        self.export_button = QPushButton("Export pack…")
-        self.progress = QProgressBar()
-        self.progress.setVisible(False)
-        self.cancel_button = QPushButton("Cancel export")
-        self.cancel_button.setVisible(False)
+        self.export_bar = ExportBar(self.spec)
+        # The export row's parts, by name, for the window and the tests.
+        self.status_label = self.export_bar.status_label
+        self.zip_box = self.export_bar.zip_box
+        self.export_button = self.export_bar.export_button
+        self.progress = self.export_bar.progress
+        self.cancel_button = self.export_bar.cancel_button
 
         packs = QGroupBox("Packs")
         QVBoxLayout(packs).addWidget(self.pack_list)
@@ -148,13 +139,7 @@ class PackPanel(QWidget):
         checks = QGroupBox("Checks")
         checks_layout = QVBoxLayout(checks)
         checks_layout.addWidget(self.problem_list)
-        export_row = QHBoxLayout()
-        export_row.addWidget(self.status_label, 1)
-        export_row.addWidget(self.progress, 1)
-        export_row.addWidget(self.cancel_button)
-        export_row.addWidget(self.zip_box)
-        export_row.addWidget(self.export_button)
-        checks_layout.addLayout(export_row)
+        checks_layout.addWidget(self.export_bar)
 
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(splitter)
@@ -191,8 +176,9 @@ class PackPanel(QWidget):
         self.problem_list.problemActivated.connect(self.point_at)
         self.renderer.rendered.connect(self._rendered)
         self.renderer.failed.connect(self._render_failed)
-        self.export_button.clicked.connect(self._ask_export)
-        self.cancel_button.clicked.connect(self.cancel_export)
+        self.export_bar.exported.connect(self.exported)
+        self.export_bar.exportFailed.connect(self.exportFailed)
+        self.export_bar.exportCancelled.connect(self.exportCancelled)
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -262,15 +248,12 @@ class PackPanel(QWidget):
         self.fields.mark_problems(by_field)
         self.sticker_list.set_entries(self.entries, by_sticker)
         count = len(problems)
-        busy = self.runner is not None
-        self.export_button.setEnabled(self._pack is not None and count == 0 and not busy)
         self.split_button.setVisible(len(self.entries) > MAX_STICKERS)
         if self._pack is None:
-            self.status_label.setText("Create a pack, then add keepers from the gallery")
-        elif not busy:
-            self.status_label.setText(
-                "Ready to export" if count == 0 else f"{count} problem(s) to fix before export"
-            )
+            status = "Create a pack, then add keepers from the gallery"
+        else:
+            status = "Ready to export" if count == 0 else f"{count} problem(s) to fix before export"
+        self.export_bar.set_ready(self._pack is not None and count == 0, status)
         self.problemsChanged.emit(count)
 
     def point_at(self, field: str, sticker: int) -> None:
@@ -429,99 +412,22 @@ class PackPanel(QWidget):
 
     # -- export ---------------------------------------------------------------------------------
 
-    def _ask_export(self) -> None:
-        if self._pack is None:
-            return
-        settings = QSettings()  # window state lives in QSettings; the last export folder too
-        start = str(settings.value("pack/export_folder", "") or Path.home())
-        parent = QFileDialog.getExistingDirectory(self, "Export the pack into folder", start)
-        if not parent:
-            return
-        settings.setValue("pack/export_folder", parent)
-        out = Path(parent) / self._pack.name
-        zip_path = out.with_name(out.name + ".zip")
-        force = False
-        if out.exists() or (self.zip_box.isChecked() and zip_path.exists()):
-            answer = QMessageBox.question(
-                self, "Replace pack", f"{out} already exists. Replace it with this export?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            force = True
-        self.start_export(out, self.zip_box.isChecked(), force)
+    @property
+    def runner(self) -> ExportRunner | None:
+        """The export running now, if one is."""
+        return self.export_bar.runner
+
+    @property
+    def message_box(self) -> QMessageBox | None:
+        """The last export's result message (it offers to open the folder)."""
+        return self.export_bar.message_box
 
     def start_export(self, out: Path, make_zip: bool, force: bool = False) -> ExportRunner:
-        """Export the current pack into `out` on a background thread."""
-        if self.runner is not None:
-            raise RuntimeError("an export is already running")
-        self.runner = ExportRunner(self.spec(), Path(out), make_zip, force, self)
-        self.runner.progress.connect(self._export_progress)
-        self.runner.succeeded.connect(self._export_succeeded)
-        self.runner.failed.connect(self._export_failed)
-        self.runner.cancelled.connect(self._export_cancelled)
-        self.runner.finished.connect(self._export_finished)
-        total = len(self.entries) + 1 + (1 if make_zip else 0)
-        self.progress.setRange(0, total)
-        self.progress.setValue(0)
-        self.progress.setVisible(True)
-        self.cancel_button.setVisible(True)
-        self.cancel_button.setEnabled(True)
-        self.export_button.setEnabled(False)
-        self.status_label.setText("Exporting…")
-        self.runner.start()
-        return self.runner
+        """Export the current pack into `out` on a background thread (no dialogs)."""
+        return self.export_bar.start(out, make_zip, force)
 
     def cancel_export(self) -> None:
-        if self.runner is not None:
-            self.runner.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status_label.setText("Cancelling…")
-
-    def _export_progress(self, done: int, total: int, message: str) -> None:
-        self.progress.setRange(0, total)
-        self.progress.setValue(done)
-        self.status_label.setText(f"Exporting: {message}")
-
-    def _export_succeeded(self, result: ExportResult) -> None:
-        self.exported.emit(result.folder)
-        where = f"{result.folder}" + (f"\nand {result.zip_path}" if result.zip_path else "")
-        self._show_message(
-            QMessageBox.Icon.Information,
-            f"Exported {len(result.stickers)} stickers to\n{where}",
-            open_folder=result.folder,
-        )
-
-    def _export_failed(self, message: str) -> None:
-        self.exportFailed.emit(message)
-        self._show_message(QMessageBox.Icon.Warning, f"The pack was not exported: {message}")
-
-    def _export_cancelled(self) -> None:
-        self.exportCancelled.emit()
-        self.status_label.setText("Export cancelled; nothing was written")
-
-    def _export_finished(self) -> None:
-        runner, self.runner = self.runner, None
-        if runner is not None:
-            runner.deleteLater()
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
-        text = self.status_label.text()
-        self._recheck()
-        if text.startswith("Export cancelled"):
-            self.status_label.setText(text)
-
-    def _show_message(
-        self, icon: QMessageBox.Icon, text: str, open_folder: Path | None = None
-    ) -> None:
-        # Not exec(): the window stays live, and the box can be answered later.
-        box = QMessageBox(icon, "Export", text, QMessageBox.StandardButton.Close, self)
-        if open_folder is not None:
-            button = box.addButton("Open folder", QMessageBox.ButtonRole.AcceptRole)
-            button.clicked.connect(
-                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(open_folder)))
-            )
-        self.message_box = box
-        box.open()
+        self.export_bar.cancel()
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
         # Three columns side by side when there is room; stacked in a narrow dock.
@@ -531,9 +437,7 @@ class PackPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop a running export (it leaves nothing behind) and the render thread."""
-        if self.runner is not None:
-            self.runner.cancel()
-            self.runner.wait()
+        self.export_bar.shutdown()
         self.renderer.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
