@@ -1,7 +1,9 @@
-"""From library records to the export's request: a `PackSpec`, plus what validate cannot see.
+"""The pack's stickers as the panel shows them, and the checks `validate` cannot make.
 
-Qt-free on purpose, so the same composition is used by the live checks, the previews and the
-export, and is testable without a window. Everything that touches the library runs on the UI
+The export request itself comes from `studio.pack.pack_spec_from_library`; this module adds what
+the panel needs beside it: each sticker's candidate and cut-out version (for previews and their
+cache), whether its picture can be used at all, names, and splitting. Qt-free, so it is testable
+without a window. Everything that touches the library runs on the UI
 thread (the library's SQLite connection belongs to it); the spec that comes out holds only file
 paths, so a worker thread can render it.
 """
@@ -15,7 +17,7 @@ from pathlib import Path
 from PIL import Image
 
 from studio.library import Candidate, Cutout, Library, Pack, PackItem
-from studio.pack import MaskedImage, PackSpec, Problem, RenderOptions, StickerSpec, validate
+from studio.pack import MaskedImage, PackSpec, Problem, RenderOptions, validate
 from studio.pack.rules import TELEGRAM_RULES
 
 # Problem field for a sticker whose picture cannot be used as it is (the panel offers a fix).
@@ -70,24 +72,14 @@ def load_entries(library: Library, pack_id: int) -> list[StickerEntry]:
     return entries
 
 
-def sticker_label(entry: StickerEntry) -> str:
-    """How messages and the list name a sticker: its candidate number."""
-    return f"#{entry.candidate.id}"
+def describe(entries: list[StickerEntry], index: int) -> str:
+    """How the panel names sticker `index`: by place and candidate number, 'sticker 3 (#17)'.
 
-
-def build_spec(
-    title: str, name: str, entries: list[StickerEntry], options: RenderOptions
-) -> PackSpec:
-    stickers = [
-        StickerSpec(
-            source=entry.source,
-            emoji_list=tuple(entry.item.emoji_list),
-            keywords=tuple(entry.item.keywords),
-            label=sticker_label(entry),
-        )
-        for entry in entries
-    ]
-    return PackSpec(title=title, name=name, stickers=stickers, options=options)
+    Not by prompt: a pack often holds several stickers made from the same prompt.
+    """
+    if 0 <= index < len(entries):
+        return f"sticker {index + 1} (#{entries[index].candidate.id})"
+    return f"sticker {index + 1}"
 
 
 class AlphaCache:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.library import Library, Pack
-from studio.pack import PackSpec, Problem, RenderOptions
+from studio.pack import PackSpec, Problem, RenderOptions, pack_spec_from_library
 from studio.pack.rules import TELEGRAM_RULES
 from studio.ui.pack import model
 from studio.ui.pack.emoji_picker import MAX_EMOJI, EmojiPicker
@@ -221,7 +221,7 @@ class PackPanel(QWidget):
         """The export request for the current pack, as it stands in the library."""
         if self._pack is None:
             return PackSpec(title="", name="", stickers=[])
-        return model.build_spec(self._pack.title, self._pack.name, self.entries, self.options())
+        return pack_spec_from_library(self.library, self._pack.id)
 
     def options(self) -> RenderOptions:
         return model.options_of(self._pack) if self._pack else RenderOptions()
@@ -237,7 +237,7 @@ class PackPanel(QWidget):
                 problems.append(Problem(model.IMAGE_FIELD, failure, index))
         problems.sort(key=lambda p: -1 if p.sticker is None else p.sticker)
         self.problems = problems
-        self.problem_list.set_problems(problems, spec.describe)
+        self.problem_list.set_problems(problems, lambda i: model.describe(self.entries, i))
         by_field: dict[str, list[str]] = {}
         by_sticker: dict[int, list[str]] = {}
         for problem in problems:

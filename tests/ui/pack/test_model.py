@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from studio.pack import MaskedImage, name_problems, title_problems
+from studio.pack import MaskedImage, name_problems, pack_spec_from_library, title_problems
 from studio.ui.pack import model
 from tests.ui.pack.conftest import add_candidates
 
@@ -19,9 +19,9 @@ def test_entries_compose_picture_and_current_mask(library):
     source = entries[0].source
     assert isinstance(source, MaskedImage)
     assert source.mask == library.abspath(library.current_cutout(ids[0]).mask_path)
-    spec = model.build_spec("Котики", "kotiki", entries, model.options_of(pack))
-    assert [s.emoji_list for s in spec.stickers] == [("😺",), ("😺",)]
-    assert spec.describe(1) == f"sticker 2 (#{ids[1]})"
+    spec = pack_spec_from_library(library, pack.id)
+    assert [s.source for s in spec.stickers] == [e.source for e in entries]
+    assert model.describe(entries, 1) == f"sticker 2 (#{ids[1]})"
     assert model.pack_problems(spec, entries, model.AlphaCache()) == []
 
 
