@@ -51,8 +51,54 @@ def border_connected(candidate: np.ndarray) -> np.ndarray:
 
 
 def background_prior(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> np.ndarray:
-    """Boolean (H,W): near-white pixels connected to the border, before any cleaning."""
+    """Boolean (H,W): near-white pixels connected to the border, before any cleaning.
+
+    This exact rule is an input of our shipped network (it was trained with it): changing it
+    means retraining. `contour_mask` uses the finer `background_field` instead.
+    """
     return border_connected(near_background(rgb, tolerance))
+
+
+def background_field(rgb: np.ndarray) -> tuple[np.ndarray, float]:
+    """The background as a plane fitted to the bright border pixels, (H,W,3) float32, and the
+    noise level (robust standard deviation, 0..255) of the border pixels around it.
+
+    A plane follows the faint gradients of a scanned or generated off-white background, which a
+    single colour does not.
+    """
+    height, width = rgb.shape[:2]
+    ys = np.concatenate(
+        [np.zeros(width), np.full(width, height - 1), np.arange(height), np.arange(height)]
+    ).astype(np.float32)
+    xs = np.concatenate(
+        [np.arange(width), np.arange(width), np.zeros(height), np.full(height, width - 1)]
+    ).astype(np.float32)
+    border = rgb[ys.astype(int), xs.astype(int)].astype(np.float32)  # (K,3)
+    brightness = border.sum(axis=1)
+    keep = brightness >= np.median(brightness)
+    flat = background_colour(rgb)
+    if keep.sum() < 8 or border[keep].min() < 150:
+        return np.broadcast_to(flat, rgb.shape).astype(np.float32), 2.0
+    design = np.stack([np.ones(keep.sum()), xs[keep] / width, ys[keep] / height], axis=1)
+    coeffs, *_ = np.linalg.lstsq(design, border[keep], rcond=None)  # (3 terms, 3 channels)
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    field = coeffs[0] + (xx / width)[..., None] * coeffs[1] + (yy / height)[..., None] * coeffs[2]
+    residual = border[keep] - design @ coeffs
+    noise = float(1.4826 * np.median(np.abs(residual - np.median(residual, axis=0))))
+    return np.clip(field, 0, 255).astype(np.float32), noise
+
+
+def adaptive_background(rgb: np.ndarray, tolerance: int | None = None) -> np.ndarray:
+    """Boolean (H,W): pixels close to (or brighter than) the fitted background field.
+
+    Without a `tolerance`, it follows the border's noise: tight on clean white, wider on JPEG
+    noise, so faint outlines (a white card's grey edge) still stop the background.
+    """
+    field, noise = background_field(rgb)
+    if tolerance is None:
+        tolerance = int(np.clip(8 + 4 * noise, 14, 28))
+    diff = rgb.astype(np.float32) - field
+    return np.abs(np.minimum(diff, 0)).max(axis=2) <= tolerance
 
 
 def _remove_small(mask: np.ndarray, min_area: int) -> np.ndarray:
@@ -65,16 +111,15 @@ def _remove_small(mask: np.ndarray, min_area: int) -> np.ndarray:
     return keep[labels]
 
 
-def contour_mask(
-    rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE, feather: float = 0.8
-) -> np.ndarray:
+def contour_mask(rgb: np.ndarray, tolerance: int | None = None, feather: float = 0.8) -> np.ndarray:
     """Soft alpha (H,W) uint8 for an emoji on a light background; see the module docstring.
 
-    `rgb` is (H,W,3) uint8. `feather` is the edge softness in pixels at 512 px (scaled with size).
+    `rgb` is (H,W,3) uint8. `tolerance` (0..255) overrides the noise-adaptive one. `feather` is
+    the edge softness in pixels at 512 px (scaled with size).
     """
     height, width = rgb.shape[:2]
     scale = max(height, width) / 512.0
-    background = background_prior(rgb, tolerance)
+    background = border_connected(adaptive_background(rgb, tolerance))
     opaque = ~background
     # Specks: small opaque islands in the background (JPEG noise, stray dots).
     opaque = _remove_small(opaque, max(4, int(24 * scale * scale)))

@@ -3,10 +3,11 @@
     python -m studio.segment.evaluate                       # shipped model, Noto held-out split
     python -m studio.segment.evaluate --designs DIR ...     # plus other emoji designs (SVG/PNG)
 
-Test pictures are composited exactly like the training data (512 px, white or off-white, blur,
-noise, JPEG, colour shifts), from glyphs the model never saw: the held-out tenth of Noto Color
-Emoji designs, and whole other designs (OpenMoji, Twemoji: `scripts/bootstrap --eval-data`
-fetches them). Metrics, per method:
+Test pictures are composited like the training data (512 px, white or off-white, blur, noise,
+JPEG, colour shifts, some cropped at the edges; no synthetic near-white patches: only the designs'
+own white parts), from glyphs the model never saw: the held-out tenth of Noto Color Emoji
+designs, and whole other designs (OpenMoji, Twemoji: `scripts/bootstrap --eval-data` fetches
+them). Metrics, per method:
 
 - mean IoU of the opaque region (alpha >= 128) over pictures;
 - recall of opaque near-white pixels (true alpha >= 0.5 and every channel >= 230 in the
@@ -74,7 +75,7 @@ class TestSet:
 def make_test_set(name: str, glyphs: list[np.ndarray], count: int, size: int, seed: int) -> TestSet:
     """`count` pictures from `glyphs`, reproducible from `seed`."""
     pictures = [
-        synth.make_sample(synth.sample_rng(seed, i), glyphs, size, negatives=False)
+        synth.make_sample(synth.sample_rng(seed, i), glyphs, size, negatives=False, whiten=False)
         for i in range(count)
     ]
     return TestSet(name, pictures)

@@ -1,7 +1,7 @@
 """Train our shipped cut-out model from scratch on Noto Color Emoji.
 
-    python -m studio.segment.train --out runs/cutout --steps 2400
-    python -m studio.segment.train --out runs/cutout --steps 2400   # again: resumes
+    python -m studio.segment.train --out ~/cutout-run --steps 1800
+    python -m studio.segment.train --out ~/cutout-run --steps 1800   # again: resumes
 
 Every sample is drawn from a generator seeded by (seed, sample index), the weights are seeded,
 and the run is single-threaded by default, so a run repeats exactly and resumes from its last
@@ -183,6 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=TrainConfig.lr)
     parser.add_argument("--threads", type=int, default=TrainConfig.threads)
     parser.add_argument("--export", type=Path, help="write the finished weights here")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=0.99,
+        help="routing threshold stored with the weights (pick it with evaluate --calibrate)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     config = TrainConfig(
@@ -208,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             "trained_steps": config.steps,
             "seed": config.seed,
             "batch_size": config.batch_size,
+            "threshold": args.threshold,
         }
         export_weights(model.eval(), args.export, meta)
         log.info("exported %s", args.export)

@@ -1,0 +1,120 @@
+"""Cut-out speed per 512 px picture on this machine's CPU, as a table.
+
+    .venv/bin/python benchmarks/bench_segment.py [--threads 2] [--repeats 20] [--official]
+
+Rows: our shipped model end to end (network + upsampling + edge colours), its network alone,
+batched, our contour fallback, the reference fallback, and (--official) the official Emojich
+U-Net architecture with random weights (its speed does not depend on the weights).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image
+
+
+def _time(fn: Callable[[], object], repeats: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _pictures(count: int) -> list[Image.Image]:
+    from studio.segment import synth
+
+    glyphs = synth.noto_glyphs("held_out")
+    return [
+        Image.fromarray(synth.make_sample(synth.sample_rng(7, i), glyphs, 512, False).image)
+        for i in range(count)
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--official", action="store_true", help="also time the Emojich U-Net")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from studio.segment import Segmenter, contour
+
+    torch.set_num_threads(args.threads)
+    pictures = _pictures(8)
+    arrays = [np.asarray(p) for p in pictures]
+    ours = Segmenter.default("cpu")
+    rows: list[tuple[str, int, list[float]]] = []
+
+    cycle = iter(range(10**9))
+
+    def one(fn):
+        return lambda: fn(pictures[next(cycle) % len(pictures)])
+
+    rows.append(("ours, end to end", 1, _time(one(ours.cutout), args.repeats)))
+    rows.append(
+        (
+            "ours, network only",
+            1,
+            _time(lambda: ours._predict([arrays[next(cycle) % 8]]), args.repeats),
+        )
+    )
+    batch = [pictures[i % 8] for i in range(4)]
+    rows.append(
+        (
+            "ours, batch of 4",
+            4,
+            _time(lambda: ours.cutout_many(batch, batch_size=4), max(3, args.repeats // 4)),
+        )
+    )
+    rows.append(
+        (
+            "our contour fallback",
+            1,
+            _time(lambda: contour.contour_mask(arrays[next(cycle) % 8]), args.repeats),
+        )
+    )
+    rows.append(
+        (
+            "reference fallback",
+            1,
+            _time(lambda: contour.reference_contour_mask(arrays[next(cycle) % 8]), args.repeats),
+        )
+    )
+    if args.official:
+        import segmentation_models_pytorch as smp
+
+        from studio.segment.segmenter import Segmenter as _S
+        from studio.segment.segmenter import _Network
+
+        model = smp.Unet("efficientnet-b5", encoder_weights=None, in_channels=3, classes=2).eval()
+        official = _S(_Network(model, "emojich", 512, 0.0, 24), torch.device("cpu"))
+        rows.append(
+            ("official U-Net (B5), end to end", 1, _time(one(official.cutout), 3, warmup=1))
+        )
+
+    sys.stdout.write(
+        f"CPU threads: {torch.get_num_threads()}, picture 512x512, repeats {args.repeats}\n"
+    )
+    header = f"{'what':<34} {'median ms/picture':>18} {'p90 ms/picture':>15}"
+    sys.stdout.write(header + "\n" + "-" * len(header) + "\n")
+    for name, per_call, times in rows:
+        per_picture = [t * 1000 / per_call for t in times]
+        p90 = float(np.percentile(per_picture, 90))
+        sys.stdout.write(f"{name:<34} {statistics.median(per_picture):>18.1f} {p90:>15.1f}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
