@@ -44,6 +44,7 @@ from studio.ui.pack.suggest import EmojiIndex
 
 MAX_STICKERS = TELEGRAM_RULES["set"]["max_stickers"]
 WIDE_LAYOUT_PX = 1000  # narrower than this, the columns stack (three need ~970 px)
+STACKED_HEIGHT_PX = 1600  # the stacked panel's height inside its scroll area
 
 
 class PackPanel(QWidget):
@@ -152,6 +153,7 @@ class PackPanel(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(vertical)
+        vertical.setMinimumHeight(STACKED_HEIGHT_PX)  # starts stacked, see resizeEvent
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll)
@@ -432,7 +434,12 @@ class PackPanel(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
         # Three columns side by side when there is room; stacked in a narrow dock.
         wide = event.size().width() >= WIDE_LAYOUT_PX
-        self.columns.setOrientation(Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical)
+        if wide != (self.columns.orientation() == Qt.Orientation.Horizontal):
+            self.columns.setOrientation(
+                Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+            )
+            # Stacked, the parts get a usable height each and the panel scrolls.
+            self.scroll.widget().setMinimumHeight(0 if wide else STACKED_HEIGHT_PX)
         super().resizeEvent(event)
 
     def shutdown(self) -> None:
