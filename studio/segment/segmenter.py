@@ -62,6 +62,7 @@ class _Network:
     input_size: int
     threshold: float
     tolerance: int
+    flip_average: bool = False  # average with the mirrored picture's prediction
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -158,6 +159,7 @@ class Segmenter:
             input_size=int(meta.get("input_size", 256)),
             threshold=float(meta.get("threshold", OFFICIAL_THRESHOLD)),
             tolerance=int(meta.get("tolerance", contour.DEFAULT_TOLERANCE)),
+            flip_average=bool(meta.get("flip_average", False)),
         )
         return cls(network, target)
 
@@ -235,6 +237,9 @@ class Segmenter:
         with torch.inference_mode():
             logits = self._net.model(batch)  # (N,2,S,S)
             probs = torch.softmax(logits.float(), dim=1)
+            if self._net.flip_average:
+                mirrored = self._net.model(torch.flip(batch, dims=[3]))
+                probs = 0.5 * (probs + torch.flip(torch.softmax(mirrored.float(), dim=1), dims=[3]))
             confidence = probs.max(dim=1).values.mean(dim=(1, 2))
         opaque = probs[:, 1].cpu().numpy()
         return list(opaque), [float(c) for c in confidence.cpu()]

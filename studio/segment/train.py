@@ -189,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
         default=0.99,
         help="routing threshold stored with the weights (pick it with evaluate --calibrate)",
     )
+    parser.add_argument(
+        "--flip-average",
+        action="store_true",
+        help="store that predictions average the picture and its mirror image",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     config = TrainConfig(
@@ -215,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": config.seed,
             "batch_size": config.batch_size,
             "threshold": args.threshold,
+            "flip_average": args.flip_average,
         }
         export_weights(model.eval(), args.export, meta)
         log.info("exported %s", args.export)

@@ -90,3 +90,21 @@ def test_damaged_or_foreign_weights_are_refused(tmp_path, official_weights):
         Segmenter.from_shipped_weights(broken)
     with pytest.raises(SegmenterError):
         Segmenter.from_shipped_weights(official_weights)
+
+
+def test_flip_average_makes_the_mask_mirror_equivariant(tmp_path):
+    import torch
+
+    from studio.segment.tinyunet import TinyUNet
+    from studio.segment.train import export_weights
+
+    torch.manual_seed(1)
+    path = tmp_path / "flip.safetensors"
+    meta = {"widths": [4, 8, 8, 8, 8, 8], "input_size": 64, "threshold": 0.0, "flip_average": True}
+    export_weights(TinyUNet(widths=(4, 8, 8, 8, 8, 8)).eval(), path, meta)
+    seg = Segmenter.from_shipped_weights(path, "cpu")
+    rng = np.random.default_rng(0)
+    picture = rng.integers(0, 255, (64, 64, 3), dtype=np.uint8)
+    mask = seg.cutout(Image.fromarray(picture)).mask
+    mirrored = seg.cutout(Image.fromarray(np.ascontiguousarray(picture[:, ::-1]))).mask
+    assert np.abs(mask[:, ::-1].astype(int) - mirrored.astype(int)).max() <= 1
