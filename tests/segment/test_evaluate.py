@@ -1,0 +1,43 @@
+import numpy as np
+
+from studio.segment import evaluate, synth
+
+
+def test_score_iou_and_white_recall():
+    truth = np.zeros((4, 4), np.float32)
+    truth[:2] = 1.0  # the top half is opaque
+    image = np.zeros((4, 4, 3), np.uint8)
+    image[0] = 255  # ... and its first row is white
+    predicted = np.zeros((4, 4), np.uint8)
+    predicted[1:3] = 255  # misses the white row, adds a wrong row
+    score = evaluate.Score()
+    score.add(predicted, truth, image)
+    assert score.mean_iou == 4 / 12
+    assert score.white_recall == 0.0
+    score.add(np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.float32), image)
+    assert score.mean_iou == (4 / 12 + 1.0) / 2  # empty truth, empty prediction: perfect
+
+
+def test_calibration_routes_low_confidence_to_the_fallback():
+    unet = evaluate.Score(ious=[0.9, 0.5], confidences=[0.99, 0.8])
+    fallback = evaluate.Score(ious=[0.7, 0.95])
+    table = evaluate.calibration_table(unet, fallback, thresholds=(0.0, 0.9))
+    rows = [line.split() for line in table.splitlines()[1:]]
+    assert rows[0] == ["0.00", "0.7000", "0"]
+    assert rows[1] == ["0.90", "0.9250", "1"]
+
+
+def test_evaluate_scores_every_method_on_every_set():
+    glyph = np.zeros((20, 20, 4), np.uint8)
+    glyph[..., 0] = 200
+    glyph[..., 3] = 255
+    test_set = evaluate.make_test_set("squares", [glyph], count=3, size=48, seed=0)
+    methods = {
+        "all opaque": lambda img: (np.full(img.shape[:2], 255, np.uint8), False, 1.0),
+        "contour": lambda img: (evaluate.contour.contour_mask(img), True, float("nan")),
+    }
+    scores = evaluate.evaluate([test_set], methods)
+    assert scores[("squares", "contour")].mean_iou > scores[("squares", "all opaque")].mean_iou
+    assert scores[("squares", "contour")].routed == 3
+    assert "squares (3)" in evaluate.format_table(scores, {"squares": 3})
+    assert isinstance(test_set.pictures[0], synth.Sample)
