@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "studio.commands.doctor",
     "studio.commands.pack",
     "studio.commands.cutout",
+    "studio.commands.generate",
+    "studio.commands.models",
 ]
 
 EXIT_USER_ERROR = 2

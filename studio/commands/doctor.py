@@ -44,13 +44,22 @@ def torch_lines() -> list[str]:
 
 
 def model_lines() -> list[str]:
-    models = studio_paths().models
-    lines = [f"models folder: {models}"]
-    files = sorted(p for p in models.rglob("*") if p.is_file()) if models.exists() else []
-    if not files:
-        lines.append("  no model files yet")
-    for path in files:
-        lines.append(f"  {path.relative_to(models)}  {_gib(path.stat().st_size)}")
+    from studio.engine.store import ModelStore  # no torch: the store only looks at files
+
+    store = ModelStore(studio_paths().models)
+    lines = [f"models folder: {store.models_dir}"]
+    try:
+        statuses = store.status()
+    except Exception as exc:  # a broken studio-model.json is exactly what doctor is for
+        return [*lines, f"  cannot read the models folder: {exc}"]
+    for s in statuses:
+        if s.present:
+            lines.append(f"  found    {s.filename}  {_gib(s.size_bytes or 0)}  ({s.description})")
+        else:
+            need = "missing " if s.required else "optional"
+            lines.append(f"  {need} {s.filename}  ({s.description})")
+    if store.missing():
+        lines.append("  get them with `sticker-studio models download` (or `models import DIR`)")
     return lines
 
 

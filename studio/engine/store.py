@@ -265,15 +265,15 @@ class ModelStore:
                 path = hf_hub_download(
                     repo, entry.filename, local_dir=self.models_dir, tqdm_class=progress_class
                 )
-            except (RepositoryNotFoundError, EntryNotFoundError):
-                tried.append(repo)
-                continue
             except (OfflineModeIsEnabled, LocalEntryNotFoundError) as exc:
                 raise ModelDownloadError(
                     f"cannot download {entry.filename}: the model hub is unreachable or offline "
                     f"mode is on ({type(exc).__name__}). Connect to the internet, or copy the "
                     "files from another machine and run `sticker-studio models import FOLDER`."
                 ) from None
+            except (RepositoryNotFoundError, EntryNotFoundError):
+                tried.append(repo)  # renamed or moved: try the next known name
+                continue
             except DownloadCancelled:
                 raise
             except OSError as exc:

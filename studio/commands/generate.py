@@ -1,0 +1,145 @@
+"""`sticker-studio generate "prompt" -n 64 --out DIR`: Emojich candidates as ranked PNGs.
+
+Writes `DIR/001.png`, `002.png`, ... best (lowest perplexity) first, and `DIR/generation.json`
+with the prompt, the sampling parameters, the model and, per image, its rank, seed, perplexity
+and codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from studio.fileio import atomic_save_image, atomic_write_json
+
+RESULT_JSON = "generation.json"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "generate",
+        help="generate sticker candidates from a text prompt",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("prompt", help="what the sticker shows (Emojich understands Russian best)")
+    parser.add_argument("-n", "--images", type=int, default=16, help="how many (default 16)")
+    parser.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
+    parser.add_argument("--top-k", type=int, default=2048)
+    parser.add_argument("--top-p", type=float, default=0.995)
+    parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=None, help="same seed, same images")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="images sampled at once (default: 16 on a GPU, 4 on the CPU)",
+    )
+    parser.add_argument(
+        "--model-dir", type=Path, default=None, help="models folder (default: the studio's)"
+    )
+    parser.add_argument("--device", choices=["cuda", "cpu"], default=None)
+    parser.add_argument("--precision", choices=["fp32", "fp16", "bf16", "int8"], default=None)
+    parser.set_defaults(run=run)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studio.errors import StudioError
+
+    if args.images < 1:
+        raise StudioError("-n must be at least 1")
+    if args.batch_size is not None and args.batch_size < 1:
+        raise StudioError("--batch-size must be at least 1")
+    try:
+        from studio.engine import SamplingParams
+
+        params = SamplingParams(
+            top_k=args.top_k, top_p=args.top_p, temperature=args.temperature, seed=args.seed
+        ).with_seed()
+    except ValueError as exc:
+        raise StudioError(f"bad sampling setting: {exc}") from None
+
+    from studio.engine import (
+        BatchReady,
+        BatchSizeReduced,
+        StepProgress,
+        estimate_seconds,
+        generate,
+        load_models,
+    )
+
+    models = load_models(args.model_dir, device=args.device, precision=args.precision)
+    batch_size = args.batch_size or (16 if models.device.type == "cuda" else 4)
+    _say(f"model {models.model_id} on {models.device} ({models.precision}), seed {params.seed}")
+    if models.device.type == "cpu":
+        estimate = estimate_seconds(models, args.images, batch_size)
+        _say(f"on the CPU this takes about {_duration(estimate)} (measured on a few steps)")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results = []
+    last_report = 0.0
+    for event in generate(models, args.prompt, params, args.images, batch_size):
+        if isinstance(event, StepProgress):
+            now = time.perf_counter()
+            if now - last_report > 2.0 or event.step == event.steps_total:
+                last_report = now
+                _say(
+                    f"  batch {event.batch_index + 1}: {event.step}/{event.steps_total} tokens, "
+                    f"{event.images_done}/{event.images_total} images done"
+                )
+        elif isinstance(event, BatchSizeReduced):
+            _say(f"  out of GPU memory: batch size {event.old} -> {event.new}")
+        elif isinstance(event, BatchReady):
+            results.extend(event.images)
+    results.sort(key=lambda g: g.perplexity)
+    width = max(3, len(str(len(results))))
+    entries = []
+    for rank, item in enumerate(results, start=1):
+        name = f"{rank:0{width}d}.png"
+        atomic_save_image(args.out / name, item.image)
+        entries.append(
+            {
+                "file": name,
+                "rank": rank,
+                "index": item.index,
+                "seed": item.seed,
+                "perplexity": item.perplexity,
+                "codes": [int(c) for c in item.codes],
+            }
+        )
+    atomic_write_json(
+        args.out / RESULT_JSON,
+        {
+            "prompt": args.prompt,
+            "model": models.model_id,
+            "device": str(models.device),
+            "precision": models.precision,
+            "params": {
+                "top_k": params.top_k,
+                "top_p": params.top_p,
+                "temperature": params.temperature,
+                "seed": params.seed,
+                "batch_size": batch_size,
+                "images": args.images,
+            },
+            "seconds": round(time.perf_counter() - started, 3),
+            "images": entries,
+        },
+    )
+    print(f"{len(entries)} images in {args.out} (best first), details in {RESULT_JSON}")
+    return 0
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
