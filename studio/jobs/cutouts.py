@@ -169,3 +169,4 @@ class CutoutRunner(QObject):
         self._thread.quit()
         if not self._thread.wait(timeout_ms):
             log.error("The cut-out thread did not stop within %d ms", timeout_ms)
+        self.blockSignals(True)

@@ -155,6 +155,8 @@ class JobQueue(QObject):
         self._thread.quit()
         if not self._thread.wait(timeout_ms):
             log.error("The generation thread did not stop within %d ms", timeout_ms)
+        # Events still on their way describe a closed session; listeners may be gone.
+        self.blockSignals(True)
 
     # -- worker events --------------------------------------------------------------------------
 
@@ -173,9 +175,12 @@ class JobQueue(QObject):
             self._notes[event.job_id] = (
                 f"Out of GPU memory: batch size reduced from {event.old} to {event.new}."
             )
-        self.event.emit(event)
-        if event.is_terminal and event.job_id == self._running:
+        finished_running = event.is_terminal and event.job_id == self._running
+        if finished_running:
+            # Before the event goes out, so that listeners see the queue as it now is.
             self._running = None
             self._requests.pop(event.job_id, None)
+        self.event.emit(event)
+        if finished_running:
             self.changed.emit()
             self._dispatch()

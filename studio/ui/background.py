@@ -54,6 +54,7 @@ class Background(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
         self._tasks: set[BackgroundTask] = set()
+        self._closed = False
 
     def run(
         self,
@@ -73,11 +74,13 @@ class Background(QObject):
 
         def done(result: Any) -> None:
             finish()
-            if on_done is not None:
+            if on_done is not None and not self._closed:
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
             finish()
+            if self._closed:
+                return
             if on_error is not None:
                 on_error(exc)
             else:
@@ -92,3 +95,10 @@ class Background(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self._pool.waitForDone(msecs)
+
+    def close(self, msecs: int = 30_000) -> None:
+        """Wait for calls in flight; their results are dropped (the window is closing)."""
+        for task in self._tasks:
+            task.cancel()
+        self._pool.waitForDone(msecs)
+        self._closed = True

@@ -1,8 +1,11 @@
-"""The place in the window where the mask editor opens (Enter in the gallery)."""
+"""The place in the window where the mask editor opens (Enter in the gallery).
+
+The editor (`studio.ui.editor.MaskEditorPanel`) is built on first use, so it costs nothing at
+start-up; until then the tab says how to open it.
+"""
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from PySide6.QtCore import Qt, Signal
@@ -16,13 +19,14 @@ log = logging.getLogger(__name__)
 class EditorHost(QWidget):
     """Shows the mask editor for one candidate, or says how to open it."""
 
-    closed = Signal()
-    saved = Signal(int)  # candidate id whose cut-out changed
+    cutout_changed = Signal(int)  # candidate id whose current cut-out changed
+    dirty_changed = Signal(bool)
+    status_message = Signal(str)
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
-        self._editor: QWidget | None = None
+        self.panel = None  # MaskEditorPanel, once opened
         self.hint = QLabel(
             "Select a candidate in the gallery and press Enter to fix its cut-out mask here."
         )
@@ -31,34 +35,38 @@ class EditorHost(QWidget):
         self.hint.setObjectName("emptyState")
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.hint)
-        self.candidate_id: int | None = None
 
-    def _load_editor(self) -> QWidget | None:
-        if self._editor is not None:
-            return self._editor
-        try:
-            module = importlib.import_module("studio.ui.editor")
-        except ImportError as exc:
-            log.info("The mask editor is not available: %s", exc)
-            return None
-        factory = getattr(module, "MaskEditor", None)
-        if factory is None:
-            return None
-        self._editor = factory(self._library, self)
-        self._stack.addWidget(self._editor)
-        return self._editor
+    @property
+    def candidate_id(self) -> int | None:
+        return self.panel.candidate_id if self.panel is not None else None
+
+    def _ensure_panel(self):  # noqa: ANN202
+        if self.panel is None:
+            from studio.ui.editor import MaskEditorPanel
+
+            panel = MaskEditorPanel(self._library, self)
+            panel.cutoutChanged.connect(lambda cid, _cutout: self.cutout_changed.emit(cid))
+            panel.dirtyChanged.connect(self.dirty_changed)
+            panel.statusMessage.connect(self.status_message)
+            self._stack.addWidget(panel)
+            self.panel = panel
+        return self.panel
 
     def open_candidate(self, candidate_id: int) -> bool:
-        """Open the editor on a candidate; False when the editor is not in this build."""
-        self.candidate_id = candidate_id
-        editor = self._load_editor()
-        if editor is None:
-            self.hint.setText(
-                f"Candidate {candidate_id} is selected, but the mask editor is not part of this "
-                "build yet."
-            )
-            self._stack.setCurrentWidget(self.hint)
-            return False
-        editor.open_candidate(candidate_id)  # type: ignore[attr-defined]
-        self._stack.setCurrentWidget(editor)
+        """Open the editor on a candidate; False when the user chose to stay on unsaved edits."""
+        panel = self._ensure_panel()
+        if panel.candidate_id != candidate_id:
+            if not panel.maybe_save():
+                return False
+            panel.load(candidate_id)
+        self._stack.setCurrentWidget(panel)
+        panel.setFocus()
         return True
+
+    def maybe_close(self) -> bool:
+        """Before the window closes: save or discard unsaved edits; False to stay open."""
+        return self.panel is None or self.panel.maybe_save()
+
+    def shutdown(self) -> None:
+        if self.panel is not None:
+            self.panel.shutdown()

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._started = False
         self._closed = False
         self._model_dialog: ModelManagerDialog | None = None
+        self.last_notice: QMessageBox | None = None
 
         self.background = Background(self)
         self.queue = JobQueue(
@@ -201,6 +202,13 @@ class MainWindow(QMainWindow):
         self.details.open_requested.connect(self.open_editor)
         self.details.more_like_this.connect(self.more_like_this)
         self.cutouts.done.connect(self._on_cutout_done)
+        self.editor.cutout_changed.connect(self._on_cutout_done)
+        self.editor.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.editor.dirty_changed.connect(
+            lambda dirty: self.tabs.setTabText(
+                self.tabs.indexOf(self.editor), "Mask editor *" if dirty else "Mask editor"
+            )
+        )
         self.cutouts.failed.connect(
             lambda cid, msg: self.statusBar().showMessage(f"Cut-out of {cid} failed: {msg}", 8000)
         )
@@ -268,7 +276,7 @@ class MainWindow(QMainWindow):
         try:
             job = self.queue.submit(request)
         except StudioError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+            self.notify(str(exc))
             return
         self.prompt_panel.remember(request.prompt)
         self.gallery.refresh_jobs()
@@ -349,13 +357,20 @@ class MainWindow(QMainWindow):
             self.gallery.model.refresh_cutout(cid)
         self.statusBar().showMessage(f"Imported {len(report.candidate_ids)} picture(s).", 5000)
         if report.problems:
-            QMessageBox.warning(
-                self, APP_NAME, "Some files were not imported:\n\n" + "\n".join(report.problems)
-            )
+            self.notify("Some files were not imported:\n\n" + "\n".join(report.problems))
 
     def _on_import_error(self, exc: BaseException) -> None:
         log.error("Import failed", exc_info=exc)
-        QMessageBox.warning(self, APP_NAME, f"The import failed: {exc}")
+        self.notify(f"The import failed: {exc}")
+
+    def notify(self, text: str) -> QMessageBox:
+        """A warning that does not block the window (generation and imports go on)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setModal(False)
+        box.show()
+        self.last_notice = box
+        return box
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if any(importable(Path(u.toLocalFile())) for u in event.mimeData().urls()):
@@ -418,6 +433,9 @@ class MainWindow(QMainWindow):
             self.restoreState(layout)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        if not self.editor.maybe_close():
+            event.ignore()  # the user chose to stay with unsaved mask edits
+            return
         self.shutdown()
         super().closeEvent(event)
 
@@ -429,9 +447,10 @@ class MainWindow(QMainWindow):
         state = self._window_settings()
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/state", self.saveState())
+        self.editor.shutdown()
         self.queue.shutdown()
         self.cutouts.shutdown()
         self.gallery.thumbnails.wait_idle()
-        self.background.wait()
+        self.background.close()
         if self._owns_library:
             self.library.close()

@@ -1,0 +1,134 @@
+"""The gallery: order, filters, keyboard triage persisted, badges, incremental inserts."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from ui_fixtures import fill_library
+
+from studio.library import CandidateStatus, CutoutMethod
+from studio.ui.gallery import GalleryPanel, GalleryQuery
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def gallery(library, qtbot):
+    panel = GalleryPanel(library)
+    qtbot.addWidget(panel)
+    panel.resize(900, 600)
+    panel.show()
+    yield panel
+    panel.thumbnails.wait_idle()
+
+
+def _ppl(panel):
+    return [c.perplexity for c in panel.model.candidates()]
+
+
+def test_sorted_by_perplexity_by_default_then_by_time_and_prompt(library, qtbot):
+    fill_library(library, [30.0, 10.0, 20.0], prompt="Б кот")
+    fill_library(library, [15.0], prompt="а пёс")
+    panel = GalleryPanel(library)
+    qtbot.addWidget(panel)
+    assert _ppl(panel) == [10.0, 15.0, 20.0, 30.0]
+    panel.sort_box.setCurrentIndex(panel.sort_box.findData("time"))
+    assert _ppl(panel)[0] == 15.0  # the newest
+    panel.sort_box.setCurrentIndex(panel.sort_box.findData("prompt"))
+    assert _ppl(panel) == [15.0, 10.0, 20.0, 30.0]  # "а пёс" before "Б кот", case-blind
+
+
+def test_new_candidates_are_inserted_in_order(library, gallery):
+    first = fill_library(library, [20.0, 40.0])
+    gallery.reload()
+    gallery.select_candidate(first[1])
+    more = fill_library(library, [10.0, 30.0, 50.0])
+    gallery.add_candidates(more)
+    assert _ppl(gallery) == [10.0, 20.0, 30.0, 40.0, 50.0]
+    assert gallery.current_candidate().id == first[1]  # the selection survives
+
+
+def test_keyboard_triage_is_persisted(library, gallery, qtbot):
+    ids = fill_library(library, [1.0, 2.0, 3.0, 4.0])
+    gallery.reload()
+    view = gallery.view
+    view.setFocus()
+    gallery.select_candidate(ids[0])
+    qtbot.keyClick(view, Qt.Key.Key_K)  # keep the first, move on to the second
+    qtbot.keyClick(view, Qt.Key.Key_X)  # reject the second
+    qtbot.keyClick(view, Qt.Key.Key_S)  # star the third (stays on it)
+    assert gallery.current_candidate().id == ids[2]
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert gallery.current_candidate().id == ids[3]
+    assert library.candidate(ids[0]).status is CandidateStatus.KEPT
+    assert library.candidate(ids[1]).status is CandidateStatus.REJECTED
+    assert library.candidate(ids[2]).starred
+    assert library.candidate(ids[3]).status is CandidateStatus.NEW
+
+
+def test_multi_select_triage_and_kept_signal(library, gallery, qtbot):
+    ids = fill_library(library, [1.0, 2.0, 3.0])
+    gallery.reload()
+    kept = []
+    gallery.kept.connect(kept.extend)
+    gallery.select_candidate(ids[0])
+    gallery.view.setFocus()
+    qtbot.keyClick(gallery.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(gallery.view, Qt.Key.Key_K)
+    assert sorted(kept) == ids[:2]
+    assert [library.candidate(i).status for i in ids] == [
+        CandidateStatus.KEPT, CandidateStatus.KEPT, CandidateStatus.NEW
+    ]
+    qtbot.keyClick(gallery.view, Qt.Key.Key_S)
+    qtbot.keyClick(gallery.view, Qt.Key.Key_S)  # all starred: S unstars them
+    assert not any(library.candidate(i).starred for i in ids)
+
+
+def test_enter_asks_for_the_editor(library, gallery, qtbot):
+    ids = fill_library(library, [1.0, 2.0])
+    gallery.reload()
+    gallery.select_candidate(ids[1])
+    with qtbot.waitSignal(gallery.open_editor) as blocker:
+        qtbot.keyClick(gallery.view, Qt.Key.Key_Return)
+    assert blocker.args == [ids[1]]
+
+
+def test_filters_by_prompt_job_and_status(library, gallery, qtbot):
+    cats = fill_library(library, [1.0, 2.0], prompt="Кот в шляпе")
+    dogs = fill_library(library, [3.0], prompt="пёс")
+    library.set_status([cats[1]], CandidateStatus.KEPT)
+    gallery.reload()
+    gallery.filter_edit.setText("КОТ")
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 2, timeout=2000)
+    gallery.filter_edit.setText("")
+    qtbot.waitUntil(lambda: gallery.model.rowCount() == 3, timeout=2000)
+    gallery.status_box.setCurrentText("Kept")
+    assert [c.id for c in gallery.model.candidates()] == [cats[1]]
+    gallery.status_box.setCurrentText("Any status")
+    dog_job = library.candidate(dogs[0]).job_id
+    gallery.show_job(dog_job)
+    assert [c.id for c in gallery.model.candidates()] == dogs
+    assert gallery.query() == GalleryQuery(job_id=dog_job)
+
+
+def test_thumbnails_load_in_the_background_and_badges_read_cutouts(library, gallery, qtbot):
+    from PIL import Image
+
+    ids = fill_library(library, [1.0, 2.0])
+    library.add_cutout(ids[0], Image.new("L", (32, 32), 255), CutoutMethod.CONTOUR, 0.3)
+    gallery.reload()
+    index = gallery.model.index(0)
+    assert index.data(Qt.ItemDataRole.DecorationRole) is None  # requested, not loaded yet
+    qtbot.waitUntil(lambda: index.data(Qt.ItemDataRole.DecorationRole) is not None, timeout=3000)
+    from studio.ui.gallery.delegate import cutout_badge
+
+    cutout = gallery.model.cutout(ids[0])
+    assert cutout_badge(cutout) == ("contour 30%", True)
+    tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "seed 7" in tooltip and "perplexity 1.00" in tooltip and "contour 30%" in tooltip
+    gallery.view.grab()  # paints every visible cell through the delegate
+
+
+def test_empty_gallery_says_what_to_do(gallery):
+    assert gallery.stack.currentWidget() is gallery.empty_label
+    assert "Generate" in gallery.empty_label.text()

@@ -1,0 +1,213 @@
+"""The whole window on a scripted backend: generate, triage, cancel, restart, no model."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from ui_fixtures import FakeSegmenter, missing_check, ready_check
+
+from studio.jobs.testing import ScriptedBackend
+from studio.library import CandidateStatus, CutoutMethod, JobState, Library
+from studio.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def make_window(qtbot):
+    windows = []
+
+    def make(backend=None, checker=ready_check, segmenter=None):
+        backend = backend or ScriptedBackend()
+        segmenter = segmenter or FakeSegmenter()
+        window = MainWindow(
+            backend_factory=lambda: backend,
+            segmenter_factory=lambda: segmenter,
+            model_checker=checker,
+        )
+        qtbot.addWidget(window)
+        window.show()
+        window.start()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.shutdown()
+
+
+def test_window_appears_without_torch(studio_home):
+    """A fresh interpreter: build and paint the window, torch must not have been imported."""
+    code = textwrap.dedent(
+        """
+        import sys
+        from studio.ui.app import create_application
+        from studio.ui.main_window import MainWindow
+        app = create_application()
+        window = MainWindow()
+        window.show()
+        app.processEvents()
+        window.grab()
+        print("torch" in sys.modules)
+        window.shutdown()
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_generate_streams_into_the_gallery(make_window, qtbot):
+    window = make_window()
+    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
+    window.prompt_panel.set_prompt("кот в очках")
+    window.sampler_panel.images.setValue(8)
+    window.sampler_panel.batch_size.setValue(3)
+    qtbot.mouseClick(window.prompt_panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 8, timeout=5000)
+    qtbot.waitUntil(window.queue.is_idle, timeout=5000)
+    ppl = [c.perplexity for c in window.gallery.model.candidates()]
+    assert ppl == sorted(ppl)
+    assert window.last_heartbeat_gap_ms is not None
+    job = window.library.jobs()[-1]
+    assert job.state is JobState.FINISHED and job.spec.prompt == "кот в очках"
+    assert window.prompt_panel.prompt_box.itemText(0) == "кот в очках"  # history
+
+
+def test_no_model_state_says_what_is_missing(make_window, qtbot):
+    window = make_window(checker=missing_check)
+    qtbot.waitUntil(lambda: window.model_check is not None, timeout=5000)
+    button = window.prompt_panel.generate_button
+    assert not button.isEnabled()
+    assert button.text() == "Model files missing"
+    assert "pytorch_model.bin" in window.prompt_panel.model_label.text()
+    window.prompt_panel.set_prompt("кот")
+    window.prompt_panel.prompt_box.lineEdit().returnPressed.emit()
+    assert window.library.jobs() == []  # nothing queued, nothing failed
+
+
+def test_kept_candidates_get_cut_out_and_details_follow(make_window, qtbot):
+    segmenter = FakeSegmenter()
+    window = make_window(segmenter=segmenter)
+    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
+    window.sampler_panel.images.setValue(3)
+    window.generate("кот")
+    qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 3, timeout=5000)
+    first = window.gallery.model.candidate(0)
+    window.gallery.select_candidate(first.id)
+    assert window.details.prompt.text() == "кот"
+    window.gallery.view.setFocus()
+    qtbot.keyClick(window.gallery.view, Qt.Key.Key_K)
+    qtbot.waitUntil(lambda: window.gallery.model.cutout(first.id) is not None, timeout=5000)
+    cutout = window.library.current_cutout(first.id)
+    assert cutout.method is CutoutMethod.UNET and cutout.confidence == pytest.approx(0.42)
+    assert segmenter.calls == 1
+
+
+def test_more_like_this_queues_an_image_prompt_job(make_window, qtbot):
+    backend = ScriptedBackend()
+    window = make_window(backend=backend)
+    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
+    window.sampler_panel.images.setValue(2)
+    window.generate("кот")
+    qtbot.waitUntil(lambda: window.queue.is_idle() and window.gallery.model.rowCount() == 2,
+                    timeout=5000)
+    source = window.gallery.model.candidate(0)
+    window.gallery.select_candidate(source.id)
+    window.details.rows_spin.setValue(3)
+    window.details.more_button.click()
+    qtbot.waitUntil(lambda: window.queue.is_idle() and len(window.library.jobs()) == 2,
+                    timeout=5000)
+    job = window.library.jobs()[-1]
+    assert job.spec.source_candidate_id == source.id and job.spec.prompt_rows == 3
+    codes = backend.prompt_codes[-1]
+    assert codes is not None and list(codes[:3]) == list(
+        __import__("numpy").frombuffer(source.codes, "<u2")[:3]
+    )
+
+
+def test_restart_restores_gallery_statuses_stars_and_jobs(make_window, qtbot, studio_home):
+    backend = ScriptedBackend()
+    backend.step_s = 0.002
+    window = make_window(backend=backend)
+    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
+    window.sampler_panel.images.setValue(4)
+    window.generate("кот")
+    qtbot.waitUntil(lambda: window.queue.is_idle() and window.gallery.model.rowCount() == 4,
+                    timeout=5000)
+    ids = [c.id for c in window.gallery.model.candidates()]
+    window.gallery.select_candidate(ids[0])
+    window.gallery.view.setFocus()
+    qtbot.keyClick(window.gallery.view, Qt.Key.Key_K)
+    qtbot.keyClick(window.gallery.view, Qt.Key.Key_X)
+    qtbot.keyClick(window.gallery.view, Qt.Key.Key_S)
+    backend.step_s = 0.05
+    window.sampler_panel.images.setValue(2)
+    window.generate("пёс")  # still queued or running when the window closes
+    window.generate("сова")
+    window.close()
+
+    again = make_window()
+    statuses = {c.id: (c.status, c.starred) for c in again.gallery.model.candidates()}
+    assert statuses[ids[0]] == (CandidateStatus.KEPT, False)
+    assert statuses[ids[1]] == (CandidateStatus.REJECTED, False)
+    assert statuses[ids[2]] == (CandidateStatus.NEW, True)
+    jobs = again.library.jobs()
+    assert [j.spec.prompt for j in jobs] == ["кот", "пёс", "сова"]
+    assert jobs[0].state is JobState.FINISHED
+    assert jobs[1].state is JobState.INTERRUPTED  # stopped by the close, its batches kept
+    assert jobs[2].id in again.queue.pending_job_ids() or jobs[2].id == again.queue.running_job_id
+    rows = [again.queue_panel.model.job(r).id for r in range(again.queue_panel.model.rowCount())]
+    assert set(rows) == {j.id for j in jobs}
+    qtbot.waitUntil(again.queue.is_idle, timeout=5000)
+    assert again.library.job(jobs[2].id).state is JobState.FINISHED
+
+
+def test_cancel_from_the_job_list(make_window, qtbot):
+    backend = ScriptedBackend()
+    backend.steps = 2000
+    backend.step_s = 0.01
+    window = make_window(backend=backend)
+    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
+    window.sampler_panel.images.setValue(4)
+    window.generate("кот")
+    qtbot.waitUntil(lambda: window.queue.progress(window.queue.running_job_id or 0) is not None,
+                    timeout=5000)
+    panel = window.queue_panel
+    panel.select_job(window.queue.running_job_id)
+    assert panel.cancel_button.isEnabled()
+    panel.cancel_button.click()
+    qtbot.waitUntil(window.queue.is_idle, timeout=2000)
+    assert window.library.jobs()[-1].state is JobState.CANCELLED
+
+
+def test_import_menu_path_adds_pictures_with_their_alpha(make_window, qtbot, tmp_path):
+    window = make_window()
+    rgba = Image.new("RGBA", (40, 40), (255, 0, 0, 0))
+    rgba.paste((255, 0, 0, 255), (10, 10, 30, 30))
+    rgba.save(tmp_path / "sticker.png")
+    Image.new("RGB", (40, 40), "blue").save(tmp_path / "photo.jpg")
+    (tmp_path / "notes.txt").write_text("hello")
+    (tmp_path / "broken.png").write_bytes(b"not a png")
+    window.import_paths([tmp_path / n for n in ("sticker.png", "photo.jpg", "broken.png")])
+    qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 2, timeout=5000)
+    names = {c.prompt: c for c in window.gallery.model.candidates()}
+    assert set(names) == {"sticker.png", "photo.jpg"}
+    cutout = window.library.current_cutout(names["sticker.png"].id)
+    assert cutout is not None and cutout.method is CutoutMethod.ALPHA
+    assert window.library.current_cutout(names["photo.jpg"].id) is None
+    assert "broken.png" in window.last_notice.text()
+
+
+def test_window_state_uses_the_studio_config_folder(make_window, studio_home):
+    window = make_window()
+    window.shutdown()
+    assert (studio_home / "config" / "window.ini").exists()
+    with Library() as lib:
+        assert lib.jobs() == []
