@@ -10,12 +10,15 @@ whole image.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import torch
 
 from studio.engine.masks import KeyWindows
 from studio.engine.transformer import DalleModel
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -65,6 +68,10 @@ class ImageDecoder:
                     text_k.contiguous(), text_v.contiguous(), region_k, region_v, windows[kind]
                 )
             )
+        self._index = torch.zeros(1, dtype=torch.long, device=device)  # image index of the step
+        self._graph: torch.cuda.CUDAGraph | None = None
+        self._tokens: torch.Tensor | None = None
+        self._logits: torch.Tensor | None = None
 
     def _expand(self, x: torch.Tensor, inverse: torch.Tensor, shared: bool) -> torch.Tensor:
         if shared:
@@ -73,24 +80,56 @@ class ImageDecoder:
 
     def step(self, image_index: int, tokens: torch.Tensor) -> torch.Tensor:
         """Feed image token `image_index` (tokens (b,)) -> (b, image vocab) logits for the next."""
+        self._index.fill_(image_index)
+        if self._graph is not None:
+            self._tokens.copy_(tokens)
+            self._graph.replay()
+            return self._logits.clone()  # the graph's output buffer is reused by the next step
+        return self._step(tokens, self._index)
+
+    def _step(self, tokens: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+        # Positions come in as a device tensor and every write is in place, so the same kernels
+        # serve every step: the step can be captured once as a CUDA graph and replayed.
         model = self.model
-        position = self.prompt_length + image_index
-        slot = position - self.t
-        index = torch.tensor([image_index], device=tokens.device)
+        slot = index + (self.prompt_length - self.t)  # (1,) image-region slot of this token
         x = model.embed_image(tokens[:, None], index)  # (b, 1, hidden)
         for layer, cache in zip(model.transformer.layers, self.layers, strict=True):
             q, k, v = layer.attention.project(layer.input_layernorm(x))  # (b, heads, 1, d)
-            cache.region_k[:, :, slot] = k[:, :, 0]
-            cache.region_v[:, :, slot] = v[:, :, 0]
+            cache.region_k.index_copy_(2, slot, k)
+            cache.region_v.index_copy_(2, slot, v)
             context = _windowed_attention(q, cache, slot)
             x = layer.finish(x, context)
         return model.head(x, image_only=True)[:, 0]
 
+    def capture_cuda_graph(self) -> bool:
+        """Record one step as a CUDA graph (call before the first `step`); False if this
+        device or model cannot be captured, and steps then run eagerly."""
+        if self._index.device.type != "cuda":
+            return False
+        self._tokens = torch.zeros(self.batch, dtype=torch.long, device=self._index.device)
+        self._index.fill_(0)  # warm-up writes land in step 0's slot, which step 0 overwrites
+        try:
+            side = torch.cuda.Stream()
+            side.wait_stream(torch.cuda.current_stream())
+            with torch.cuda.stream(side):
+                for _ in range(2):
+                    self._step(self._tokens, self._index)
+            torch.cuda.current_stream().wait_stream(side)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph):
+                self._logits = self._step(self._tokens, self._index)
+        except RuntimeError as exc:
+            log.warning("CUDA graph capture failed, sampling eagerly: %s", exc)
+            self._graph = None
+            return False
+        self._graph = graph
+        return True
 
-def _windowed_attention(q: torch.Tensor, cache: LayerCache, slot: int) -> torch.Tensor:
+
+def _windowed_attention(q: torch.Tensor, cache: LayerCache, slot: torch.Tensor) -> torch.Tensor:
     """q (b, heads, 1, d) against all prompt keys and the query's window of image keys."""
-    slots = cache.windows.slots[slot]  # (w,)
-    valid = cache.windows.valid[slot]
+    slots = cache.windows.slots.index_select(0, slot)[0]  # (w,)
+    valid = cache.windows.valid.index_select(0, slot)[0]
     win_k = cache.region_k.index_select(2, slots)  # (b, heads, w, d)
     win_v = cache.region_v.index_select(2, slots)
     text_scores = q @ cache.text_k.transpose(-1, -2)  # (b, heads, 1, t)

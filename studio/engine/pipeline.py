@@ -23,6 +23,7 @@ from studio.engine.sampling import KnownTokens, SamplingParams, sampling_steps
 from studio.errors import StudioError
 
 log = logging.getLogger(__name__)
+DECODE_CHUNK = 8
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,13 @@ def generate(
                 yield StepProgress(batch_index, step, cfg.image_seq_length, done, n_images)
             if should_stop is not None and should_stop():
                 raise GenerationCancelled()
-            pictures = to_pil(models.vqgan.decode(codes))
+            # Decoding 512 px images takes far more memory per image than sampling: a few at
+            # a time, so a batch that samples fine never fails in the decoder.
+            pictures = [
+                image
+                for chunk in codes.split(DECODE_CHUNK)
+                for image in to_pil(models.vqgan.decode(chunk))
+            ]
         except (torch.cuda.OutOfMemoryError, RuntimeError) as exc:
             if not (models.device.type == "cuda" and _is_out_of_memory(exc)):
                 raise

@@ -92,6 +92,7 @@ def sampling_steps(
     known: KnownTokens | None = None,
     should_stop: StopCheck | None = None,
     step_interval: int = 16,
+    cuda_graph: bool = True,
 ) -> Generator[int, None, tuple[torch.Tensor, torch.Tensor]]:
     """Sample (b, image tokens) codes and their perplexities (b,), as a generator.
 
@@ -99,7 +100,8 @@ def sampling_steps(
     value is `(codes, perplexities)`. The perplexity comes from the logits the sampler computes
     anyway, paired with tokens exactly as `perplexity` pairs them (including v2's one-position
     shift), so no second forward is needed. `should_stop()` is checked between steps and
-    raises `GenerationCancelled`.
+    raises `GenerationCancelled`. On CUDA the per-token step is replayed as a CUDA graph
+    (`cuda_graph=False` runs it eagerly; int8 weights always run eagerly).
     """
     with torch.no_grad(), _step_threads(model, text_ids.shape[0]):
         cfg = model.config
@@ -114,6 +116,8 @@ def sampling_steps(
         known_codes = known.codes.to(device) if known is not None else None
 
         decoder = ImageDecoder(model, text_ids)
+        if cuda_graph and device.type == "cuda" and not _has_int8_layers(model):
+            decoder.capture_cuda_graph()
         codes = torch.zeros(batch, total, dtype=torch.long, device=device)
         # Ranking pairs the logits at sequence position t + m with image token m + 1; step s's
         # logits sit at position P - 1 + s, so token j pairs with step j + offset - 1.
@@ -142,6 +146,10 @@ def sampling_steps(
             if (j + 1) % step_interval == 0 or j + 1 == total:
                 yield j + 1
         return codes, exp_sum / counted.clamp(min=1)
+
+
+def _has_int8_layers(model: DalleModel) -> bool:
+    return any("8bit" in type(m).__name__ for m in model.modules())
 
 
 def sample_with_scores(
