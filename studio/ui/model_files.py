@@ -18,10 +18,13 @@ class ModelCheck:
     files: list[Any] = field(default_factory=list)  # engine ModelFileStatus records
     error: str | None = None  # the engine could not be used at all
     model_id: str = "emojich"  # a folder's studio-model.json may name another model
+    # The files generation needs (the U-Net is for cut-outs, which have a fallback).
+    generation_keys: tuple[str, ...] = ("dalle", "vqgan", "tokenizer")
 
     @property
     def missing(self) -> list[str]:
-        return [f.filename for f in self.files if f.required and not f.present]
+        """Files generation needs that are not there."""
+        return [f.filename for f in self.files if f.key in self.generation_keys and not f.present]
 
     @property
     def ready(self) -> bool:
@@ -32,11 +35,15 @@ def check_model_files(folder: Path) -> ModelCheck:
     """Blocking: run it in the background. Never raises for an ordinary problem."""
     try:
         from studio.engine import ModelStore
+        from studio.engine.store import GENERATION_KEYS
     except Exception as exc:  # a broken install (torch missing, engine not built)
         log.exception("Cannot import the engine's model store")
         return ModelCheck(folder, error=f"The generation engine cannot be loaded ({exc}).")
     try:
-        return ModelCheck(folder, list(ModelStore(folder).status()), model_id=_model_id(folder))
+        files = list(ModelStore(folder).status())
+        return ModelCheck(
+            folder, files, model_id=_model_id(folder), generation_keys=GENERATION_KEYS
+        )
     except Exception as exc:  # an unreadable folder, permissions
         log.warning("Cannot check the model folder %s: %s", folder, exc)
         return ModelCheck(folder, error=f"Cannot read the model folder {folder}: {exc}")

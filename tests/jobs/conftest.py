@@ -10,3 +10,11 @@ from studio.jobs.testing import ScriptedBackend
 @pytest.fixture
 def scripted():
     return ScriptedBackend()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """The engine's tiny random-weight model in the official layouts (written once)."""
+    from studio.engine.testing import write_tiny_model_dir
+
+    return write_tiny_model_dir(tmp_path_factory.mktemp("tiny-model"))
