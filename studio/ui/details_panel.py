@@ -26,6 +26,7 @@ class DetailsPanel(QWidget):
     status_requested = Signal(object)  # CandidateStatus
     star_requested = Signal()
     open_requested = Signal(int)
+    add_to_pack_requested = Signal()
     more_like_this = Signal(int, int)  # candidate id, rows kept
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
@@ -59,6 +60,10 @@ class DetailsPanel(QWidget):
         self.reject_button = QPushButton("Reject (X)")
         self.star_button = QPushButton("Star (S)")
         self.edit_button = QPushButton("Edit mask (Enter)")
+        self.pack_button = QPushButton("Add to pack (P)")
+        actions = QHBoxLayout()
+        actions.addWidget(self.edit_button)
+        actions.addWidget(self.pack_button)
         triage = QHBoxLayout()
         for b in (self.keep_button, self.reject_button, self.star_button):
             triage.addWidget(b)
@@ -83,7 +88,7 @@ class DetailsPanel(QWidget):
         body.addWidget(self.prompt)
         body.addLayout(form)
         body.addLayout(triage)
-        body.addWidget(self.edit_button)
+        body.addLayout(actions)
         body.addLayout(more)
         body.addStretch(1)
         layout = QVBoxLayout(self)
@@ -96,6 +101,7 @@ class DetailsPanel(QWidget):
         )
         self.star_button.clicked.connect(self.star_requested)
         self.edit_button.clicked.connect(self._open)
+        self.pack_button.clicked.connect(self.add_to_pack_requested)
         self.more_button.clicked.connect(self._more)
         self.show_candidate(None)
 

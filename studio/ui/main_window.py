@@ -42,7 +42,7 @@ from studio.ui.heartbeat import Heartbeat
 from studio.ui.importer import IMAGE_SUFFIXES, ImportReport, import_files, importable
 from studio.ui.model_files import ModelCheck, check_model_files
 from studio.ui.model_manager import ModelManagerDialog
-from studio.ui.pack_panel import PackPanel
+from studio.ui.pack_host import PackHost
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         self.gallery = GalleryPanel(self.library)
         self.details = DetailsPanel(self.library)
         self.editor = EditorHost(self.library)
-        self.pack_panel = PackPanel()
+        self.pack = PackHost(self.library)
         self._compose()
         self._build_menus()
         self._connect()
@@ -140,9 +140,6 @@ class MainWindow(QMainWindow):
         self.generate_dock = self._dock("Generate", "generateDock", scroll, left)
         self.jobs_dock = self._dock("Jobs", "jobsDock", self.queue_panel, left)
         self.details_dock = self._dock("Details", "detailsDock", self.details, right)
-        self.pack_dock = self._dock("Pack", "packDock", self.pack_panel, right)
-        self.tabifyDockWidget(self.details_dock, self.pack_dock)
-        self.details_dock.raise_()
         self.resizeDocks([self.generate_dock, self.details_dock], [340, 300],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.generate_dock, self.jobs_dock], [520, 300],
@@ -151,6 +148,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.gallery, "Gallery")
         self.tabs.addTab(self.editor, "Mask editor")
+        self.tabs.addTab(self.pack, "Pack")
         self.setCentralWidget(self.tabs)
         self.device_label = QLabel("Loading the engine…")
         self.statusBar().addPermanentWidget(self.device_label)
@@ -180,7 +178,12 @@ class MainWindow(QMainWindow):
         editor_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.editor))
         view_menu.addAction(editor_action)
         view_menu.addSeparator()
-        for dock in (self.generate_dock, self.jobs_dock, self.details_dock, self.pack_dock):
+        pack_action = QAction("&Pack", self)
+        pack_action.setShortcut(QKeySequence("Ctrl+3"))
+        pack_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.pack))
+        view_menu.addAction(pack_action)
+        view_menu.addSeparator()
+        for dock in (self.generate_dock, self.jobs_dock, self.details_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
         keys_action = QAction("&Keyboard shortcuts", self)
@@ -196,6 +199,10 @@ class MainWindow(QMainWindow):
         self.gallery.current_changed.connect(self.details.show_candidate)
         self.gallery.open_editor.connect(self.open_editor)
         self.gallery.kept.connect(self.cutouts.cut)
+        self.gallery.add_to_pack.connect(self.add_to_pack)
+        self.details.add_to_pack_requested.connect(self.gallery.request_add_to_pack)
+        self.pack.edit_cutout_requested.connect(self.open_editor)
+        self.pack.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.gallery.message.connect(lambda text: self.statusBar().showMessage(text, 3000))
         self.details.status_requested.connect(self.gallery.set_status)
         self.details.star_requested.connect(self.gallery.toggle_star)
@@ -329,8 +336,18 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.editor)
         self.editor.open_candidate(candidate_id)
 
+    def add_to_pack(self, candidate_ids: list[int]) -> None:
+        added = self.pack.add_candidates(candidate_ids)
+        self.cutouts.cut(candidate_ids)  # a sticker needs a cut-out, kept or not
+        self.statusBar().showMessage(
+            f"{added} added to the pack" + (f" ({len(candidate_ids) - added} were in it)"
+                                            if added < len(candidate_ids) else ""),
+            5000,
+        )
+
     def _on_cutout_done(self, candidate_id: int) -> None:
         self.gallery.model.refresh_cutout(candidate_id)
+        self.pack.refresh()
         current = self.gallery.current_candidate()
         if current is not None and current.id == candidate_id:
             self.details.show_candidate(current)
@@ -409,10 +426,10 @@ class MainWindow(QMainWindow):
             "Keyboard shortcuts",
             "Gallery\n"
             "  arrows: move    Shift/Ctrl + click or arrows: select several\n"
-            "  K: keep    X: reject    U: undecided    S: star / unstar\n"
+            "  K: keep    X: reject    U: undecided    S: star / unstar    P: add to pack\n"
             "  Enter or double-click: edit the cut-out mask\n\n"
             "Window\n"
-            "  Ctrl+1: gallery    Ctrl+2: mask editor    Ctrl+I: import images\n"
+            "  Ctrl+1: gallery    Ctrl+2: mask editor    Ctrl+3: pack    Ctrl+I: import\n"
             "  Enter in the prompt: generate",
         )
 
@@ -448,6 +465,7 @@ class MainWindow(QMainWindow):
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/state", self.saveState())
         self.editor.shutdown()
+        self.pack.shutdown()
         self.queue.shutdown()
         self.cutouts.shutdown()
         self.gallery.thumbnails.wait_idle()

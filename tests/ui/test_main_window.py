@@ -211,3 +211,21 @@ def test_window_state_uses_the_studio_config_folder(make_window, studio_home):
     assert (studio_home / "config" / "window.ini").exists()
     with Library() as lib:
         assert lib.jobs() == []
+
+
+def test_p_adds_the_selection_to_the_pack(make_window, qtbot):
+    window = make_window()
+    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
+    window.sampler_panel.images.setValue(3)
+    window.generate("кот")
+    qtbot.waitUntil(lambda: window.queue.is_idle() and window.gallery.model.rowCount() == 3,
+                    timeout=5000)
+    ids = [c.id for c in window.gallery.model.candidates()]
+    window.gallery.select_candidate(ids[0])
+    window.gallery.view.setFocus()
+    qtbot.keyClick(window.gallery.view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.gallery.view, Qt.Key.Key_P)
+    packs = window.library.packs()
+    assert len(packs) == 1
+    assert [i.candidate_id for i in window.library.pack_items(packs[0].id)] == ids[:2]
+    qtbot.waitUntil(lambda: all(window.library.current_cutout(i) for i in ids[:2]), timeout=5000)

@@ -31,6 +31,7 @@ class GalleryPanel(QWidget):
     current_changed = Signal(object)  # Candidate or None
     open_editor = Signal(int)  # candidate id
     kept = Signal(list)  # candidate ids just marked kept (they get cut out)
+    add_to_pack = Signal(list)  # candidate ids the user sends to the pack
     message = Signal(str)
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
@@ -90,6 +91,7 @@ class GalleryPanel(QWidget):
         self.view.status_requested.connect(self.set_status)
         self.view.star_requested.connect(self.toggle_star)
         self.view.open_requested.connect(self._open_current)
+        self.view.pack_requested.connect(self.request_add_to_pack)
         self.view.doubleClicked.connect(lambda _index: self._open_current())
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.model.modelReset.connect(self._update_count)
@@ -176,6 +178,11 @@ class GalleryPanel(QWidget):
         if rows:
             self.model.toggle_star(rows)
             self._emit_current()
+
+    def request_add_to_pack(self) -> None:
+        rows = self.view.selected_rows()
+        if rows:
+            self.add_to_pack.emit([self.model.candidate(r).id for r in rows])
 
     def _open_current(self) -> None:
         candidate = self.current_candidate()

@@ -9,7 +9,10 @@ from PySide6.QtWidgets import QAbstractItemView, QListView
 from studio.library import CandidateStatus
 from studio.ui.gallery.delegate import CandidateDelegate
 
-TRIAGE_HELP = "K keep · X reject · U undecided · S star · Enter edit mask · Shift/Ctrl select"
+TRIAGE_HELP = (
+    "K keep · X reject · U undecided · S star · P add to pack · Enter edit mask · "
+    "Shift/Ctrl select"
+)
 
 
 class GalleryView(QListView):
@@ -18,6 +21,7 @@ class GalleryView(QListView):
     status_requested = Signal(object)  # CandidateStatus
     star_requested = Signal()
     open_requested = Signal()
+    pack_requested = Signal()
 
     def __init__(self, thumb_size: int = 128, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -49,6 +53,8 @@ class GalleryView(QListView):
             self.status_requested.emit(CandidateStatus.NEW)
         elif plain and key == Qt.Key.Key_S:
             self.star_requested.emit()
+        elif plain and key == Qt.Key.Key_P:
+            self.pack_requested.emit()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_requested.emit()
         else:
