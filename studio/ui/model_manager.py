@@ -179,6 +179,10 @@ class ModelManagerDialog(QDialog):
 
     # -- download -------------------------------------------------------------------------------
 
+    @property
+    def downloading(self) -> bool:
+        return self._download_stop is not None
+
     def start_download(self) -> None:
         folder = self._settings.models_path
         stop = threading.Event()
@@ -233,6 +237,8 @@ class ModelManagerDialog(QDialog):
     def _download_failed(self, exc: BaseException) -> None:
         if isinstance(exc, StudioError):
             message = str(exc)
+            if "offline" in message or "unreachable" in message:
+                message += " Or choose Use folder… if the files are already on this machine."
         else:
             log.error("Model download failed", exc_info=exc)
             message = f"The download failed: {exc}. Details are in the log."
