@@ -33,6 +33,8 @@ class DetailsPanel(QWidget):
         super().__init__(parent)
         self._library = library
         self._candidate: Candidate | None = None
+        #: Why automatic cut-outs cannot be made here, once the cut-out thread has found out.
+        self.cutouts_unavailable: str | None = None
         self.preview = QLabel()
         self.preview.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -148,9 +150,12 @@ class DetailsPanel(QWidget):
         f["status"].setText(candidate.status.value + (" ★" if candidate.starred else ""))
         cutout = self._library.current_cutout(candidate.id)
         if cutout is None:
-            f["cutout"].setText(
-                "being made…" if candidate.status is CandidateStatus.KEPT else "made when kept"
-            )
+            if self.cutouts_unavailable:
+                f["cutout"].setText(f"none: {self.cutouts_unavailable}")
+            else:
+                f["cutout"].setText(
+                    "being made…" if candidate.status is CandidateStatus.KEPT else "made when kept"
+                )
         else:
             conf = "" if cutout.confidence is None else f", confidence {cutout.confidence:.0%}"
             weak = (

@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
         self.cutouts.failed.connect(
             lambda cid, msg: self.statusBar().showMessage(f"Cut-out of {cid} failed: {msg}", 8000)
         )
-        self.cutouts.unavailable.connect(lambda msg: self.statusBar().showMessage(msg, 15000))
+        self.cutouts.unavailable.connect(self._on_cutouts_unavailable)
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -344,6 +344,11 @@ class MainWindow(QMainWindow):
                                             if added < len(candidate_ids) else ""),
             5000,
         )
+
+    def _on_cutouts_unavailable(self, message: str) -> None:
+        self.details.cutouts_unavailable = message
+        self.details.show_candidate(self.gallery.current_candidate())
+        self.statusBar().showMessage(message, 15000)
 
     def _on_cutout_done(self, candidate_id: int) -> None:
         self.gallery.model.refresh_cutout(candidate_id)
