@@ -12,6 +12,7 @@ memory-mapped when their format allows it).
 
 from __future__ import annotations
 
+import logging
 import pickle
 import zipfile
 from collections.abc import Mapping
@@ -24,6 +25,8 @@ from studio.engine.config import DalleConfig, VqganConfig
 from studio.engine.errors import ModelFileError
 from studio.engine.transformer import DalleModel
 from studio.engine.vqgan import Vqgan
+
+log = logging.getLogger(__name__)
 
 StateDict = dict[str, torch.Tensor]
 # Buffers the reference stores in the transformer's state dict; we build the masks ourselves.
@@ -61,24 +64,104 @@ def _read_safetensors(path: Path) -> StateDict:
         raise ModelFileError(f"{path} is not a readable .safetensors file ({exc})") from None
 
 
+# Training frameworks store hyper-parameters and callback state beside the weights in their
+# checkpoints. Objects of these packages are recognised by name and replaced by inert
+# placeholders, never imported; any other unknown object makes the file refused.
+METADATA_PACKAGES = frozenset(
+    {
+        "omegaconf",
+        "pytorch_lightning",
+        "lightning",
+        "lightning_fabric",
+        "argparse",
+        "pathlib",
+        "collections",
+        "numpy",
+        "typing",
+        "datetime",
+        "enum",
+    }
+)
+
+
+class _Placeholder:
+    """Stands in for a metadata object of a training checkpoint; holds and runs nothing."""
+
+    def __new__(cls, *args: object, **kwargs: object) -> _Placeholder:
+        return object.__new__(cls)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def __setstate__(self, state: object) -> None:
+        pass
+
+    def __setitem__(self, key: object, value: object) -> None:
+        pass
+
+    def append(self, value: object) -> None:
+        pass
+
+    def extend(self, values: object) -> None:
+        pass
+
+
+class _MetadataTolerantUnpickler(pickle.Unpickler):
+    """torch's weights-only allow-list, plus placeholders for training metadata classes."""
+
+    def find_class(self, module: str, name: str) -> object:
+        from torch._weights_only_unpickler import _get_allowed_globals
+
+        allowed = _get_allowed_globals()
+        qualified = f"{module}.{name}"
+        if qualified in allowed:
+            return allowed[qualified]
+        if module.split(".")[0] in METADATA_PACKAGES:
+            return type(name, (_Placeholder,), {"__module__": "studio.placeholder"})
+        raise pickle.UnpicklingError(f"Unsupported global: GLOBAL {qualified}")
+
+
+class _TolerantPickle:
+    """What `torch.load(pickle_module=...)` needs of a pickle module."""
+
+    Unpickler = _MetadataTolerantUnpickler
+    UnpicklingError = pickle.UnpicklingError
+    __name__ = "studio_tolerant_pickle"
+
+    @staticmethod
+    def load(file, **kwargs):  # legacy (pre-zip) files
+        return _MetadataTolerantUnpickler(file, **kwargs).load()
+
+
 def _torch_load(path: Path) -> object:
     damaged = f"{path} is damaged or truncated (an interrupted download?); download it again"
-    try:
+
+    def load(**kwargs: object) -> object:
         try:
-            return torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            return torch.load(path, map_location="cpu", mmap=True, **kwargs)
         except RuntimeError as exc:
             if "mmap" not in str(exc):
                 raise
             # Legacy (pre-zip) format cannot be memory-mapped; read it normally.
-            return torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as exc:
-        if "weights_only" in str(exc) or "Unsupported" in str(exc):
-            detail = str(exc).splitlines()[0] if str(exc) else ""
+            return torch.load(path, map_location="cpu", **kwargs)
+
+    try:
+        try:
+            return load(weights_only=True)
+        except pickle.UnpicklingError as exc:
+            if "weights_only" not in str(exc) and "Unsupported" not in str(exc):
+                raise ModelFileError(damaged) from None
+            first_refusal = exc
+        try:  # a training checkpoint with metadata objects beside the weights?
+            return load(weights_only=False, pickle_module=_TolerantPickle)
+        except pickle.UnpicklingError:
+            detail = str(first_refusal).splitlines()[0] if str(first_refusal) else ""
             raise ModelFileError(
                 f"refused to load {path}: it contains Python objects other than weights, which "
                 f"could run code ({detail[:200]}). Use the official file."
             ) from None
-        raise ModelFileError(damaged) from None
+    except ModelFileError:
+        raise
     except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ModelFileError(f"{damaged} ({str(exc).splitlines()[0][:160]})") from None
 
@@ -138,17 +221,26 @@ def load_dalle(
         state.pop(key, None)
     with torch.device("meta"):
         model = DalleModel(config)
-    unexpected = [k for k in state if k not in model.state_dict()]
+    wanted = model.state_dict()
     hint = "Is it the transformer file for this model (Emojich / Malevich)?"
-    if unexpected and not any(k.startswith("transformer.layers.") for k in state):
+    if not any(k.startswith("transformer.layers.") for k in state):
         raise ModelFileError(f"{source} is not a ruDALL-E transformer file. {hint}")
-    converted = _check_and_convert(model, state, source, hint, device, dtype)
-    if unexpected:
-        extra = ", ".join(unexpected[:4])
+    # Weights under our own modules that we do not expect mean another shape of model (more
+    # layers, sandwich norms); anything else is ignored, as the reference's loader does.
+    ours = tuple(f"{name}." for name, _ in model.named_children())
+    unexpected = [k for k in state if k not in wanted]
+    foreign = [k for k in unexpected if k.startswith(ours)]
+    if foreign:
+        extra = ", ".join(foreign[:4])
         raise ModelFileError(
             f"{source} has weights this configuration does not use ({extra}); "
             f"it was saved for a different configuration (more layers?). {hint}"
         )
+    if unexpected:
+        log.warning(
+            "%s: ignoring %d unknown entries (%s...)", source, len(unexpected), unexpected[0]
+        )
+    converted = _check_and_convert(model, state, source, hint, device, dtype)
     model.load_state_dict(converted, assign=True, strict=True)
     return model.eval().requires_grad_(False)
 

@@ -169,3 +169,40 @@ def test_full_size_architecture_builds_on_meta_only():
         model = DalleModel(DalleConfig.emojich())
     params = sum(p.numel() for p in model.parameters())
     assert 1.2e9 < params < 1.4e9  # the 1.3 billion parameter model
+
+
+def test_training_checkpoint_metadata_is_ignored_without_being_imported(tmp_path, monkeypatch):
+    # Lightning-style checkpoints keep hyper-parameter objects (e.g. OmegaConf's DictConfig)
+    # beside the weights; they are replaced by inert placeholders, never imported.
+    import sys
+    import types
+
+    fake = types.ModuleType("omegaconf.dictconfig")
+
+    class DictConfig:
+        def __init__(self, content):
+            self.content = content
+
+    DictConfig.__module__ = "omegaconf.dictconfig"
+    DictConfig.__qualname__ = "DictConfig"
+    fake.DictConfig = DictConfig
+    parent = types.ModuleType("omegaconf")
+    parent.dictconfig = fake
+    monkeypatch.setitem(sys.modules, "omegaconf", parent)
+    monkeypatch.setitem(sys.modules, "omegaconf.dictconfig", fake)
+    config = tiny_vqgan_config()
+    path = tmp_path / "vqgan.gumbelf8-sber-dwt.model.ckpt"
+    state = vqgan_file_state(Vqgan(config, dwt=True))
+    torch.save(
+        {"state_dict": state, "hyper_parameters": DictConfig({"lr": 1e-4}), "epoch": 3}, path
+    )
+    monkeypatch.delitem(sys.modules, "omegaconf.dictconfig")
+    monkeypatch.delitem(sys.modules, "omegaconf")
+    loaded = load_vqgan(path, dwt=True, config=config)
+    torch.testing.assert_close(loaded.quantize.embed.weight, state["model.quantize.embed.weight"])
+    assert "omegaconf.dictconfig" not in sys.modules
+
+
+def test_unknown_extra_entries_are_ignored(model_state):
+    model = load_dalle({**model_state, "optimizer_step": torch.zeros(1)}, CONFIG)
+    torch.testing.assert_close(model.text_embeddings.weight, model_state["text_embeddings.weight"])
