@@ -74,7 +74,8 @@ def _step_threads(model: DalleModel, batch: int) -> Iterator[None]:
     """On the CPU, run small steps on one thread: for a single token row, the thread pool's
     start-up and hand-over cost far more than the arithmetic (measured: a 64-wide layer norm
     takes ~5 us on one thread and ~300 us on two busy cores)."""
-    small = model.device.type == "cpu" and model.config.hidden_size * batch <= 8192
+    hidden = model.config.hidden_size
+    small = model.device.type == "cpu" and hidden <= 512 and hidden * batch <= 4096
     before = torch.get_num_threads()
     if small:
         torch.set_num_threads(1)
