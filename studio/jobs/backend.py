@@ -8,6 +8,7 @@ worker thread; the window never pays for it.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -138,6 +139,17 @@ class EngineBackend:
             import torch
 
             from studio.engine import available_precisions, default_device
+
+            # The modules a job needs, imported now rather than when the first job starts:
+            # imports hold the interpreter lock, so this is when they disturb the window least.
+            importlib.import_module("studio.engine.pipeline")
+            importlib.import_module("studio.engine.checkpoints")
+            # The loader builds the model on the "meta" device; the first time, torch imports
+            # some 900 modules of its compiler stack (1-2 s holding the lock): do it now.
+            with torch.device("meta"):
+                torch.nn.Embedding(2, 2)
+                torch.nn.Linear(2, 2)
+                torch.nn.LayerNorm(2)
         except Exception as exc:  # a broken install: say so instead of crashing the worker
             log.exception("Cannot import the engine")
             return DeviceInfo(("cpu",), "cpu", {"cpu": ("fp32",)}, "unknown", 1, error=str(exc))

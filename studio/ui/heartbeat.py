@@ -22,6 +22,7 @@ class Heartbeat(QObject):
         self._last = 0.0
         self.longest_gap_ms = 0.0
         self.ticks = 0
+        self.late_ticks = 0  # gaps over 50 ms: a user would notice those
 
     @property
     def running(self) -> bool:
@@ -30,6 +31,7 @@ class Heartbeat(QObject):
     def start(self) -> None:
         self.longest_gap_ms = 0.0
         self.ticks = 0
+        self.late_ticks = 0
         self._last = time.perf_counter()
         self._timer.start()
 
@@ -40,6 +42,8 @@ class Heartbeat(QObject):
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.longest_gap_ms = max(self.longest_gap_ms, (now - self._last) * 1000.0)
+        gap_ms = (now - self._last) * 1000.0
+        self.longest_gap_ms = max(self.longest_gap_ms, gap_ms)
+        self.late_ticks += gap_ms > 50.0
         self._last = now
         self.ticks += 1
