@@ -21,6 +21,7 @@ _EXPORTS = {
     "BpeTokenizer": "studio.engine.tokenizer",
     "SamplingParams": "studio.engine.sampling",
     "KnownTokens": "studio.engine.sampling",
+    "InvalidSamplingParams": "studio.engine.sampling",
     "sample_codes": "studio.engine.sampling",
     "perplexity": "studio.engine.sampling",
     "EmojichModels": "studio.engine.models",

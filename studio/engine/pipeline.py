@@ -7,6 +7,7 @@ pictures, and stops generation through `should_stop`, checked between sampling s
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -149,6 +150,8 @@ def generate(
                     "the GPU ran out of memory even for one image; close other programs using "
                     "it, or choose the int8 precision or the CPU"
                 ) from None
+            steps = None  # drop the failed batch's caches before trying again
+            gc.collect()
             torch.cuda.empty_cache()
             yield BatchSizeReduced(size, size // 2, "CUDA out of memory")
             size //= 2

@@ -19,8 +19,15 @@ from studio.engine.errors import GenerationCancelled
 from studio.engine.filtering import candidates
 from studio.engine.kvcache import ImageDecoder
 from studio.engine.transformer import DalleModel
+from studio.errors import StudioError
 
 StepCallback = Callable[[int, int], None]  # (step done, steps total)
+
+
+class InvalidSamplingParams(StudioError, ValueError):
+    """A sampling setting out of its range (the message says which and what is allowed)."""
+
+
 StopCheck = Callable[[], bool]
 
 
@@ -37,11 +44,11 @@ class SamplingParams:
 
     def __post_init__(self) -> None:
         if self.top_k < 0:
-            raise ValueError("top_k must be 0 (off) or a positive number of tokens")
+            raise InvalidSamplingParams("top_k must be 0 (off) or a positive number of tokens")
         if not 0.0 < self.top_p <= 1.0:
-            raise ValueError("top_p must be in (0, 1]")
+            raise InvalidSamplingParams(f"top_p must be in (0, 1], not {self.top_p}")
         if not self.temperature > 0.0:
-            raise ValueError("temperature must be positive")
+            raise InvalidSamplingParams(f"temperature must be positive, not {self.temperature}")
 
     def with_seed(self) -> SamplingParams:
         """These parameters with a concrete seed (a random one when `seed` is None)."""

@@ -164,3 +164,18 @@ def test_greedy_pipeline_equals_the_reference_pipeline(tiny_dir, tiny_models):
     for g, expected in zip(ours, images, strict=True):
         difference = np.abs(np.asarray(g.image, dtype=int) - np.asarray(expected, dtype=int))
         assert difference.max() <= 1  # 2e-3 decode tolerance, then x255 truncation
+
+
+def test_precisions_on_the_cpu(tiny_dir):
+    from studio.engine import UnsupportedPrecision, available_precisions
+
+    assert available_precisions("cpu") == ["fp32", "bf16"]
+    with pytest.raises(UnsupportedPrecision, match="fp16"):
+        load_models(tiny_dir, device="cpu", precision="fp16")
+    if not torch.cuda.is_available():
+        with pytest.raises(StudioError, match="CUDA"):
+            load_models(tiny_dir, device="cuda")
+    half = load_models(tiny_dir, device="cpu", precision="bf16")
+    assert half.dtype == torch.bfloat16 and half.dalle.dtype == torch.bfloat16
+    images = _images(generate(half, "кот", SamplingParams(seed=2), 2, 2))
+    assert len(images) == 2 and all(np.isfinite(g.perplexity) for g in images)
