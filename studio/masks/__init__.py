@@ -11,8 +11,10 @@ from studio.masks.contours import (
     contour_at,
     contour_polylines,
     drop_contour,
+    drop_contour_at,
     find_contours,
     keep_contour,
+    keep_contour_at,
 )
 from studio.masks.errors import MaskError
 from studio.masks.geometry import DEFAULT_THRESHOLD, Box, changed_box, check_mask
@@ -43,11 +45,13 @@ __all__ = [
     "contour_at",
     "contour_polylines",
     "drop_contour",
+    "drop_contour_at",
     "feather",
     "fill_holes",
     "find_contours",
     "grow",
     "keep_contour",
+    "keep_contour_at",
     "lasso",
     "magic_wand",
     "paint_segment",

@@ -141,9 +141,7 @@ def drop_contour(
     return _drop_shape(mask, contour, threshold)
 
 
-def keep_contour(
-    mask: np.ndarray, contours: list[Contour], contour: Contour
-) -> np.ndarray:
+def keep_contour(mask: np.ndarray, contours: list[Contour], contour: Contour) -> np.ndarray:
     """A new mask with only this shape (and whatever lies inside its outline); a hole keeps the
     shape around it."""
     check_mask(mask)
@@ -156,3 +154,21 @@ def keep_contour(
 def contour_polylines(contours: list[Contour]) -> list[np.ndarray]:
     """Each contour as a closed (N, 2) float32 polyline through pixel centres, for drawing."""
     return [c.points.astype(np.float32) + 0.5 for c in contours]
+
+
+def drop_contour_at(
+    mask: np.ndarray, point: tuple[float, float], threshold: int = DEFAULT_THRESHOLD
+) -> np.ndarray | None:
+    """One click: drop the innermost shape (or fill the hole) under `point`; None when the
+    point is on no contour."""
+    contour = contour_at(find_contours(mask, threshold), point)
+    return None if contour is None else drop_contour(mask, contour, threshold)
+
+
+def keep_contour_at(
+    mask: np.ndarray, point: tuple[float, float], threshold: int = DEFAULT_THRESHOLD
+) -> np.ndarray | None:
+    """One click: keep only the shape under `point`; None when the point is on no contour."""
+    contours = find_contours(mask, threshold)
+    contour = contour_at(contours, point)
+    return None if contour is None else keep_contour(mask, contours, contour)

@@ -37,9 +37,7 @@ def fill_holes(
     background = (mask < threshold).astype(np.uint8)
     # Holes are 4-connected background (the dual of 8-connected shapes, as findContours sees it).
     count, labels, stats, _ = cv2.connectedComponentsWithStats(background, connectivity=4)
-    border = np.unique(
-        np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
-    )
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     is_hole = np.ones(count, dtype=bool)
     is_hole[0] = False  # label 0 is the foreground
     is_hole[border] = False

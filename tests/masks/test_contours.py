@@ -5,8 +5,10 @@ from studio.masks import (
     MaskError,
     contour_at,
     drop_contour,
+    drop_contour_at,
     find_contours,
     keep_contour,
+    keep_contour_at,
 )
 
 from .goldens import ascii_mask, to_ascii
@@ -96,3 +98,16 @@ def test_threshold_changes_what_counts_as_inside():
     assert len(find_contours(mask, threshold=50)) == 1
     with pytest.raises(MaskError, match="threshold"):
         find_contours(mask, threshold=0)
+
+
+def test_one_click_helpers_match_the_two_step_calls():
+    contours = find_contours(SCENE)
+    assert np.array_equal(
+        drop_contour_at(SCENE, (4.5, 4.5)), drop_contour(SCENE, contour_at(contours, (4.5, 4.5)))
+    )
+    assert np.array_equal(
+        keep_contour_at(SCENE, (11.5, 4.5)),
+        keep_contour(SCENE, contours, contour_at(contours, (11.5, 4.5))),
+    )
+    assert drop_contour_at(SCENE, (12.9, 7.5)) is None
+    assert keep_contour_at(SCENE, (0.5, 0.5)) is None
