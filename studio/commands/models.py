@@ -30,9 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imported.add_argument("folder", type=Path)
     imported.add_argument("--link", action="store_true", help="hard-link instead of copying")
     imported.set_defaults(run=run_import)
-    actions.add_parser("verify", help="check the files", parents=[common]).set_defaults(
-        run=run_verify
+    verify = actions.add_parser("verify", help="check the files", parents=[common])
+    verify.add_argument(
+        "--hashes",
+        action="store_true",
+        help="also compare SHA-256 digests with the hub's (reads every file)",
     )
+    verify.set_defaults(run=run_verify)
 
 
 def _store(args: argparse.Namespace):
@@ -83,7 +87,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    problems = _store(args).verify()
+    problems = _store(args).verify(check_hashes=args.hashes)
     for problem in problems:
         print(f"problem: {problem}")
     if problems:

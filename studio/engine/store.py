@@ -7,6 +7,7 @@ otherwise the official file names are looked up directly under the folder.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -157,10 +158,12 @@ class ModelStore:
             raise ModelFilesMissing(absent, self.models_dir)
         return {k: known[k].path for k in keys}
 
-    def verify(self) -> list[str]:
-        """Problems found: missing required files, sizes that differ from what the hub said,
-        empty files, unreadable tokenizer. Empty means fine."""
+    def verify(self, check_hashes: bool = False) -> list[str]:
+        """Problems found: missing required files, empty files, sizes (and, with
+        `check_hashes`, SHA-256 digests) that differ from what the hub said at download time.
+        Empty means fine."""
         problems = []
+        manifest = self._manifest()
         for s in self.status():
             if not s.present:
                 if s.required:
@@ -173,6 +176,9 @@ class ModelStore:
                     f"{s.filename}: {s.size_bytes} bytes, expected {s.expected_size} "
                     "(incomplete or a different file)"
                 )
+            elif check_hashes and manifest.get(s.filename, {}).get("sha256"):
+                if _sha256(s.path) != manifest[s.filename]["sha256"]:
+                    problems.append(f"{s.filename}: content differs from the hub's (damaged?)")
         return problems
 
     # -- getting files ---------------------------------------------------------------------
@@ -281,17 +287,39 @@ class ModelStore:
                     f"downloading {entry.filename} failed: {exc}. Run the download again to "
                     "resume it."
                 ) from None
-            self._record(entry.filename, Path(path))
+            self._record(entry.filename, Path(path), _hub_sha256(repo, entry.filename))
             return
         raise ModelDownloadError(
             f"{entry.filename} was not found in any of: {', '.join(tried)}. "
             "Get the file elsewhere and run `sticker-studio models import FOLDER`."
         )
 
-    def _record(self, filename: str, path: Path) -> None:
+    def _record(self, filename: str, path: Path, sha256: str | None) -> None:
         manifest = self._manifest()
         manifest[filename] = {"size": path.stat().st_size}
+        if sha256:
+            manifest[filename]["sha256"] = sha256
         atomic_write_json(self.models_dir / MANIFEST, manifest)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _hub_sha256(repo: str, filename: str) -> str | None:
+    """The hub's SHA-256 of a large (LFS) file: its ETag. None when unknown or unreachable."""
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
+
+    try:
+        etag = get_hf_file_metadata(hf_hub_url(repo, filename)).etag or ""
+    except Exception:  # the file is already here; a missing digest only weakens `verify`
+        return None
+    etag = etag.strip('"').removeprefix("W/").strip('"')
+    return etag if len(etag) == 64 and all(c in "0123456789abcdef" for c in etag) else None
 
 
 def _progress_class(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from types import SimpleNamespace
@@ -68,11 +69,20 @@ def test_download_reports_progress_and_can_be_cancelled(tmp_path, monkeypatch):
         path.write_bytes(b"x" * 30)
         return str(path)
 
+    digest = hashlib.sha256(b"x" * 30).hexdigest()
     monkeypatch.setattr(huggingface_hub, "hf_hub_download", fake_download)
+    monkeypatch.setattr(
+        huggingface_hub, "get_hf_file_metadata", lambda url: SimpleNamespace(etag=f'"{digest}"')
+    )
     store = ModelStore(tmp_path)
     done = store.download(["tokenizer"], on_progress=lambda *a: seen.append(a))
     assert done == ["bpe.model"] and seen == [("tokenizer", 20, 30), ("tokenizer", 30, 30)]
-    assert json.loads((tmp_path / MANIFEST).read_text())["bpe.model"] == {"size": 30}
+    recorded = json.loads((tmp_path / MANIFEST).read_text())["bpe.model"]
+    assert recorded == {"size": 30, "sha256": digest}
+    assert "bpe.model" not in " ".join(store.verify(check_hashes=True))
+    (tmp_path / "bpe.model").write_bytes(b"y" * 30)  # same size, other content
+    assert "bpe.model: content differs" in " ".join(store.verify(check_hashes=True))
+    assert "bpe.model" not in " ".join(store.verify())
     assert store.download(["tokenizer"]) == []  # present: nothing to do
     with pytest.raises(DownloadCancelled, match="resume"):
         store.download(["dalle"], should_stop=lambda: True)
