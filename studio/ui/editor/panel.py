@@ -13,6 +13,8 @@ cut-out, and `maybe_save()` before switching away or closing. Signals:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -35,7 +37,7 @@ from studio.masks import Box, MaskError
 from studio.ui.editor.autosave import AutosaveStore
 from studio.ui.editor.autosaver import Autosaver
 from studio.ui.editor.canvas import MaskCanvas
-from studio.ui.editor.cutout_source import AutoCutout, automatic_cutout, contour_cutout
+from studio.ui.editor.cutout_source import AutoCutout, AutoCutouts
 from studio.ui.editor.document import MaskDocument
 from studio.ui.editor.loading import fit_mask, read_mask, read_picture
 from studio.ui.editor.palette import ToolPalette
@@ -58,12 +60,15 @@ class MaskEditorPanel(QWidget):
         library: Library,
         parent: QWidget | None = None,
         autosave: AutosaveStore | None = None,
+        segmenter_factory: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__(parent)
         self.library = library
         store = autosave or AutosaveStore()
         self.candidate_id: int | None = None
         self._cutout_pool = serial_pool(self)  # automatic cut-outs (torch lives there)
+        # The window may share its segmenter factory; by default Segmenter.default().
+        self.cutouts = AutoCutouts(segmenter_factory)
 
         self.document = MaskDocument(self)
         self.canvas = MaskCanvas(self.document, self)
@@ -294,10 +299,10 @@ class MaskEditorPanel(QWidget):
 
     def reset_to_automatic(self) -> None:
         """Replace the mask with the segmenter's cut-out, computed off the UI thread."""
-        self._start_cutout("automatic", automatic_cutout)
+        self._start_cutout("automatic", self.cutouts.automatic)
 
     def reset_to_contour(self) -> None:
-        self._start_cutout("contour", contour_cutout)
+        self._start_cutout("contour", self.cutouts.contour)
 
     def reset_to_first_version(self) -> bool:
         """Replace the mask with the candidate's first saved cut-out; False when it has none."""

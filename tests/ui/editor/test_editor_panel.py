@@ -159,7 +159,7 @@ def test_reset_to_automatic_runs_off_the_ui_thread(panel, qtbot, monkeypatch):
         threads.append(threading.current_thread())
         return AutoCutout(auto, "unet", 0.995)
 
-    monkeypatch.setattr("studio.ui.editor.panel.automatic_cutout", fake_segmenter)
+    monkeypatch.setattr(panel.cutouts, "automatic", fake_segmenter)
     panel.reset_to_automatic()
     qtbot.waitUntil(lambda: np.array_equal(panel.document.mask, auto), timeout=10_000)
     assert threads and threads[0] is not threading.main_thread()
@@ -172,7 +172,7 @@ def test_reset_falls_back_to_the_first_version(panel, qtbot, monkeypatch):
     def unavailable(rgb):
         raise AutoCutoutUnavailable("no model here")
 
-    monkeypatch.setattr("studio.ui.editor.panel.automatic_cutout", unavailable)
+    monkeypatch.setattr(panel.cutouts, "automatic", unavailable)
     panel.set_tool(Tool.CONTOURS)
     click(qtbot, panel.canvas, 65, 65)  # drop the disc
     panel.reset_to_automatic()
@@ -210,3 +210,41 @@ def test_discard_returns_to_the_saved_version_even_past_the_undo_stack(panel, qt
     assert panel.dirty
     panel.discard()
     assert np.array_equal(panel.document.mask, saved) and not panel.dirty
+
+
+def test_segmenter_is_made_once_and_reused(panel, qtbot, library):
+    made = []
+
+    class FakeSegmenter:
+        def cutout(self, image):
+            from types import SimpleNamespace
+
+            mask = np.zeros((image.height, image.width), np.uint8)
+            mask[:10, :10] = 255
+            return SimpleNamespace(mask=mask, method="contour", confidence=0.5)
+
+    def factory():
+        made.append(1)
+        return FakeSegmenter()
+
+    editor = MaskEditorPanel(library, segmenter_factory=factory)
+    qtbot.addWidget(editor)
+    editor.load(panel.candidate_id)
+    for _ in range(2):
+        editor.reset_to_automatic()
+        editor.wait_for_background_work()
+        qtbot.waitUntil(
+            lambda: editor.document.mask[5, 5] == 255 and editor.document.mask[65, 65] == 0
+        )
+        editor.undo()
+    assert made == [1]
+    editor.shutdown()
+
+
+def test_reset_to_contour_uses_the_contour_method(panel, qtbot):
+    panel.document.reset_to(np.zeros_like(first_mask()), "Clear")
+    panel.reset_to_contour()
+    panel.wait_for_background_work()
+    qtbot.waitUntil(lambda: panel.document.mask[15, 15] > 200, timeout=10_000)
+    assert panel.document.mask[65, 65] > 200 and panel.document.mask[2, 2] < 30
+    assert "contour" in panel.status_label.text()
