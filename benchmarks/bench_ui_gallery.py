@@ -33,8 +33,8 @@ def fill(library, n: int) -> None:
         count = min(per_job, n - start)
         job = library.create_job(GenerationRequest(f"кот номер {start}", n_images=count).to_spec())
         for i in range(count):
-            pixels = rng.integers(0, 255, (256, 256, 3), dtype=np.uint8)
-            pixels[64:192, 64:192] = (255, 200, 40)  # something to look at
+            pixels = np.full((256, 256, 3), 245, np.uint8)
+            pixels[64:192, 64:192] = rng.integers(0, 255, 3, dtype=np.uint8)  # something to see
             library.add_candidate(job.id, i, Image.fromarray(pixels),
                                   np.arange(1024, dtype="<u2").tobytes(),
                                   float(rng.uniform(5, 50)), seed=start + i)

@@ -109,9 +109,8 @@ class CutoutWorker(QObject):
             with Image.open(lib.abspath(candidate.image_path)) as image:
                 result = self._segmenter.cutout(image.convert("RGB"))
             mask = Image.fromarray(result.mask, mode="L")
-            lib.add_cutout(
-                candidate_id, mask, CutoutMethod(result.method), float(result.confidence)
-            )
+            confidence = None if result.confidence is None else float(result.confidence)
+            lib.add_cutout(candidate_id, mask, CutoutMethod(result.method), confidence)
         except Exception as exc:
             log.exception("Cut-out of candidate %d failed", candidate_id)
             self.failed.emit(candidate_id, str(exc))

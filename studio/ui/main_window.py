@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._model_dialog: ModelManagerDialog | None = None
         self.last_notice: QMessageBox | None = None
+        self._details_hidden_by_tab = False
 
         self.background = Background(self)
         self.queue = JobQueue(
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.editor, "Mask editor")
         self.tabs.addTab(self.pack, "Pack")
         self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.device_label = QLabel("Loading the engine…")
         self.statusBar().addPermanentWidget(self.device_label)
 
@@ -327,6 +329,17 @@ class MainWindow(QMainWindow):
         self.gallery.show_job(job_id)
 
     # -- gallery, editor, cut-outs --------------------------------------------------------------
+
+    def _on_tab_changed(self, _index: int) -> None:
+        # The details belong to the gallery; the editor and the pack need the width.
+        on_gallery = self.tabs.currentWidget() is self.gallery
+        if on_gallery:
+            if self._details_hidden_by_tab:
+                self.details_dock.show()
+            self._details_hidden_by_tab = False
+        elif self.details_dock.isVisible():
+            self.details_dock.hide()
+            self._details_hidden_by_tab = True
 
     def show_gallery(self) -> None:
         self.tabs.setCurrentWidget(self.gallery)

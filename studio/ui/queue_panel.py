@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -217,6 +217,11 @@ class JobDelegate(QStyledItemDelegate):
             bar.progress = int(1000 * progress.fraction) if progress else 0
             bar.textVisible = False
             bar.state = QStyle.StateFlag.State_Enabled
+            # Its own colours: on a selected row the style's highlight would hide the bar.
+            bar.palette = QPalette(palette)
+            bar.palette.setColor(QPalette.ColorRole.Highlight, QColor("#2fa84f"))
+            bar.palette.setColor(QPalette.ColorRole.Base, QColor("#f4f4f4"))
+            bar.palette.setColor(QPalette.ColorRole.Window, QColor("#f4f4f4"))
             style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
 
 
