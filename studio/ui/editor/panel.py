@@ -217,14 +217,24 @@ class MaskEditorPanel(QWidget):
         self._say(note)
 
     def save(self) -> Cutout | None:
-        """Store the working mask as a new, current cut-out version (method "manual")."""
+        """Store the working mask as a new, current cut-out version (method "manual").
+
+        Returns None (and says why on the status line) when nothing is loaded or the write
+        failed; the edits are kept."""
         if self.candidate_id is None:
             return None
         self.document.end_stroke()
         image = Image.fromarray(self.document.mask.copy(), "L")
-        cutout = self.library.add_cutout(
-            self.candidate_id, image, CutoutMethod.MANUAL, confidence=None, edited=True
-        )
+        try:
+            cutout = self.library.add_cutout(
+                self.candidate_id, image, CutoutMethod.MANUAL, confidence=None, edited=True
+            )
+        except (OSError, StudioError) as exc:
+            # Disk full, folder gone, library locked: the edits stay here and in the autosave.
+            log.error("saving the mask failed: %s", exc)
+            self.autosaver.flush()
+            self._say(f"Could not save the mask ({exc}). Your edits are kept; try again.")
+            return None
         self.autosaver.base_cutout_id = cutout.id
         self.document.mark_saved()
         self.autosaver.clear()

@@ -248,3 +248,17 @@ def test_reset_to_contour_uses_the_contour_method(panel, qtbot):
     qtbot.waitUntil(lambda: panel.document.mask[15, 15] > 200, timeout=10_000)
     assert panel.document.mask[65, 65] > 200 and panel.document.mask[2, 2] < 30
     assert "contour" in panel.status_label.text()
+
+
+def test_a_failed_save_keeps_the_edits_and_says_so(panel, qtbot, library, monkeypatch):
+    _paint_line(panel, qtbot)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(library, "add_cutout", disk_full)
+    monkeypatch.setattr(panel, "_ask_unsaved", lambda: QMessageBox.StandardButton.Save)
+    assert panel.save() is None
+    assert panel.dirty and "Could not save" in panel.status_label.text()
+    assert panel.maybe_save() is False  # the window stays open
+    assert panel.autosave.path(panel.candidate_id).exists()
