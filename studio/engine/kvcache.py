@@ -132,8 +132,20 @@ def _windowed_attention(q: torch.Tensor, cache: LayerCache, slot: torch.Tensor) 
     valid = cache.windows.valid.index_select(0, slot)[0]
     win_k = cache.region_k.index_select(2, slots)  # (b, heads, w, d)
     win_v = cache.region_v.index_select(2, slots)
-    text_scores = q @ cache.text_k.transpose(-1, -2)  # (b, heads, 1, t)
+    shared = cache.text_k.shape[0] == 1 and q.shape[0] > 1
+    if shared:
+        # One prompt for the whole batch: fold the batch into the rows of a per-head matmul
+        # instead of broadcasting, which would copy the prompt keys once per image.
+        q_rows = q[:, :, 0].transpose(0, 1)  # (heads, b, d)
+        text_scores = (q_rows @ cache.text_k[0].transpose(-1, -2)).transpose(0, 1)[:, :, None]
+    else:
+        text_scores = q @ cache.text_k.transpose(-1, -2)  # (b, heads, 1, t)
     win_scores = (q @ win_k.transpose(-1, -2)).masked_fill(~valid, float("-inf"))
     probs = torch.cat((text_scores, win_scores), dim=-1).softmax(dim=-1)
     t = text_scores.shape[-1]
-    return probs[..., :t] @ cache.text_v + probs[..., t:] @ win_v
+    if shared:
+        text_probs = probs[:, :, 0, :t].transpose(0, 1)  # (heads, b, t)
+        text_part = (text_probs @ cache.text_v[0]).transpose(0, 1)[:, :, None]  # (b, heads, 1, d)
+    else:
+        text_part = probs[..., :t] @ cache.text_v
+    return text_part + probs[..., t:] @ win_v

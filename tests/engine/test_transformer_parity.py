@@ -58,11 +58,14 @@ def test_logits_equal_reference(pair, image_tokens):
     assert _relative_error(got, expected) < 1e-4
 
 
-def test_cached_steps_equal_full_forward(pair):
+@pytest.mark.parametrize("prompts", ["one prompt", "two prompts"])
+def test_cached_steps_equal_full_forward(pair, prompts):
     config, _, ours = pair
-    text = _text(config, 2)
+    text = _text(config, 2) if prompts == "two prompts" else _text(config, 1).expand(3, -1)
     g = torch.Generator().manual_seed(3)
-    codes = torch.randint(0, config.image_vocab_size, (2, config.image_seq_length), generator=g)
+    codes = torch.randint(
+        0, config.image_vocab_size, (text.shape[0], config.image_seq_length), generator=g
+    )
     with torch.no_grad():
         full = ours(torch.cat((text, codes), dim=1))[..., config.vocab_size :]
         decoder = ImageDecoder(ours, text)
