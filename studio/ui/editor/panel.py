@@ -363,6 +363,10 @@ class MaskEditorPanel(QWidget):
                 f"The {kind} cut-out is not available ({message}); reset to the first "
                 "saved version instead."
             )
+        elif kind == "automatic":
+            # Nothing saved to fall back on: the contour method needs no model.
+            self._say(f"The automatic cut-out is not available ({message}); using contours.")
+            self.reset_to_contour()
         else:
             self._say(f"The {kind} cut-out is not available: {message}")
 

@@ -262,3 +262,22 @@ def test_a_failed_save_keeps_the_edits_and_says_so(panel, qtbot, library, monkey
     assert panel.dirty and "Could not save" in panel.status_label.text()
     assert panel.maybe_save() is False  # the window stays open
     assert panel.autosave.path(panel.candidate_id).exists()
+
+
+def test_without_a_model_or_a_saved_version_reset_uses_contours(qtbot, library, monkeypatch):
+    from .conftest import picture
+
+    cid = library.import_image(Image.fromarray(picture()), "fresh.png").candidate_id
+    editor = MaskEditorPanel(library)
+    qtbot.addWidget(editor)
+    editor.load(cid)
+    assert not editor.document.mask.any()
+
+    def unavailable(rgb):
+        raise AutoCutoutUnavailable("no model here")
+
+    monkeypatch.setattr(editor.cutouts, "automatic", unavailable)
+    editor.reset_to_automatic()
+    qtbot.waitUntil(lambda: editor.document.mask[65, 65] > 200, timeout=10_000)
+    assert editor.document.mask[2, 2] < 30
+    editor.shutdown()
