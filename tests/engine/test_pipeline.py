@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
+from rudalle_reference import reference_dalle, reference_pipelines, reference_vqgan
 
 from studio.engine import (
     BatchReady,
@@ -134,22 +136,27 @@ def test_v3_folder_loads_and_generates(tiny_dir_v3):
     assert len(_images(generate(models, "кот", SamplingParams(seed=1), 2, 2))) == 2
 
 
-def test_greedy_pipeline_equals_the_reference_pipeline(tiny_dir, tiny_models):
-    # The reference's own `generate_images` on the same files: same images, same ranking.
-    from rudalle_reference import reference_dalle, reference_pipelines, reference_vqgan
-
+def _reference_setup(folder, models):
     from studio.engine.testing import tiny_vqgan_config
 
-    config = tiny_models.config
-    dalle = reference_dalle(config)
-    dalle.load_state_dict(torch.load(tiny_dir / "pytorch_model.bin", weights_only=True))
+    dalle = reference_dalle(models.config)
+    dalle_file = next(folder.glob("pytorch_model*.bin"))
+    dalle.load_state_dict(torch.load(dalle_file, weights_only=True))
     vae = reference_vqgan(tiny_vqgan_config(), dwt=True)
-    vae.load_state_dict(
-        torch.load(tiny_dir / "vqgan.gumbelf8-sber-dwt.model.ckpt", weights_only=True)["state_dict"]
-    )
+    checkpoint = torch.load(folder / "vqgan.gumbelf8-sber-dwt.model.ckpt", weights_only=True)
+    vae.load_state_dict(checkpoint["state_dict"])
+    return dalle, vae
+
+
+@pytest.mark.parametrize("version", ["v2", "v3"])
+def test_greedy_pipeline_equals_the_reference_pipeline(request, version):
+    # The reference's own `generate_images` on the same files: same images, same ranking.
+    folder = request.getfixturevalue("tiny_dir" if version == "v2" else "tiny_dir_v3")
+    models = load_models(folder, device="cpu")
+    dalle, vae = _reference_setup(folder, models)
     images, scores = reference_pipelines().generate_images(
         "Котик с сердечком",
-        tiny_models.tokenizer,
+        models.tokenizer,
         dalle,
         vae,
         top_k=1,
@@ -158,12 +165,48 @@ def test_greedy_pipeline_equals_the_reference_pipeline(tiny_dir, tiny_models):
         bs=2,
         seed=1,
     )
-    ours = _images(generate(tiny_models, "Котик с сердечком", SamplingParams(top_k=1), 2, 2))
+    ours = _images(generate(models, "Котик с сердечком", SamplingParams(top_k=1), 2, 2))
     ours.sort(key=lambda g: g.perplexity)
     np.testing.assert_allclose([g.perplexity for g in ours], scores, rtol=1e-5)
     for g, expected in zip(ours, images, strict=True):
         difference = np.abs(np.asarray(g.image, dtype=int) - np.asarray(expected, dtype=int))
         assert difference.max() <= 1  # 2e-3 decode tolerance, then x255 truncation
+
+
+def test_image_prompt_equals_the_reference_image_prompts(tiny_dir, tiny_models):
+    # The reference appends known tokens without a forward call and catches its cache up on
+    # the next one; the result must be the same codes, greedy.
+    dalle, vae = _reference_setup(tiny_dir, tiny_models)
+    source = _images(generate(tiny_models, "кот", SamplingParams(seed=3), 1, 1))[0]
+    rows, d = 3, tiny_models.config.image_tokens_per_dim
+    prompts = SimpleNamespace(
+        image_prompts_idx=set(range(rows * d)),
+        image_prompts=torch.as_tensor(source.codes, dtype=torch.long)[None],
+    )
+    _, ref_scores = reference_pipelines().generate_images(
+        "собака",
+        tiny_models.tokenizer,
+        dalle,
+        vae,
+        top_k=1,
+        top_p=0.995,
+        images_num=1,
+        bs=1,
+        image_prompts=prompts,
+    )
+    ours = _images(
+        generate(
+            tiny_models,
+            "собака",
+            SamplingParams(top_k=1),
+            1,
+            1,
+            image_prompt=ImagePrompt(codes=source.codes, rows=rows),
+        )
+    )[0]
+    np.testing.assert_allclose([ours.perplexity], ref_scores, rtol=1e-5)
+    ref_codes = _reference_codes_with_prompt(dalle, tiny_models, "собака", prompts)
+    assert np.array_equal(ours.codes, ref_codes)
 
 
 def test_precisions_on_the_cpu(tiny_dir):
@@ -179,3 +222,21 @@ def test_precisions_on_the_cpu(tiny_dir):
     assert half.dtype == torch.bfloat16 and half.dalle.dtype == torch.bfloat16
     images = _images(generate(half, "кот", SamplingParams(seed=2), 2, 2))
     assert len(images) == 2 and all(np.isfinite(g.perplexity) for g in images)
+
+
+def _reference_codes_with_prompt(dalle, models, text, prompts):
+    """The codes of the reference loop with image prompts (its pipeline returns only images)."""
+    config = models.config
+    ids = models.tokenizer.encode_text(text, config.text_seq_length)[None]
+    n = config.total_seq_length
+    mask = torch.tril(torch.ones((1, 1, n, n)))
+    out, cache = ids, None
+    with torch.no_grad():
+        for idx in range(config.image_seq_length):
+            if idx in prompts.image_prompts_idx:
+                out = torch.cat((out, prompts.image_prompts[:, idx : idx + 1]), dim=-1)
+                continue
+            logits, cache = dalle(out, mask, use_cache=True, cache=cache)
+            next_id = logits[:, -1, config.vocab_size :].argmax(-1, keepdim=True)
+            out = torch.cat((out, next_id), dim=-1)
+    return out[0, config.text_seq_length :].numpy()
