@@ -216,7 +216,7 @@ class JobDelegate(QStyledItemDelegate):
             bar.minimum, bar.maximum = 0, 1000
             bar.progress = int(1000 * progress.fraction) if progress else 0
             bar.textVisible = False
-            bar.state = QStyle.StateFlag.State_Enabled
+            bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
             # Its own colours: on a selected row the style's highlight would hide the bar.
             bar.palette = QPalette(palette)
             bar.palette.setColor(QPalette.ColorRole.Highlight, QColor("#2fa84f"))

@@ -229,3 +229,18 @@ def test_p_adds_the_selection_to_the_pack(make_window, qtbot):
     assert len(packs) == 1
     assert [i.candidate_id for i in window.library.pack_items(packs[0].id)] == ids[:2]
     qtbot.waitUntil(lambda: all(window.library.current_cutout(i) for i in ids[:2]), timeout=5000)
+
+
+def test_dropping_files_imports_them(make_window, qtbot, tmp_path):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window()
+    Image.new("RGB", (20, 20), "green").save(tmp_path / "dropped.png")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "dropped.png"))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 1, timeout=5000)
+    assert window.gallery.model.candidate(0).prompt == "dropped.png"

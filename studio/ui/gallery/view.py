@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu
 
 from studio.library import CandidateStatus
 from studio.ui.gallery.delegate import CandidateDelegate
@@ -61,6 +61,22 @@ class GalleryView(QListView):
             super().keyPressEvent(event)
             return
         event.accept()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        """The same actions as the keys, for the mouse (and to show the keys)."""
+        if not self.indexAt(event.pos()).isValid():
+            return
+        menu = QMenu(self)
+        for label, emit in (
+            ("Keep\tK", lambda: self.status_requested.emit(CandidateStatus.KEPT)),
+            ("Reject\tX", lambda: self.status_requested.emit(CandidateStatus.REJECTED)),
+            ("Undecided\tU", lambda: self.status_requested.emit(CandidateStatus.NEW)),
+            ("Star / unstar\tS", self.star_requested.emit),
+            ("Add to pack\tP", self.pack_requested.emit),
+            ("Edit mask\tEnter", self.open_requested.emit),
+        ):
+            menu.addAction(label).triggered.connect(emit)
+        menu.exec(event.globalPos())
 
     def selected_rows(self) -> list[int]:
         """Selected rows in order; the current row when nothing is selected."""
