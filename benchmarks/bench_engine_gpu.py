@@ -57,7 +57,7 @@ def main() -> None:
         model = DalleModel(DalleConfig.emojich())
         vqgan = Vqgan(VqganConfig.official(), dwt=True)
     model = _random(model, "cuda", dtype)
-    vqgan = _random(vqgan, "cuda", torch.float16 if dtype != torch.float32 else dtype)
+    vqgan = _random(vqgan, "cuda", torch.float32)  # as load_models does
     print(f"{torch.cuda.get_device_name()}, {args.precision}, 1024 image tokens per image")
     print(f"{'batch':>6}{'graph':>7}{'s / batch':>11}{'s / image':>11}{'decode s / image':>18}")
     for batch in args.batches:

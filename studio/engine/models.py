@@ -163,17 +163,22 @@ def load_models(
 
     report("tokenizer", 0.0)
     tokenizer = BpeTokenizer.from_file(paths["tokenizer"])
+    text_ids = dalle_config.vocab_size - dalle_config.text_seq_length
+    if tokenizer.vocab_size > text_ids:
+        raise ModelFileError(
+            f"{paths['tokenizer']} has {tokenizer.vocab_size} tokens but the transformer knows "
+            f"{text_ids}: the tokenizer and the transformer do not belong together"
+        )
     report("transformer", 0.05)
     if precision == "int8":
         dalle = quantize_int8(load_dalle(paths["dalle"], dalle_config, "cpu", dtype), torch_device)
     else:
         dalle = load_dalle(paths["dalle"], dalle_config, torch_device, dtype)
     report("vqgan", 0.85)
-    # The VQGAN runs in fp32 except on CUDA half precision, where fp16 decoding is accurate
-    # enough for 8-bit images and halves its memory.
-    vq_dtype = torch.float32 if precision in ("fp32", "bf16") else torch.float16
+    # The VQGAN stays in fp32 like the reference's: it is small, and convolutional decoders
+    # of this kind can overflow in fp16.
     vqgan = load_vqgan(
-        paths["vqgan"], dwt=True, device=torch_device, dtype=vq_dtype, config=vq_config
+        paths["vqgan"], dwt=True, device=torch_device, dtype=torch.float32, config=vq_config
     )
     report("ready", 1.0)
     log.info("loaded %s on %s (%s)", model_id, torch_device, precision)

@@ -24,7 +24,7 @@ from studio.engine.sampling import KnownTokens, SamplingParams, sampling_steps
 from studio.errors import StudioError
 
 log = logging.getLogger(__name__)
-DECODE_CHUNK = 8
+DECODE_CHUNK = 4
 
 
 @dataclass(frozen=True)

@@ -240,3 +240,17 @@ def _reference_codes_with_prompt(dalle, models, text, prompts):
             next_id = logits[:, -1, config.vocab_size :].argmax(-1, keepdim=True)
             out = torch.cat((out, next_id), dim=-1)
     return out[0, config.text_seq_length :].numpy()
+
+
+def test_tokenizer_and_transformer_that_do_not_belong_together(tmp_path):
+    import json
+
+    from studio.engine import ModelFileError
+    from studio.engine.testing import write_tiny_model_dir
+
+    folder = write_tiny_model_dir(tmp_path / "m")
+    description = json.loads((folder / "studio-model.json").read_text(encoding="utf-8"))
+    description["dalle"]["vocab_size"] = 40
+    (folder / "studio-model.json").write_text(json.dumps(description), encoding="utf-8")
+    with pytest.raises(ModelFileError, match="do not belong together"):
+        load_models(folder, device="cpu")
