@@ -27,9 +27,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("prompt", help="what the sticker shows (Emojich understands Russian best)")
     parser.add_argument("-n", "--images", type=int, default=16, help="how many (default 16)")
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
-    parser.add_argument("--top-k", type=int, default=2048)
-    parser.add_argument("--top-p", type=float, default=0.995)
-    parser.add_argument("--temperature", type=float, default=1.0)
+    parser.add_argument(
+        "--top-k",
+        type=int,
+        default=2048,
+        help="sample among the k likeliest tokens (1: greedy; default 2048)",
+    )
+    parser.add_argument(
+        "--top-p", type=float, default=0.995, help="and within probability mass p (default 0.995)"
+    )
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        default=1.0,
+        help="above 1: wilder, below 1: safer (default 1.0)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="same seed, same images")
     parser.add_argument(
         "--batch-size",
@@ -40,8 +52,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--model-dir", type=Path, default=None, help="models folder (default: the studio's)"
     )
-    parser.add_argument("--device", choices=["cuda", "cpu"], default=None)
-    parser.add_argument("--precision", choices=["fp32", "fp16", "bf16", "int8"], default=None)
+    parser.add_argument(
+        "--device", choices=["cuda", "cpu"], default=None, help="default: cuda when available"
+    )
+    parser.add_argument(
+        "--precision",
+        choices=["fp32", "fp16", "bf16", "int8"],
+        default=None,
+        help="default: fp16 on cuda, fp32 on the CPU",
+    )
     parser.set_defaults(run=run)
 
 
