@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,7 @@ class MainWindow(QMainWindow):
         self.queue.event.connect(self._on_job_event)
         self.queue.device_info.connect(self._on_device_info)
         self.queue_panel.show_job_requested.connect(self._show_job)
+        self.queue_panel.resume_requested.connect(self.resume_job)
         self.gallery.current_changed.connect(self.details.show_candidate)
         self.gallery.open_editor.connect(self.open_editor)
         self.gallery.kept.connect(self.cutouts.cut)
@@ -278,6 +280,22 @@ class MainWindow(QMainWindow):
             model_id=model_id,
             source_candidate_id=candidate_id,
             prompt_rows=rows,
+        )
+        self._submit(request)
+
+    def resume_job(self, job_id: int) -> None:
+        """Queue what a stopped job did not make: same settings, the seeds after its batches."""
+        job = self.library.job(job_id)
+        done = len(self.library.candidates(job_id=job_id, sort="time"))
+        remaining = job.spec.images_requested - done
+        if remaining <= 0:
+            self.statusBar().showMessage(f"Job {job_id} has all its images already.", 5000)
+            return
+        batches_done = -(-done // job.spec.batch_size)
+        request = replace(
+            GenerationRequest.from_spec(job.spec),
+            n_images=remaining,
+            seed=job.spec.seed + batches_done,
         )
         self._submit(request)
 

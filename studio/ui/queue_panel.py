@@ -225,8 +225,12 @@ class JobDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
 
 
+RESUMABLE = (JobState.INTERRUPTED, JobState.CANCELLED, JobState.FAILED)
+
+
 class QueuePanel(QWidget):
     show_job_requested = Signal(int)
+    resume_requested = Signal(int)
 
     def __init__(self, library: Library, queue: JobQueue, parent: QWidget | None = None):
         super().__init__(parent)
@@ -240,14 +244,20 @@ class QueuePanel(QWidget):
         self.up_button = QPushButton("Sooner")
         self.down_button = QPushButton("Later")
         self.cancel_button = QPushButton("Cancel")
-        self.show_button = QPushButton("Show images")
+        self.resume_button = QPushButton("Resume")
+        self.show_button = QPushButton("Show")
         self.up_button.setToolTip("Run this queued job earlier")
         self.down_button.setToolTip("Run this queued job later")
         self.cancel_button.setToolTip("Cancel this job (a running job stops within one step; "
                                       "its finished batches are kept)")
+        self.resume_button.setToolTip(
+            "Queue the images this stopped job did not make (same settings, the next seeds)"
+        )
         self.show_button.setToolTip("Show only this job's candidates in the gallery")
         buttons = QHBoxLayout()
-        for b in (self.up_button, self.down_button, self.cancel_button, self.show_button):
+        buttons.setSpacing(4)
+        for b in (self.up_button, self.down_button, self.cancel_button, self.resume_button,
+                  self.show_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -257,6 +267,7 @@ class QueuePanel(QWidget):
         self.down_button.clicked.connect(lambda: self._move(1))
         self.cancel_button.clicked.connect(self._cancel)
         self.show_button.clicked.connect(self._show)
+        self.resume_button.clicked.connect(self._resume)
         self.view.doubleClicked.connect(lambda _i: self._show())
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
@@ -290,6 +301,7 @@ class QueuePanel(QWidget):
         self.up_button.setEnabled(queued)
         self.down_button.setEnabled(queued)
         self.cancel_button.setEnabled(queued or running)
+        self.resume_button.setEnabled(job is not None and job.state in RESUMABLE)
         self.show_button.setEnabled(job is not None)
 
     def _move(self, delta: int) -> None:
@@ -301,6 +313,11 @@ class QueuePanel(QWidget):
         job = self.selected_job()
         if job is not None:
             self._queue.cancel(job.id)
+
+    def _resume(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.resume_requested.emit(job.id)
 
     def _show(self) -> None:
         job = self.selected_job()

@@ -244,3 +244,28 @@ def test_dropping_files_imports_them(make_window, qtbot, tmp_path):
     window.dropEvent(event)
     qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 1, timeout=5000)
     assert window.gallery.model.candidate(0).prompt == "dropped.png"
+
+
+def test_resume_queues_the_images_a_stopped_job_did_not_make(make_window, qtbot):
+    backend = ScriptedBackend(steps=40, step_s=0.01)
+    window = make_window(backend=backend)
+    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
+    window.sampler_panel.random_seed.setChecked(False)
+    window.sampler_panel.seed.setValue(100)
+    window.sampler_panel.images.setValue(12)
+    window.sampler_panel.batch_size.setValue(2)
+    window.generate("кот")
+    job_id = window.queue.running_job_id
+    qtbot.waitUntil(lambda: window.gallery.model.rowCount() >= 4, timeout=10_000)
+    window.queue.cancel(job_id)
+    qtbot.waitUntil(window.queue.is_idle, timeout=5000)
+    done = len(window.library.candidates(job_id=job_id))
+    window.queue_panel.select_job(job_id)
+    assert window.queue_panel.resume_button.isEnabled()
+    window.queue_panel.resume_button.click()
+    qtbot.waitUntil(lambda: window.queue.is_idle() and len(window.library.jobs()) == 2,
+                    timeout=10_000)
+    resumed = window.library.jobs()[-1]
+    assert resumed.spec.images_requested == 12 - done
+    assert resumed.spec.seed == 100 + done // 2
+    assert len(window.library.candidates(job_id=resumed.id)) == 12 - done
