@@ -136,7 +136,10 @@ class GenerationWorker(QObject):
         lib = self._lib()
         try:
             if self._should_stop(job_id):
-                lib.set_job_state(job_id, JobState.CANCELLED)
+                with self._cancel_lock:
+                    closing = job_id in self._interrupted
+                # Never started: closing the app leaves it queued for the next start.
+                lib.set_job_state(job_id, JobState.QUEUED if closing else JobState.CANCELLED)
                 self.event.emit(JobCancelled(job_id, 0))
                 return
             lib.set_job_state(job_id, JobState.RUNNING)

@@ -151,3 +151,13 @@ def test_restart_requeues_waiting_jobs_and_marks_running_interrupted(
         assert library.job(died.id).state is JobState.INTERRUPTED
     finally:
         queue.shutdown()
+
+
+def test_closing_before_a_job_starts_leaves_it_queued(library, scripted, qtbot):
+    scripted.step_s = 0.05
+    queue = JobQueue(library, backend_factory=lambda: scripted)
+    job = queue.submit(GenerationRequest("кот", n_images=2, batch_size=1))
+    queue.shutdown()  # the worker may not even have picked the job up yet
+    state = library.job(job.id).state
+    assert state in (JobState.QUEUED, JobState.INTERRUPTED)
+    assert state is not JobState.CANCELLED

@@ -149,8 +149,10 @@ def test_restart_restores_gallery_statuses_stars_and_jobs(make_window, qtbot, st
     qtbot.keyClick(window.gallery.view, Qt.Key.Key_S)
     backend.step_s = 0.05
     window.sampler_panel.images.setValue(2)
-    window.generate("пёс")  # still queued or running when the window closes
-    window.generate("сова")
+    window.generate("пёс")  # running when the window closes
+    window.generate("сова")  # still queued then
+    qtbot.waitUntil(lambda: window.queue.progress(window.queue.running_job_id or 0) is not None,
+                    timeout=5000)
     window.close()
 
     again = make_window()
