@@ -48,9 +48,12 @@ class CandidateDelegate(QStyledItemDelegate):
         self.pad = 6
         self.text_h = 18
 
-    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: ANN001, N802
+    def cell_size(self) -> QSize:
         side = self.thumb_size + 2 * self.pad
         return QSize(side, side + self.text_h)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: ANN001, N802
+        return self.cell_size()
 
     def paint(
         self,

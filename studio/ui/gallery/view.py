@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu
 
 from studio.library import CandidateStatus
@@ -35,9 +35,18 @@ class GalleryView(QListView):
         self.setMouseTracking(True)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.verticalScrollBar().setSingleStep(24)
-        self.setItemDelegate(CandidateDelegate(thumb_size, self))
+        self._delegate = CandidateDelegate(thumb_size, self)
+        self.setItemDelegate(self._delegate)
         self.setAccessibleName("Candidates")
         self.setToolTip("")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        # Spread the columns over the whole width instead of leaving a ragged gap on the right.
+        cell = self._delegate.cell_size()
+        width = self.viewport().width() - 2 * self.spacing()
+        columns = max(1, width // (cell.width() + 2 * self.spacing()))
+        self.setGridSize(QSize(width // columns, cell.height() + 2 * self.spacing()))
+        super().resizeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
