@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studio.errors import StudioError
 from studio.library import JobSpec
@@ -87,3 +87,13 @@ class GenerationRequest:
             source_candidate_id=spec.source_candidate_id,
             prompt_rows=spec.prompt_rows,
         )
+
+    @classmethod
+    def resume(cls, spec: JobSpec, images_done: int) -> GenerationRequest | None:
+        """The rest of a stopped job: its settings, the images it did not make, and the seeds
+        after the batches it finished (batch b of a job is seeded seed + b). None when done."""
+        remaining = spec.images_requested - images_done
+        if remaining <= 0:
+            return None
+        batches_done = -(-images_done // spec.batch_size)
+        return replace(cls.from_spec(spec), n_images=remaining, seed=spec.seed + batches_done)

@@ -1,7 +1,7 @@
 """The main window: it composes the panels and connects them; the work happens elsewhere.
 
-Left: the prompt and sampler (Generate) and the job list. Centre: the gallery, and the mask
-editor as a second tab. Right: the details of the current candidate, and the pack dock.
+Left: the prompt and sampler (Generate) and the job list. Centre, as tabs: the gallery, the mask
+editor and the pack. Right: the details of the current candidate (with the gallery tab).
 Nothing here imports torch: the engine loads in the worker threads after the window is up.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ from studio.ui.editor_host import EditorHost
 from studio.ui.gallery import GalleryPanel
 from studio.ui.heartbeat import Heartbeat
 from studio.ui.importer import IMAGE_SUFFIXES, ImportReport, import_files, importable
+from studio.ui.job_messages import status_message
 from studio.ui.model_files import ModelCheck, check_model_files
 from studio.ui.model_manager import ModelManagerDialog
 from studio.ui.pack_host import PackHost
@@ -284,19 +284,13 @@ class MainWindow(QMainWindow):
         self._submit(request)
 
     def resume_job(self, job_id: int) -> None:
-        """Queue what a stopped job did not make: same settings, the seeds after its batches."""
+        """Queue what a stopped job did not make."""
         job = self.library.job(job_id)
         done = len(self.library.candidates(job_id=job_id, sort="time"))
-        remaining = job.spec.images_requested - done
-        if remaining <= 0:
+        request = GenerationRequest.resume(job.spec, done)
+        if request is None:
             self.statusBar().showMessage(f"Job {job_id} has all its images already.", 5000)
             return
-        batches_done = -(-done // job.spec.batch_size)
-        request = replace(
-            GenerationRequest.from_spec(job.spec),
-            n_images=remaining,
-            seed=job.spec.seed + batches_done,
-        )
         self._submit(request)
 
     def _submit(self, request: GenerationRequest) -> None:
@@ -312,28 +306,15 @@ class MainWindow(QMainWindow):
         )
 
     def _on_job_event(self, event: JobEvent) -> None:
-        kind = event.kind
-        if kind == "started" and not self.heartbeat.running:
+        if event.kind == "started" and not self.heartbeat.running:
             self.heartbeat.start()
-        elif kind == "batch_ready":
+        elif event.kind == "batch_ready":
             self.gallery.add_candidates(list(event.candidate_ids))
-        elif kind == "batch_size_reduced":
-            self.statusBar().showMessage(
-                f"Job {event.job_id}: the GPU ran out of memory, so the batch size was reduced "
-                f"from {event.old} to {event.new}. The job goes on.",
-                15000,
-            )
-        elif kind == "failed":
-            self.statusBar().showMessage(f"Job {event.job_id} failed: {event.message}", 15000)
-            self.check_models()
-        elif kind == "cancelled":
-            self.statusBar().showMessage(
-                f"Job {event.job_id} cancelled; {event.images_done} images kept.", 8000
-            )
-        elif kind == "finished":
-            self.statusBar().showMessage(
-                f"Job {event.job_id} finished: {event.images_done} images.", 8000
-            )
+        elif event.kind == "failed":
+            self.check_models()  # perhaps files went missing: the generate button will say so
+        message = status_message(event)
+        if message is not None:
+            self.statusBar().showMessage(*message)
         if event.is_terminal and self.queue.is_idle() and self.heartbeat.running:
             self.last_heartbeat_gap_ms = self.heartbeat.stop()
             log.info(
