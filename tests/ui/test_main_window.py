@@ -249,7 +249,7 @@ def test_dropping_files_imports_them(make_window, qtbot, tmp_path):
 
 
 def test_resume_queues_the_images_a_stopped_job_did_not_make(make_window, qtbot):
-    backend = ScriptedBackend(steps=40, step_s=0.01)
+    backend = ScriptedBackend(steps=10, step_s=0.02)
     window = make_window(backend=backend)
     qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
     window.sampler_panel.random_seed.setChecked(False)
