@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from studio.jobs.codes import grid_rows
 from studio.library import Candidate, CandidateStatus, Library, LibraryError
-from studio.ui.gallery.delegate import WEAK_CUTOUT
+from studio.ui.gallery.model import needs_review
 
 PREVIEW_SIZE = 256
 
@@ -158,11 +158,7 @@ class DetailsPanel(QWidget):
                 )
         else:
             conf = "" if cutout.confidence is None else f", confidence {cutout.confidence:.0%}"
-            weak = (
-                " — please review"
-                if cutout.confidence is not None and cutout.confidence < WEAK_CUTOUT
-                else ""
-            )
+            weak = " — please review" if needs_review(cutout) else ""
             f["cutout"].setText(f"{cutout.method.value} v{cutout.version}{conf}{weak}")
         self.star_button.setText("Unstar (S)" if candidate.starred else "Star (S)")
         has_codes = candidate.codes is not None

@@ -132,3 +132,16 @@ def test_thumbnails_load_in_the_background_and_badges_read_cutouts(library, gall
 def test_empty_gallery_says_what_to_do(gallery):
     assert gallery.stack.currentWidget() is gallery.empty_label
     assert "Generate" in gallery.empty_label.text()
+
+
+def test_cut_outs_to_review_can_be_listed(library, gallery):
+    from PIL import Image
+
+    ids = fill_library(library, [1.0, 2.0, 3.0, 4.0])
+    mask = Image.new("L", (32, 32), 255)
+    library.add_cutout(ids[0], mask, CutoutMethod.UNET, 0.95)
+    library.add_cutout(ids[1], mask, CutoutMethod.CONTOUR, 0.2)
+    library.add_cutout(ids[2], mask, CutoutMethod.UNET, 0.3)
+    library.add_cutout(ids[2], mask, CutoutMethod.MANUAL, 0.3, edited=True)  # fixed by hand
+    gallery.status_box.setCurrentText("Cut-out to review")
+    assert [c.id for c in gallery.model.candidates()] == [ids[1]]

@@ -12,10 +12,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from studio.library import Candidate, CandidateStatus, Cutout, CutoutMethod
-from studio.ui.gallery.model import CandidateRole, CutoutRole
-
-# Below this confidence a cut-out is flagged for review (amber badge).
-WEAK_CUTOUT = 0.6
+from studio.ui.gallery.model import CandidateRole, CutoutRole, needs_review
 
 KEPT = QColor("#2fa84f")
 REJECTED = QColor("#d0453b")
@@ -34,11 +31,9 @@ _METHOD_SHORT = {
 def cutout_badge(cutout: Cutout) -> tuple[str, bool]:
     """Badge text and whether the mask is weak (flagged for review)."""
     text = _METHOD_SHORT.get(cutout.method, cutout.method.value)
-    weak = False
     if cutout.confidence is not None and cutout.method in (CutoutMethod.UNET, CutoutMethod.CONTOUR):
         text += f" {cutout.confidence:.0%}"
-        weak = cutout.confidence < WEAK_CUTOUT
-    return text, weak
+    return text, needs_review(cutout)
 
 
 class CandidateDelegate(QStyledItemDelegate):

@@ -22,6 +22,20 @@ CandidateRole = Qt.ItemDataRole.UserRole + 1
 CutoutRole = Qt.ItemDataRole.UserRole + 2
 JobRole = Qt.ItemDataRole.UserRole + 3
 
+# Below this U-Net confidence a cut-out is flagged for review.
+WEAK_CUTOUT = 0.6
+
+
+def needs_review(cutout: Cutout | None) -> bool:
+    """A made cut-out whose confidence is low (an edited or alpha mask never needs review)."""
+    return (
+        cutout is not None
+        and not cutout.edited
+        and cutout.confidence is not None
+        and cutout.confidence < WEAK_CUTOUT
+    )
+
+
 SORT_LABELS: dict[str, str] = {
     "perplexity": "Best first (perplexity)",
     "time": "Newest first",
@@ -38,6 +52,7 @@ class GalleryQuery:
     job_id: int | None = None
     status: CandidateStatus | None = None
     starred_only: bool = False
+    review_only: bool = False  # only candidates whose cut-out needs a look
 
     def matches(self, c: Candidate) -> bool:
         if self.job_id is not None and c.job_id != self.job_id:
@@ -115,9 +130,11 @@ class GalleryModel(QAbstractListModel):
             starred=True if q.starred_only else None,
             sort=q.sort,
         )
+        self._cutouts = self._library.current_cutouts()
+        if q.review_only:
+            self._rows = [c for c in self._rows if needs_review(self._cutouts.get(c.id))]
         self._keys = [q.sort_key(c) for c in self._rows]
         self._row_of = None
-        self._cutouts = self._library.current_cutouts()
         self._jobs = {j.id: j for j in self._library.jobs()}
         self.endResetModel()
 
@@ -134,8 +151,8 @@ class GalleryModel(QAbstractListModel):
                 continue  # deleted meanwhile
             if c.job_id is not None and c.job_id not in self._jobs:
                 self._jobs[c.job_id] = self._library.job(c.job_id)
-            if not self._query.matches(c):
-                continue
+            if not self._query.matches(c) or self._query.review_only:
+                continue  # (a new candidate has no cut-out to review yet)
             key = self._query.sort_key(c)
             row = bisect.bisect_right(self._keys, key)
             self.beginInsertRows(QModelIndex(), row, row)

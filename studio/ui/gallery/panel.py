@@ -18,12 +18,14 @@ from studio.ui.gallery.model import SORT_LABELS, GalleryModel, GalleryQuery
 from studio.ui.gallery.thumbnails import ThumbnailCache
 from studio.ui.gallery.view import TRIAGE_HELP, GalleryView
 
-_STATUS_FILTERS: list[tuple[str, CandidateStatus | None, bool]] = [
-    ("Any status", None, False),
-    ("Undecided", CandidateStatus.NEW, False),
-    ("Kept", CandidateStatus.KEPT, False),
-    ("Rejected", CandidateStatus.REJECTED, False),
-    ("Starred", None, True),
+# Label, status, starred only, cut-out needs review only.
+_STATUS_FILTERS: list[tuple[str, CandidateStatus | None, bool, bool]] = [
+    ("Any status", None, False, False),
+    ("Undecided", CandidateStatus.NEW, False, False),
+    ("Kept", CandidateStatus.KEPT, False, False),
+    ("Rejected", CandidateStatus.REJECTED, False, False),
+    ("Starred", None, True, False),
+    ("Cut-out to review", None, False, True),
 ]
 
 
@@ -54,7 +56,7 @@ class GalleryPanel(QWidget):
         self.job_box.setToolTip("Show one job's candidates")
         self.job_box.setMinimumContentsLength(16)
         self.status_box = QComboBox()
-        for label, _status, _starred in _STATUS_FILTERS:
+        for label, *_rest in _STATUS_FILTERS:
             self.status_box.addItem(label)
         self.count_label = QLabel()
         bar = QHBoxLayout()
@@ -103,13 +105,14 @@ class GalleryPanel(QWidget):
     # -- queries --------------------------------------------------------------------------------
 
     def query(self) -> GalleryQuery:
-        _label, status, starred = _STATUS_FILTERS[self.status_box.currentIndex()]
+        _label, status, starred, review = _STATUS_FILTERS[self.status_box.currentIndex()]
         return GalleryQuery(
             sort=self.sort_box.currentData(),
             prompt_contains=self.filter_edit.text().strip(),
             job_id=self.job_box.currentData(),
             status=status,
             starred_only=starred,
+            review_only=review,
         )
 
     def _apply_query(self) -> None:
