@@ -12,12 +12,13 @@ import importlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol
 
 from studio.jobs.request import GenerationRequest
 from studio.settings import Settings
+
+if TYPE_CHECKING:  # numpy is imported by the worker, not to show the window
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,8 @@ class EngineBackend:
         image_prompt_codes: np.ndarray | None,
         should_stop: Callable[[], bool],
     ) -> Iterator[BackendEvent]:
+        import numpy as np
+
         from studio.engine import (
             BatchReady,
             GenerationCancelled,

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def codes_to_bytes(codes: np.ndarray) -> bytes:
+    import numpy as np
+
     return np.asarray(codes).astype("<u2").tobytes()
 
 
 def codes_from_bytes(data: bytes) -> np.ndarray:
     """(image_tokens,) int64 codes."""
+    import numpy as np
+
     return np.frombuffer(data, dtype="<u2").astype(np.int64)
 
 
