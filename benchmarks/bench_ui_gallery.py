@@ -40,7 +40,7 @@ def fill(library, n: int) -> None:
                                   float(rng.uniform(5, 50)), seed=start + i)
 
 
-def measure(n: int) -> dict[str, float]:
+def measure(n: int, on_disk: bool = False) -> dict[str, float]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -50,7 +50,7 @@ def measure(n: int) -> dict[str, float]:
     from studio.ui.heartbeat import Heartbeat
 
     app = create_application()
-    base = "/dev/shm" if Path("/dev/shm").is_dir() else None
+    base = "/dev/shm" if Path("/dev/shm").is_dir() and not on_disk else None
     with tempfile.TemporaryDirectory(dir=base) as home:
         os.environ["STUDIO_HOME"] = home
         library = Library()
@@ -115,9 +115,12 @@ def measure(n: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--on-disk", action="store_true",
+                        help="library in the system temp folder (real fsyncs), not /dev/shm")
     args = parser.parse_args()
-    results = {n: measure(n) for n in args.counts}
-    print(f"Gallery with N candidates (1200x800 view, QT_QPA_PLATFORM="
+    results = {n: measure(n, args.on_disk) for n in args.counts}
+    where = "temp folder on disk" if args.on_disk else "/dev/shm"
+    print(f"Gallery with N candidates (1200x800 view, library in {where}, QT_QPA_PLATFORM="
           f"{os.environ['QT_QPA_PLATFORM']})")
     header = f"{'measure':<40}" + "".join(f"{'N=' + str(n):>12}" for n in args.counts)
     print(header)
