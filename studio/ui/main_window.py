@@ -465,6 +465,9 @@ class MainWindow(QMainWindow):
         layout = state.value("window/state")
         if layout is not None:
             self.restoreState(layout)
+        sort = self.gallery.sort_box.findData(state.value("gallery/sort"))
+        if sort >= 0:
+            self.gallery.sort_box.setCurrentIndex(sort)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         if not self.editor.maybe_close():
@@ -481,6 +484,7 @@ class MainWindow(QMainWindow):
         state = self._window_settings()
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/state", self.saveState())
+        state.setValue("gallery/sort", self.gallery.sort_box.currentData())
         self.editor.shutdown()
         self.pack.shutdown()
         self.queue.shutdown()

@@ -209,8 +209,11 @@ def test_import_menu_path_adds_pictures_with_their_alpha(make_window, qtbot, tmp
 
 def test_window_state_uses_the_studio_config_folder(make_window, studio_home):
     window = make_window()
+    window.gallery.sort_box.setCurrentIndex(window.gallery.sort_box.findData("time"))
     window.shutdown()
     assert (studio_home / "config" / "window.ini").exists()
+    again = make_window()
+    assert again.gallery.sort_box.currentData() == "time"  # the gallery's order comes back
     with Library() as lib:
         assert lib.jobs() == []
 

@@ -101,3 +101,13 @@ def test_eta_reads_naturally():
     assert format_eta(42.4) == "42 s left"
     assert format_eta(125) == "2 min 05 s left"
     assert format_eta(3 * 3600 + 120) == "3 h 02 min left"
+
+
+def test_status_lines_tell_what_happened():
+    from studio.jobs.events import BatchSizeReduced, JobFailed, JobProgress
+    from studio.ui.job_messages import status_message
+
+    text, _ms = status_message(BatchSizeReduced(3, 8, 4, "CUDA out of memory"))
+    assert "out of memory" in text and "from 8 to 4" in text and "goes on" in text
+    assert "model files" in status_message(JobFailed(3, "model files missing"))[0]
+    assert status_message(JobProgress(3, 1, 2, 0, 1, None)) is None
