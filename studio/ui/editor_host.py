@@ -7,6 +7,8 @@ start-up; until then the tab says how to open it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
@@ -23,9 +25,15 @@ class EditorHost(QWidget):
     dirty_changed = Signal(bool)
     status_message = Signal(str)
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        segmenter_factory: Callable[[], Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._library = library
+        self._segmenter_factory = segmenter_factory  # "Reset to automatic" uses the same one
         self.panel = None  # MaskEditorPanel, once opened
         self.hint = QLabel(
             "Select a candidate in the gallery and press Enter to fix its cut-out mask here."
@@ -44,7 +52,9 @@ class EditorHost(QWidget):
         if self.panel is None:
             from studio.ui.editor import MaskEditorPanel
 
-            panel = MaskEditorPanel(self._library, self)
+            panel = MaskEditorPanel(
+                self._library, self, segmenter_factory=self._segmenter_factory
+            )
             panel.cutoutChanged.connect(lambda cid, _cutout: self.cutout_changed.emit(cid))
             panel.dirtyChanged.connect(self.dirty_changed)
             panel.statusMessage.connect(self.status_message)

@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.queue_panel = QueuePanel(self.library, self.queue)
         self.gallery = GalleryPanel(self.library)
         self.details = DetailsPanel(self.library)
-        self.editor = EditorHost(self.library)
+        self.editor = EditorHost(self.library, segmenter_factory)
         self.pack = PackHost(self.library)
         self._compose()
         self._build_menus()

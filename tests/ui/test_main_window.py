@@ -274,3 +274,21 @@ def test_resume_queues_the_images_a_stopped_job_did_not_make(make_window, qtbot)
     assert resumed.spec.images_requested == 12 - done
     assert resumed.spec.seed == 100 + done // 2
     assert len(window.library.candidates(job_id=resumed.id)) == 12 - done
+
+
+def test_enter_opens_the_mask_editor_on_the_candidate(make_window, qtbot):
+    window = make_window()
+    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
+    window.sampler_panel.images.setValue(2)
+    window.generate("кот")
+    qtbot.waitUntil(lambda: window.queue.is_idle() and window.gallery.model.rowCount() == 2,
+                    timeout=5000)
+    chosen = window.gallery.model.candidate(1)
+    window.gallery.select_candidate(chosen.id)
+    window.gallery.view.setFocus()
+    qtbot.keyClick(window.gallery.view, Qt.Key.Key_Return)
+    assert window.tabs.currentWidget() is window.editor
+    assert window.editor.candidate_id == chosen.id
+    assert not window.details_dock.isVisible()  # the editor gets the width
+    window.show_gallery()
+    assert window.details_dock.isVisible()
