@@ -128,7 +128,7 @@ def main() -> None:
         wait_for(app, dialog.download_button.isEnabled, what="the refresh")
         settle(app)
         shot(dialog, "02-model-manager.png")
-        dialog._set_folder(str(tiny))  # what Use folder… does with the chosen folder
+        dialog.use_folder(str(tiny))  # as Use folder… does
         dialog.close()
         wait_for(app, lambda: window.prompt_panel.model_ready, what="the model")
 

@@ -110,7 +110,7 @@ class ModelManagerDialog(QDialog):
         layout.addWidget(buttons)
 
         self.use_folder_button.clicked.connect(self._choose_folder)
-        self.default_folder_button.clicked.connect(lambda: self._set_folder(None))
+        self.default_folder_button.clicked.connect(lambda: self.use_folder(None))
         self.download_button.clicked.connect(self.start_download)
         self.cancel_button.clicked.connect(self.cancel_download)
         self.device_box.currentIndexChanged.connect(self._on_device)
@@ -171,9 +171,10 @@ class ModelManagerDialog(QDialog):
             self, "Folder with the Emojich model files", str(self._settings.models_path)
         )
         if folder:
-            self._set_folder(folder)
+            self.use_folder(folder)
 
-    def _set_folder(self, folder: str | None) -> None:
+    def use_folder(self, folder: str | None) -> None:
+        """Read the model files from `folder` (None: the studio's own folder); saved at once."""
         self._update_settings(models_dir=folder)
         self.refresh()
 

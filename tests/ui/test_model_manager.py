@@ -56,7 +56,7 @@ def test_use_folder_switches_to_a_complete_model_folder(dialog, qtbot, tiny_mode
     dialog.files_changed.connect(checks.append)
     changed = []
     dialog.settings_changed.connect(changed.append)
-    dialog._set_folder(str(tiny_model_dir))
+    dialog.use_folder(str(tiny_model_dir))
     qtbot.waitUntil(lambda: bool(checks) and checks[-1].folder == tiny_model_dir, timeout=10_000)
     assert checks[-1].ready
     assert set(_rows(dialog).values()) == {"present"}
