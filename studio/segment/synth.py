@@ -133,7 +133,10 @@ def load_design_folder(folder: Path, limit: int, seed: int, size: int = 256) -> 
         if path.suffix.lower() == ".svg":
             import cairosvg
 
-            png = cairosvg.svg2png(url=str(path), output_width=size, output_height=size)
+            try:
+                png = cairosvg.svg2png(url=str(path), output_width=size, output_height=size)
+            except Exception:  # an SVG feature the rasteriser lacks: skip that design
+                continue
             rgba = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
         else:
             rgba = np.asarray(Image.open(path).convert("RGBA"))
