@@ -225,8 +225,19 @@ class Segmenter:
         resized = np.stack([_resize_rgb(rgb, size) for rgb in pictures])  # (N,S,S,3)
         batch = torch.from_numpy(resized).permute(0, 3, 1, 2).float() / 255.0
         if self._net.kind == "tiny":
-            priors = np.stack([contour.background_prior(r, self._net.tolerance) for r in resized])
-            batch = torch.cat([batch, torch.from_numpy(priors).float()[:, None]], dim=1)
+            # The prior is found at the picture's own resolution, where faint outlines still
+            # separate white parts from the background, then averaged down to the network's size.
+            priors = np.stack(
+                [
+                    cv2.resize(
+                        contour.background_prior(rgb, self._net.tolerance).astype(np.float32),
+                        (size, size),
+                        interpolation=cv2.INTER_AREA,
+                    )
+                    for rgb in pictures
+                ]
+            )
+            batch = torch.cat([batch, torch.from_numpy(priors)[:, None]], dim=1)
         return batch
 
     def _predict(self, pictures: list[np.ndarray]) -> tuple[list[np.ndarray], list[float]]:
@@ -256,7 +267,7 @@ class Segmenter:
             mask = sharpen_alpha(upsampled, gain=gain)
         else:
             method = "contour"
-            mask = contour.contour_mask(rgb, self._net.tolerance)
+            mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance
         if own_alpha is not None:
             mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque
         colours = decontaminate(rgb, mask)
