@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Directories cannot be opened on Windows; there the rename is durable enough.
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside `folder` durable (POSIX only: Windows cannot open folders)."""
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -46,7 +46,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[A
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -19,6 +19,13 @@ import torch
 from PIL import Image
 
 from studio.engine.errors import GenerationCancelled
+from studio.engine.events import (
+    BatchReady,
+    BatchSizeReduced,
+    GeneratedImage,
+    GenerationEvent,
+    StepProgress,
+)
 from studio.engine.models import EmojichModels
 from studio.engine.sampling import KnownTokens, SamplingParams, sampling_steps
 from studio.errors import StudioError
@@ -45,40 +52,6 @@ class ImagePrompt:
         mask = torch.zeros(codes.numel(), dtype=torch.bool)
         mask[: self.rows * tokens_per_dim] = True
         return KnownTokens(codes=codes, mask=mask)
-
-
-@dataclass(frozen=True)
-class StepProgress:
-    batch_index: int
-    step: int
-    steps_total: int
-    images_done: int
-    images_total: int
-
-
-@dataclass(frozen=True)
-class GeneratedImage:
-    index: int  # position within the job
-    image: Image.Image  # RGB
-    codes: np.ndarray  # (image tokens,) int
-    perplexity: float  # lower is better
-    seed: int  # the seed of its batch
-
-
-@dataclass(frozen=True)
-class BatchReady:
-    batch_index: int
-    images: list[GeneratedImage]
-
-
-@dataclass(frozen=True)
-class BatchSizeReduced:
-    old: int
-    new: int
-    reason: str
-
-
-GenerationEvent = StepProgress | BatchReady | BatchSizeReduced
 
 
 def to_pil(images: torch.Tensor) -> list[Image.Image]:

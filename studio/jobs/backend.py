@@ -1,7 +1,8 @@
 """What the worker needs from a generator, and the engine-backed one the app uses.
 
 The worker speaks to a `GenerationBackend`: it loads models, reports the machine's devices, and
-turns a request into a stream of `SamplerStep`, `ImagesReady` and `BatchHalved` records. The real
+turns a request into the engine's own events (`studio.engine.events`), raising the engine's
+`GenerationCancelled` when told to stop. The real
 one (`EngineBackend`) imports `studio.engine` (and so torch) only when first used, inside the
 worker thread; the window never pays for it.
 """
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from studio.engine.events import GenerationEvent
 from studio.jobs.request import GenerationRequest
 from studio.settings import Settings
 
@@ -23,44 +25,8 @@ if TYPE_CHECKING:  # numpy is imported by the worker, not to show the window
 log = logging.getLogger(__name__)
 
 
-class Cancelled(Exception):
-    """should_stop() said stop; batches already yielded stay valid."""
-
-
-@dataclass(frozen=True)
-class SamplerStep:
-    """Progress inside the batch being sampled."""
-
-    batch_index: int
-    step: int
-    steps_total: int
-    images_done: int
-    images_total: int
-
-
-@dataclass(frozen=True)
-class NewImage:
-    index: int
-    image: Any  # PIL RGB image
-    codes: np.ndarray  # (image_tokens,) integer codes
-    perplexity: float
-    seed: int
-
-
-@dataclass(frozen=True)
-class ImagesReady:
-    batch_index: int
-    images: Sequence[NewImage]
-
-
-@dataclass(frozen=True)
-class BatchHalved:
-    old: int
-    new: int
-    reason: str
-
-
-BackendEvent = SamplerStep | ImagesReady | BatchHalved
+# The worker consumes the engine's own events; a backend yields exactly those.
+BackendEvent = GenerationEvent
 
 
 @dataclass(frozen=True)
@@ -179,17 +145,7 @@ class EngineBackend:
         image_prompt_codes: np.ndarray | None,
         should_stop: Callable[[], bool],
     ) -> Iterator[BackendEvent]:
-        import numpy as np
-
-        from studio.engine import (
-            BatchReady,
-            GenerationCancelled,
-            ImagePrompt,
-            SamplingParams,
-            StepProgress,
-            generate,
-        )
-        from studio.engine import BatchSizeReduced as EngineBatchSizeReduced
+        from studio.engine import ImagePrompt, SamplingParams, generate
 
         if self._models is None:
             self.load()
@@ -202,7 +158,7 @@ class EngineBackend:
         image_prompt = None
         if image_prompt_codes is not None:
             image_prompt = ImagePrompt(codes=image_prompt_codes, rows=request.prompt_rows)
-        events = generate(
+        yield from generate(
             self._models,
             request.prompt,
             params,
@@ -211,25 +167,3 @@ class EngineBackend:
             image_prompt=image_prompt,
             should_stop=should_stop,
         )
-        try:
-            for event in events:
-                if isinstance(event, StepProgress):
-                    yield SamplerStep(
-                        event.batch_index,
-                        event.step,
-                        event.steps_total,
-                        event.images_done,
-                        event.images_total,
-                    )
-                elif isinstance(event, BatchReady):
-                    yield ImagesReady(
-                        event.batch_index,
-                        [
-                            NewImage(g.index, g.image, np.asarray(g.codes), g.perplexity, g.seed)
-                            for g in event.images
-                        ],
-                    )
-                elif isinstance(event, EngineBatchSizeReduced):
-                    yield BatchHalved(event.old, event.new, event.reason)
-        except GenerationCancelled as exc:
-            raise Cancelled() from exc

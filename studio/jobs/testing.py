@@ -11,14 +11,9 @@ import time
 import numpy as np
 from PIL import Image
 
-from studio.jobs.backend import (
-    BatchHalved,
-    Cancelled,
-    DeviceInfo,
-    ImagesReady,
-    NewImage,
-    SamplerStep,
-)
+from studio.engine.errors import GenerationCancelled
+from studio.engine.events import BatchReady, BatchSizeReduced, GeneratedImage, StepProgress
+from studio.jobs.backend import DeviceInfo
 
 
 class ScriptedBackend:
@@ -59,20 +54,20 @@ class ScriptedBackend:
         b = 0
         while done < request.n_images:
             if self.halve_at_batch == b and batch > 1:
-                yield BatchHalved(batch, batch // 2, "CUDA out of memory")
+                yield BatchSizeReduced(batch, batch // 2, "CUDA out of memory")
                 batch //= 2
             n = min(batch, request.n_images - done)
             for step in range(1, self.steps + 1):
                 if should_stop():
-                    raise Cancelled()
+                    raise GenerationCancelled()
                 time.sleep(self.step_s)
-                yield SamplerStep(b, step, self.steps, done, request.n_images)
+                yield StepProgress(b, step, self.steps, done, request.n_images)
             images = []
             for i in range(n):
                 index = done + i
                 shade = (index * 29) % 255
                 images.append(
-                    NewImage(
+                    GeneratedImage(
                         index,
                         Image.new("RGB", (16, 16), (shade, 80, 200)),
                         np.arange(64) % 7 + index,
@@ -81,5 +76,5 @@ class ScriptedBackend:
                     )
                 )
             done += n
-            yield ImagesReady(b, images)
+            yield BatchReady(b, images)
             b += 1

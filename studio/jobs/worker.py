@@ -15,14 +15,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from studio.engine import events as engine_events
+from studio.engine.errors import GenerationCancelled
 from studio.errors import StudioError
-from studio.jobs.backend import (
-    BatchHalved,
-    Cancelled,
-    GenerationBackend,
-    ImagesReady,
-    SamplerStep,
-)
+from studio.jobs.backend import GenerationBackend
 from studio.jobs.codes import codes_from_bytes, codes_to_bytes
 from studio.jobs.events import (
     BatchSizeReduced,
@@ -158,7 +154,7 @@ class GenerationWorker(QObject):
                     )
                 prompt_codes = codes_from_bytes(source.codes)
             images_done = self._sample(job_id, request, prompt_codes, backend, lib)
-        except Cancelled:
+        except GenerationCancelled:
             with self._cancel_lock:
                 closing = job_id in self._interrupted
             if closing:
@@ -201,7 +197,7 @@ class GenerationWorker(QObject):
         last_emit = 0.0
         events = backend.generate(request, prompt_codes, lambda: self._should_stop(job_id))
         for item in events:
-            if isinstance(item, SamplerStep):
+            if isinstance(item, engine_events.StepProgress):
                 if clock is None:
                     clock = _EtaClock(request.n_images * item.steps_total)
                 in_batch = min(batch_size, item.images_total - item.images_done)
@@ -216,7 +212,7 @@ class GenerationWorker(QObject):
                             item.images_total, eta,
                         )
                     )
-            elif isinstance(item, ImagesReady):
+            elif isinstance(item, engine_events.BatchReady):
                 ids = []
                 for image in item.images:
                     stored = lib.add_candidate(
@@ -238,7 +234,7 @@ class GenerationWorker(QObject):
                             clock.eta(tokens),
                         )
                     )
-            elif isinstance(item, BatchHalved):
+            elif isinstance(item, engine_events.BatchSizeReduced):
                 batch_size = item.new
                 self.event.emit(BatchSizeReduced(job_id, item.old, item.new, item.reason))
         return images_done

@@ -18,12 +18,12 @@ from pathlib import Path
 from PIL import Image
 
 from studio.errors import StudioError
+from studio.fileio import fsync_dir
 from studio.pack.encode import encode_webp
 from studio.pack.imageload import has_transparency, load_source
 from studio.pack.publish import (
     ExportError,
     check_destination,
-    fsync_dir,
     make_parents,
     make_staging,
     publish_folder,

@@ -15,22 +15,12 @@ import zipfile
 from pathlib import Path
 
 from studio.errors import StudioError
+from studio.fileio import fsync_dir
 from studio.pack.rules import TELEGRAM_RULES
 
 
 class ExportError(StudioError):
     """The pack could not be written where asked."""
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename inside `folder` durable (POSIX only; Windows cannot open folders)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _looks_like_pack(folder: Path) -> bool:
