@@ -1,7 +1,7 @@
 """Train our shipped cut-out model from scratch on Noto Color Emoji.
 
-    python -m studio.segment.train --out ~/cutout-run --steps 1800
-    python -m studio.segment.train --out ~/cutout-run --steps 1800   # again: resumes
+    python -m studio.segment.train --out ~/cutout-run --steps 2600
+    python -m studio.segment.train --out ~/cutout-run --steps 2600   # again: resumes
 
 Every sample is drawn from a generator seeded by (seed, sample index), the weights are seeded,
 and the run is single-threaded by default, so a run repeats exactly and resumes from its last
