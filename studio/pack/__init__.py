@@ -15,7 +15,13 @@ from studio.pack.export import (
     export_pack,
 )
 from studio.pack.from_library import pack_spec_from_library
-from studio.pack.imageload import has_transparency, load_rgba, load_source, to_rgba
+from studio.pack.imageload import (
+    apply_mask,
+    has_transparency,
+    load_rgba,
+    load_source,
+    to_rgba,
+)
 from studio.pack.publish import ExportError
 from studio.pack.render import EmptySticker, render_sticker, render_thumbnail
 from studio.pack.rules import TELEGRAM_RULES, sticker_file_name
@@ -35,6 +41,7 @@ from studio.pack.validate import (
 from studio.pack.verify import verify_export, verify_zip
 
 __all__ = [
+    "apply_mask",
     "TELEGRAM_RULES",
     "EmptySticker",
     "EncodedImage",

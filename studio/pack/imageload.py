@@ -14,6 +14,7 @@ from PIL import Image
 
 from studio.imageio import load_image, normalise_mode
 from studio.pack.spec import MaskedImage, StickerSource
+from studio.segment.edges import decontaminate
 
 
 def to_rgba(image: Image.Image) -> Image.Image:
@@ -27,6 +28,16 @@ def has_transparency(rgba: Image.Image) -> bool:
     """True when at least one pixel of an RGBA image is not fully opaque."""
     low, _high = rgba.getchannel("A").getextrema()
     return low < 255
+
+
+def apply_mask(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """A picture (H,W,3) uint8 under a soft mask (H,W) uint8 -> RGBA (H,W,4) uint8.
+
+    The edge colours are the figure's own, un-blended from the light background it was drawn
+    on, so the sticker shows no white halo on a dark chat. Every place that turns a picture and
+    a cut-out mask into a sticker (export, pack previews, the editor's preview) goes through here.
+    """
+    return np.dstack([decontaminate(rgb, alpha), alpha])
 
 
 def load_rgba(path: str | os.PathLike) -> Image.Image:
@@ -45,8 +56,8 @@ def load_source(source: StickerSource) -> Image.Image:
             mask = mask.resize(picture.size, Image.Resampling.BILINEAR)
         # The picture's own alpha (if any) and the mask both have to keep a pixel.
         alpha = np.minimum(np.asarray(picture.getchannel("A")), np.asarray(mask))
-        picture.putalpha(Image.fromarray(alpha, "L"))
-        return picture
+        rgb = np.asarray(picture.convert("RGB"))
+        return Image.fromarray(apply_mask(rgb, alpha), "RGBA")
     if isinstance(source, str | os.PathLike):
         return load_rgba(source)
     if callable(source):

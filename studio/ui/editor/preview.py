@@ -13,6 +13,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from studio.pack import apply_mask
 from studio.ui.editor.rendering import DARK_CHAT, LIGHT_CHAT, qimage_from_rgba
 from studio.ui.editor.sticker_render import PreviewOptions, render_preview
 from studio.ui.editor.workers import serial_pool, submit
@@ -138,7 +139,8 @@ class StickerPreview(QWidget):
         self._serial += 1
         submit(
             self._pool,
-            lambda: render_preview(rgba, options),
+            # The pack's own mask application (edge colours cleaned) and renderer.
+            lambda: render_preview(apply_mask(rgba[..., :3], rgba[..., 3]), options),
             self._on_rendered,
             self._on_failed,
             tag=self._serial,
