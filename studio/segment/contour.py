@@ -147,3 +147,37 @@ def reference_contour_mask(rgb: np.ndarray, lower: int = 240, width: int = 2) ->
         cv2.fillPoly(alpha, longest, 0)
         cv2.drawContours(alpha, longest, -1, 0, width)
     return alpha
+
+
+def whiter_than_background(
+    rgb: np.ndarray, figure: np.ndarray, min_contact: float = 0.1
+) -> np.ndarray:
+    """Boolean (H,W): regions clearly whiter than an off-white background that lean on `figure`.
+
+    White paint with no outline is invisible to a rule that calls everything near the background
+    colour (or brighter) background; but on off-white paper a white part is *whiter* than the
+    paper. A region counts when every channel is above the fitted background by more than the
+    border's noise (at least 6 of 255), it is not a speck, and at least `min_contact` of its outer
+    edge touches `figure` (H,W bool), so a brighter patch of the paper alone is not taken.
+    On a pure white background nothing can be whiter, and this finds nothing.
+    """
+    height, width = rgb.shape[:2]
+    scale = max(height, width) / 512.0
+    field, noise = background_field(rgb)
+    lift = (rgb.astype(np.float32) - field).min(axis=2)  # (H,W) how much whiter, every channel
+    bright = (lift >= max(6.0, 3.0 * noise)).astype(np.uint8)
+    square = np.ones((3, 3), np.uint8)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, square)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
+    if count <= 1:
+        return np.zeros((height, width), dtype=bool)
+    # The ring of pixels just outside the regions, each with the label of the region it borders.
+    ring = (cv2.dilate(bright, square) > 0) & (bright == 0)
+    neighbour = cv2.dilate(labels.astype(np.float32), square).astype(np.int64)
+    ring_total = np.bincount(neighbour[ring], minlength=count)
+    ring_on_figure = np.bincount(neighbour[ring & figure], minlength=count)
+    keep = (stats[:, cv2.CC_STAT_AREA] >= max(16, int(200 * scale * scale))) & (
+        ring_on_figure >= min_contact * np.maximum(ring_total, 1)
+    )
+    keep[0] = False
+    return keep[labels]

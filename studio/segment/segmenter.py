@@ -29,7 +29,7 @@ from studio.errors import StudioError
 from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
-from studio.segment.edges import decontaminate, sharpen_alpha
+from studio.segment.edges import decontaminate, refine_alpha
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
 OFFICIAL_THRESHOLD = 0.99
@@ -263,8 +263,15 @@ class Segmenter:
         if confidence >= self._net.threshold:
             method = "unet"
             upsampled = cv2.resize(prob, (width, height), interpolation=cv2.INTER_LINEAR)
-            gain = 2.0 * min(1.0, self._net.input_size / max(height, width)) ** -0.5
-            mask = sharpen_alpha(upsampled, gain=gain)
+            scale = max(height, width) / self._net.input_size  # picture pixels per network pixel
+            gain = 2.0 * max(1.0, scale) ** 0.5
+            mask = refine_alpha(rgb, np.clip(upsampled, 0, 1), gain, band=max(2, round(scale)))
+            # White parts without an outline on off-white paper: the prior called them
+            # background, but they are whiter than the paper.
+            whiter = contour.whiter_than_background(rgb, mask >= 128).astype(np.float32)
+            if whiter.any():
+                soft = cv2.GaussianBlur(whiter, (0, 0), 0.7)
+                mask = np.maximum(mask, (soft * 255.0 + 0.5).astype(np.uint8))
         else:
             method = "contour"
             mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance

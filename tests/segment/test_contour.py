@@ -69,3 +69,30 @@ def test_background_colour_ignores_a_figure_touching_the_border():
     rgb = np.full((100, 100, 3), 250, np.uint8)
     rgb[:, :30] = (10, 10, 200)  # the figure covers the left border
     assert np.allclose(contour.background_colour(rgb), 250)
+
+
+def _paper_with_white_part(paper: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A blue square on `paper`-grey paper with a white band (no outline) along its top, and a
+    lone white blot far from it. Returns the picture, the blue square, the white band."""
+    rgb = np.full((256, 256, 3), paper, np.uint8)
+    figure = np.zeros((256, 256), bool)
+    figure[100:200, 60:160] = True
+    band = np.zeros((256, 256), bool)
+    band[80:100, 60:160] = True
+    rgb[figure] = (40, 80, 200)
+    rgb[band] = 255
+    rgb[20:50, 200:240] = 255  # the lone blot: paper, not figure
+    return rgb, figure, band
+
+
+def test_white_part_on_off_white_paper_is_found_but_a_lone_blot_is_not():
+    rgb, figure, band = _paper_with_white_part(236)
+    found = contour.whiter_than_background(rgb, figure)
+    assert found[band].mean() > 0.95
+    assert not found[20:50, 200:240].any()
+    assert not found[~band].any()
+
+
+def test_nothing_is_whiter_than_white_paper():
+    rgb, figure, _ = _paper_with_white_part(255)
+    assert not contour.whiter_than_background(rgb, figure).any()

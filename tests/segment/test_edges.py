@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from studio.segment.edges import decontaminate, sharpen_alpha
+from studio.segment.edges import decontaminate, refine_alpha, sharpen_alpha
 
 FIGURE = np.array([30, 60, 200], np.float32)
 
@@ -46,3 +46,44 @@ def test_fully_opaque_input_is_returned_as_is():
 def test_sharpen_alpha_steepens_around_one_half():
     prob = np.array([[0.0, 0.3, 0.5, 0.7, 1.0]], np.float32)
     assert sharpen_alpha(prob, gain=2.0).tolist() == [[0, 26, 128, 230, 255]]
+
+
+def _coarse_probability(alpha: np.ndarray, factor: int = 4, offset: int = 2) -> np.ndarray:
+    """What an upsampled low-resolution network gives: the true alpha down and up again, and
+    `offset` pixels off, as a network's edge may be."""
+    height, width = alpha.shape
+    small = cv2.resize(
+        alpha.astype(np.float32) / 255.0,
+        (width // factor, height // factor),
+        interpolation=cv2.INTER_AREA,
+    )
+    up = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+    return np.clip(np.roll(up, offset, axis=1), 0, 1)
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / (a | b).sum())
+
+
+def test_refine_alpha_moves_a_coarse_edge_onto_the_pictures_edge():
+    rgb, alpha = _blended_disc()
+    prob = _coarse_probability(alpha)
+    truth = alpha >= 128
+    coarse = sharpen_alpha(prob, gain=4.0) >= 128
+    refined = refine_alpha(rgb, prob, gain=4.0, band=4) >= 128
+    assert _iou(coarse, truth) < 0.95  # the error the refinement must remove
+    assert _iou(refined, truth) > 0.98
+
+
+def test_refine_alpha_keeps_a_white_part_just_inside_the_edge():
+    # A blue ring (the outline) around a white face: white is figure, not background.
+    alpha = np.zeros((96, 96), np.float32)
+    cv2.circle(alpha, (48, 48), 30, 1.0, -1)
+    rgb = np.full((96, 96, 3), 255, np.float32)
+    cv2.circle(rgb, (48, 48), 30, tuple(float(c) for c in FIGURE), 3)
+    rgb = rgb.astype(np.uint8)
+    prob = _coarse_probability((alpha * 255).astype(np.uint8))
+    refined = refine_alpha(rgb, prob, gain=4.0, band=4)
+    inner = np.zeros((96, 96), np.uint8)
+    cv2.circle(inner, (48, 48), 26, 1, -1)
+    assert refined[inner > 0].min() >= 128
