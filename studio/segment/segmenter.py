@@ -7,7 +7,9 @@ the threshold the contour fallback cuts the picture instead.
 - the official Emojich U-Net (EfficientNet-B5 encoder, RGB at 512x512, threshold 0.99);
 - our shipped TinyUNet (RGB + background prior at 256x256; its threshold is stored with it).
 
-Masks are predicted at the network's size and upsampled to the picture's own size; edge colours
+Masks are predicted at the network's size and upsampled to the picture's own size; near the
+edge the alpha is then re-measured from the picture's own colours (`edges.refine_alpha`), white
+parts whiter than off-white paper are kept (`contour.whiter_than_background`), and edge colours
 are decontaminated so the sticker has no white halo on a dark background.
 """
 
