@@ -109,3 +109,22 @@ def refine_alpha(
     trust = np.where(looks_clear & ~reaches[labels], 0.0, trust)
     alpha = trust * colour_alpha + (1.0 - trust) * network
     return (alpha * 255.0 + 0.5).astype(np.uint8)
+
+
+def guided_filter(
+    guide_rgb: np.ndarray, probability: np.ndarray, radius: int, eps: float = 1e-3
+) -> np.ndarray:
+    """Edge-aware smoothing of `probability` (H,W float 0..1) by the picture's grey levels
+    (He et al.'s guided filter): within each window the output is a linear function of the
+    picture, so an edge blurred by upsampling snaps towards the picture's own edge."""
+    grey = guide_rgb.astype(np.float32).mean(axis=2) / 255.0  # (H,W)
+    p = probability.astype(np.float32)
+    window = (2 * radius + 1, 2 * radius + 1)
+    mean_i = cv2.boxFilter(grey, -1, window)
+    mean_p = cv2.boxFilter(p, -1, window)
+    cov_ip = cv2.boxFilter(grey * p, -1, window) - mean_i * mean_p
+    var_i = cv2.boxFilter(grey * grey, -1, window) - mean_i * mean_i
+    a = cov_ip / (var_i + eps)
+    b = mean_p - a * mean_i
+    out = cv2.boxFilter(a, -1, window) * grey + cv2.boxFilter(b, -1, window)
+    return np.clip(out, 0.0, 1.0)

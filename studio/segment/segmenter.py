@@ -7,10 +7,11 @@ the threshold the contour fallback cuts the picture instead.
 - the official Emojich U-Net (EfficientNet-B5 encoder, RGB at 512x512, threshold 0.99);
 - our shipped TinyUNet (RGB + background prior at 256x256; its threshold is stored with it).
 
-Masks are predicted at the network's size and upsampled to the picture's own size; near the
-edge the alpha is then re-measured from the picture's own colours (`edges.refine_alpha`), white
-parts whiter than off-white paper are kept (`contour.whiter_than_background`), and edge colours
-are decontaminated so the sticker has no white halo on a dark background.
+Masks are predicted at the network's size and upsampled to the picture's own size; the edge is
+snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the picture's
+own colours (`edges.refine_alpha`), white parts whiter than off-white paper are kept
+(`contour.whiter_than_background`), and edge colours are decontaminated so the sticker has no
+white halo on a dark background.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from studio.errors import StudioError
 from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
-from studio.segment.edges import decontaminate, refine_alpha
+from studio.segment.edges import decontaminate, guided_filter, refine_alpha
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
 OFFICIAL_THRESHOLD = 0.99
@@ -267,7 +268,11 @@ class Segmenter:
             upsampled = cv2.resize(prob, (width, height), interpolation=cv2.INTER_LINEAR)
             scale = max(height, width) / self._net.input_size  # picture pixels per network pixel
             gain = 2.0 * max(1.0, scale) ** 0.5
-            mask = refine_alpha(rgb, np.clip(upsampled, 0, 1), gain, band=max(2, round(scale)))
+            # Snap the upsampled edge towards the picture's edges, then re-measure it by colour.
+            upsampled = guided_filter(
+                rgb, np.clip(upsampled, 0, 1), radius=max(2, round(1.5 * scale))
+            )
+            mask = refine_alpha(rgb, upsampled, gain, band=max(2, round(scale)))
             # White parts without an outline on off-white paper: the prior called them
             # background, but they are whiter than the paper.
             whiter = contour.whiter_than_background(rgb, mask >= 128).astype(np.float32)

@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from studio.segment.edges import decontaminate, refine_alpha, sharpen_alpha
+from studio.segment.edges import decontaminate, guided_filter, refine_alpha, sharpen_alpha
 
 FIGURE = np.array([30, 60, 200], np.float32)
 
@@ -87,3 +87,14 @@ def test_refine_alpha_keeps_a_white_part_just_inside_the_edge():
     inner = np.zeros((96, 96), np.uint8)
     cv2.circle(inner, (48, 48), 26, 1, -1)
     assert refined[inner > 0].min() >= 128
+
+
+def test_guided_filter_pulls_a_blurred_edge_towards_the_pictures_edge():
+    rgb, alpha = _blended_disc()
+    prob = _coarse_probability(alpha, offset=0)
+    truth = alpha >= 128
+    filtered = guided_filter(rgb, prob, radius=3)
+    assert filtered.shape == prob.shape and filtered.min() >= 0 and filtered.max() <= 1
+    wrong_before = ((prob >= 0.5) != truth).sum()
+    assert wrong_before > 0
+    assert ((filtered >= 0.5) != truth).sum() < 0.5 * wrong_before
