@@ -26,32 +26,18 @@ def _one_thread():
     torch.set_num_threads(before)
 
 
+
+def five_cats(out, tiny_dir) -> list[str]:
+    """The same fixed-seed request, written to `out`."""
+    return [
+        "generate", "Котик с сердечком", "-n", "5", "--out", str(out), "--seed", "7",
+        "--batch-size", "2", "--top-k", "32", "--top-p", "0.9", "--temperature", "0.9",
+        "--model-dir", str(tiny_dir), "--device", "cpu",
+    ]
+
 def test_writes_ranked_pngs_and_json(tiny_dir, tmp_path, capsys):
     out = tmp_path / "out"
-    code = main(
-        [
-            "generate",
-            "Котик с сердечком",
-            "-n",
-            "5",
-            "--out",
-            str(out),
-            "--seed",
-            "7",
-            "--batch-size",
-            "2",
-            "--top-k",
-            "32",
-            "--top-p",
-            "0.9",
-            "--temperature",
-            "0.9",
-            "--model-dir",
-            str(tiny_dir),
-            "--device",
-            "cpu",
-        ]
-    )
+    code = main(five_cats(out, tiny_dir))
     assert code == 0
     captured = capsys.readouterr()
     assert "5 images" in captured.out and "on the CPU this takes about" in captured.err
@@ -76,30 +62,7 @@ def test_writes_ranked_pngs_and_json(tiny_dir, tmp_path, capsys):
         assert len(item["codes"]) == 64
 
     again = tmp_path / "again"
-    main(
-        [
-            "generate",
-            "Котик с сердечком",
-            "-n",
-            "5",
-            "--out",
-            str(again),
-            "--seed",
-            "7",
-            "--batch-size",
-            "2",
-            "--top-k",
-            "32",
-            "--top-p",
-            "0.9",
-            "--temperature",
-            "0.9",
-            "--model-dir",
-            str(tiny_dir),
-            "--device",
-            "cpu",
-        ]
-    )
+    main(five_cats(again, tiny_dir))
     repeat = json.loads((again / "generation.json").read_text(encoding="utf-8"))
     assert [i["codes"] for i in repeat["images"]] == [i["codes"] for i in images]
 
