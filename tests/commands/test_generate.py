@@ -26,7 +26,6 @@ def _one_thread():
     torch.set_num_threads(before)
 
 
-
 def five_cats(out, tiny_dir) -> list[str]:
     """The same fixed-seed request, written to `out`."""
     return [
