@@ -13,32 +13,22 @@ from ui_fixtures import FakeSegmenter, missing_check, ready_check
 
 from studio.jobs.testing import ScriptedBackend
 from studio.library import CandidateStatus, CutoutMethod, JobState, Library
-from studio.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def make_window(qtbot):
-    windows = []
-
+def make_window(open_window):
     def make(backend=None, checker=ready_check, segmenter=None):
         backend = backend or ScriptedBackend()
         segmenter = segmenter or FakeSegmenter()
-        window = MainWindow(
+        return open_window(
             backend_factory=lambda: backend,
             segmenter_factory=lambda: segmenter,
             model_checker=checker,
         )
-        qtbot.addWidget(window)
-        window.show()
-        window.start()
-        windows.append(window)
-        return window
 
-    yield make
-    for window in windows:
-        window.shutdown()
+    return make
 
 
 def test_window_appears_without_torch(studio_home):

@@ -10,26 +10,13 @@ from ui_fixtures import FakeSegmenter
 from studio.jobs.events import JobProgress
 from studio.library import JobState
 from studio.settings import Settings
-from studio.ui.main_window import MainWindow
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 
 @pytest.fixture
-def make_window(qtbot):
-    windows = []
-
-    def make(settings):
-        window = MainWindow(settings=settings, segmenter_factory=FakeSegmenter)
-        qtbot.addWidget(window)
-        window.show()
-        window.start()
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.shutdown()
+def make_window(open_window):
+    return lambda settings: open_window(settings=settings, segmenter_factory=FakeSegmenter)
 
 
 def test_eight_images_stream_in_ordered_by_perplexity(make_window, tiny_model_dir, qtbot):
