@@ -9,7 +9,8 @@ own white parts), from glyphs the model never saw: the held-out tenth of Noto Co
 designs, and whole other designs (OpenMoji, Twemoji: `scripts/bootstrap --eval-data` fetches
 them). Metrics, per method:
 
-- mean IoU of the opaque region (alpha >= 128) over pictures;
+- mean IoU of the opaque region (alpha >= 128) over pictures, its median, and how many
+  pictures score below 0.9 (a whole region lost or added rather than an edge);
 - recall of opaque near-white pixels (true alpha >= 0.5 and every channel >= 230 in the
   picture): the white eyes, teeth and snow that a naive cut-out makes transparent;
 - for our model, how often it routed to the contour fallback.
@@ -62,6 +63,15 @@ class Score:
         return float(np.mean(self.ious)) if self.ious else float("nan")
 
     @property
+    def median_iou(self) -> float:
+        return float(np.median(self.ious)) if self.ious else float("nan")
+
+    @property
+    def failures(self) -> int:
+        """Pictures with IoU below 0.9: a whole region lost or added, not an edge."""
+        return int(sum(iou < 0.9 for iou in self.ious))
+
+    @property
     def white_recall(self) -> float:
         return self.white_hit / self.white_total if self.white_total else float("nan")
 
@@ -102,13 +112,16 @@ def evaluate(
 
 def format_table(scores: dict[tuple[str, str], Score], counts: dict[str, int]) -> str:
     """A plain-text table of the scores."""
-    header = f"{'test set':<22} {'method':<26} {'mean IoU':>9} {'white recall':>13} {'fallback':>9}"
+    header = (
+        f"{'test set':<22} {'method':<26} {'mean IoU':>9} {'median':>7} {'<0.9':>5} "
+        f"{'white recall':>13} {'fallback':>9}"
+    )
     lines = [header, "-" * len(header)]
     for (set_name, method), score in scores.items():
         label = f"{set_name} ({counts[set_name]})"
         lines.append(
-            f"{label:<22} {method:<26} {score.mean_iou:>9.4f} {score.white_recall:>13.4f} "
-            f"{score.routed:>9d}"
+            f"{label:<22} {method:<26} {score.mean_iou:>9.4f} {score.median_iou:>7.4f} "
+            f"{score.failures:>5d} {score.white_recall:>13.4f} {score.routed:>9d}"
         )
     return "\n".join(lines)
 

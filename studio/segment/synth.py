@@ -206,6 +206,41 @@ def _whiten_region(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray)
     return rgb * (1 - blob) + white * blob
 
 
+def _flat_style(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Flat vector-art look (Twemoji, OpenMoji): the glyph's colours cut down to a few flat ones,
+    and often one colour region repainted flat white or light grey with no outline. When that
+    region reaches the glyph's outer edge, only the figure's shape says it is not background:
+    a white flag stripe, a light-grey train body, a white cloud."""
+    h, w = alpha.shape
+    levels = int(rng.integers(5, 17))
+    palette_image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).quantize(
+        colors=levels, method=Image.Quantize.MEDIANCUT
+    )
+    labels = np.asarray(palette_image)
+    palette = np.asarray(palette_image.getpalette()[: 3 * 256], np.float32).reshape(-1, 3)
+    out = palette[labels] if rng.random() < 0.5 else rgb.copy()
+    opaque = alpha >= 128
+    if rng.random() < 0.3 or opaque.sum() < 16:
+        return out
+    edge = opaque & cv2.dilate((~opaque).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    counts = np.bincount(labels[opaque], minlength=256)
+    big = counts >= 0.02 * opaque.sum()
+    on_edge = np.bincount(labels[edge], minlength=256) > 0
+    choices = np.flatnonzero(big & on_edge) if rng.random() < 0.75 else np.flatnonzero(big)
+    if len(choices) == 0:
+        choices = np.flatnonzero(big)
+    region = opaque & (labels == choices[int(rng.integers(len(choices)))])
+    kind = rng.random()
+    if kind < 0.35:
+        colour = np.full(3, 255.0, np.float32)
+    elif kind < 0.7:
+        colour = np.clip(rng.uniform(238, 255) + rng.normal(0, 3, 3), 225, 255)
+    else:  # the light blue-greys flat designs use for white things (clouds, ghosts, metal)
+        colour = np.clip(rng.uniform(190, 235) + np.array([-6, 0, 5]) * rng.uniform(0, 1.5), 0, 255)
+    out[region] = colour.astype(np.float32)
+    return out
+
+
 def _place(
     rng: np.random.Generator, glyph: np.ndarray, size: int, allow_crop: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -257,11 +292,15 @@ def make_sample(
     size: int,
     negatives: bool = True,
     whiten: bool = True,
+    flat: float = 0.0,
+    crop: float = 0.3,
 ) -> Sample:
     """One training picture and its true alpha.
 
     `negatives=False`: never an empty picture; `whiten=False`: no synthetic near-white patches
-    (evaluation keeps the designs' own white parts only).
+    or flat recolouring (evaluation keeps the designs' own white parts only); `flat`: the chance
+    of the flat vector-art look per glyph; `crop`: the chance a glyph may be cropped at the
+    picture's edge. With the defaults the pictures are those the first shipped model saw.
     """
     background = _background(rng, size)
     roll = rng.random()
@@ -277,8 +316,11 @@ def make_sample(
         rgb = _colour_shift(rng, rgb)
         if rng.random() < 0.2 and whiten:
             rgb = _whiten_region(rng, rgb, glyph[..., 3])
+        if whiten and flat > 0 and rng.random() < flat:
+            rgb = _flat_style(rng, rgb, glyph[..., 3])
         glyph = np.concatenate([np.clip(rgb, 0, 255), glyph[..., 3:].astype(np.float32)], axis=2)
-        placed_rgb, alpha = _place(rng, glyph.astype(np.uint8), size, allow_crop=rng.random() < 0.3)
+        allow_crop = rng.random() < crop
+        placed_rgb, alpha = _place(rng, glyph.astype(np.uint8), size, allow_crop)
         composite = composite * (1 - alpha[..., None]) + placed_rgb * alpha[..., None]
         alpha_total = alpha + alpha_total * (1 - alpha)
     return Sample(_degrade(rng, composite), alpha_total)

@@ -47,6 +47,12 @@ class TrainConfig:
     threads: int = 1
     checkpoint_every: int = 50
     widths: tuple[int, ...] = DEFAULT_WIDTHS
+    # Data recipe (see `synth.make_sample`): chance of the flat vector-art look per glyph, and
+    # of a glyph cropped at the picture's edge. flat=0, crop=0.3 is the first model's recipe.
+    flat: float = 0.35
+    crop: float = 0.45
+    # Start from these exported weights instead of random ones (a second stage of training).
+    init: str | None = None
 
 
 def model_input(images: np.ndarray, tolerance: int = contour.DEFAULT_TOLERANCE) -> torch.Tensor:
@@ -63,7 +69,11 @@ def make_batch(
     """Inputs (N,4,S,S), soft targets (N,S,S) and per-pixel loss weights (N,S,S) for `step`."""
     samples = [
         synth.make_sample(
-            synth.sample_rng(config.seed, step * config.batch_size + j), glyphs, config.size
+            synth.sample_rng(config.seed, step * config.batch_size + j),
+            glyphs,
+            config.size,
+            flat=config.flat,
+            crop=config.crop,
         )
         for j in range(config.batch_size)
     ]
@@ -122,6 +132,13 @@ def export_weights(model: TinyUNet, path: Path, meta: dict) -> None:
     atomic_write_bytes(path, save(state, metadata=header))
 
 
+def load_exported_weights(path: Path) -> dict[str, torch.Tensor]:
+    """The state dict of a file written by `export_weights`."""
+    from safetensors.torch import load_file
+
+    return load_file(str(path))
+
+
 def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None) -> TinyUNet:
     """Run (or resume) training; returns the model at the final step."""
     torch.set_num_threads(config.threads)
@@ -141,6 +158,9 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
         torch.set_rng_state(state["torch_rng"])
         start = state["step"]
         log.info("resuming from step %d", start)
+    elif config.init:
+        model.load_state_dict(load_exported_weights(Path(config.init)))
+        log.info("starting from %s", config.init)
     atomic_write_json(out / "config.json", asdict(config))
     glyphs = synth.noto_glyphs("train")
     log.info("%d training glyphs", len(glyphs))
@@ -182,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.add_argument("--lr", type=float, default=TrainConfig.lr)
     parser.add_argument("--threads", type=int, default=TrainConfig.threads)
+    parser.add_argument("--warmup", type=int, default=TrainConfig.warmup)
+    parser.add_argument(
+        "--flat", type=float, default=TrainConfig.flat, help="chance of the flat-art look per glyph"
+    )
+    parser.add_argument(
+        "--crop", type=float, default=TrainConfig.crop, help="chance a glyph may be cropped"
+    )
+    parser.add_argument("--init", type=Path, help="start from these exported weights")
     parser.add_argument("--export", type=Path, help="write the finished weights here")
     parser.add_argument(
         "--threshold",
@@ -204,6 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         lr=args.lr,
         threads=args.threads,
+        warmup=args.warmup,
+        flat=args.flat,
+        crop=args.crop,
+        init=str(args.init) if args.init else None,
     )
 
     def report(progress: dict) -> None:
@@ -219,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
             "trained_steps": config.steps,
             "seed": config.seed,
             "batch_size": config.batch_size,
+            "flat": config.flat,
+            "crop": config.crop,
+            "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,
         }

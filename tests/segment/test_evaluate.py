@@ -16,6 +16,8 @@ def test_score_iou_and_white_recall():
     assert score.white_recall == 0.0
     score.add(np.zeros((4, 4), np.uint8), np.zeros((4, 4), np.float32), image)
     assert score.mean_iou == (4 / 12 + 1.0) / 2  # empty truth, empty prediction: perfect
+    assert score.median_iou == (4 / 12 + 1.0) / 2
+    assert score.failures == 1  # the first picture lost a whole row
 
 
 def test_calibration_routes_low_confidence_to_the_fallback():

@@ -44,3 +44,28 @@ def test_split_keeps_skin_tone_variants_together():
     held = [s for s in synth.emoji_sequences() if synth.is_held_out(s)]
     share = len(held) / len(synth.emoji_sequences())
     assert 0.05 < share < 0.15
+
+
+def test_evaluation_pictures_do_not_depend_on_the_training_recipe():
+    # Evaluation turns synthetic recolouring off; the flat-art chance must then change nothing,
+    # or every published figure would silently move.
+    glyphs = _glyphs()
+    for index in range(6):
+        plain = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False)
+        flat = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False, flat=1.0)
+        assert np.array_equal(plain.image, flat.image)
+
+
+def test_flat_style_paints_flat_light_parts_that_stay_opaque():
+    glyph = _glyphs()[0]
+    rgb, alpha = glyph[..., :3].astype(np.float32), glyph[..., 3]
+    painted = 0
+    for index in range(20):
+        out = synth._flat_style(np.random.default_rng(index), rgb, alpha)
+        assert out.shape == rgb.shape
+        light = (out.min(axis=2) >= 185) & (alpha >= 128) & (rgb.min(axis=2) < 185)
+        if light.sum() >= 0.02 * (alpha >= 128).sum():
+            painted += 1
+            # One flat colour: a region the network must keep without any shading cue.
+            assert len(np.unique(out[light].round(), axis=0)) <= 2
+    assert painted >= 5

@@ -1,5 +1,7 @@
 """Training is reproducible and resumes from its checkpoint to the same weights."""
 
+from dataclasses import replace
+
 import pytest
 import torch
 
@@ -48,3 +50,13 @@ def test_loss_goes_down_and_export_loads(tmp_path, few_glyphs):
     assert seg.threshold == 0.5
     cut = seg.cutout(emoji_like(64)[0])
     assert cut.rgba.size == (64, 64)
+
+
+def test_second_stage_starts_from_exported_weights(tmp_path, few_glyphs):
+    first = train.train(_config(tmp_path / "first", 2))
+    path = tmp_path / "first.safetensors"
+    train.export_weights(first.eval(), path, {"widths": [4, 8, 8, 8, 8, 8]})
+    config = _config(tmp_path / "second", 0)
+    second = train.train(replace(config, init=str(path)))
+    for key, value in first.state_dict().items():
+        assert torch.equal(value, second.state_dict()[key]), key
