@@ -206,11 +206,20 @@ def _whiten_region(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray)
     return rgb * (1 - blob) + white * blob
 
 
-def _flat_style(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+# A repainted part differs from the paper by at least this much (0..255, in some channel).
+# Closer than that, nothing in the picture tells the part from the background where it touches
+# it, and training on such parts teaches the network to fill the background between limbs.
+MIN_PAPER_CONTRAST = 6.0
+
+
+def _flat_style(
+    rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray, paper: np.ndarray
+) -> np.ndarray:
     """Flat vector-art look (Twemoji, OpenMoji): the glyph's colours cut down to a few flat ones,
-    and often one colour region repainted flat white or light grey with no outline. When that
-    region reaches the glyph's outer edge, only the figure's shape says it is not background:
-    a white flag stripe, a light-grey train body, a white cloud."""
+    and often one colour region repainted flat white or light grey with no outline, a little off
+    the `paper` colour (3,). When that region reaches the glyph's outer edge, only that small
+    difference and the figure's shape say it is not background: a white flag stripe, a
+    light-grey train body, a white cloud."""
     h, w = alpha.shape
     levels = int(rng.integers(5, 17))
     palette_image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).quantize(
@@ -226,7 +235,7 @@ def _flat_style(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) ->
     counts = np.bincount(labels[opaque], minlength=256)
     big = counts >= 0.02 * opaque.sum()
     on_edge = np.bincount(labels[edge], minlength=256) > 0
-    choices = np.flatnonzero(big & on_edge) if rng.random() < 0.75 else np.flatnonzero(big)
+    choices = np.flatnonzero(big & on_edge) if rng.random() < 0.6 else np.flatnonzero(big)
     if len(choices) == 0:
         choices = np.flatnonzero(big)
     region = opaque & (labels == choices[int(rng.integers(len(choices)))])
@@ -237,6 +246,8 @@ def _flat_style(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) ->
         colour = np.clip(rng.uniform(238, 255) + rng.normal(0, 3, 3), 225, 255)
     else:  # the light blue-greys flat designs use for white things (clouds, ghosts, metal)
         colour = np.clip(rng.uniform(190, 235) + np.array([-6, 0, 5]) * rng.uniform(0, 1.5), 0, 255)
+    if np.abs(colour - paper).max() < MIN_PAPER_CONTRAST:
+        colour = np.clip(paper - rng.uniform(MIN_PAPER_CONTRAST, 2.5 * MIN_PAPER_CONTRAST), 0, 255)
     out[region] = colour.astype(np.float32)
     return out
 
@@ -317,7 +328,7 @@ def make_sample(
         if rng.random() < 0.2 and whiten:
             rgb = _whiten_region(rng, rgb, glyph[..., 3])
         if whiten and flat > 0 and rng.random() < flat:
-            rgb = _flat_style(rng, rgb, glyph[..., 3])
+            rgb = _flat_style(rng, rgb, glyph[..., 3], background.reshape(-1, 3).mean(axis=0))
         glyph = np.concatenate([np.clip(rgb, 0, 255), glyph[..., 3:].astype(np.float32)], axis=2)
         allow_crop = rng.random() < crop
         placed_rgb, alpha = _place(rng, glyph.astype(np.uint8), size, allow_crop)

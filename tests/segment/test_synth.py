@@ -61,11 +61,13 @@ def test_flat_style_paints_flat_light_parts_that_stay_opaque():
     rgb, alpha = glyph[..., :3].astype(np.float32), glyph[..., 3]
     painted = 0
     for index in range(20):
-        out = synth._flat_style(np.random.default_rng(index), rgb, alpha)
+        out = synth._flat_style(np.random.default_rng(index), rgb, alpha, np.full(3, 255.0))
         assert out.shape == rgb.shape
         light = (out.min(axis=2) >= 185) & (alpha >= 128) & (rgb.min(axis=2) < 185)
         if light.sum() >= 0.02 * (alpha >= 128).sum():
             painted += 1
             # One flat colour: a region the network must keep without any shading cue.
             assert len(np.unique(out[light].round(), axis=0)) <= 2
+            # ... but never the paper's own colour, which no method could tell apart.
+            assert (out[light] <= 255 - synth.MIN_PAPER_CONTRAST).any(axis=1).all()
     assert painted >= 5
