@@ -2,6 +2,7 @@
 
     python -m studio.segment.train --out ~/cutout-run --steps 2600
     python -m studio.segment.train --out ~/cutout-run --steps 2600   # again: resumes
+    python -m studio.segment.train --out ~/stage-2 --init first.safetensors --flat 0.35 ...
 
 Every sample is drawn from a generator seeded by (seed, sample index), the weights are seeded,
 and the run is single-threaded by default, so a run repeats exactly and resumes from its last
@@ -48,9 +49,10 @@ class TrainConfig:
     checkpoint_every: int = 50
     widths: tuple[int, ...] = DEFAULT_WIDTHS
     # Data recipe (see `synth.make_sample`): chance of the flat vector-art look per glyph, and
-    # of a glyph cropped at the picture's edge. flat=0, crop=0.3 is the first model's recipe.
-    flat: float = 0.35
-    crop: float = 0.45
+    # of a glyph cropped at the picture's edge. The defaults are the shipped model's recipe; the
+    # model card has what a second stage with flat=0.35, crop=0.45 measured.
+    flat: float = 0.0
+    crop: float = 0.3
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
 

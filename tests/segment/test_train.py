@@ -27,6 +27,7 @@ def _config(out, steps):
         warmup=1,
         checkpoint_every=1,
         widths=(4, 8, 8, 8, 8, 8),
+        flat=0.5,  # the flat-art recipe must repeat and resume exactly too
     )
 
 
