@@ -84,7 +84,7 @@ def _pick_device(device: str | None):
         raise SegmenterError(f"unknown device {device!r}: {exc}") from None
 
 
-def _read_state_dict(path: Path) -> dict:
+def read_state_dict(path: Path) -> dict:
     """The tensors of a PyTorch .bin/.pt or a .safetensors file, unwrapped and unprefixed."""
     import torch
 
@@ -149,7 +149,7 @@ class Segmenter:
             raise SegmenterError(f"{path} is not a Sticker Studio cut-out model")
         meta = json.loads(header.get("meta", "{}"))
         model = TinyUNet(widths=tuple(meta.get("widths", DEFAULT_WIDTHS)))
-        state = _read_state_dict(path)
+        state = read_state_dict(path)
         try:
             model.load_state_dict(state)
         except RuntimeError as exc:
@@ -171,7 +171,7 @@ class Segmenter:
         """The official Emojich U-Net, `unet_effnetb5/pytorch_model_v2.bin` (a state dict)."""
         import segmentation_models_pytorch as smp
 
-        state = _read_state_dict(Path(path))
+        state = read_state_dict(Path(path))
         model = smp.Unet(OFFICIAL_ENCODER, encoder_weights=None, in_channels=3, classes=2)
         missing, unexpected = model.load_state_dict(state, strict=False)
         if missing or unexpected:

@@ -222,13 +222,12 @@ def _flat_style(
     the `paper` colour (3,). When that region reaches the glyph's outer edge, only that small
     difference and the figure's shape say it is not background: a white flag stripe, a
     light-grey train body, a white cloud."""
-    h, w = alpha.shape
     levels = int(rng.integers(5, 17))
     palette_image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).quantize(
         colors=levels, method=Image.Quantize.MEDIANCUT
     )
     labels = np.asarray(palette_image)
-    palette = np.asarray(palette_image.getpalette()[: 3 * 256], np.float32).reshape(-1, 3)
+    palette = np.asarray(palette_image.getpalette(), np.float32).reshape(-1, 3)
     out = palette[labels] if rng.random() < 0.5 else rgb.copy()
     opaque = alpha >= 128
     if rng.random() < 0.3 or opaque.sum() < 16:

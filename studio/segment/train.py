@@ -28,6 +28,7 @@ from torch.nn import functional as F
 
 from studio.fileio import atomic_write_bytes, atomic_write_json
 from studio.segment import contour, synth
+from studio.segment.segmenter import read_state_dict
 from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
 
 log = logging.getLogger("studio.segment.train")
@@ -134,13 +135,6 @@ def export_weights(model: TinyUNet, path: Path, meta: dict) -> None:
     atomic_write_bytes(path, save(state, metadata=header))
 
 
-def load_exported_weights(path: Path) -> dict[str, torch.Tensor]:
-    """The state dict of a file written by `export_weights`."""
-    from safetensors.torch import load_file
-
-    return load_file(str(path))
-
-
 def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None) -> TinyUNet:
     """Run (or resume) training; returns the model at the final step."""
     torch.set_num_threads(config.threads)
@@ -161,7 +155,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
         start = state["step"]
         log.info("resuming from step %d", start)
     elif config.init:
-        model.load_state_dict(load_exported_weights(Path(config.init)))
+        model.load_state_dict(read_state_dict(Path(config.init)))
         log.info("starting from %s", config.init)
     atomic_write_json(out / "config.json", asdict(config))
     glyphs = synth.noto_glyphs("train")

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from studio.segment import Segmenter, SegmenterError
-from studio.segment.segmenter import OFFICIAL_THRESHOLD, _read_state_dict
+from studio.segment.segmenter import OFFICIAL_THRESHOLD, read_state_dict
 from tests.segment.conftest import emoji_like
 
 
@@ -44,6 +44,6 @@ def test_missing_and_damaged_files(tmp_path):
 def test_wrapped_and_prefixed_state_dicts_are_unwrapped(tmp_path):
     path = tmp_path / "wrapped.bin"
     torch.save({"state_dict": {"module.a.weight": torch.ones(2)}}, path)
-    state = _read_state_dict(path)
+    state = read_state_dict(path)
     assert list(state) == ["a.weight"]
     assert np.array_equal(state["a.weight"].numpy(), np.ones(2))
