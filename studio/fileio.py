@@ -16,6 +16,26 @@ from pathlib import Path
 from typing import IO, Any
 
 
+def _read_umask() -> int:
+    # Python has no way to read the umask without setting it; read it once, at import, before
+    # any worker threads exist, so no other thread creates a file while it is briefly 0.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
+def _final_mode(target: Path) -> int:
+    """The permissions the written file should have: those of the file it replaces, or those a
+    plain `open()` would give a new file. (The temporary file is created private, 0600.)"""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename inside `folder` durable (POSIX only: Windows cannot open folders)."""
     if os.name != "posix":
@@ -45,6 +65,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[A
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _final_mode(target))
         os.replace(tmp, target)
         fsync_dir(target.parent)
     except BaseException:
