@@ -88,6 +88,26 @@ def background_field(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     return np.clip(field, 0, 255).astype(np.float32), noise
 
 
+# Colour distances (0..255) that `paper_distance` spreads over [0, 1]: a part 14 off the paper
+# colour reads about 0.44, JPEG noise on clean paper stays below about 0.1.
+PAPER_DISTANCE_SCALE = 32.0
+
+
+def paper_distance(rgb: np.ndarray) -> np.ndarray:
+    """(H,W) float32 in [0, 1]: how far each pixel's colour is from the fitted paper colour.
+
+    The background prior lumps everything within its tolerance of the paper together, so a
+    flat light-grey or bluish-white part with no outline looks like paper to it. This keeps the
+    size of the difference (largest over RGB, after a 3x3 median against JPEG noise), so a part
+    a few levels off the paper is told from the paper itself, and a hole showing the paper from a
+    white part. An input of the network when its weights say so (`Segmenter`).
+    """
+    field, _ = background_field(rgb)
+    smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32)
+    distance = np.abs(smooth - field).max(axis=2)
+    return np.clip(distance / PAPER_DISTANCE_SCALE, 0.0, 1.0).astype(np.float32)
+
+
 def adaptive_background(rgb: np.ndarray, tolerance: int | None = None) -> np.ndarray:
     """Boolean (H,W): pixels close to (or brighter than) the fitted background field.
 

@@ -5,7 +5,8 @@ is opaque, the confidence is the mean over pixels of the winning class's probabi
 the threshold the contour fallback cuts the picture instead.
 
 - the official Emojich U-Net (EfficientNet-B5 encoder, RGB at 512x512, threshold 0.99);
-- our shipped TinyUNet (RGB + background prior at 256x256; its threshold is stored with it).
+- our shipped TinyUNet (RGB, background prior and paper distance at 256x256; its threshold is
+  stored with it; older 4-channel files, without the paper distance, load too).
 
 Masks are predicted at the network's size and upsampled to the picture's own size; the edge is
 snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the picture's
@@ -148,7 +149,8 @@ class Segmenter:
         if header.get("format") != "studio-tinyunet":
             raise SegmenterError(f"{path} is not a Sticker Studio cut-out model")
         meta = json.loads(header.get("meta", "{}"))
-        model = TinyUNet(widths=tuple(meta.get("widths", DEFAULT_WIDTHS)))
+        in_channels = int(meta.get("in_channels", 4))  # 5: RGB, prior and paper distance
+        model = TinyUNet(in_channels=in_channels, widths=tuple(meta.get("widths", DEFAULT_WIDTHS)))
         state = read_state_dict(path)
         try:
             model.load_state_dict(state)
@@ -241,6 +243,10 @@ class Segmenter:
                 ]
             )
             batch = torch.cat([batch, torch.from_numpy(priors)[:, None]], dim=1)
+            if self._net.model.in_channels == 5:
+                # Measured on the picture the network sees, as in training.
+                distances = np.stack([contour.paper_distance(rgb) for rgb in resized])
+                batch = torch.cat([batch, torch.from_numpy(distances)[:, None]], dim=1)
         return batch
 
     def _predict(self, pictures: list[np.ndarray]) -> tuple[list[np.ndarray], list[float]]:

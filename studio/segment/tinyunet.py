@@ -3,8 +3,10 @@
 Input (N,4,H,W): RGB in [0,1] and the border-connected near-white prior from `contour.py` (1 =
 likely background). The prior gives the network the one non-local fact a small receptive field
 cannot see (is this white region connected to the outside?); the network learns where to trust
-it and where not (white parts touching the outline, soft edges, JPEG noise). Output (N,2,H,W)
-logits, class 1 = opaque, the same convention as the official Emojich U-Net.
+it and where not (white parts touching the outline, soft edges, JPEG noise). The shipped model
+has a fifth channel, `contour.paper_distance`: how far a colour is from the paper's, another
+fact about the distant border. Output (N,2,H,W) logits, class 1 = opaque, the same convention
+as the official Emojich U-Net.
 """
 
 from __future__ import annotations

@@ -56,14 +56,43 @@ class TrainConfig:
     crop: float = 0.3
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
+    # Feed the network a fifth channel, `contour.paper_distance`.
+    paper_distance: bool = False
+
+    @property
+    def in_channels(self) -> int:
+        return 5 if self.paper_distance else 4
 
 
-def model_input(images: np.ndarray, tolerance: int = contour.DEFAULT_TOLERANCE) -> torch.Tensor:
-    """(N,H,W,3) uint8 pictures -> (N,4,H,W) float: RGB in [0,1] and the background prior."""
+def model_input(
+    images: np.ndarray, paper_distance: bool = False, tolerance: int = contour.DEFAULT_TOLERANCE
+) -> torch.Tensor:
+    """(N,H,W,3) uint8 pictures -> (N,4 or 5,H,W) float: RGB in [0,1], the background prior
+    and, with `paper_distance`, `contour.paper_distance`."""
+    channels = [torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255.0]
     priors = np.stack([contour.background_prior(img, tolerance) for img in images])
-    rgb = torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255.0
-    prior = torch.from_numpy(priors).float()[:, None]
-    return torch.cat([rgb, prior], dim=1)
+    channels.append(torch.from_numpy(priors).float()[:, None])
+    if paper_distance:
+        distances = np.stack([contour.paper_distance(img) for img in images])
+        channels.append(torch.from_numpy(distances)[:, None])
+    return torch.cat(channels, dim=1)
+
+
+def load_init(model: TinyUNet, path: Path) -> None:
+    """Start `model` from exported weights. Weights with fewer input channels (the shipped
+    4-channel file into a 5-channel model) get zero weights for the new channels, so the
+    network starts out predicting exactly what the file did."""
+    state = read_state_dict(path)
+    stem = model.stem[0].weight
+    old = state.get("stem.0.weight")
+    if old is not None and old.shape[1] < stem.shape[1] and old.shape[0] == stem.shape[0]:
+        widened = torch.zeros_like(stem)
+        widened[:, : old.shape[1]] = old
+        state["stem.0.weight"] = widened
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as exc:
+        raise ValueError(f"{path} does not fit this network: {exc}") from None
 
 
 def make_batch(
@@ -82,7 +111,7 @@ def make_batch(
     ]
     images = np.stack([s.image for s in samples])
     alpha = torch.from_numpy(np.stack([s.alpha for s in samples]))
-    inputs = model_input(images)
+    inputs = model_input(images, config.paper_distance)
     # Weight the pixels that decide quality: the edge band, and opaque near-white pixels (white
     # parts of the figure, which the prior wrongly calls background when they touch the outline).
     hard = alpha[:, None]
@@ -141,7 +170,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(config.seed)
-    model = TinyUNet(widths=config.widths)
+    model = TinyUNet(in_channels=config.in_channels, widths=config.widths)
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=config.lr, weight_decay=config.weight_decay
     )
@@ -155,7 +184,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
         start = state["step"]
         log.info("resuming from step %d", start)
     elif config.init:
-        model.load_state_dict(read_state_dict(Path(config.init)))
+        load_init(model, Path(config.init))
         log.info("starting from %s", config.init)
     atomic_write_json(out / "config.json", asdict(config))
     glyphs = synth.noto_glyphs("train")
@@ -206,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
         "--crop", type=float, default=TrainConfig.crop, help="chance a glyph may be cropped"
     )
     parser.add_argument("--init", type=Path, help="start from these exported weights")
+    parser.add_argument(
+        "--paper-distance",
+        action="store_true",
+        help="add contour.paper_distance as a fifth input channel",
+    )
     parser.add_argument("--export", type=Path, help="write the finished weights here")
     parser.add_argument(
         "--threshold",
@@ -232,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         flat=args.flat,
         crop=args.crop,
         init=str(args.init) if args.init else None,
+        paper_distance=args.paper_distance,
     )
 
     def report(progress: dict) -> None:
@@ -242,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.export:
         meta = {
             "widths": list(config.widths),
+            "in_channels": config.in_channels,
             "input_size": config.size,
             "tolerance": contour.DEFAULT_TOLERANCE,
             "trained_steps": config.steps,

@@ -96,3 +96,19 @@ def test_white_part_on_off_white_paper_is_found_but_a_lone_blot_is_not():
 def test_nothing_is_whiter_than_white_paper():
     rgb, figure, _ = _paper_with_white_part(255)
     assert not contour.whiter_than_background(rgb, figure).any()
+
+
+def test_paper_distance_tells_a_faint_part_from_the_paper():
+    # A flat part 14 levels off cream paper, no outline, with JPEG-like noise on top: the
+    # prior's tolerance lumps it with the paper, the distance keeps it apart.
+    rng = np.random.default_rng(3)
+    paper = np.array([246, 242, 235], np.float32)
+    picture = np.broadcast_to(paper, (96, 96, 3)).copy()
+    picture[30:70, 0:50] = paper - 14  # touches the border, like a cropped part
+    picture += rng.normal(0, 2.0, picture.shape)
+    picture = np.clip(picture + 0.5, 0, 255).astype(np.uint8)
+    distance = contour.paper_distance(picture)
+    assert distance.dtype == np.float32 and distance.shape == (96, 96)
+    assert contour.background_prior(picture)[50, 25]  # the prior calls the part paper
+    assert np.median(distance[35:65, 5:45]) > 0.35
+    assert np.median(distance[75:, :]) < 0.1

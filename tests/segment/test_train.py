@@ -61,3 +61,27 @@ def test_second_stage_starts_from_exported_weights(tmp_path, few_glyphs):
     second = train.train(replace(config, init=str(path)))
     for key, value in first.state_dict().items():
         assert torch.equal(value, second.state_dict()[key]), key
+
+
+def test_a_fifth_input_channel_starts_from_four_channel_weights(tmp_path, few_glyphs):
+    # The shipped 4-channel file grows a paper-distance channel with zero weights, so the
+    # widened network starts out predicting exactly what the file did.
+    first = train.train(_config(tmp_path / "first", 2))
+    path = tmp_path / "first.safetensors"
+    train.export_weights(first.eval(), path, {"widths": [4, 8, 8, 8, 8, 8]})
+    config = replace(_config(tmp_path / "wide", 0), init=str(path), paper_distance=True)
+    wide = train.train(config).eval()
+    inputs, _, _ = train.make_batch(synth.noto_glyphs("train"), config, 0)
+    assert inputs.shape[1] == 5
+    with torch.no_grad():
+        assert torch.equal(first(inputs[:, :4]), wide(inputs))
+
+
+def test_a_five_channel_model_exports_and_cuts(tmp_path, few_glyphs):
+    config = replace(_config(tmp_path / "five", 2), paper_distance=True)
+    model = train.train(config)
+    path = tmp_path / "five.safetensors"
+    meta = {"widths": [4, 8, 8, 8, 8, 8], "in_channels": 5, "input_size": 64, "threshold": 0.0}
+    train.export_weights(model.eval(), path, meta)
+    cut = Segmenter.from_shipped_weights(path, "cpu").cutout(emoji_like(64)[0])
+    assert cut.method == "unet" and cut.mask.shape == (64, 64)
