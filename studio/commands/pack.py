@@ -201,6 +201,8 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"pack written to {result.folder}")
     if result.zip_path is not None:
         print(f"zip written to {result.zip_path}")
+    if result.removed_zip is not None:
+        print(f"removed {result.removed_zip}: it held the replaced pack (add --zip for a new one)")
     return 0
 
 

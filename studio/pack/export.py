@@ -28,6 +28,7 @@ from studio.pack.publish import (
     make_staging,
     publish_folder,
     remove_empty,
+    remove_stale_zip,
     write_new_file,
     write_zip_beside,
 )
@@ -73,6 +74,7 @@ class ExportResult:
     zip_path: Path | None
     stickers: list[StickerReport]
     thumbnail_bytes: int
+    removed_zip: Path | None = None  # an earlier export's zip that no longer matched
 
 
 def export_pack(
@@ -132,9 +134,12 @@ def export_pack(
             zip_tmp.unlink(missing_ok=True)
         remove_empty(created)
         raise
+    # Replacing the folder without a zip would leave an earlier export's zip that no longer
+    # matches it; a user uploading it would send the old pack.
+    removed_zip = remove_stale_zip(out) if force and zip_path is None else None
     if on_progress is not None and make_zip:
         on_progress(ExportProgress(len(pack.stickers) + 2, len(pack.stickers) + 2, "zip written"))
-    return ExportResult(out, zip_path, reports, thumbnail_bytes)
+    return ExportResult(out, zip_path, reports, thumbnail_bytes, removed_zip)
 
 
 def _write_pack(

@@ -29,13 +29,39 @@ def _looks_like_pack(folder: Path) -> bool:
     Every entry must be one of the pack's own files: a manifest.json alone is not enough, since
     many other kinds of project folder have one.
     """
-    own = {TELEGRAM_RULES["set"]["manifest_file"], TELEGRAM_RULES["thumbnail"]["file"]}
     for entry in folder.iterdir():
         if not entry.is_file() or entry.is_symlink():
             return False
-        if entry.name not in own and not re.fullmatch(r"\d{3}\.webp", entry.name):
+        if not _is_pack_file_name(entry.name):
             return False
     return True
+
+
+def _is_pack_file_name(name: str) -> bool:
+    own = {TELEGRAM_RULES["set"]["manifest_file"], TELEGRAM_RULES["thumbnail"]["file"]}
+    return name in own or re.fullmatch(r"\d{3}\.webp", name) is not None
+
+
+def remove_stale_zip(out: Path) -> Path | None:
+    """After `out` was replaced without a zip, remove an `out`.zip left by an earlier export:
+    it no longer matches the folder, and uploading it would send the old pack. Only a zip this
+    export could have made (pack files only) is removed; returns its path, or None."""
+    zip_path = out.with_name(out.name + ".zip")
+    if zip_path.is_symlink() or not zip_path.is_file():
+        return None
+    try:
+        with zipfile.ZipFile(zip_path) as archive:
+            names = archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return None
+    if not names or not all(_is_pack_file_name(name) for name in names):
+        return None
+    try:
+        zip_path.unlink()
+    except OSError:  # read-only folder: the pack itself is written; the old zip stays
+        return None
+    fsync_dir(zip_path.parent)
+    return zip_path
 
 
 def check_destination(out: Path, zip_path: Path | None, force: bool) -> None:

@@ -160,6 +160,21 @@ def test_existing_zip_needs_force(tmp_path):
     assert zipfile.is_zipfile(tmp_path / "out.zip")
 
 
+def test_replacing_without_a_zip_removes_the_old_zip_but_no_other_file(tmp_path):
+    out = tmp_path / "out"
+    export_pack(make_pack([figure_rgba(50, 50)]), out, make_zip=True)
+    result = export_pack(make_pack([figure_rgba(90, 30)]), out, force=True)
+    # The old zip held the replaced pack: uploading it would send the wrong stickers.
+    assert result.removed_zip == tmp_path / "out.zip"
+    assert snapshot(tmp_path) == sorted(["out"] + [f"out/{n}" for n in os.listdir(out)])
+    # A zip of something else that happens to share the name stays.
+    with zipfile.ZipFile(tmp_path / "out.zip", "w") as archive:
+        archive.writestr("notes.txt", "mine")
+    result = export_pack(make_pack([figure_rgba(50, 50)]), out, force=True)
+    assert result.removed_zip is None
+    assert zipfile.ZipFile(tmp_path / "out.zip").namelist() == ["notes.txt"]
+
+
 def test_force_never_replaces_a_folder_that_is_not_a_pack(tmp_path):
     precious = tmp_path / "documents"
     precious.mkdir()
