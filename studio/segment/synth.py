@@ -257,6 +257,34 @@ def _flat_style(
     return out
 
 
+def _punch_holes(rng: np.random.Generator, alpha: np.ndarray) -> np.ndarray:
+    """The glyph's alpha (H,W) uint8 with see-through holes that the figure encloses: a grid of
+    square holes (a goal net, a sieve) or a few round ones (a ring, a button). The paper shows
+    through them, so only its colour says they are not white paint."""
+    opaque = (alpha >= 250).astype(np.uint8)
+    # Distance to the nearest non-opaque pixel: a hole must keep a rim of figure around it.
+    inside = cv2.distanceTransform(opaque, cv2.DIST_L2, 3)
+    out = alpha.copy()
+    if rng.random() < 0.5:
+        pitch = int(rng.integers(8, 17))
+        half = max(1, int(pitch * rng.uniform(0.22, 0.38)))
+        y0, x0 = int(rng.integers(pitch)), int(rng.integers(pitch))
+        for cy in range(y0, alpha.shape[0], pitch):
+            for cx in range(x0, alpha.shape[1], pitch):
+                if inside[cy, cx] >= 1.5 * half + 2:
+                    out[cy - half : cy + half + 1, cx - half : cx + half + 1] = 0
+    else:
+        for _ in range(int(rng.integers(1, 5))):
+            radius = float(rng.uniform(3, 14))
+            candidates = np.argwhere(inside >= radius + 2)
+            if len(candidates) == 0:
+                break
+            cy, cx = candidates[int(rng.integers(len(candidates)))]
+            cv2.circle(out, (int(cx), int(cy)), int(round(radius)), 0, -1, lineType=cv2.LINE_AA)
+            inside = cv2.distanceTransform((out >= 250).astype(np.uint8), cv2.DIST_L2, 3)
+    return out
+
+
 def _place(
     rng: np.random.Generator, glyph: np.ndarray, size: int, allow_crop: bool
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -310,13 +338,17 @@ def make_sample(
     whiten: bool = True,
     flat: float = 0.0,
     crop: float = 0.3,
+    holes: float = 0.0,
 ) -> Sample:
     """One training picture and its true alpha.
 
     `negatives=False`: never an empty picture; `whiten=False`: no synthetic near-white patches
     or flat recolouring (evaluation keeps the designs' own white parts only); `flat`: the chance
     of the flat vector-art look per glyph; `crop`: the chance a glyph may be cropped at the
-    picture's edge. With the defaults the pictures are those the first shipped model saw.
+    picture's edge; `holes`: the chance of see-through holes in a glyph, on paper at least
+    `MIN_PAPER_CONTRAST` off pure white (on white paper a hole and white paint look the same,
+    and enclosed white stays opaque). With the defaults the pictures are those the first
+    shipped model saw.
     """
     background = _background(rng, size)
     roll = rng.random()
@@ -334,7 +366,14 @@ def make_sample(
             rgb = _whiten_region(rng, rgb, glyph[..., 3])
         if whiten and flat > 0 and rng.random() < flat:
             rgb = _flat_style(rng, rgb, glyph[..., 3], background.reshape(-1, 3).mean(axis=0))
-        glyph = np.concatenate([np.clip(rgb, 0, 255), glyph[..., 3:].astype(np.float32)], axis=2)
+        alpha_glyph = glyph[..., 3]
+        if whiten and holes > 0 and rng.random() < holes:
+            paper = background.reshape(-1, 3).mean(axis=0)
+            if (255.0 - paper).max() >= MIN_PAPER_CONTRAST:
+                alpha_glyph = _punch_holes(rng, alpha_glyph)
+        glyph = np.concatenate(
+            [np.clip(rgb, 0, 255), alpha_glyph[..., None].astype(np.float32)], axis=2
+        )
         allow_crop = rng.random() < crop
         placed_rgb, alpha = _place(rng, glyph.astype(np.uint8), size, allow_crop)
         composite = composite * (1 - alpha[..., None]) + placed_rgb * alpha[..., None]

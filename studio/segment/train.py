@@ -54,6 +54,7 @@ class TrainConfig:
     # model card has what a second stage with flat=0.35, crop=0.45 measured.
     flat: float = 0.0
     crop: float = 0.3
+    holes: float = 0.0  # chance of see-through holes per glyph (on off-white paper only)
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
     # Feed the network a fifth channel, `contour.paper_distance`.
@@ -106,6 +107,7 @@ def make_batch(
             config.size,
             flat=config.flat,
             crop=config.crop,
+            holes=config.holes,
         )
         for j in range(config.batch_size)
     ]
@@ -234,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--crop", type=float, default=TrainConfig.crop, help="chance a glyph may be cropped"
     )
+    parser.add_argument(
+        "--holes", type=float, default=TrainConfig.holes, help="chance of see-through holes"
+    )
     parser.add_argument("--init", type=Path, help="start from these exported weights")
     parser.add_argument(
         "--paper-distance",
@@ -265,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         warmup=args.warmup,
         flat=args.flat,
         crop=args.crop,
+        holes=args.holes,
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
     )
@@ -285,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             "batch_size": config.batch_size,
             "flat": config.flat,
             "crop": config.crop,
+            "holes": config.holes,
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

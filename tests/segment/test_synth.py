@@ -52,7 +52,9 @@ def test_evaluation_pictures_do_not_depend_on_the_training_recipe():
     glyphs = _glyphs()
     for index in range(6):
         plain = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False)
-        flat = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False, flat=1.0)
+        flat = synth.make_sample(
+            synth.sample_rng(9, index), glyphs, 64, whiten=False, flat=1.0, holes=1.0
+        )
         assert np.array_equal(plain.image, flat.image)
 
 
@@ -71,3 +73,35 @@ def test_flat_style_paints_flat_light_parts_that_stay_opaque():
             # ... but never the paper's own colour, which no method could tell apart.
             assert (out[light] <= 255 - synth.MIN_PAPER_CONTRAST).any(axis=1).all()
     assert painted >= 5
+
+
+def test_holes_are_enclosed_see_through_pockets():
+    import cv2
+
+    glyph = _glyphs()[0]  # a round face: room for holes inside
+    alpha = glyph[..., 3]
+    for index in range(10):
+        holed = synth._punch_holes(np.random.default_rng(index), alpha)
+        hole = (alpha >= 250) & (holed < 128)
+        assert hole.any()
+        # Every hole is enclosed by the figure: none connects to the outside transparency.
+        count, labels = cv2.connectedComponents((holed < 128).astype(np.uint8), connectivity=4)
+        outside = set(np.unique(labels[alpha < 128]))
+        assert not set(np.unique(labels[hole])) & outside
+        assert np.array_equal(holed[alpha < 250], alpha[alpha < 250])
+
+
+def test_holes_only_on_paper_that_white_paint_differs_from(monkeypatch):
+    punched = []
+    real = synth._punch_holes
+    monkeypatch.setattr(synth, "_punch_holes", lambda rng, a: punched.append(1) or real(rng, a))
+    glyphs = _glyphs()
+    papers = {True: [], False: []}
+    for index in range(40):
+        before = len(punched)
+        sample = synth.make_sample(synth.sample_rng(5, index), glyphs, 64, False, holes=1.0)
+        border = np.concatenate([sample.image[0], sample.image[-1]])
+        papers[len(punched) > before].append(np.median(border, axis=0))
+    assert papers[True] and papers[False]
+    # Where holes were punched the paper is visibly off white (allowing noise and JPEG).
+    assert all((255 - paper).max() >= synth.MIN_PAPER_CONTRAST - 4 for paper in papers[True])
