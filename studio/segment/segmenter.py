@@ -149,7 +149,9 @@ class Segmenter:
         if header.get("format") != "studio-tinyunet":
             raise SegmenterError(f"{path} is not a Sticker Studio cut-out model")
         meta = json.loads(header.get("meta", "{}"))
-        in_channels = int(meta.get("in_channels", 4))  # 5: RGB, prior and paper distance
+        in_channels = meta.get("in_channels", 4)  # 5: RGB, prior and paper distance
+        if in_channels not in (4, 5):
+            raise SegmenterError(f"{path} needs {in_channels!r} input channels; reinstall it")
         model = TinyUNet(in_channels=in_channels, widths=tuple(meta.get("widths", DEFAULT_WIDTHS)))
         state = read_state_dict(path)
         try:

@@ -92,6 +92,17 @@ def test_damaged_or_foreign_weights_are_refused(tmp_path, official_weights):
         Segmenter.from_shipped_weights(official_weights)
 
 
+def test_weights_with_an_unknown_input_layout_are_refused(tmp_path):
+    from studio.segment.tinyunet import TinyUNet
+    from studio.segment.train import export_weights
+
+    path = tmp_path / "odd.safetensors"
+    meta = {"widths": [4, 8, 8, 8, 8, 8], "in_channels": 7}
+    export_weights(TinyUNet(in_channels=7, widths=(4, 8, 8, 8, 8, 8)), path, meta)
+    with pytest.raises(SegmenterError, match="7 input channels"):
+        Segmenter.from_shipped_weights(path)
+
+
 def test_flip_average_makes_the_mask_mirror_equivariant(tmp_path):
     import torch
 
