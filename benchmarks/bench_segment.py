@@ -1,10 +1,12 @@
 """Cut-out speed per 512 px picture on this machine's CPU, as a table.
 
     .venv/bin/python benchmarks/bench_segment.py [--threads 2] [--repeats 20] [--official]
+        [--compare OTHER.safetensors]
 
 Rows: our shipped model end to end (network + upsampling + edge colours), its network alone,
 batched, our contour fallback, the reference fallback, and (--official) the official Emojich
-U-Net architecture with random weights (its speed does not depend on the weights).
+U-Net architecture with random weights (its speed does not depend on the weights), and
+(--compare) another model file of ours, end to end and network alone, in the same run.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--official", action="store_true", help="also time the Emojich U-Net")
+    parser.add_argument("--compare", help="also time this model file of ours (safetensors)")
     args = parser.parse_args(argv)
 
     import torch
@@ -92,6 +95,16 @@ def main(argv: list[str] | None = None) -> int:
             _time(lambda: contour.reference_contour_mask(arrays[next(cycle) % 8]), args.repeats),
         )
     )
+    if args.compare:
+        other = Segmenter.from_shipped_weights(args.compare, "cpu")
+        rows.append(("--compare file, end to end", 1, _time(one(other.cutout), args.repeats)))
+        rows.append(
+            (
+                "--compare file, network only",
+                1,
+                _time(lambda: other._predict([arrays[next(cycle) % 8]]), args.repeats),
+            )
+        )
     if args.official:
         import segmentation_models_pytorch as smp
 
