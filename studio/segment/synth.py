@@ -356,6 +356,7 @@ def make_sample(
         # Negative: an empty background must come out fully transparent.
         return Sample(_degrade(rng, background), np.zeros((size, size), np.float32))
     count = 2 if roll > 0.88 else 1
+    paper = background.reshape(-1, 3).mean(axis=0)
     composite = background
     alpha_total = np.zeros((size, size), np.float32)
     for _ in range(count):
@@ -365,10 +366,9 @@ def make_sample(
         if rng.random() < 0.2 and whiten:
             rgb = _whiten_region(rng, rgb, glyph[..., 3])
         if whiten and flat > 0 and rng.random() < flat:
-            rgb = _flat_style(rng, rgb, glyph[..., 3], background.reshape(-1, 3).mean(axis=0))
+            rgb = _flat_style(rng, rgb, glyph[..., 3], paper)
         alpha_glyph = glyph[..., 3]
         if whiten and holes > 0 and rng.random() < holes:
-            paper = background.reshape(-1, 3).mean(axis=0)
             if (255.0 - paper).max() >= MIN_PAPER_CONTRAST:
                 alpha_glyph = _punch_holes(rng, alpha_glyph)
         glyph = np.concatenate(

@@ -50,8 +50,8 @@ class TrainConfig:
     checkpoint_every: int = 50
     widths: tuple[int, ...] = DEFAULT_WIDTHS
     # Data recipe (see `synth.make_sample`): chance of the flat vector-art look per glyph, and
-    # of a glyph cropped at the picture's edge. The defaults are the shipped model's recipe; the
-    # model card has what a second stage with flat=0.35, crop=0.45 measured.
+    # of a glyph cropped at the picture's edge. The defaults are stage 1's recipe; the shipped
+    # second stage adds flat=0.35, crop=0.45 and the paper distance (commands in the model card).
     flat: float = 0.0
     crop: float = 0.3
     holes: float = 0.0  # chance of see-through holes per glyph (on off-white paper only)
@@ -162,6 +162,7 @@ def export_weights(model: TinyUNet, path: Path, meta: dict) -> None:
     from safetensors.torch import save
 
     state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
+    meta = {**meta, "in_channels": model.in_channels}  # how `Segmenter` must feed it
     header = {"format": "studio-tinyunet", "meta": json.dumps(meta)}
     atomic_write_bytes(path, save(state, metadata=header))
 
@@ -283,7 +284,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.export:
         meta = {
             "widths": list(config.widths),
-            "in_channels": config.in_channels,
             "input_size": config.size,
             "tolerance": contour.DEFAULT_TOLERANCE,
             "trained_steps": config.steps,

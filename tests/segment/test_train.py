@@ -81,7 +81,7 @@ def test_a_five_channel_model_exports_and_cuts(tmp_path, few_glyphs):
     config = replace(_config(tmp_path / "five", 2), paper_distance=True)
     model = train.train(config)
     path = tmp_path / "five.safetensors"
-    meta = {"widths": [4, 8, 8, 8, 8, 8], "in_channels": 5, "input_size": 64, "threshold": 0.0}
-    train.export_weights(model.eval(), path, meta)
+    meta = {"widths": [4, 8, 8, 8, 8, 8], "input_size": 64, "threshold": 0.0}
+    train.export_weights(model.eval(), path, meta)  # records in_channels from the model
     cut = Segmenter.from_shipped_weights(path, "cpu").cutout(emoji_like(64)[0])
     assert cut.method == "unet" and cut.mask.shape == (64, 64)
