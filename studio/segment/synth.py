@@ -285,10 +285,118 @@ def _punch_holes(rng: np.random.Generator, alpha: np.ndarray) -> np.ndarray:
     return out
 
 
+def _whiten_cut_part(
+    rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray, paper: np.ndarray
+) -> np.ndarray:
+    """A placed glyph's colours (S,S,3) float32 with the part the picture's edge cuts repainted
+    white or near-white: a page, a sign or a face cropped by the frame. Such a part touches the
+    picture's border like the background does, so a border flood calls it background; only the
+    outline around it and the cut say otherwise. `alpha` (S,S) is the glyph's opacity in 0..1."""
+    opaque = alpha >= 0.5
+    frame = np.zeros_like(opaque)
+    frame[[0, -1], :] = True
+    frame[:, [0, -1]] = True
+    cut = opaque & frame
+    if cut.sum() < 4:
+        return rgb  # this placement does not reach the edge
+    palette_image = Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)).quantize(
+        colors=int(rng.integers(6, 13)), method=Image.Quantize.MEDIANCUT
+    )
+    labels = np.asarray(palette_image)
+    label = np.bincount(labels[cut], minlength=256).argmax()
+    count, parts = cv2.connectedComponents((opaque & (labels == label)).astype(np.uint8), 4)
+    touching = np.unique(parts[cut & (labels == label)])
+    region = np.isin(parts, touching[touching > 0])
+    # Where the part also meets the paper with no outline between them, only its colour tells
+    # them apart there: keep it as far off the paper as `_flat_style` does. Enclosed by an
+    # outline and the frame, it may be the paper's very colour.
+    rim = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2).astype(bool)
+    meets_paper = (rim & (alpha < 0.5)).any()
+    if meets_paper:
+        region |= rim & (alpha > 0) & ~opaque
+    kind = rng.random()
+    if kind < 0.4:
+        colour = np.full(3, 255.0, np.float32)
+    elif kind < 0.8:
+        colour = np.clip(rng.uniform(236, 255) + rng.normal(0, 3, 3), 225, 255)
+    else:
+        colour = np.clip(rng.uniform(205, 240) + np.array([-6, 0, 5]) * rng.uniform(0, 1.5), 0, 255)
+    if meets_paper and np.abs(colour - paper).max() < MIN_PAPER_CONTRAST:
+        colour = np.clip(paper - rng.uniform(MIN_PAPER_CONTRAST, 2.5 * MIN_PAPER_CONTRAST), 0, 255)
+    # A little of the old shading survives, as on a rendered white part.
+    shade = (rgb[region].mean(axis=1, keepdims=True) - 128) * rng.uniform(0.0, 0.12)
+    out = rgb.copy()
+    out[region] = np.clip(colour[None, :] + shade, 0, 255)
+    return out
+
+
+def _line_art(rng: np.random.Generator, size: int = 128) -> np.ndarray:
+    """A glyph (size,size,4) uint8 of open outlined strokes (chevrons, arcs, brackets, zigzags):
+    the background they half enclose stays transparent. Line-art designs (OpenMoji) are full of
+    such shapes, and training that keeps white parts opaque teaches a network to fill them."""
+    alpha = np.zeros((size, size), np.uint8)
+    width = max(2, round(rng.uniform(0.03, 0.08) * size))
+    margin = width + 2
+    for _ in range(int(rng.integers(1, 4))):
+        kind = rng.random()
+        centre = rng.uniform(0.3, 0.7, 2) * size
+        reach = rng.uniform(0.15, 0.4) * size
+        if kind < 0.35:  # a chevron or an angle bracket
+            direction = rng.uniform(0, 2 * np.pi)
+            half_angle = rng.uniform(0.3, 1.0)
+            ends = [
+                centre + reach * np.array([np.cos(direction + s), np.sin(direction + s)])
+                for s in (half_angle, -half_angle)
+            ]
+            points = [ends[0], centre, ends[1]]
+        elif kind < 0.65:  # an arc, open by at least a quarter turn
+            start = rng.uniform(0, 360)
+            span = rng.uniform(100, 270)
+            cv2.ellipse(
+                alpha,
+                (int(centre[0]), int(centre[1])),
+                (int(reach), int(reach * rng.uniform(0.6, 1.0))),
+                rng.uniform(0, 180),
+                start,
+                start + span,
+                255,
+                width,
+                cv2.LINE_AA,
+            )
+            continue
+        else:  # a bracket (three sides of a box) or a zigzag
+            count = 4 if kind < 0.85 else int(rng.integers(4, 7))
+            points = [centre + rng.uniform(-reach, reach, 2) for _ in range(count)]
+        polyline = np.clip(np.array(points), margin, size - margin).astype(np.int32)
+        cv2.polylines(alpha, [polyline], False, 255, width, cv2.LINE_AA)
+    if rng.random() < 0.7:
+        colour = np.full(3, rng.uniform(0, 60))
+    else:
+        colour = rng.uniform(0, 200, 3)
+    rgb = np.empty((size, size, 3), np.float64)
+    rgb[:] = colour
+    # Crossing strokes can close off a pocket. Enclosed areas are the figure's own paint in this
+    # recipe (the rule for enclosed white), so fill them, in white half of the time.
+    clear = (alpha < 128).astype(np.uint8)
+    _, labels = cv2.connectedComponents(clear, connectivity=4)
+    open_labels = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    pocket = (clear > 0) & ~np.isin(labels, open_labels)
+    if pocket.any():
+        pocket = cv2.dilate(pocket.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        pocket &= alpha < 255
+        fill = np.full(3, 255.0) if rng.random() < 0.5 else rng.uniform(120, 255, 3)
+        # Under a stroke's anti-aliased rim the fill shows through, as it would in real art.
+        weight = alpha[pocket, None] / 255.0
+        rgb[pocket] = weight * colour + (1 - weight) * fill
+        alpha[pocket] = 255
+    return np.dstack([rgb.round().astype(np.uint8), alpha])
+
+
 def _place(
-    rng: np.random.Generator, glyph: np.ndarray, size: int, allow_crop: bool
+    rng: np.random.Generator, glyph: np.ndarray, size: int, allow_crop: bool, cut: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Scale and position one glyph on a (size,size) canvas: (rgb float32, alpha float32 0..1)."""
+    """Scale and position one glyph on a (size,size) canvas: (rgb float32, alpha float32 0..1).
+    `allow_crop`: it may reach over the picture's edge; with `cut` as well, it is placed so."""
     gh, gw = glyph.shape[:2]
     extent = rng.uniform(0.35, 1.15 if allow_crop else 0.95) * size
     scale = extent / max(gh, gw)
@@ -298,12 +406,19 @@ def _place(
     premultiplied = np.concatenate([rgba[..., :3] * rgba[..., 3:], rgba[..., 3:]], axis=2)
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
     resized = np.clip(cv2.resize(premultiplied, (new_w, new_h), interpolation=interp), 0, 1)
-    if allow_crop and rng.random() < 0.5:
+    if allow_crop and not cut and rng.random() < 0.5:
         x0 = round(rng.uniform(-0.35 * new_w, size - 0.65 * new_w))
         y0 = round(rng.uniform(-0.35 * new_h, size - 0.65 * new_h))
     else:
         x0 = round(rng.uniform(min(0, size - new_w), max(0, size - new_w)))
         y0 = round(rng.uniform(min(0, size - new_h), max(0, size - new_h)))
+    if allow_crop and cut:
+        # Over one edge of the picture, chosen at random, by 10-35% of the glyph.
+        fraction = rng.uniform(0.1, 0.35)
+        side = int(rng.integers(4))  # left, right, top, bottom
+        over = round(fraction * (new_w if side < 2 else new_h))
+        x0 = (-over, size - new_w + over, x0, x0)[side]
+        y0 = (y0, y0, -over, size - new_h + over)[side]
     premul = np.zeros((size, size, 4), np.float32)
     sx0, sy0 = max(0, -x0), max(0, -y0)
     dx0, dy0 = max(0, x0), max(0, y0)
@@ -339,6 +454,8 @@ def make_sample(
     flat: float = 0.0,
     crop: float = 0.3,
     holes: float = 0.0,
+    cut_white: float = 0.0,
+    line_art: float = 0.0,
 ) -> Sample:
     """One training picture and its true alpha.
 
@@ -347,8 +464,10 @@ def make_sample(
     of the flat vector-art look per glyph; `crop`: the chance a glyph may be cropped at the
     picture's edge; `holes`: the chance of see-through holes in a glyph, on paper at least
     `MIN_PAPER_CONTRAST` off pure white (on white paper a hole and white paint look the same,
-    and enclosed white stays opaque). With the defaults the pictures are those the first
-    shipped model saw.
+    and enclosed white stays opaque); `cut_white`: the chance a glyph is cut by the picture's
+    edge with the cut part repainted white (`_whiten_cut_part`); `line_art`: the chance a glyph
+    is replaced by open outlined strokes (`_line_art`). With the defaults the pictures are those
+    the first shipped model saw.
     """
     background = _background(rng, size)
     roll = rng.random()
@@ -361,21 +480,30 @@ def make_sample(
     alpha_total = np.zeros((size, size), np.float32)
     for _ in range(count):
         glyph = glyphs[int(rng.integers(len(glyphs)))]
-        rgb = glyph[..., :3].astype(np.float32)
-        rgb = _colour_shift(rng, rgb)
-        if rng.random() < 0.2 and whiten:
-            rgb = _whiten_region(rng, rgb, glyph[..., 3])
-        if whiten and flat > 0 and rng.random() < flat:
-            rgb = _flat_style(rng, rgb, glyph[..., 3], paper)
+        # Options are drawn only when asked for, so older recipes make the very same pictures.
+        strokes = whiten and line_art > 0 and rng.random() < line_art
+        if strokes:
+            # Kept dark and plain: the lesson is the background between the strokes.
+            glyph = _line_art(rng)
+            rgb = glyph[..., :3].astype(np.float32)
+        else:
+            rgb = _colour_shift(rng, glyph[..., :3].astype(np.float32))
+            if rng.random() < 0.2 and whiten:
+                rgb = _whiten_region(rng, rgb, glyph[..., 3])
+            if whiten and flat > 0 and rng.random() < flat:
+                rgb = _flat_style(rng, rgb, glyph[..., 3], paper)
         alpha_glyph = glyph[..., 3]
-        if whiten and holes > 0 and rng.random() < holes:
+        if not strokes and whiten and holes > 0 and rng.random() < holes:
             if (255.0 - paper).max() >= MIN_PAPER_CONTRAST:
                 alpha_glyph = _punch_holes(rng, alpha_glyph)
         glyph = np.concatenate(
             [np.clip(rgb, 0, 255), alpha_glyph[..., None].astype(np.float32)], axis=2
         )
-        allow_crop = rng.random() < crop
-        placed_rgb, alpha = _place(rng, glyph.astype(np.uint8), size, allow_crop)
+        cut = not strokes and whiten and cut_white > 0 and rng.random() < cut_white
+        allow_crop = rng.random() < crop or cut
+        placed_rgb, alpha = _place(rng, glyph.astype(np.uint8), size, allow_crop, cut)
+        if cut:
+            placed_rgb = _whiten_cut_part(rng, placed_rgb, alpha, paper)
         composite = composite * (1 - alpha[..., None]) + placed_rgb * alpha[..., None]
         alpha_total = alpha + alpha_total * (1 - alpha)
     return Sample(_degrade(rng, composite), alpha_total)

@@ -55,6 +55,8 @@ class TrainConfig:
     flat: float = 0.0
     crop: float = 0.3
     holes: float = 0.0  # chance of see-through holes per glyph (on off-white paper only)
+    cut_white: float = 0.0  # chance of a glyph cut by the picture's edge, its cut part white
+    line_art: float = 0.0  # chance of open outlined strokes instead of a glyph
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
     # Feed the network a fifth channel, `contour.paper_distance`.
@@ -108,6 +110,8 @@ def make_batch(
             flat=config.flat,
             crop=config.crop,
             holes=config.holes,
+            cut_white=config.cut_white,
+            line_art=config.line_art,
         )
         for j in range(config.batch_size)
     ]
@@ -240,6 +244,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--holes", type=float, default=TrainConfig.holes, help="chance of see-through holes"
     )
+    parser.add_argument(
+        "--cut-white",
+        type=float,
+        default=TrainConfig.cut_white,
+        help="chance a glyph is cut by the picture's edge with the cut part painted white",
+    )
+    parser.add_argument(
+        "--line-art",
+        type=float,
+        default=TrainConfig.line_art,
+        help="chance of open outlined strokes (half-enclosed background) instead of a glyph",
+    )
     parser.add_argument("--init", type=Path, help="start from these exported weights")
     parser.add_argument(
         "--paper-distance",
@@ -272,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
         flat=args.flat,
         crop=args.crop,
         holes=args.holes,
+        cut_white=args.cut_white,
+        line_art=args.line_art,
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
     )
@@ -292,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
             "flat": config.flat,
             "crop": config.crop,
             "holes": config.holes,
+            "cut_white": config.cut_white,
+            "line_art": config.line_art,
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

@@ -20,6 +20,29 @@ def test_score_iou_and_white_recall():
     assert score.failures == 1  # the first picture lost a whole row
 
 
+def test_white_that_looks_like_the_paper_is_hidden():
+    # A white square on white paper, one edge bare and one outlined: the bare one meets the
+    # paper with nothing between them; the outlined one is visible.
+    truth = np.zeros((40, 40), np.float32)
+    image = np.full((40, 40, 3), 255, np.uint8)
+    truth[5:15, 5:15] = 1.0  # bare white square
+    truth[20:35, 20:35] = 1.0
+    image[20:35, 20:35] = 40  # dark outline...
+    image[22:33, 22:33] = 255  # ... round an inside of the paper's very colour
+    hidden = evaluate.hidden_white(image, truth)
+    assert hidden[5:15, 5:15].all()
+    assert not hidden[20:35, 20:35].any()
+    score = evaluate.Score()
+    score.add(np.zeros((40, 40), np.uint8), truth, image, hidden)
+    assert score.white_recall == 0.0 and score.visible_white_recall == 0.0
+    assert score.hidden_share == 100 / (100 + 121)
+    predicted = (truth * 255).astype(np.uint8)
+    predicted[5:15, 5:15] = 0  # misses only the hidden square
+    score = evaluate.Score()
+    score.add(predicted, truth, image, hidden)
+    assert score.visible_white_recall == 1.0 and score.white_recall < 1.0
+
+
 def test_calibration_routes_low_confidence_to_the_fallback():
     unet = evaluate.Score(ious=[0.9, 0.5], confidences=[0.99, 0.8])
     fallback = evaluate.Score(ious=[0.7, 0.95])

@@ -53,7 +53,14 @@ def test_evaluation_pictures_do_not_depend_on_the_training_recipe():
     for index in range(6):
         plain = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False)
         flat = synth.make_sample(
-            synth.sample_rng(9, index), glyphs, 64, whiten=False, flat=1.0, holes=1.0
+            synth.sample_rng(9, index),
+            glyphs,
+            64,
+            whiten=False,
+            flat=1.0,
+            holes=1.0,
+            cut_white=1.0,
+            line_art=1.0,
         )
         assert np.array_equal(plain.image, flat.image)
 
@@ -105,3 +112,52 @@ def test_holes_only_on_paper_that_white_paint_differs_from(monkeypatch):
     assert papers[True] and papers[False]
     # Where holes were punched the paper is visibly off white (allowing noise and JPEG).
     assert all((255 - paper).max() >= synth.MIN_PAPER_CONTRAST - 4 for paper in papers[True])
+
+
+def test_a_recipe_left_at_zero_draws_nothing():
+    # Older recipes must make the very same pictures when a newer option exists but is off.
+    glyphs = _glyphs()
+    for index in range(6):
+        plain = synth.make_sample(synth.sample_rng(4, index), glyphs, 64, flat=0.5, crop=0.5)
+        off = synth.make_sample(
+            synth.sample_rng(4, index), glyphs, 64, flat=0.5, crop=0.5, cut_white=0.0, line_art=0.0
+        )
+        assert np.array_equal(plain.image, off.image) and np.array_equal(plain.alpha, off.alpha)
+
+
+def test_cut_white_paints_the_part_the_edge_cuts():
+    glyphs = _glyphs()
+    painted = 0
+    for index in range(12):
+        rng = synth.sample_rng(6, index)
+        rgb, alpha = synth._place(rng, glyphs[index % 3], 96, allow_crop=True, cut=True)
+        frame = np.zeros((96, 96), bool)
+        frame[[0, -1], :] = frame[:, [0, -1]] = True
+        assert (alpha[frame] >= 0.5).any()  # the placement really reaches over an edge
+        paper = np.full(3, 255.0)
+        out = synth._whiten_cut_part(rng, rgb, alpha, paper)
+        changed = np.abs(out - rgb).max(axis=2) > 1
+        assert not (changed & (alpha == 0)).any()  # only the figure is repainted
+        if changed.any():
+            painted += 1
+            # The repainted part is light and reaches the cut edge.
+            assert (changed & frame & (alpha >= 0.5)).any()
+            assert np.median(out[changed].min(axis=1)) >= 180
+    assert painted >= 8
+
+
+def test_line_art_is_open_strokes_round_transparent_background():
+    import cv2
+
+    for index in range(20):
+        glyph = synth._line_art(np.random.default_rng(index))
+        alpha = glyph[..., 3]
+        assert glyph.shape == (128, 128, 4) and alpha.max() == 255
+        # Every transparent pixel is open background: pockets that crossing strokes close off
+        # are filled, as enclosed parts of a figure are.
+        clear = (alpha < 128).astype(np.uint8)
+        count, labels = cv2.connectedComponents(clear, connectivity=4)
+        border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+        assert np.isin(labels[clear > 0], border).all()
+        # ... and most of the canvas stays background: the shapes are open.
+        assert (alpha < 128).mean() > 0.5
