@@ -20,6 +20,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from studio.errors import StudioError
+from studio.segment import contour
 
 NOTO_FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
@@ -377,10 +378,8 @@ def _line_art(rng: np.random.Generator, size: int = 128) -> np.ndarray:
     rgb[:] = colour
     # Crossing strokes can close off a pocket. Enclosed areas are the figure's own paint in this
     # recipe (the rule for enclosed white), so fill them, in white half of the time.
-    clear = (alpha < 128).astype(np.uint8)
-    _, labels = cv2.connectedComponents(clear, connectivity=4)
-    open_labels = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    pocket = (clear > 0) & ~np.isin(labels, open_labels)
+    clear = alpha < 128
+    pocket = clear & ~contour.border_connected(clear)
     if pocket.any():
         pocket = cv2.dilate(pocket.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         pocket &= alpha < 255
