@@ -331,6 +331,41 @@ def _whiten_cut_part(
     return out
 
 
+def _white_spots(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """A glyph's colours (h,w,3) float32 with one to four white discs or ellipses painted well
+    inside its opaque area, often as a mirrored pair: eyes, teeth, highlights. They are the
+    figure's own paint even when exactly the paper's colour, because the figure encloses them;
+    the line-art recipe's transparent half-enclosed background must not teach otherwise."""
+    inside = cv2.distanceTransform((alpha >= 250).astype(np.uint8), cv2.DIST_L2, 3)
+    span = max(alpha.shape)
+    out = rgb.copy()
+    kind = rng.random()
+    if kind < 0.5:
+        colour = np.full(3, 255.0)
+    else:
+        colour = np.clip(rng.uniform(232, 255) + rng.normal(0, 3, 3), 215, 255)
+    outline = rng.random() < 0.4  # drawn eyes often have a dark rim; flat art has none
+    shapes = []
+    for _ in range(int(rng.integers(1, 4))):
+        axes = rng.uniform(0.03, 0.12, 2) * span
+        margin = axes.max() + 3
+        candidates = np.argwhere(inside >= margin)
+        if len(candidates) == 0:
+            break
+        cy, cx = candidates[int(rng.integers(len(candidates)))]
+        angle = float(rng.uniform(0, 180))
+        shapes.append((cx, cy, axes, angle))
+        mirror_x = alpha.shape[1] - 1 - cx
+        if rng.random() < 0.5 and inside[cy, mirror_x] >= margin:
+            shapes.append((mirror_x, cy, axes, 180 - angle))
+    for cx, cy, axes, angle in shapes:
+        centre, size = (int(cx), int(cy)), (max(1, int(axes[0])), max(1, int(axes[1])))
+        if outline:
+            cv2.ellipse(out, centre, size, angle, 0, 360, (30.0, 30.0, 30.0), 2, cv2.LINE_AA)
+        cv2.ellipse(out, centre, size, angle, 0, 360, tuple(float(c) for c in colour), -1)
+    return out
+
+
 def _line_art(rng: np.random.Generator, size: int = 128) -> np.ndarray:
     """A glyph (size,size,4) uint8 of open outlined strokes (chevrons, arcs, brackets, zigzags):
     the background they half enclose stays transparent. Line-art designs (OpenMoji) are full of
@@ -455,6 +490,7 @@ def make_sample(
     holes: float = 0.0,
     cut_white: float = 0.0,
     line_art: float = 0.0,
+    white_spots: float = 0.0,
 ) -> Sample:
     """One training picture and its true alpha.
 
@@ -465,7 +501,8 @@ def make_sample(
     `MIN_PAPER_CONTRAST` off pure white (on white paper a hole and white paint look the same,
     and enclosed white stays opaque); `cut_white`: the chance a glyph is cut by the picture's
     edge with the cut part repainted white (`_whiten_cut_part`); `line_art`: the chance a glyph
-    is replaced by open outlined strokes (`_line_art`). With the defaults the pictures are those
+    is replaced by open outlined strokes (`_line_art`); `white_spots`: the chance of enclosed white
+    eyes, teeth or highlights painted into a glyph (`_white_spots`). With the defaults the pictures are those
     the first shipped model saw.
     """
     background = _background(rng, size)
@@ -491,6 +528,8 @@ def make_sample(
                 rgb = _whiten_region(rng, rgb, glyph[..., 3])
             if whiten and flat > 0 and rng.random() < flat:
                 rgb = _flat_style(rng, rgb, glyph[..., 3], paper)
+            if whiten and white_spots > 0 and rng.random() < white_spots:
+                rgb = _white_spots(rng, rgb, glyph[..., 3])
         alpha_glyph = glyph[..., 3]
         if not strokes and whiten and holes > 0 and rng.random() < holes:
             if (255.0 - paper).max() >= MIN_PAPER_CONTRAST:

@@ -57,6 +57,7 @@ class TrainConfig:
     holes: float = 0.0  # chance of see-through holes per glyph (on off-white paper only)
     cut_white: float = 0.0  # chance of a glyph cut by the picture's edge, its cut part white
     line_art: float = 0.0  # chance of open outlined strokes instead of a glyph
+    white_spots: float = 0.0  # chance of enclosed white eyes, teeth or highlights in a glyph
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
     # Feed the network a fifth channel, `contour.paper_distance`.
@@ -112,6 +113,7 @@ def make_batch(
             holes=config.holes,
             cut_white=config.cut_white,
             line_art=config.line_art,
+            white_spots=config.white_spots,
         )
         for j in range(config.batch_size)
     ]
@@ -256,6 +258,12 @@ def main(argv: list[str] | None = None) -> int:
         default=TrainConfig.line_art,
         help="chance of open outlined strokes (half-enclosed background) instead of a glyph",
     )
+    parser.add_argument(
+        "--white-spots",
+        type=float,
+        default=TrainConfig.white_spots,
+        help="chance of enclosed white eyes, teeth or highlights painted into a glyph",
+    )
     parser.add_argument("--init", type=Path, help="start from these exported weights")
     parser.add_argument(
         "--paper-distance",
@@ -290,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         holes=args.holes,
         cut_white=args.cut_white,
         line_art=args.line_art,
+        white_spots=args.white_spots,
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
     )
@@ -312,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
             "holes": config.holes,
             "cut_white": config.cut_white,
             "line_art": config.line_art,
+            "white_spots": config.white_spots,
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

@@ -61,6 +61,7 @@ def test_evaluation_pictures_do_not_depend_on_the_training_recipe():
             holes=1.0,
             cut_white=1.0,
             line_art=1.0,
+            white_spots=1.0,
         )
         assert np.array_equal(plain.image, flat.image)
 
@@ -120,7 +121,14 @@ def test_a_recipe_left_at_zero_draws_nothing():
     for index in range(6):
         plain = synth.make_sample(synth.sample_rng(4, index), glyphs, 64, flat=0.5, crop=0.5)
         off = synth.make_sample(
-            synth.sample_rng(4, index), glyphs, 64, flat=0.5, crop=0.5, cut_white=0.0, line_art=0.0
+            synth.sample_rng(4, index),
+            glyphs,
+            64,
+            flat=0.5,
+            crop=0.5,
+            cut_white=0.0,
+            line_art=0.0,
+            white_spots=0.0,
         )
         assert np.array_equal(plain.image, off.image) and np.array_equal(plain.alpha, off.alpha)
 
@@ -157,3 +165,22 @@ def test_line_art_is_open_strokes_round_transparent_background():
         assert np.array_equal(contour.border_connected(clear), clear)
         # ... and most of the canvas stays background: the shapes are open.
         assert (alpha < 128).mean() > 0.5
+
+
+def test_white_spots_are_enclosed_white_paint():
+    glyph = _glyphs()[0]  # a round face: room for eyes
+    rgb, alpha = glyph[..., :3].astype(np.float32), glyph[..., 3]
+    painted = 0
+    for index in range(12):
+        out = synth._white_spots(np.random.default_rng(index), rgb, alpha)
+        changed = np.abs(out - rgb).max(axis=2) > 1
+        # Painted only where the figure is fully opaque, and never reaching its outline.
+        assert not (changed & (alpha < 250)).any()
+        white = changed & (out.min(axis=2) >= 215)
+        if white.any():
+            painted += 1
+            # Every spot is enclosed: the figure's opaque pixels surround it.
+            clear_or_white = (alpha < 250) | white
+            outside = contour.border_connected(clear_or_white)
+            assert not (outside & white).any()
+    assert painted >= 10
