@@ -501,9 +501,9 @@ def make_sample(
     `MIN_PAPER_CONTRAST` off pure white (on white paper a hole and white paint look the same,
     and enclosed white stays opaque); `cut_white`: the chance a glyph is cut by the picture's
     edge with the cut part repainted white (`_whiten_cut_part`); `line_art`: the chance a glyph
-    is replaced by open outlined strokes (`_line_art`); `white_spots`: the chance of enclosed white
-    eyes, teeth or highlights painted into a glyph (`_white_spots`). With the defaults the pictures are those
-    the first shipped model saw.
+    is replaced by open outlined strokes (`_line_art`); `white_spots`: the chance of enclosed
+    white eyes, teeth or highlights painted into a glyph (`_white_spots`). With the defaults the
+    pictures are those the first shipped model saw.
     """
     background = _background(rng, size)
     roll = rng.random()
