@@ -59,6 +59,15 @@ def background_prior(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> np.
     return border_connected(near_background(rgb, tolerance))
 
 
+def enclosed_paper(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> tuple[int, np.ndarray]:
+    """The near-white regions the figure encloses: (count, labels (H,W) int32), label 0 for
+    every other pixel. Each is one flat stretch of paper colour, so it is white paint (an eye,
+    a tooth) or a see-through hole (a ring, a wheel) as a whole, never half of each."""
+    near = near_background(rgb, tolerance)
+    enclosed = near & ~border_connected(near)
+    return cv2.connectedComponents(enclosed.astype(np.uint8), connectivity=4)
+
+
 def background_field(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     """The background as a plane fitted to the bright border pixels, (H,W,3) float32, and the
     noise level (robust standard deviation, 0..255) of the border pixels around it.

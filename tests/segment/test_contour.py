@@ -21,6 +21,16 @@ def test_white_inside_the_figure_stays_opaque():
     assert iou > 0.97
 
 
+def test_enclosed_paper_is_each_white_region_the_figure_encloses():
+    image, truth = emoji_like(128)
+    rgb = np.asarray(image)
+    count, labels = contour.enclosed_paper(rgb)
+    assert count == 3  # the two eyes, plus label 0 for everything else
+    assert labels[_eyes(128)].min() > 0
+    # Each region lies inside the figure; the open background is never one.
+    assert truth[labels > 0].all() and labels[0, 0] == 0
+
+
 def test_reference_fallback_punches_out_the_eyes():
     # The reason ours exists: the reference clears the longest near-white contours, eyes included.
     rgb = np.asarray(emoji_like(512)[0])

@@ -129,3 +129,23 @@ def test_shipped_model_cuts_an_emoji_well():
     mask = cut.mask >= 128
     assert (mask & truth).sum() / (mask | truth).sum() > 0.95
     assert cut.mask[0, 0] == 0
+
+
+def test_an_enclosed_white_region_is_kept_whole_or_left_as_cut():
+    # Two white eyes in a red face: the network half keeps the left one (mean opacity 0.6) and
+    # mostly drops the right one (0.3). The left is made wholly opaque; the right stays as cut.
+    image, truth = emoji_like(128)
+    rgb = np.asarray(image)
+    _, labels = contour.enclosed_paper(rgb)
+    probability = truth.astype(np.float32)
+    left, right = labels == labels[54, 48], labels == labels[54, 80]
+    assert left.any() and right.any() and not (left & right).any()
+    for eye, level in ((left, 0.6), (right, 0.3)):
+        cells = np.flatnonzero(eye.ravel())
+        eye_probability = np.full(len(cells), 0.0, np.float32)
+        eye_probability[: int(level * len(cells))] = 1.0  # half an eye kept: the worst outcome
+        probability.ravel()[cells] = eye_probability
+    paint = segmenter._enclosed_paint(rgb, probability, contour.DEFAULT_TOLERANCE)
+    assert paint[left].all() and not paint[right].any()
+    # ... with its anti-aliased rim, which is inside the face, and nothing more.
+    assert truth[paint].all() and (paint & ~left).sum() < left.sum()
