@@ -366,6 +366,56 @@ def _white_spots(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -
     return out
 
 
+def _loops(rng: np.random.Generator, glyph: np.ndarray) -> np.ndarray:
+    """A glyph (h,w,4) uint8, padded, with one or two loops added: a band of the figure bent
+    round a gap the paper shows through (a cup's handle, a bicycle's wheel, the heart two hands
+    make). Such a gap is enclosed and, on white paper, the very colour of white paint; only its
+    shape, a thin band round a wide opening, says it is a hole. Twemoji draws many, and the
+    recipes that keep enclosed white had taught the network to fill them."""
+    h, w = glyph.shape[:2]
+    span = max(h, w)
+    pad = round(0.3 * span)
+    canvas = np.zeros((h + 2 * pad, w + 2 * pad, 4), np.float32)
+    canvas[pad : pad + h, pad : pad + w] = glyph
+    opaque = canvas[..., 3] >= 128
+    rim = opaque & ~cv2.erode(opaque.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    points = np.argwhere(rim)
+    if len(points) == 0:
+        return glyph
+    centroid = np.argwhere(opaque).mean(axis=0)
+    for _ in range(int(rng.integers(1, 3))):
+        y, x = points[int(rng.integers(len(points)))]
+        radius = rng.uniform(0.12, 0.3) * span
+        width = max(2, round(rng.uniform(0.04, 0.1) * span))
+        outward = np.array([y, x], np.float64) - centroid
+        outward /= max(np.hypot(*outward), 1e-6)
+        cy, cx = np.array([y, x]) + outward * rng.uniform(0.0, 0.7) * radius
+        centre = (int(round(cx)), int(round(cy)))
+        axes = (int(radius), int(radius * rng.uniform(0.6, 1.0)))
+        angle = float(rng.uniform(0, 180))
+        band = np.zeros(opaque.shape, np.uint8)
+        cv2.ellipse(band, centre, axes, angle, 0, 360, 255, width, cv2.LINE_AA)
+        band_alpha = band.astype(np.float32)
+        if rng.random() < 0.5:
+            colour = np.full(3, rng.uniform(0, 70))
+        else:  # in the figure's own colour, as a handle is
+            oy, ox = np.argwhere(opaque)[int(rng.integers(int(opaque.sum())))]
+            colour = canvas[oy, ox, :3].copy()
+        ring = np.zeros_like(canvas)
+        ring[..., :3] = colour
+        ring[..., 3] = band_alpha
+        # A handle comes out from behind the figure; a wheel lies over it.
+        top, bottom = (canvas, ring) if rng.random() < 0.5 else (ring, canvas)
+        a_top, a_bottom = top[..., 3:] / 255.0, bottom[..., 3:] / 255.0
+        a_out = a_top + a_bottom * (1 - a_top)
+        rgb = (top[..., :3] * a_top + bottom[..., :3] * a_bottom * (1 - a_top)) / np.maximum(
+            a_out, 1e-6
+        )
+        canvas = np.concatenate([rgb, a_out * 255.0], axis=2)
+        opaque = canvas[..., 3] >= 128
+    return np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
+
+
 def _line_art(rng: np.random.Generator, size: int = 128) -> np.ndarray:
     """A glyph (size,size,4) uint8 of open outlined strokes (chevrons, arcs, brackets, zigzags):
     the background they half enclose stays transparent. Line-art designs (OpenMoji) are full of
@@ -491,6 +541,7 @@ def make_sample(
     cut_white: float = 0.0,
     line_art: float = 0.0,
     white_spots: float = 0.0,
+    loops: float = 0.0,
 ) -> Sample:
     """One training picture and its true alpha.
 
@@ -502,7 +553,8 @@ def make_sample(
     and enclosed white stays opaque); `cut_white`: the chance a glyph is cut by the picture's
     edge with the cut part repainted white (`_whiten_cut_part`); `line_art`: the chance a glyph
     is replaced by open outlined strokes (`_line_art`); `white_spots`: the chance of enclosed
-    white eyes, teeth or highlights painted into a glyph (`_white_spots`). With the defaults the
+    white eyes, teeth or highlights painted into a glyph (`_white_spots`); `loops`: the chance of
+    handles and wheels round see-through gaps added to a glyph (`_loops`). With the defaults the
     pictures are those the first shipped model saw.
     """
     background = _background(rng, size)
@@ -523,6 +575,8 @@ def make_sample(
             glyph = _line_art(rng)
             rgb = glyph[..., :3].astype(np.float32)
         else:
+            if whiten and loops > 0 and rng.random() < loops:
+                glyph = _loops(rng, glyph)
             rgb = _colour_shift(rng, glyph[..., :3].astype(np.float32))
             if rng.random() < 0.2 and whiten:
                 rgb = _whiten_region(rng, rgb, glyph[..., 3])

@@ -58,6 +58,7 @@ class TrainConfig:
     cut_white: float = 0.0  # chance of a glyph cut by the picture's edge, its cut part white
     line_art: float = 0.0  # chance of open outlined strokes instead of a glyph
     white_spots: float = 0.0  # chance of enclosed white eyes, teeth or highlights in a glyph
+    loops: float = 0.0  # chance of handles and wheels round see-through gaps added to a glyph
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
     # Feed the network a fifth channel, `contour.paper_distance`.
@@ -114,6 +115,7 @@ def make_batch(
             cut_white=config.cut_white,
             line_art=config.line_art,
             white_spots=config.white_spots,
+            loops=config.loops,
         )
         for j in range(config.batch_size)
     ]
@@ -264,6 +266,12 @@ def main(argv: list[str] | None = None) -> int:
         default=TrainConfig.white_spots,
         help="chance of enclosed white eyes, teeth or highlights painted into a glyph",
     )
+    parser.add_argument(
+        "--loops",
+        type=float,
+        default=TrainConfig.loops,
+        help="chance of handles and wheels round see-through gaps added to a glyph",
+    )
     parser.add_argument("--init", type=Path, help="start from these exported weights")
     parser.add_argument(
         "--paper-distance",
@@ -299,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         cut_white=args.cut_white,
         line_art=args.line_art,
         white_spots=args.white_spots,
+        loops=args.loops,
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
     )
@@ -322,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             "cut_white": config.cut_white,
             "line_art": config.line_art,
             "white_spots": config.white_spots,
+            "loops": config.loops,
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

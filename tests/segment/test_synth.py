@@ -62,6 +62,7 @@ def test_evaluation_pictures_do_not_depend_on_the_training_recipe():
             cut_white=1.0,
             line_art=1.0,
             white_spots=1.0,
+            loops=1.0,
         )
         assert np.array_equal(plain.image, flat.image)
 
@@ -129,6 +130,7 @@ def test_a_recipe_left_at_zero_draws_nothing():
             cut_white=0.0,
             line_art=0.0,
             white_spots=0.0,
+            loops=0.0,
         )
         assert np.array_equal(plain.image, off.image) and np.array_equal(plain.alpha, off.alpha)
 
@@ -184,3 +186,22 @@ def test_white_spots_are_enclosed_white_paint():
             outside = contour.border_connected(clear_or_white)
             assert not (outside & white).any()
     assert painted >= 10
+
+
+def test_loops_add_bands_round_see_through_gaps():
+    glyph = _glyphs()[0]
+    enclosed_gaps = 0
+    for index in range(12):
+        out = synth._loops(np.random.default_rng(index), glyph)
+        h, w = glyph.shape[:2]
+        pad = (out.shape[0] - h) // 2
+        assert out.shape == (h + 2 * pad, w + 2 * pad, 4) and out.dtype == np.uint8
+        # The figure is all still there (a band may lie over it), and bands were added.
+        inner = out[pad : pad + h, pad : pad + w, 3].astype(int)
+        assert (inner >= glyph[..., 3].astype(int) - 1).all()
+        assert (out[..., 3] >= 128).sum() > (glyph[..., 3] >= 128).sum()
+        # A gap the figure and a band enclose stays transparent: the paper shows through it.
+        clear = out[..., 3] < 128
+        if (clear & ~contour.border_connected(clear)).sum() >= 20:
+            enclosed_gaps += 1
+    assert enclosed_gaps >= 8
