@@ -385,8 +385,10 @@ def _loops(rng: np.random.Generator, glyph: np.ndarray) -> np.ndarray:
     centroid = np.argwhere(opaque).mean(axis=0)
     for _ in range(int(rng.integers(1, 3))):
         y, x = points[int(rng.integers(len(points)))]
-        radius = rng.uniform(0.12, 0.3) * span
-        width = max(2, round(rng.uniform(0.04, 0.1) * span))
+        radius = rng.uniform(0.15, 0.3) * span
+        # Thin against the gap, unlike the thick figure round an eye (`_white_spots`): with a
+        # band as wide as a third of the gap the two looked alike, and the network dropped eyes.
+        width = max(2, round(rng.uniform(0.1, 0.25) * radius))
         outward = np.array([y, x], np.float64) - centroid
         outward /= max(np.hypot(*outward), 1e-6)
         cy, cx = np.array([y, x]) + outward * rng.uniform(0.0, 0.7) * radius

@@ -36,6 +36,19 @@ log = logging.getLogger("studio.segment.train")
 CHECKPOINT_NAME = "checkpoint.pt"
 
 
+# The data recipe's options: `TrainConfig` fields, `synth.make_sample` arguments and command-line
+# options (with dashes) of the same names, each a chance per picture or glyph.
+RECIPE_OPTIONS = {
+    "flat": "chance of the flat-art look per glyph",
+    "crop": "chance a glyph may be cropped",
+    "holes": "chance of see-through holes in a glyph (on off-white paper only)",
+    "cut_white": "chance a glyph is cut by the picture's edge with the cut part painted white",
+    "line_art": "chance of open outlined strokes (half-enclosed background) instead of a glyph",
+    "white_spots": "chance of enclosed white eyes, teeth or highlights painted into a glyph",
+    "loops": "chance of handles and wheels round see-through gaps added to a glyph",
+}
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     out: str
@@ -49,16 +62,15 @@ class TrainConfig:
     threads: int = 1
     checkpoint_every: int = 50
     widths: tuple[int, ...] = DEFAULT_WIDTHS
-    # Data recipe (see `synth.make_sample`): chance of the flat vector-art look per glyph, and
-    # of a glyph cropped at the picture's edge. The defaults are stage 1's recipe; the shipped
-    # second stage adds flat=0.35, crop=0.45 and the paper distance (commands in the model card).
+    # Data recipe (`RECIPE_OPTIONS`, `synth.make_sample`). The defaults are stage 1's recipe;
+    # the later stages' options are in the model card's commands.
     flat: float = 0.0
     crop: float = 0.3
-    holes: float = 0.0  # chance of see-through holes per glyph (on off-white paper only)
-    cut_white: float = 0.0  # chance of a glyph cut by the picture's edge, its cut part white
-    line_art: float = 0.0  # chance of open outlined strokes instead of a glyph
-    white_spots: float = 0.0  # chance of enclosed white eyes, teeth or highlights in a glyph
-    loops: float = 0.0  # chance of handles and wheels round see-through gaps added to a glyph
+    holes: float = 0.0
+    cut_white: float = 0.0
+    line_art: float = 0.0
+    white_spots: float = 0.0
+    loops: float = 0.0
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
     # Feed the network a fifth channel, `contour.paper_distance`.
@@ -109,13 +121,7 @@ def make_batch(
             synth.sample_rng(config.seed, step * config.batch_size + j),
             glyphs,
             config.size,
-            flat=config.flat,
-            crop=config.crop,
-            holes=config.holes,
-            cut_white=config.cut_white,
-            line_art=config.line_art,
-            white_spots=config.white_spots,
-            loops=config.loops,
+            **{name: getattr(config, name) for name in RECIPE_OPTIONS},
         )
         for j in range(config.batch_size)
     ]
@@ -239,39 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=TrainConfig.lr)
     parser.add_argument("--threads", type=int, default=TrainConfig.threads)
     parser.add_argument("--warmup", type=int, default=TrainConfig.warmup)
-    parser.add_argument(
-        "--flat", type=float, default=TrainConfig.flat, help="chance of the flat-art look per glyph"
-    )
-    parser.add_argument(
-        "--crop", type=float, default=TrainConfig.crop, help="chance a glyph may be cropped"
-    )
-    parser.add_argument(
-        "--holes", type=float, default=TrainConfig.holes, help="chance of see-through holes"
-    )
-    parser.add_argument(
-        "--cut-white",
-        type=float,
-        default=TrainConfig.cut_white,
-        help="chance a glyph is cut by the picture's edge with the cut part painted white",
-    )
-    parser.add_argument(
-        "--line-art",
-        type=float,
-        default=TrainConfig.line_art,
-        help="chance of open outlined strokes (half-enclosed background) instead of a glyph",
-    )
-    parser.add_argument(
-        "--white-spots",
-        type=float,
-        default=TrainConfig.white_spots,
-        help="chance of enclosed white eyes, teeth or highlights painted into a glyph",
-    )
-    parser.add_argument(
-        "--loops",
-        type=float,
-        default=TrainConfig.loops,
-        help="chance of handles and wheels round see-through gaps added to a glyph",
-    )
+    for name, text in RECIPE_OPTIONS.items():
+        option = "--" + name.replace("_", "-")
+        parser.add_argument(option, type=float, default=getattr(TrainConfig, name), help=text)
     parser.add_argument("--init", type=Path, help="start from these exported weights")
     parser.add_argument(
         "--paper-distance",
@@ -301,13 +277,7 @@ def main(argv: list[str] | None = None) -> int:
         lr=args.lr,
         threads=args.threads,
         warmup=args.warmup,
-        flat=args.flat,
-        crop=args.crop,
-        holes=args.holes,
-        cut_white=args.cut_white,
-        line_art=args.line_art,
-        white_spots=args.white_spots,
-        loops=args.loops,
+        **{name: getattr(args, name) for name in RECIPE_OPTIONS},
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
     )
@@ -325,13 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             "trained_steps": config.steps,
             "seed": config.seed,
             "batch_size": config.batch_size,
-            "flat": config.flat,
-            "crop": config.crop,
-            "holes": config.holes,
-            "cut_white": config.cut_white,
-            "line_art": config.line_art,
-            "white_spots": config.white_spots,
-            "loops": config.loops,
+            **{name: getattr(config, name) for name in RECIPE_OPTIONS},
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

@@ -85,3 +85,25 @@ def test_a_five_channel_model_exports_and_cuts(tmp_path, few_glyphs):
     train.export_weights(model.eval(), path, meta)  # records in_channels from the model
     cut = Segmenter.from_shipped_weights(path, "cpu").cutout(emoji_like(64)[0])
     assert cut.method == "unet" and cut.mask.shape == (64, 64)
+
+
+def test_every_recipe_option_reaches_the_config_and_the_pictures(monkeypatch, tmp_path):
+    import dataclasses
+    import inspect
+
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    arguments = set(inspect.signature(synth.make_sample).parameters)
+    assert set(train.RECIPE_OPTIONS) <= fields & arguments
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def capture(config, on_progress=None):
+        seen.append(config)
+        raise Stop
+
+    monkeypatch.setattr(train, "train", capture)
+    with pytest.raises(Stop):
+        train.main(["--out", str(tmp_path), "--white-spots", "0.25", "--cut-white", "0.1"])
+    assert seen[0].white_spots == 0.25 and seen[0].cut_white == 0.1 and seen[0].loops == 0.0
