@@ -16,6 +16,9 @@ them). Metrics, per method:
 - the same recall over the visible ones only: some white parts are joined to the background by
   pixels of the paper's own colour (within 4 levels), where nothing in the picture but the
   figure's shape tells them apart (`hidden_white`); the table's footer says how many;
+- how many pictures have open paper filled: opaque where the background is, away from the
+  figure's edge, over more than 0.5% of the picture (`open_paper`). On a dark chat background
+  these are grey blotches round the sticker; IoU barely notices them;
 - for our model, how often it routed to the contour fallback.
 """
 
@@ -38,6 +41,12 @@ NEAR_WHITE = 230
 # Within this many levels of the paper colour (every channel, after a 3x3 median) a pixel looks
 # like paper: the paper's own noise and JPEG artefacts are as large.
 HIDDEN_TOLERANCE = 4
+# A picture counts as having its paper filled when more than this share of it is predicted
+# opaque on open paper (`open_paper`): a blotch, not a few stray pixels.
+PAPER_FILLED_SHARE = 0.005
+# Open paper starts this far (pixels at 512 px) from the figure, so that a slightly wide edge
+# is not counted as filled paper.
+PAPER_EDGE_MARGIN = 4
 EVAL_SEED = 20261121
 UNET_ONLY = "ours, never routed"
 OUR_FALLBACK = "our contour fallback"
@@ -55,6 +64,7 @@ class Score:
     white_total: int = 0
     visible_hit: int = 0
     visible_total: int = 0
+    paper_filled: int = 0
     routed: int = 0
     confidences: list[float] = field(default_factory=list)
 
@@ -64,9 +74,11 @@ class Score:
         truth: np.ndarray,
         image: np.ndarray,
         hidden: np.ndarray | None = None,
+        paper: np.ndarray | None = None,
     ) -> None:
         """Score one picture; `hidden`: its near-white pixels that look like paper
-        (`hidden_white`), left out of the visible white recall."""
+        (`hidden_white`), left out of the visible white recall; `paper`: its open paper
+        (`open_paper`), for the count of pictures with paper filled."""
         pred = predicted >= 128
         true = truth >= 0.5
         union = (pred | true).sum()
@@ -77,6 +89,8 @@ class Score:
         visible = white if hidden is None else white & ~hidden
         self.visible_hit += int((pred & visible).sum())
         self.visible_total += int(visible.sum())
+        if paper is not None and (pred & paper).sum() > PAPER_FILLED_SHARE * pred.size:
+            self.paper_filled += 1
 
     @property
     def mean_iou(self) -> float:
@@ -124,6 +138,16 @@ def hidden_white(image: np.ndarray, truth: np.ndarray) -> np.ndarray:
     return white & np.isin(labels, joined[joined > 0])
 
 
+def open_paper(truth: np.ndarray) -> np.ndarray:
+    """(H,W) bool: the true background (`truth` alpha < 0.01) that reaches the picture's border,
+    more than `PAPER_EDGE_MARGIN` (scaled to the picture's size) from the figure. Paper the
+    figure encloses is left out: whether a gap is a hole or white paint is scored by IoU."""
+    background = truth < 0.01
+    margin = PAPER_EDGE_MARGIN * max(truth.shape) / 512.0
+    distance = cv2.distanceTransform(background.astype(np.uint8), cv2.DIST_L2, 3)
+    return contour.border_connected(background) & (distance > margin)
+
+
 @dataclass(frozen=True)
 class TestSet:
     name: str
@@ -148,11 +172,14 @@ def evaluate(
     scores: dict[tuple[str, str], Score] = {}
     for test_set in test_sets:
         hidden = [hidden_white(p.image, p.alpha) for p in test_set.pictures]
+        paper = [open_paper(p.alpha) for p in test_set.pictures]
         for method_name, method in methods.items():
             score = Score()
-            for picture, picture_hidden in zip(test_set.pictures, hidden, strict=True):
+            for picture, own_hidden, own_paper in zip(
+                test_set.pictures, hidden, paper, strict=True
+            ):
                 alpha, routed, confidence = method(picture.image)
-                score.add(alpha, picture.alpha, picture.image, picture_hidden)
+                score.add(alpha, picture.alpha, picture.image, own_hidden, own_paper)
                 score.routed += int(routed)
                 score.confidences.append(confidence)
             scores[(test_set.name, method_name)] = score
@@ -163,7 +190,7 @@ def format_table(scores: dict[tuple[str, str], Score], counts: dict[str, int]) -
     """A plain-text table of the scores."""
     header = (
         f"{'test set':<22} {'method':<26} {'mean IoU':>9} {'median':>7} {'<0.9':>5} "
-        f"{'white recall':>13} {'visible white':>14} {'fallback':>9}"
+        f"{'white recall':>13} {'visible white':>14} {'paper filled':>13} {'fallback':>9}"
     )
     lines = [header, "-" * len(header)]
     hidden_shares: dict[str, float] = {}
@@ -172,7 +199,7 @@ def format_table(scores: dict[tuple[str, str], Score], counts: dict[str, int]) -
         lines.append(
             f"{label:<22} {method:<26} {score.mean_iou:>9.4f} {score.median_iou:>7.4f} "
             f"{score.failures:>5d} {score.white_recall:>13.4f} "
-            f"{score.visible_white_recall:>14.4f} {score.routed:>9d}"
+            f"{score.visible_white_recall:>14.4f} {score.paper_filled:>13d} {score.routed:>9d}"
         )
         hidden_shares[set_name] = score.hidden_share
     lines.append("")

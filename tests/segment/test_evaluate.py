@@ -43,6 +43,27 @@ def test_white_that_looks_like_the_paper_is_hidden():
     assert score.visible_white_recall == 1.0 and score.white_recall < 1.0
 
 
+def test_a_blotch_on_open_paper_counts_as_paper_filled_and_a_wide_edge_does_not():
+    truth = np.zeros((512, 512), np.float32)
+    truth[200:300, 200:300] = 1.0
+    image = np.full((512, 512, 3), 255, np.uint8)
+    paper = evaluate.open_paper(truth)
+    assert not paper[200:300, 200:300].any() and not paper[196:200, 200:300].any()
+    assert paper[0, 0] and paper[194, 250]
+    wide_edge = np.zeros((512, 512), np.uint8)
+    wide_edge[197:303, 197:303] = 255  # 3 px too wide all round: an edge, not a blotch
+    blotch = (truth * 255).astype(np.uint8)
+    blotch[20:80, 20:80] = 255  # 3,600 pixels, 1.4% of the picture, far from the figure
+    score = evaluate.Score()
+    score.add(wide_edge, truth, image, paper=paper)
+    assert score.paper_filled == 0
+    score.add(blotch, truth, image, paper=paper)
+    assert score.paper_filled == 1
+    # A gap the figure encloses is not open paper.
+    truth[240:260, 240:260] = 0.0
+    assert not evaluate.open_paper(truth)[240:260, 240:260].any()
+
+
 def test_calibration_routes_low_confidence_to_the_fallback():
     unet = evaluate.Score(ious=[0.9, 0.5], confidences=[0.99, 0.8])
     fallback = evaluate.Score(ious=[0.7, 0.95])
