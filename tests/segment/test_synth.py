@@ -1,6 +1,6 @@
 import numpy as np
 
-from studio.segment import contour, synth
+from studio.segment import contour, synth, train
 
 
 def _glyphs():
@@ -52,18 +52,10 @@ def test_evaluation_pictures_do_not_depend_on_the_training_recipe():
     glyphs = _glyphs()
     for index in range(6):
         plain = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False)
-        flat = synth.make_sample(
-            synth.sample_rng(9, index),
-            glyphs,
-            64,
-            whiten=False,
-            flat=1.0,
-            holes=1.0,
-            cut_white=1.0,
-            line_art=1.0,
-            white_spots=1.0,
-            loops=1.0,
-        )
+        # Every recipe option at full strength, but the crop: that one placement option applies
+        # to evaluation pictures too.
+        options = {name: 1.0 for name in train.RECIPE_OPTIONS if name != "crop"}
+        flat = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False, **options)
         assert np.array_equal(plain.image, flat.image)
 
 
@@ -121,17 +113,8 @@ def test_a_recipe_left_at_zero_draws_nothing():
     glyphs = _glyphs()
     for index in range(6):
         plain = synth.make_sample(synth.sample_rng(4, index), glyphs, 64, flat=0.5, crop=0.5)
-        off = synth.make_sample(
-            synth.sample_rng(4, index),
-            glyphs,
-            64,
-            flat=0.5,
-            crop=0.5,
-            cut_white=0.0,
-            line_art=0.0,
-            white_spots=0.0,
-            loops=0.0,
-        )
+        newer = {name: 0.0 for name in train.RECIPE_OPTIONS if name not in ("flat", "crop")}
+        off = synth.make_sample(synth.sample_rng(4, index), glyphs, 64, flat=0.5, crop=0.5, **newer)
         assert np.array_equal(plain.image, off.image) and np.array_equal(plain.alpha, off.alpha)
 
 
