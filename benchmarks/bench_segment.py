@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         from studio.segment.segmenter import _Network
 
         model = smp.Unet("efficientnet-b5", encoder_weights=None, in_channels=3, classes=2).eval()
-        official = _S(_Network(model, "emojich", 512, 0.0, 24), torch.device("cpu"))
+        official = _S(_Network(model, "emojich", (512,), 0.0, 24), torch.device("cpu"))
         rows.append(
             ("official U-Net (B5), end to end", 1, _time(one(official.cutout), 3, warmup=1))
         )

@@ -5,13 +5,14 @@ is opaque, the confidence is the mean over pixels of the winning class's probabi
 the threshold the contour fallback cuts the picture instead.
 
 - the official Emojich U-Net (EfficientNet-B5 encoder, RGB at 512x512, threshold 0.99);
-- our shipped TinyUNet (RGB, background prior and paper distance at 256x256; its threshold is
-  stored with it; older 4-channel files, without the paper distance, load too).
+- our shipped TinyUNet (RGB, background prior and paper distance; its threshold and the sizes
+  it is fed at are stored with it: 256 and 384 px, the two predictions averaged; older 4-channel
+  files, without the paper distance, load too).
 
-Masks are predicted at the network's size and upsampled to the picture's own size; the edge is
-snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the picture's
-own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps are kept
-whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
+Masks are predicted at the network's (largest) size and upsampled to the picture's own size;
+the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
+picture's own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps
+are kept whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
 (`contour.whiter_than_background`), and edge colours are decontaminated so the sticker has no
 white halo on a dark background.
 """
@@ -64,10 +65,17 @@ class _Network:
 
     model: object  # torch.nn.Module (typed loosely so importing this module stays cheap)
     kind: Literal["emojich", "tiny"]
-    input_size: int
+    # The picture is fed at each of these sizes and the probabilities are averaged at the
+    # largest (several sizes: multi-scale inference, stored with the weights).
+    input_sizes: tuple[int, ...]
     threshold: float
     tolerance: int
     flip_average: bool = False  # average with the mirrored picture's prediction
+
+    @property
+    def output_size(self) -> int:
+        """Side of the probability map the network side hands on."""
+        return max(self.input_sizes)
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -164,7 +172,7 @@ class Segmenter:
         network = _Network(
             model=model,
             kind="tiny",
-            input_size=int(meta.get("input_size", 256)),
+            input_sizes=_input_sizes(meta, path),
             threshold=float(meta.get("threshold", OFFICIAL_THRESHOLD)),
             tolerance=int(meta.get("tolerance", contour.DEFAULT_TOLERANCE)),
             flip_average=bool(meta.get("flip_average", False)),
@@ -190,7 +198,7 @@ class Segmenter:
         network = _Network(
             model=model.to(target).eval(),
             kind="emojich",
-            input_size=OFFICIAL_SIZE,
+            input_sizes=(OFFICIAL_SIZE,),
             threshold=OFFICIAL_THRESHOLD,
             tolerance=contour.DEFAULT_TOLERANCE,
         )
@@ -225,27 +233,20 @@ class Segmenter:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _network_input(self, pictures: list[np.ndarray]):
-        """(N,C,S,S) float tensor for the network from (H,W,3) uint8 pictures."""
+    def _network_input(
+        self, pictures: list[np.ndarray], size: int, priors: list[np.ndarray] | None
+    ):
+        """(N,C,size,size) float tensor for the network from (H,W,3) uint8 pictures and, for
+        our network, their background priors (H,W) float32 (`_priors`)."""
         import torch
 
-        size = self._net.input_size
         resized = np.stack([_resize_rgb(rgb, size) for rgb in pictures])  # (N,S,S,3)
         batch = torch.from_numpy(resized).permute(0, 3, 1, 2).float() / 255.0
-        if self._net.kind == "tiny":
-            # The prior is found at the picture's own resolution, where faint outlines still
-            # separate white parts from the background, then averaged down to the network's size.
-            priors = np.stack(
-                [
-                    cv2.resize(
-                        contour.background_prior(rgb, self._net.tolerance).astype(np.float32),
-                        (size, size),
-                        interpolation=cv2.INTER_AREA,
-                    )
-                    for rgb in pictures
-                ]
+        if priors is not None:
+            small = np.stack(
+                [cv2.resize(prior, (size, size), interpolation=cv2.INTER_AREA) for prior in priors]
             )
-            batch = torch.cat([batch, torch.from_numpy(priors)[:, None]], dim=1)
+            batch = torch.cat([batch, torch.from_numpy(small)[:, None]], dim=1)
             if self._net.model.in_channels == 5:
                 # Measured on the picture the network sees, as in training.
                 distances = np.stack([contour.paper_distance(rgb) for rgb in resized])
@@ -253,19 +254,50 @@ class Segmenter:
         return batch
 
     def _predict(self, pictures: list[np.ndarray]) -> tuple[list[np.ndarray], list[float]]:
-        """Class-1 probabilities (S,S) float32 and confidences, one per picture."""
+        """Class-1 probabilities (S,S) float32 and confidences, one per picture; S is the
+        network's output size."""
         import torch
+        import torch.nn.functional as F
 
-        batch = self._network_input(pictures).to(self._device)
+        size = self._net.output_size
+        priors = self._priors(pictures)
+        total = None
         with torch.inference_mode():
-            logits = self._net.model(batch)  # (N,2,S,S)
-            probs = torch.softmax(logits.float(), dim=1)
-            if self._net.flip_average:
-                mirrored = self._net.model(torch.flip(batch, dims=[3]))
-                probs = 0.5 * (probs + torch.flip(torch.softmax(mirrored.float(), dim=1), dims=[3]))
+            for input_size in self._net.input_sizes:
+                probs = self._probabilities(pictures, input_size, priors)
+                if input_size != size:
+                    probs = F.interpolate(
+                        probs, size=(size, size), mode="bilinear", align_corners=False
+                    )
+                total = probs if total is None else total + probs
+            probs = total / len(self._net.input_sizes)
             confidence = probs.max(dim=1).values.mean(dim=(1, 2))
         opaque = probs[:, 1].cpu().numpy()
         return list(opaque), [float(c) for c in confidence.cpu()]
+
+    def _priors(self, pictures: list[np.ndarray]) -> list[np.ndarray] | None:
+        """Our network's background priors (H,W) float32, once per picture whatever the input
+        sizes. Found at the picture's own resolution, where faint outlines still separate white
+        parts from the background, and averaged down to each input size later."""
+        if self._net.kind != "tiny":
+            return None
+        return [
+            contour.background_prior(rgb, self._net.tolerance).astype(np.float32)
+            for rgb in pictures
+        ]
+
+    def _probabilities(
+        self, pictures: list[np.ndarray], size: int, priors: list[np.ndarray] | None
+    ):
+        """(N,2,size,size) float softmax of the network fed at `size` (inside inference mode)."""
+        import torch
+
+        batch = self._network_input(pictures, size, priors).to(self._device)
+        probs = torch.softmax(self._net.model(batch).float(), dim=1)
+        if self._net.flip_average:
+            mirrored = self._net.model(torch.flip(batch, dims=[3]))
+            probs = 0.5 * (probs + torch.flip(torch.softmax(mirrored.float(), dim=1), dims=[3]))
+        return probs
 
     def _finish(
         self, rgb: np.ndarray, own_alpha: np.ndarray | None, prob: np.ndarray, confidence: float
@@ -275,7 +307,7 @@ class Segmenter:
         if confidence >= self._net.threshold:
             method = "unet"
             upsampled = cv2.resize(prob, (width, height), interpolation=cv2.INTER_LINEAR)
-            scale = max(height, width) / self._net.input_size  # picture pixels per network pixel
+            scale = max(height, width) / self._net.output_size  # picture pixels per network pixel
             gain = 2.0 * max(1.0, scale) ** 0.5
             # Snap the upsampled edge towards the picture's edges, then re-measure it by colour.
             snapped = guided_filter(
@@ -319,6 +351,23 @@ def _enclosed_paint(rgb: np.ndarray, probability: np.ndarray, tolerance: int) ->
     # One pixel wider: the anti-aliased rim between such a region and the figure around it is
     # figure too, and left to the edge refinement it would stay a faint see-through ring.
     return cv2.dilate(paint[labels].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def _input_sizes(meta: dict, path: Path) -> tuple[int, ...]:
+    """The sizes a shipped file is fed at: `input_sizes` when it has them (multi-scale),
+    else the single `input_size` it was trained at."""
+    sizes = meta.get("input_sizes", [meta.get("input_size", 256)])
+    valid = (
+        isinstance(sizes, list)
+        and sizes
+        and all(isinstance(size, int) and 32 <= size <= 2048 for size in sizes)
+    )
+    if not valid:
+        raise SegmenterError(
+            f"{path} asks for input sizes {sizes!r}; each must be a whole number of pixels "
+            "from 32 to 2048; reinstall it"
+        )
+    return tuple(sizes)
 
 
 def _flatten(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:

@@ -266,6 +266,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="store that predictions average the picture and its mirror image",
     )
+    parser.add_argument(
+        "--input-sizes",
+        type=int,
+        nargs="+",
+        metavar="SIZE",
+        help="store that pictures are fed at each of these sizes and the predictions averaged "
+        "(multi-scale inference; default: the training size only)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     config = TrainConfig(
@@ -300,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
             "threshold": args.threshold,
             "flip_average": args.flip_average,
         }
+        if args.input_sizes:
+            meta["input_sizes"] = args.input_sizes
         export_weights(model.eval(), args.export, meta)
         log.info("exported %s", args.export)
     return 0

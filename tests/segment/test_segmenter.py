@@ -1,5 +1,6 @@
 """The Segmenter API contract, routing and odd inputs, on a small random-weight model."""
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -149,3 +150,45 @@ def test_an_enclosed_white_region_is_kept_whole_or_left_as_cut():
     assert paint[left].all() and not paint[right].any()
     # ... with its anti-aliased rim, which is inside the face, and nothing more.
     assert truth[paint].all() and (paint & ~left).sum() < left.sum()
+
+
+def _write_sizes(path, sizes):
+    import torch
+
+    from studio.segment.tinyunet import TinyUNet
+    from studio.segment.train import export_weights
+
+    torch.manual_seed(2)
+    meta = {"widths": [4, 8, 8, 8, 8, 8], "input_size": 64, "threshold": 0.0}
+    if sizes is not None:
+        meta["input_sizes"] = sizes
+    export_weights(TinyUNet(in_channels=5, widths=(4, 8, 8, 8, 8, 8)).eval(), path, meta)
+    return path
+
+
+def test_multi_scale_prediction_is_the_mean_of_each_size_upsampled(tmp_path):
+    multi = Segmenter.from_shipped_weights(_write_sizes(tmp_path / "m.safetensors", [64, 96]))
+    small = Segmenter.from_shipped_weights(_write_sizes(tmp_path / "s.safetensors", [64]))
+    large = Segmenter.from_shipped_weights(_write_sizes(tmp_path / "l.safetensors", [96]))
+    picture = np.asarray(emoji_like(128)[0])
+    (p_multi,), (c_multi,) = multi._predict([picture])
+    (p_small,), _ = small._predict([picture])
+    (p_large,), _ = large._predict([picture])
+    assert p_multi.shape == (96, 96)  # averaged at the largest size
+    upsampled = cv2.resize(p_small, (96, 96), interpolation=cv2.INTER_LINEAR)
+    np.testing.assert_allclose(p_multi, 0.5 * (upsampled + p_large), atol=1e-5)
+    assert 0.5 <= c_multi <= 1.0
+    cut = multi.cutout_many([Image.fromarray(picture)] * 3, batch_size=2)
+    assert all(c.mask.shape == (128, 128) and c.method == "unet" for c in cut)
+
+
+def test_a_file_without_input_sizes_is_fed_at_its_training_size(tmp_path):
+    seg = Segmenter.from_shipped_weights(_write_sizes(tmp_path / "old.safetensors", None))
+    assert seg._net.input_sizes == (64,)
+
+
+@pytest.mark.parametrize("sizes", [[], [64, "96"], [16], "256"])
+def test_unusable_input_sizes_are_refused(tmp_path, sizes):
+    path = _write_sizes(tmp_path / "odd.safetensors", sizes)
+    with pytest.raises(SegmenterError, match="input sizes"):
+        Segmenter.from_shipped_weights(path)

@@ -1,5 +1,6 @@
 """Training is reproducible and resumes from its checkpoint to the same weights."""
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -107,3 +108,20 @@ def test_every_recipe_option_reaches_the_config_and_the_pictures(monkeypatch, tm
     with pytest.raises(Stop):
         train.main(["--out", str(tmp_path), "--white-spots", "0.25", "--cut-white", "0.1"])
     assert seen[0].white_spots == 0.25 and seen[0].cut_white == 0.1 and seen[0].loops == 0.0
+
+
+def test_input_sizes_are_stored_with_the_exported_weights(monkeypatch, tmp_path):
+    from safetensors import safe_open
+
+    from studio.segment.tinyunet import TinyUNet
+
+    # The command line's export step only: the model stands in for a finished run.
+    model = TinyUNet(in_channels=5).eval()
+    monkeypatch.setattr(train, "train", lambda config, on_progress=None: model)
+    path = tmp_path / "multi.safetensors"
+    argv = ["--out", str(tmp_path / "run"), "--export", str(path), "--input-sizes", "64", "96"]
+    assert train.main(argv) == 0
+    with safe_open(str(path), framework="pt") as handle:
+        meta = json.loads(handle.metadata()["meta"])
+    assert meta["input_sizes"] == [64, 96]
+    assert Segmenter.from_shipped_weights(path, "cpu")._net.input_sizes == (64, 96)
