@@ -11,6 +11,8 @@ them). Metrics, per method:
 
 - mean IoU of the opaque region (alpha >= 128) over pictures, its median, and how many
   pictures score below 0.9 (a whole region lost or added rather than an edge);
+- the visible IoU: the same mean with the hidden white pixels (below) counted neither way, so
+  it scores only what the picture shows;
 - recall of opaque near-white pixels (true alpha >= 0.5 and every channel >= 230 in the
   picture): the white eyes, teeth and snow that a naive cut-out makes transparent;
 - the same recall over the visible ones only: some white parts are joined to the background by
@@ -60,6 +62,7 @@ class Score:
     """Running totals for one method on one test set."""
 
     ious: list[float] = field(default_factory=list)
+    visible_ious: list[float] = field(default_factory=list)  # hidden white left out
     white_hit: int = 0
     white_total: int = 0
     visible_hit: int = 0
@@ -77,12 +80,13 @@ class Score:
         paper: np.ndarray | None = None,
     ) -> None:
         """Score one picture; `hidden`: its near-white pixels that look like paper
-        (`hidden_white`), left out of the visible white recall; `paper`: its open paper
-        (`open_paper`), for the count of pictures with paper filled."""
+        (`hidden_white`), left out of the visible white recall and the visible IoU; `paper`:
+        its open paper (`open_paper`), for the count of pictures with paper filled."""
         pred = predicted >= 128
         true = truth >= 0.5
-        union = (pred | true).sum()
-        self.ious.append(1.0 if union == 0 else float((pred & true).sum() / union))
+        self.ious.append(_iou(pred, true))
+        seen = np.ones_like(true) if hidden is None else ~hidden
+        self.visible_ious.append(_iou(pred & seen, true & seen))
         white = true & (image.min(axis=2) >= NEAR_WHITE)
         self.white_hit += int((pred & white).sum())
         self.white_total += int(white.sum())
@@ -95,6 +99,11 @@ class Score:
     @property
     def mean_iou(self) -> float:
         return float(np.mean(self.ious)) if self.ious else float("nan")
+
+    @property
+    def visible_iou(self) -> float:
+        """Mean IoU with the hidden white pixels counted neither way: what the picture shows."""
+        return float(np.mean(self.visible_ious)) if self.visible_ious else float("nan")
 
     @property
     def median_iou(self) -> float:
@@ -118,6 +127,11 @@ class Score:
         """The share of opaque near-white pixels that look like paper."""
         hidden = self.white_total - self.visible_total
         return hidden / self.white_total if self.white_total else float("nan")
+
+
+def _iou(pred: np.ndarray, true: np.ndarray) -> float:
+    union = (pred | true).sum()
+    return 1.0 if union == 0 else float((pred & true).sum() / union)
 
 
 def hidden_white(image: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -190,7 +204,8 @@ def format_table(scores: dict[tuple[str, str], Score], counts: dict[str, int]) -
     """A plain-text table of the scores."""
     header = (
         f"{'test set':<22} {'method':<26} {'mean IoU':>9} {'median':>7} {'<0.9':>5} "
-        f"{'white recall':>13} {'visible white':>14} {'paper filled':>13} {'fallback':>9}"
+        f"{'visible IoU':>12} {'white recall':>13} {'visible white':>14} {'paper filled':>13} "
+        f"{'fallback':>9}"
     )
     lines = [header, "-" * len(header)]
     hidden_shares: dict[str, float] = {}
@@ -198,7 +213,7 @@ def format_table(scores: dict[tuple[str, str], Score], counts: dict[str, int]) -
         label = f"{set_name} ({counts[set_name]})"
         lines.append(
             f"{label:<22} {method:<26} {score.mean_iou:>9.4f} {score.median_iou:>7.4f} "
-            f"{score.failures:>5d} {score.white_recall:>13.4f} "
+            f"{score.failures:>5d} {score.visible_iou:>12.4f} {score.white_recall:>13.4f} "
             f"{score.visible_white_recall:>14.4f} {score.paper_filled:>13d} {score.routed:>9d}"
         )
         hidden_shares[set_name] = score.hidden_share

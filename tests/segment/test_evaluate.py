@@ -20,6 +20,22 @@ def test_score_iou_and_white_recall():
     assert score.failures == 1  # the first picture lost a whole row
 
 
+def test_visible_iou_counts_hidden_white_neither_way():
+    truth = np.zeros((4, 4), np.float32)
+    truth[:2] = 1.0
+    image = np.zeros((4, 4, 3), np.uint8)
+    image[0] = 255
+    predicted = np.zeros((4, 4), np.uint8)
+    predicted[1] = 255  # keeps the dark row, drops the white one
+    hidden = np.zeros((4, 4), bool)
+    hidden[0] = True  # the white row looks like the paper
+    score = evaluate.Score()
+    score.add(predicted, truth, image, hidden)
+    assert score.mean_iou == 0.5
+    assert score.visible_iou == 1.0  # only the row the picture shows is scored
+    assert score.visible_white_recall != score.visible_white_recall  # no visible white: nan
+
+
 def test_white_that_looks_like_the_paper_is_hidden():
     # A white square on white paper, one edge bare and one outlined: the bare one meets the
     # paper with nothing between them; the outlined one is visible.
