@@ -353,19 +353,25 @@ def _enclosed_paint(rgb: np.ndarray, probability: np.ndarray, tolerance: int) ->
     return cv2.dilate(paint[labels].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
 
 
-def _input_sizes(meta: dict, path: Path) -> tuple[int, ...]:
-    """The sizes a shipped file is fed at: `input_sizes` when it has them (multi-scale),
-    else the single `input_size` it was trained at."""
-    sizes = meta.get("input_sizes", [meta.get("input_size", 256)])
-    valid = (
+INPUT_SIZES_RULE = "each input size must be a whole number of pixels from 32 to 2048"
+
+
+def usable_input_sizes(sizes: object) -> bool:
+    """Whether `sizes` is a non-empty list of sizes the network can be fed at."""
+    return (
         isinstance(sizes, list)
-        and sizes
-        and all(isinstance(size, int) and 32 <= size <= 2048 for size in sizes)
+        and len(sizes) > 0
+        and all(type(size) is int and 32 <= size <= 2048 for size in sizes)
     )
-    if not valid:
+
+
+def _input_sizes(meta: dict, path: Path) -> tuple[int, ...]:
+    """The sizes a model file is fed at: its `input_sizes` when it has them (multi-scale), else
+    the single `input_size` it was trained at."""
+    sizes = meta.get("input_sizes", [meta.get("input_size", 256)])
+    if not usable_input_sizes(sizes):
         raise SegmenterError(
-            f"{path} asks for input sizes {sizes!r}; each must be a whole number of pixels "
-            "from 32 to 2048; reinstall it"
+            f"{path} asks for input sizes {sizes!r}; {INPUT_SIZES_RULE}; reinstall it"
         )
     return tuple(sizes)
 

@@ -28,7 +28,7 @@ from torch.nn import functional as F
 
 from studio.fileio import atomic_write_bytes, atomic_write_json
 from studio.segment import contour, synth
-from studio.segment.segmenter import read_state_dict
+from studio.segment.segmenter import INPUT_SIZES_RULE, read_state_dict, usable_input_sizes
 from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
 
 log = logging.getLogger("studio.segment.train")
@@ -275,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         "(multi-scale inference; default: the training size only)",
     )
     args = parser.parse_args(argv)
+    if args.input_sizes and not usable_input_sizes(args.input_sizes):
+        parser.error(f"--input-sizes: {INPUT_SIZES_RULE}")  # now, not after hours of training
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     config = TrainConfig(
         out=args.out,

@@ -125,3 +125,10 @@ def test_input_sizes_are_stored_with_the_exported_weights(monkeypatch, tmp_path)
         meta = json.loads(handle.metadata()["meta"])
     assert meta["input_sizes"] == [64, 96]
     assert Segmenter.from_shipped_weights(path, "cpu")._net.input_sizes == (64, 96)
+
+
+def test_unusable_input_sizes_are_refused_before_training(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(train, "train", lambda config, on_progress=None: pytest.fail("trained"))
+    with pytest.raises(SystemExit):
+        train.main(["--out", str(tmp_path), "--input-sizes", "256", "8"])
+    assert "32 to 2048" in capsys.readouterr().err
