@@ -1,4 +1,5 @@
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
 
 from studio.segment import contour, synth, train
 
@@ -17,6 +18,31 @@ def test_glyphs_have_true_alpha():
         alpha = glyph[..., 3]
         assert alpha.max() == 255 and (alpha == 0).any()  # opaque figure, transparent corners
         assert ((alpha > 0) & (alpha < 255)).any()  # anti-aliased edge
+
+
+def test_glyph_colours_are_straight_alpha():
+    # Composited on white as straight alpha, a rendered glyph must look exactly as the font
+    # drawn straight onto white does: premultiplied edge colours would give a dark fringe.
+    font_path = synth.find_noto_font()
+    apple = "\U0001f34e"
+    glyph = synth.render_font_glyphs(font_path, [apple])[apple].astype(np.float64)
+    alpha = glyph[..., 3:] / 255.0
+    composite = glyph[..., :3] * alpha + 255.0 * (1.0 - alpha)
+
+    layout = ImageFont.Layout.RAQM
+    font = ImageFont.truetype(str(font_path), synth.NOTO_STRIKE, layout_engine=layout)
+    left, top, right, bottom = font.getbbox(apple)
+    white = Image.new("RGB", (right - left + 8, bottom - top + 8), (255, 255, 255))
+    ImageDraw.Draw(white).text((4 - left, 4 - top), apple, font=font, embedded_color=True)
+    drawn = np.asarray(white).astype(np.float64)
+    ys, xs = np.nonzero(np.asarray(white.convert("L")) < 255)
+    drawn = drawn[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+    assert drawn.shape[:2] == glyph.shape[:2]
+    edge = (alpha[..., 0] > 0.05) & (alpha[..., 0] < 0.95)
+    assert edge.sum() > 100
+    # Rounding the straight colour to 8 bits costs up to half a level divided by alpha.
+    assert np.abs(composite - drawn)[edge].mean() < 1.0
 
 
 def test_samples_are_reproducible_and_seed_dependent():
