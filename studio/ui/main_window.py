@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -21,6 +27,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -63,7 +71,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.setObjectName("mainWindow")
-        self.resize(1400, 860)
+        self._resize_to_screen(1400, 860)
         self._owns_library = library is None
         self.library = library or Library()
         self.settings = settings or load_settings()
@@ -153,6 +161,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.pack, "Pack")
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        self._size_to_current_tab()
         self.device_label = QLabel("Loading the engine…")
         self.statusBar().addPermanentWidget(self.device_label)
 
@@ -330,6 +339,7 @@ class MainWindow(QMainWindow):
     # -- gallery, editor, cut-outs --------------------------------------------------------------
 
     def _on_tab_changed(self, _index: int) -> None:
+        self._size_to_current_tab()
         # The details belong to the gallery; the editor and the pack need the width.
         on_gallery = self.tabs.currentWidget() is self.gallery
         if on_gallery:
@@ -339,6 +349,33 @@ class MainWindow(QMainWindow):
         elif self.details_dock.isVisible():
             self.details_dock.hide()
             self._details_hidden_by_tab = True
+
+    def _resize_to_screen(self, width: int, height: int) -> None:
+        """The first size: `width` x `height`, or nine tenths of a smaller screen."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, int(available.width() * 0.9))
+            height = min(height, int(available.height() * 0.9))
+        self.resize(width, height)
+
+    def _size_to_current_tab(self) -> None:
+        """Only the shown tab's minimum size counts. A tab widget asks for the largest of all its
+        pages, so the editor's width plus the gallery's details panel made a window too wide for
+        a laptop screen, though the two are never shown together."""
+        ignored, preferred = QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            policy = preferred if page is self.tabs.currentWidget() else ignored
+            page.setSizePolicy(policy, policy)
+        # Now, not on the next pass of the event loop: a dock shown in between would otherwise
+        # size the window by the old minimum, and windows do not shrink back by themselves.
+        stack = self.tabs.findChild(QStackedWidget)
+        stack.layout().invalidate()
+        stack.updateGeometry()
+        self.tabs.updateGeometry()
+        self.layout().invalidate()
+        self.layout().activate()
 
     def show_gallery(self) -> None:
         self.tabs.setCurrentWidget(self.gallery)

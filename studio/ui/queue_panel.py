@@ -258,6 +258,9 @@ class QueuePanel(QWidget):
         buttons.setSpacing(4)
         for b in (self.up_button, self.down_button, self.cancel_button, self.resume_button,
                   self.show_button):
+            # As narrow as the word needs, not the style's 80 px minimum: five of those made
+            # the left column, and so the window, too wide for a 1366 px laptop screen.
+            b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 16)
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

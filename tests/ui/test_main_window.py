@@ -31,6 +31,16 @@ def make_window(open_window):
     return make
 
 
+def _generate_and_wait(window, qtbot, count: int) -> None:
+    """Generate `count` candidates for "кот" and wait until the job is done."""
+    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
+    window.sampler_panel.images.setValue(count)
+    window.generate("кот")
+    qtbot.waitUntil(
+        lambda: window.queue.is_idle() and window.gallery.model.rowCount() == count, timeout=5000
+    )
+
+
 def test_window_appears_without_torch(studio_home):
     """A fresh interpreter: build and paint the window, torch must not have been imported."""
     code = textwrap.dedent(
@@ -103,11 +113,7 @@ def test_kept_candidates_get_cut_out_and_details_follow(make_window, qtbot):
 def test_more_like_this_queues_an_image_prompt_job(make_window, qtbot):
     backend = ScriptedBackend()
     window = make_window(backend=backend)
-    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
-    window.sampler_panel.images.setValue(2)
-    window.generate("кот")
-    qtbot.waitUntil(lambda: window.queue.is_idle() and window.gallery.model.rowCount() == 2,
-                    timeout=5000)
+    _generate_and_wait(window, qtbot, 2)
     source = window.gallery.model.candidate(0)
     window.gallery.select_candidate(source.id)
     window.details.rows_spin.setValue(3)
@@ -126,11 +132,7 @@ def test_restart_restores_gallery_statuses_stars_and_jobs(make_window, qtbot, st
     backend = ScriptedBackend()
     backend.step_s = 0.002
     window = make_window(backend=backend)
-    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
-    window.sampler_panel.images.setValue(4)
-    window.generate("кот")
-    qtbot.waitUntil(lambda: window.queue.is_idle() and window.gallery.model.rowCount() == 4,
-                    timeout=5000)
+    _generate_and_wait(window, qtbot, 4)
     ids = [c.id for c in window.gallery.model.candidates()]
     window.gallery.select_candidate(ids[0])
     window.gallery.view.setFocus()
@@ -210,11 +212,7 @@ def test_window_state_uses_the_studio_config_folder(make_window, studio_home):
 
 def test_p_adds_the_selection_to_the_pack(make_window, qtbot):
     window = make_window()
-    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
-    window.sampler_panel.images.setValue(3)
-    window.generate("кот")
-    qtbot.waitUntil(lambda: window.queue.is_idle() and window.gallery.model.rowCount() == 3,
-                    timeout=5000)
+    _generate_and_wait(window, qtbot, 3)
     ids = [c.id for c in window.gallery.model.candidates()]
     window.gallery.select_candidate(ids[0])
     window.gallery.view.setFocus()
@@ -268,11 +266,7 @@ def test_resume_queues_the_images_a_stopped_job_did_not_make(make_window, qtbot)
 
 def test_enter_opens_the_mask_editor_on_the_candidate(make_window, qtbot):
     window = make_window()
-    qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
-    window.sampler_panel.images.setValue(2)
-    window.generate("кот")
-    qtbot.waitUntil(lambda: window.queue.is_idle() and window.gallery.model.rowCount() == 2,
-                    timeout=5000)
+    _generate_and_wait(window, qtbot, 2)
     chosen = window.gallery.model.candidate(1)
     window.gallery.select_candidate(chosen.id)
     window.gallery.view.setFocus()
@@ -282,3 +276,23 @@ def test_enter_opens_the_mask_editor_on_the_candidate(make_window, qtbot):
     assert not window.details_dock.isVisible()  # the editor gets the width
     window.show_gallery()
     assert window.details_dock.isVisible()
+
+
+def test_the_window_fits_a_laptop_screen_on_every_tab(make_window, qtbot):
+    # A tab widget asks for the largest of its pages: the editor's width plus the gallery's
+    # details panel once made the window wider than a 1366 px screen, and it never shrank back.
+    laptop_width = 1366
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    gallery_width = window.minimumSizeHint().width()
+    assert gallery_width <= laptop_width
+    first = window.gallery.model.candidate(0)
+    window.open_editor(first.id)
+    qtbot.waitUntil(lambda: window.editor.panel is not None, timeout=5000)
+    assert window.minimumSizeHint().width() <= laptop_width
+    window.add_to_pack([first.id])
+    window.tabs.setCurrentWidget(window.pack)
+    assert window.minimumSizeHint().width() <= laptop_width
+    window.show_gallery()
+    assert window.minimumSizeHint().width() == gallery_width
+    assert window.width() <= laptop_width

@@ -51,13 +51,18 @@ class GalleryPanel(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by prompt…")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setMinimumWidth(180)
+        self.filter_edit.setMinimumWidth(120)
         self.job_box = QComboBox()
         self.job_box.setToolTip("Show one job's candidates")
         self.job_box.setMinimumContentsLength(16)
         self.status_box = QComboBox()
         for label, *_rest in _STATUS_FILTERS:
             self.status_box.addItem(label)
+        # The boxes are as wide as their entries when there is room but may shrink (eliding)
+        # to a few letters, so the window still fits a laptop screen beside the side panels.
+        self.job_box.setMaximumWidth(320)  # a long prompt must not push the filter away
+        for box in (self.sort_box, self.job_box, self.status_box):
+            box.setMinimumWidth(box.fontMetrics().averageCharWidth() * 8 + 32)
         self.count_label = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Sort:"))
@@ -76,6 +81,7 @@ class GalleryPanel(QWidget):
         self.stack.addWidget(self.empty_label)
         help_label = QLabel(TRIAGE_HELP)
         help_label.setObjectName("hint")
+        help_label.setWordWrap(True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
