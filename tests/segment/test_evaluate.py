@@ -89,6 +89,25 @@ def test_calibration_routes_low_confidence_to_the_fallback():
     assert rows[1] == ["0.90", "0.9250", "1"]
 
 
+def test_targets_are_read_over_the_visible_pixels():
+    # Set "a" loses only hidden white (invisible in the picture): met. Set "b" loses visible
+    # white: not met, whatever its IoU.
+    hidden_lost = evaluate.Score(
+        ious=[0.9], visible_ious=[0.99], white_hit=80, white_total=100,
+        visible_hit=80, visible_total=80,
+    )
+    visible_lost = evaluate.Score(
+        ious=[0.99], visible_ious=[0.99], white_hit=90, white_total=100,
+        visible_hit=90, visible_total=100,
+    )
+    scores = {("a", "ours"): hidden_lost, ("b", "ours"): visible_lost, ("b", "other"): hidden_lost}
+    lines = evaluate.target_lines(scores, "ours").splitlines()
+    assert len(lines) == 3
+    assert lines[1].startswith("  a: met on visible pixels (0.9900 / 1.0000)")
+    assert lines[1].endswith("over every pixel 0.9000 / 0.8000")
+    assert lines[2].startswith("  b: NOT met on visible pixels (0.9900 / 0.9000)")
+
+
 def test_evaluate_scores_every_method_on_every_set():
     glyph = np.zeros((20, 20, 4), np.uint8)
     glyph[..., 0] = 200
