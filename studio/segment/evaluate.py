@@ -22,6 +22,9 @@ them). Metrics, per method:
   figure's edge, over more than 0.5% of the picture (`open_paper`). On a dark chat background
   these are grey blotches round the sticker; IoU barely notices them;
 - for our model, how often it routed to the contour fallback.
+
+A last block says whether our model meets the quality targets on each set, read over the
+visible pixels (`target_lines`), with the every-pixel figures beside them.
 """
 
 from __future__ import annotations
