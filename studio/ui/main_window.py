@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSizePolicy,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -368,13 +367,9 @@ class MainWindow(QMainWindow):
             page = self.tabs.widget(index)
             policy = preferred if page is self.tabs.currentWidget() else ignored
             page.setSizePolicy(policy, policy)
-        # Now, not on the next pass of the event loop: a dock shown in between would otherwise
-        # size the window by the old minimum, and windows do not shrink back by themselves.
-        stack = self.tabs.findChild(QStackedWidget)
-        stack.layout().invalidate()
-        stack.updateGeometry()
+        # Re-measured now, not on the next pass of the event loop: a dock shown in between would
+        # otherwise size the window by the old minimum, and windows do not shrink back.
         self.tabs.updateGeometry()
-        self.layout().invalidate()
         self.layout().activate()
 
     def show_gallery(self) -> None:
