@@ -44,7 +44,7 @@ def _time_interleaved(
 
 
 def _pictures(count: int) -> list[Image.Image]:
-    from studio.segment import synth
+    from studio.segment.training import synth
 
     glyphs = synth.noto_glyphs("held_out")
     return [

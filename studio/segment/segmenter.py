@@ -135,14 +135,14 @@ class Segmenter:
         if not path.is_file():
             raise SegmenterError(
                 f"the shipped cut-out model is missing ({path}); reinstall Sticker Studio, or "
-                "train it with `python -m studio.segment.train --out RUN --export "
+                "train it with `python -m studio.segment.training.train --out RUN --export "
                 f"{path}`"
             )
         return cls.from_shipped_weights(path, device)
 
     @classmethod
     def from_shipped_weights(cls, path: str | os.PathLike[str], device: str | None = None):
-        """Our TinyUNet from a safetensors file written by `studio.segment.train`."""
+        """Our TinyUNet from a safetensors file written by `studio.segment.training.train`."""
         from safetensors import safe_open
 
         from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet

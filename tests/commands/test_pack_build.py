@@ -244,7 +244,7 @@ def test_default_segmenter_from_shipped_file_layout(tmp_path, capsys, monkeypatc
     torch = pytest.importorskip("torch")
     segmenter_module = pytest.importorskip("studio.segment.segmenter")
     from studio.segment.tinyunet import TinyUNet
-    from studio.segment.train import export_weights
+    from studio.segment.training.train import export_weights
 
     torch.manual_seed(0)
     widths = [4, 8, 8, 8, 8, 8]

@@ -95,7 +95,7 @@ def test_damaged_or_foreign_weights_are_refused(tmp_path, official_weights):
 
 def test_weights_with_an_unknown_input_layout_are_refused(tmp_path):
     from studio.segment.tinyunet import TinyUNet
-    from studio.segment.train import export_weights
+    from studio.segment.training.train import export_weights
 
     path = tmp_path / "odd.safetensors"
     meta = {"widths": [4, 8, 8, 8, 8, 8], "in_channels": 7}
@@ -108,7 +108,7 @@ def test_flip_average_makes_the_mask_mirror_equivariant(tmp_path):
     import torch
 
     from studio.segment.tinyunet import TinyUNet
-    from studio.segment.train import export_weights
+    from studio.segment.training.train import export_weights
 
     torch.manual_seed(1)
     path = tmp_path / "flip.safetensors"
@@ -156,7 +156,7 @@ def _write_sizes(path, sizes):
     import torch
 
     from studio.segment.tinyunet import TinyUNet
-    from studio.segment.train import export_weights
+    from studio.segment.training.train import export_weights
 
     torch.manual_seed(2)
     meta = {"widths": [4, 8, 8, 8, 8, 8], "input_size": 64, "threshold": 0.0}

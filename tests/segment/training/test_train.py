@@ -6,8 +6,9 @@ from dataclasses import replace
 import pytest
 import torch
 
-from studio.segment import Segmenter, synth, train
-from studio.segment.train import TrainConfig
+from studio.segment import Segmenter
+from studio.segment.training import synth, train
+from studio.segment.training.train import TrainConfig
 from tests.segment.conftest import emoji_like
 
 

@@ -1,7 +1,8 @@
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from studio.segment import contour, synth, train
+from studio.segment import contour
+from studio.segment.training import synth, train
 
 
 def _glyphs():

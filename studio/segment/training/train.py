@@ -1,8 +1,8 @@
 """Train our shipped cut-out model from scratch on Noto Color Emoji.
 
-    python -m studio.segment.train --out ~/cutout-run --steps 2600
-    python -m studio.segment.train --out ~/cutout-run --steps 2600   # again: resumes
-    python -m studio.segment.train --out ~/stage-2 --init first.safetensors --flat 0.35 ...
+    python -m studio.segment.training.train --out ~/cutout-run --steps 2600
+    python -m studio.segment.training.train --out ~/cutout-run --steps 2600   # again: resumes
+    python -m studio.segment.training.train --out ~/stage-2 --init first.safetensors --flat 0.35 ...
 
 Every sample is drawn from a generator seeded by (seed, sample index), the weights are seeded,
 and the run is single-threaded by default, so a run repeats exactly and resumes from its last
@@ -27,11 +27,12 @@ import torch
 from torch.nn import functional as F
 
 from studio.fileio import atomic_write_bytes, atomic_write_json
-from studio.segment import contour, synth
+from studio.segment import contour
 from studio.segment.segmenter import INPUT_SIZES_RULE, read_state_dict, usable_input_sizes
 from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
+from studio.segment.training import synth
 
-log = logging.getLogger("studio.segment.train")
+log = logging.getLogger("studio.segment.training.train")
 
 CHECKPOINT_NAME = "checkpoint.pt"
 

@@ -1,7 +1,7 @@
 """Measure cut-out quality: our model vs the reference fallback vs our contour fallback.
 
-    python -m studio.segment.evaluate                       # shipped model, Noto held-out split
-    python -m studio.segment.evaluate --designs DIR ...     # plus other emoji designs (SVG/PNG)
+    python -m studio.segment.training.evaluate                  # shipped model, every design
+    python -m studio.segment.training.evaluate --designs DIR ... # other designs (SVG/PNG)
 
 Test pictures are composited like the training data (512 px, white or off-white, blur, noise,
 JPEG, colour shifts, some cropped at the edges; no synthetic near-white patches: only the designs'
@@ -40,7 +40,8 @@ import numpy as np
 from PIL import Image
 
 from studio.paths import studio_paths
-from studio.segment import contour, synth
+from studio.segment import contour
+from studio.segment.training import synth
 
 NEAR_WHITE = 230
 # Within this many levels of the paper colour (every channel, after a 3x3 median) a pixel looks

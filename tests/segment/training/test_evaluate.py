@@ -1,6 +1,6 @@
 import numpy as np
 
-from studio.segment import evaluate, synth
+from studio.segment.training import evaluate, synth
 
 
 def test_score_iou_and_white_recall():
