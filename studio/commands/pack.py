@@ -93,8 +93,10 @@ class _Cutter:
     def __init__(self) -> None:
         self._segmenter = None
         self._lock = threading.Lock()  # the export renders on several threads
+        # Why a cut-out needs a look (`CutoutResult.review`), by picture path.
+        self.reviews: dict[Path, str] = {}
 
-    def __call__(self, picture: Image.Image) -> Image.Image:
+    def __call__(self, picture: Image.Image, path: Path) -> Image.Image:
         with self._lock:
             if self._segmenter is None:
                 try:
@@ -105,7 +107,10 @@ class _Cutter:
                         f"available ({exc}); give pictures with a transparent background"
                     ) from None
                 self._segmenter = Segmenter.default()
-            return self._segmenter.cutout(picture.convert("RGB")).rgba
+            result = self._segmenter.cutout(picture.convert("RGB"))
+            if getattr(result, "review", None):
+                self.reviews[path] = result.review
+            return result.rgba
 
 
 def _source(path: Path, cutter: _Cutter) -> Callable[[], Image.Image]:
@@ -116,7 +121,7 @@ def _source(path: Path, cutter: _Cutter) -> Callable[[], Image.Image]:
         picture = load_image(path).image
         if picture.mode == "RGBA" and has_transparency(picture):
             return picture
-        return to_rgba(cutter(picture))
+        return to_rgba(cutter(picture, path))
 
     return load
 
@@ -198,6 +203,9 @@ def run_build(args: argparse.Namespace) -> int:
             f"{report.size_bytes:>9,}  {encoding}"
         )
     print(f"thumbnail.webp 100x100, {result.thumbnail_bytes:,} bytes")
+    for path in args.images:
+        if path in cutter.reviews:
+            print(f"please review the cut-out of {path.name}: {cutter.reviews[path]}")
     print(f"pack written to {result.folder}")
     if result.zip_path is not None:
         print(f"zip written to {result.zip_path}")

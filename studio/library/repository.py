@@ -109,6 +109,7 @@ def _cutout(row: sqlite3.Row) -> Cutout:
         confidence=row["confidence"],
         edited=bool(row["edited"]),
         created_at=row["created_at"],
+        review=row["review"],
     )
 
 
@@ -361,8 +362,10 @@ class Library:
         method: CutoutMethod,
         confidence: float | None = None,
         edited: bool = False,
+        review: str | None = None,
     ) -> Cutout:
-        """Save a mask (PIL "L" image or PNG bytes) as the candidate's newest cut-out version."""
+        """Save a mask (PIL "L" image or PNG bytes) as the candidate's newest cut-out version;
+        `review`: why a person should look at it (`CutoutResult.review`), or None."""
         relative = self._write_media("masks", _encode_png(mask_png))
         with self._transaction() as db:
             version = db.execute(
@@ -371,9 +374,9 @@ class Library:
             ).fetchone()[0]
             cur = db.execute(
                 "INSERT INTO cutouts (candidate_id, version, mask_path, method, confidence,"
-                " edited, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " edited, created_at, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (candidate_id, version, relative, str(method), confidence, int(edited),
-                 time.time()),
+                 time.time(), review),
             )
         return self._cutout_by_id(cur.lastrowid)
 
@@ -413,7 +416,9 @@ class Library:
         """Make an earlier version current again, as a new version (history is never lost)."""
         old = self._cutout_by_id(cutout_id)
         data = self.abspath(old.mask_path).read_bytes()
-        return self.add_cutout(old.candidate_id, data, old.method, old.confidence, old.edited)
+        return self.add_cutout(
+            old.candidate_id, data, old.method, old.confidence, old.edited, old.review
+        )
 
     # -- packs ----------------------------------------------------------------------------------
 

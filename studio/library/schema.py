@@ -93,6 +93,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE packs ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0 CHECK (shadow IN (0, 1));
     ALTER TABLE packs ADD COLUMN padding_px INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: why an automatic cut-out needs a person's look (specks removed after the network), so
+    # the gallery flags it whatever the network's confidence.
+    """
+    ALTER TABLE cutouts ADD COLUMN review TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,8 +13,9 @@ Masks are predicted at the network's (largest) size and upsampled to the picture
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
 picture's own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps
 are kept whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
-(`contour.whiter_than_background`), and edge colours are decontaminated so the sticker has no
-white halo on a dark background.
+(`contour.whiter_than_background`), pale specks detached from the figure are removed and the
+result flagged for review (`islands.remove_specks`), and edge colours are decontaminated so the
+sticker has no white halo on a dark background.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
 from studio.segment.edges import decontaminate, guided_filter, refine_alpha
+from studio.segment.islands import remove_specks
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
 OFFICIAL_THRESHOLD = 0.99
@@ -57,6 +59,9 @@ class CutoutResult:
     mask: np.ndarray  # (H,W) uint8 0..255, soft edges
     method: Method
     confidence: float  # the U-Net's mean winning-class probability, in [0, 1]
+    # Why a person should look at this mask before it is used, or None: set when a step after
+    # the network changed it where the network was sure (`islands.remove_specks`).
+    review: str | None = None
 
 
 @dataclass(frozen=True)
@@ -326,10 +331,15 @@ class Segmenter:
             mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance
         if own_alpha is not None:
             mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque
+        mask, review = remove_specks(rgb, mask)
         colours = decontaminate(rgb, mask)
         rgba = Image.fromarray(np.dstack([colours, mask]), "RGBA")
         return CutoutResult(
-            rgba=rgba, mask=mask, method=method, confidence=float(np.clip(confidence, 0, 1))
+            rgba=rgba,
+            mask=mask,
+            method=method,
+            confidence=float(np.clip(confidence, 0, 1)),
+            review=review,
         )
 
 
