@@ -79,9 +79,11 @@ def test_evaluation_pictures_do_not_depend_on_the_training_recipe():
     glyphs = _glyphs()
     for index in range(6):
         plain = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False)
-        # Every recipe option at full strength, but the crop: that one placement option applies
-        # to evaluation pictures too.
-        options = {name: 1.0 for name in train.RECIPE_OPTIONS if name != "crop"}
+        # Every recipe option at full strength, but those of the picture's look (placement,
+        # paper, shadows, decoding): they apply to evaluation pictures too.
+        options = {
+            name: 1.0 for name in train.RECIPE_OPTIONS if name not in train.PICTURE_LOOK_OPTIONS
+        }
         flat = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False, **options)
         assert np.array_equal(plain.image, flat.image)
 
