@@ -76,6 +76,7 @@ class _Network:
     threshold: float
     tolerance: int
     flip_average: bool = False  # average with the mirrored picture's prediction
+    remove_specks: bool = True  # `islands.remove_specks` after the network (off: measuring)
 
     @property
     def output_size(self) -> int:
@@ -220,6 +221,10 @@ class Segmenter:
         """The same network with another routing threshold (0 never routes to the fallback)."""
         return Segmenter(dataclasses.replace(self._net, threshold=threshold), self._device)
 
+    def without_speck_removal(self) -> Segmenter:
+        """The same network with pale specks left in place (to measure what the removal does)."""
+        return Segmenter(dataclasses.replace(self._net, remove_specks=False), self._device)
+
     def cutout(self, image: Image.Image) -> CutoutResult:
         """Cut one picture (any size, any mode) out of its background."""
         return self.cutout_many([image], batch_size=1)[0]
@@ -331,7 +336,9 @@ class Segmenter:
             mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance
         if own_alpha is not None:
             mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque
-        mask, review = remove_specks(rgb, mask)
+        review = None
+        if self._net.remove_specks:
+            mask, review = remove_specks(rgb, mask)
         colours = decontaminate(rgb, mask)
         rgba = Image.fromarray(np.dstack([colours, mask]), "RGBA")
         return CutoutResult(
