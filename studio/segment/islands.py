@@ -18,6 +18,8 @@ from studio.segment import contour
 
 # A mask pixel this opaque (0..255) or more belongs to an island: fainter ones do not show.
 VISIBLE_ALPHA = 16
+# Islands are also looked for among pixels this opaque: the cut-out's own opaque region.
+OPAQUE_ALPHA = 128
 # An island is small when it covers at most this share of the picture and of the largest part.
 MAX_PICTURE_SHARE = 0.02
 MAX_FIGURE_SHARE = 0.25
@@ -25,15 +27,16 @@ MAX_FIGURE_SHARE = 0.25
 PAPER_LEVELS = float(contour.DEFAULT_TOLERANCE)
 
 
-def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
-    """(H,W) bool of the specks of `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8), and how
-    many there are: islands (8-connected, alpha >= `VISIBLE_ALPHA`) other than the largest that
-    are small and the paper's own colour (module docstring)."""
-    visible = (mask >= VISIBLE_ALPHA).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(visible, connectivity=8)
+def _specks_at(
+    mask: np.ndarray, level: int, distance: np.ndarray | None, rgb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The specks among the islands of `mask >= level`: (specks (H,W) bool, the other parts
+    (H,W) bool, the paper distance (computed once, when first needed))."""
+    parts = mask >= level
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(parts.astype(np.uint8), 8)
     none = np.zeros(mask.shape, dtype=bool)
     if count <= 2:  # background and at most one part
-        return none, 0
+        return none, parts, distance
     areas = stats[:, cv2.CC_STAT_AREA].astype(np.int64)
     areas[0] = 0
     largest = int(areas.max())
@@ -41,17 +44,37 @@ def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]
     small[0] = False
     small[int(areas.argmax())] = False
     if not small.any():
-        return none, 0
-    field, _ = contour.background_field(rgb)
-    distance = np.abs(rgb.astype(np.float32) - field).max(axis=2)
+        return none, parts, distance
+    if distance is None:
+        field, _ = contour.background_field(rgb)
+        distance = np.abs(rgb.astype(np.float32) - field).max(axis=2)
     specks = np.zeros(count, dtype=bool)
     for label in np.flatnonzero(small):
         specks[label] = np.percentile(distance[labels == label], 90) <= PAPER_LEVELS
     found = specks[labels]
-    # With their faint fringe (alpha below `VISIBLE_ALPHA`), short of any other part.
+    return found, parts & ~found, distance
+
+
+def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """(H,W) bool of the specks of `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8), with their
+    faint fringe, and how many there are: islands other than the largest that are small and the
+    paper's own colour (module docstring). Islands are looked for twice: among all visible
+    pixels (alpha >= `VISIBLE_ALPHA`), for faint specks, and among the opaque ones (alpha >=
+    128), for specks that a faint halo joins to the figure."""
+    total = np.zeros(mask.shape, dtype=bool)
+    count = 0
+    distance = None
     ring = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
-    grown = cv2.dilate(found.astype(np.uint8), ring).astype(bool)
-    return grown & ~(visible.astype(bool) & ~found), int(specks.sum())
+    for level in (VISIBLE_ALPHA, OPAQUE_ALPHA):
+        found, others, distance = _specks_at(mask, level, distance, rgb)
+        if not found.any():
+            continue
+        count += cv2.connectedComponents((found & ~total).astype(np.uint8), connectivity=8)[0] - 1
+        # With their faint fringe (3 px), short of the other parts and their own fringe.
+        grown = cv2.dilate(found.astype(np.uint8), ring).astype(bool)
+        keep = cv2.dilate(others.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        total |= grown & ~keep
+    return total, count
 
 
 def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | None]:

@@ -50,3 +50,12 @@ def test_one_figure_alone_has_no_specks():
     mask[:, 150:] = 0
     specks, count = islands.detached_specks(rgb, mask)
     assert count == 0 and not specks.any()
+
+
+def test_a_pale_speck_joined_to_the_figure_only_by_a_faint_halo_is_removed():
+    rgb, mask = _picture_with((245, 252, 252))
+    cv2.line(mask, (138, 90), (166, 44), 60, 3)  # a faint bridge, below half opacity
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert cleaned[34:47, 164:177].max() < 128  # the speck's opaque core is gone
+    assert note == "removed 1 pale speck detached from the figure"
+    assert np.array_equal(cleaned[:, :140] >= 128, mask[:, :140] >= 128)
