@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from studio.cluster.events import ReplicasProgress
 from studio.engine.events import GenerationEvent
 from studio.jobs.request import GenerationRequest
 from studio.settings import Settings
@@ -25,8 +26,9 @@ if TYPE_CHECKING:  # numpy is imported by the worker, not to show the window
 log = logging.getLogger(__name__)
 
 
-# The worker consumes the engine's own events; a backend yields exactly those.
-BackendEvent = GenerationEvent
+# The worker consumes the engine's own events; a backend yields exactly those, plus the
+# progress of batches sampled side by side when it spreads them over replicas.
+BackendEvent = GenerationEvent | ReplicasProgress
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,6 @@ class EngineBackend:
             # imports hold the interpreter lock, so this is when they disturb the window least.
             importlib.import_module("studio.engine.pipeline")
             importlib.import_module("studio.engine.checkpoints")
-            # The loader builds the model on the "meta" device; the first time, torch imports
-            # some 900 modules of its compiler stack (1-2 s holding the lock): do it now.
-            with torch.device("meta"):
-                torch.nn.Embedding(2, 2)
-                torch.nn.Linear(2, 2)
-                torch.nn.LayerNorm(2)
         except Exception as exc:  # a broken install: say so instead of crashing the worker
             log.exception("Cannot import the engine")
             return DeviceInfo(("cpu",), "cpu", {"cpu": ("fp32",)}, "unknown", 1, error=str(exc))

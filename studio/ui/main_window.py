@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 from studio import APP_NAME
 from studio.errors import StudioError
 from studio.jobs import GenerationRequest, JobQueue
-from studio.jobs.backend import DeviceInfo, EngineBackend, GenerationBackend
+from studio.jobs.backend import DeviceInfo, GenerationBackend
 from studio.jobs.cutouts import CutoutRunner, default_segmenter
 from studio.jobs.events import JobEvent
+from studio.jobs.replicas import SettingsBackend
 from studio.library import Library
 from studio.settings import Settings, load_settings
 from studio.ui.background import Background
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         self.background = Background(self)
         self.queue = JobQueue(
             self.library,
-            backend_factory or (lambda: EngineBackend(self.settings)),
+            backend_factory or (lambda: SettingsBackend(self.settings)),
             self.settings,
             self,
         )
