@@ -64,6 +64,19 @@ def _bitsandbytes_available() -> bool:
     return True
 
 
+def _bitsandbytes_cpu_available() -> bool:
+    """bitsandbytes is importable and has its CPU backend (older releases are CUDA-only)."""
+    if not _bitsandbytes_available():
+        return False
+    import bitsandbytes
+
+    try:
+        major, minor = (int(x) for x in bitsandbytes.__version__.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (0, 45)
+
+
 def available_precisions(device: str | None = None) -> list[str]:
     """Precisions that run on `device` (default: the default device), best default first."""
     device = device or default_device()
@@ -76,7 +89,12 @@ def available_precisions(device: str | None = None) -> list[str]:
         if _bitsandbytes_available():
             out.append("int8")
         return out
-    return ["fp32", "bf16"]
+    # fp16 computes on the CPU too (torch converts where it has no fp16 kernels); int8 needs
+    # bitsandbytes' CPU backend (0.45 and later).
+    out = ["fp32", "bf16", "fp16"]
+    if _bitsandbytes_cpu_available():
+        out.append("int8")
+    return out
 
 
 def _resolve(device: str | None, precision: str | None) -> tuple[torch.device, str]:
