@@ -110,7 +110,8 @@ class ReplicaPool:
             options = [{"num_cpus": 1, "num_gpus": 0}] * cpu_replicas
             device = "cpu"
         elif gpus:
-            options = [{"num_cpus": 1, "num_gpus": 1}] * gpus
+            # The GPU is what a replica needs; it holds no CPU back from other work.
+            options = [{"num_cpus": 0, "num_gpus": 1}] * gpus
             device = "cuda"
         elif where.kind == GPUS:
             raise StudioError(

@@ -246,6 +246,28 @@ def test_a_lost_cluster_interrupts_the_job_and_keeps_its_batches(
     assert 2 <= len(kept) < 40
 
 
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_one_replica_per_gpu_gives_the_single_gpu_images(ray_instance, model_dir):
+    settings = Settings(models_dir=str(model_dir), precision="fp32", where="gpus")
+    backend = ReplicaBackend(settings)
+    backend.load()
+    try:
+        assert len(backend.pool.replicas) == torch.cuda.device_count()
+        assert all(r.device.startswith("cuda") for r in backend.pool.replicas)
+        request = GenerationRequest("кот", n_images=6, batch_size=2, seed=4)
+        events = backend.generate(request, None, lambda: False)
+        ours = {i.index: i for e in events if isinstance(e, BatchReady) for i in e.images}
+    finally:
+        backend.close()
+    single = EngineBackend(Settings(models_dir=str(model_dir), device="cuda", precision="fp32"))
+    events = single.generate(request, None, lambda: False)
+    reference = {i.index: i for e in events if isinstance(e, BatchReady) for i in e.images}
+    assert sorted(ours) == sorted(reference)
+    for index, image in reference.items():
+        assert np.array_equal(ours[index].codes, image.codes)
+
+
 def test_the_pool_reports_a_lost_cluster(monkeypatch):
     """Calls that fail because the cluster is unreachable become `ClusterLost`."""
 
