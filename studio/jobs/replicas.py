@@ -96,7 +96,8 @@ class SettingsBackend:
         self._settings = settings or Settings()
         self._backend: GenerationBackend | None = None
 
-    def _current(self) -> GenerationBackend:
+    def active(self) -> GenerationBackend:
+        """The backend the next job runs on (made on first use)."""
         if self._backend is None:
             if Where.parse(self._settings.where).uses_ray:
                 self._backend = ReplicaBackend(self._settings)
@@ -114,13 +115,13 @@ class SettingsBackend:
             self._backend.configure(settings)
 
     def needs_loading(self) -> bool:
-        return self._current().needs_loading()
+        return self.active().needs_loading()
 
     def load(self) -> str:
-        return self._current().load()
+        return self.active().load()
 
     def probe(self) -> DeviceInfo:
-        return self._current().probe()
+        return self.active().probe()
 
     def generate(
         self,
@@ -128,7 +129,7 @@ class SettingsBackend:
         image_prompt_codes: np.ndarray | None,
         should_stop: Callable[[], bool],
     ) -> Iterator[BackendEvent]:
-        return self._current().generate(request, image_prompt_codes, should_stop)
+        return self.active().generate(request, image_prompt_codes, should_stop)
 
     def close(self) -> None:
         close = getattr(self._backend, "close", None)
