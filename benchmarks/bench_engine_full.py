@@ -81,6 +81,11 @@ def write_folder(folder: Path = FOLDER) -> Path:
 
 
 def _peak_rss_gib() -> float:
+    """This process's peak resident memory (VmHWM: unlike `ru_maxrss`, it does not carry over
+    the parent's peak through fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 2**20
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
@@ -99,7 +104,13 @@ def measure_ours(precision: str, steps: int, batches: tuple[int, ...]) -> dict:
     load_peak = _peak_rss_gib()
     ids = models.tokenizer.encode_text(PROMPT, models.config.text_seq_length)
     params = SamplingParams(top_k=2048, top_p=0.995, seed=0)
+    # Warm-up, not timed: the first pass reads every weight page from the file.
+    warm = sampling_steps(models.dalle, ids[None], params, step_interval=1)
+    next(warm)
+    next(warm)
+    warm.close()
     rows = []
+    load_before = os.getloadavg()[0]
     for batch in batches:
         sampler = sampling_steps(models.dalle, ids.expand(batch, -1), params, step_interval=1)
         t0 = time.perf_counter()
@@ -125,6 +136,7 @@ def measure_ours(precision: str, steps: int, batches: tuple[int, ...]) -> dict:
         "rows": rows,
         "decode_s": decode_s,
         "peak_rss_gib": _peak_rss_gib(),
+        "load_average": (load_before, os.getloadavg()[0]),
     }
 
 
@@ -153,6 +165,8 @@ def measure_reference(steps: int, batches: tuple[int, ...]) -> dict:
     text = torch.randint(4, 16000, (1, config.text_seq_length), generator=g)
     text[:, 20:] = 0
     with torch.no_grad():
+        model(text, torch.tril(torch.ones((1, 1, n, n))))  # warm-up: reads every weight page
+        load_before = os.getloadavg()[0]
         for batch in batches:
             mask = torch.tril(torch.ones((batch, 1, n, n)))
             out, cache, times = text.repeat(batch, 1), None, []
@@ -164,13 +178,19 @@ def measure_reference(steps: int, batches: tuple[int, ...]) -> dict:
                 out = torch.cat((out, sample), dim=-1)
                 times.append(time.perf_counter() - t0)
             rows.append({"batch": batch, "steps": times})
-    return {"threads": torch.get_num_threads(), "rows": rows, "peak_rss_gib": _peak_rss_gib()}
+    return {"threads": torch.get_num_threads(), "rows": rows, "peak_rss_gib": _peak_rss_gib(),
+            "load_average": (load_before, os.getloadavg()[0])}
 
 
-def _child(kind: str, *args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, __file__, kind, *args], check=True, capture_output=True, text=True
-    )
+def _child(kind: str, *args: str, timeout: float | None = None) -> dict | None:
+    """One measurement in a fresh process; None when it ran past `timeout` seconds."""
+    try:
+        out = subprocess.run(
+            [sys.executable, __file__, kind, *args], check=True, capture_output=True, text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return None
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -178,16 +198,29 @@ def run(precisions: list[str], steps: int, reference_steps: int, ref_batches: li
     write_folder()
     size = sum(f.stat().st_size for f in FOLDER.iterdir() if f.is_file()) / 2**30
     print(f"full-size Emojich, random weights, official layout: {FOLDER} ({size:.2f} GiB)")
-    ours = {p: _child("ours", p, str(steps)) for p in precisions}
-    reference = _child("reference", str(reference_steps), *map(str, ref_batches))
+    ours = {}
+    for p in precisions:
+        # int8 runs bitsandbytes' CPU kernels: batch 1 only, and given at most 15 minutes.
+        batches = ("1",) if p == "int8" else tuple(map(str, BATCHES))
+        result = _child("ours", p, str(steps), *batches, timeout=900 if p == "int8" else None)
+        if result is None:
+            print(f"{p}: did not finish within 15 minutes; not measured")
+            continue
+        ours[p] = result
+    reference = (
+        _child("reference", str(reference_steps), *map(str, ref_batches))
+        if reference_steps
+        else None
+    )
     any_run = next(iter(ours.values()))
     print(f"CPU, torch threads {any_run['threads']}; {steps} steps timed after the prompt pass")
     print()
     print("Loading (each in a fresh process; peak RSS includes torch itself)")
-    print(f"{'precision':<10}{'load s':>8}{'RSS before GiB':>16}{'peak RSS GiB':>14}")
+    print(f"{'precision':<10}{'load s':>8}{'RSS before GiB':>16}{'peak RSS GiB':>14}"
+          f"{'peak after sampling':>21}")
     for p, r in ours.items():
         print(f"{p:<10}{r['load_s']:>8.1f}{r['baseline_rss_gib']:>16.2f}"
-              f"{r['load_peak_rss_gib']:>14.2f}")
+              f"{r['load_peak_rss_gib']:>14.2f}{r['peak_rss_gib']:>21.2f}")
     print()
     print("Sampling (s / token = one sampling step for the whole batch)")
     print(f"{'precision':<10}{'batch':>6}{'prompt+1st s':>14}{'s / step':>10}{'s / token/img':>15}"
@@ -199,11 +232,17 @@ def run(precisions: list[str], steps: int, reference_steps: int, ref_batches: li
                   f"{row['step_s'] / row['batch']:>15.3f}{per_image:>12.0f}")
     print(f"* extrapolated: (prompt pass + 1024 x median step) / batch + one VQGAN decode "
           f"({any_run['decode_s']:.1f} s per 512 px image, fp32)")
+    print("machine load average (1 min) before/after each run: " + ", ".join(
+        f"{p} {r['load_average'][0]:.1f}/{r['load_average'][1]:.1f}" for p, r in ours.items()))
+    if reference is None:
+        return
     print()
     print(f"Reference loop (rudalle 1.1.3, fp32, cached), first {reference_steps} steps, s each")
     print(f"{'batch':>6}  steps (the first is the prompt pass)")
     for row in reference["rows"]:
         print(f"{row['batch']:>6}  " + "  ".join(f"{t:.2f}" for t in row["steps"]))
+    before, after = reference["load_average"]
+    print(f"(load average {before:.1f}/{after:.1f}; peak RSS {reference['peak_rss_gib']:.2f} GiB)")
     fp32 = ours.get("fp32")
     if fp32:
         print("Ours (fp32), first steps, s each")
@@ -216,7 +255,7 @@ def run(precisions: list[str], steps: int, reference_steps: int, ref_batches: li
 if __name__ == "__main__":
     kind, *rest = sys.argv[1:]
     if kind == "ours":
-        result = measure_ours(rest[0], int(rest[1]), BATCHES)
+        result = measure_ours(rest[0], int(rest[1]), tuple(int(b) for b in rest[2:]) or BATCHES)
     elif kind == "reference":
         result = measure_reference(int(rest[0]), tuple(int(b) for b in rest[1:]))
     else:
