@@ -56,6 +56,7 @@ def main() -> None:
     job = SamplingJob("котик с сердечком", 2048, 0.995, 1.0)
     orders = plan_batches(args.images, args.batch_size, seed=0)
     rows = []
+    load_before = os.getloadavg()[0]
 
     torch.set_num_threads(1)  # as a one-CPU replica runs
     device = None if args.gpus else "cpu"
@@ -79,7 +80,8 @@ def main() -> None:
     ray.shutdown()
 
     print(f"{args.images} images, batch {args.batch_size}, model {model_dir.name}, "
-          f"{os.cpu_count()} CPU cores on this machine")
+          f"{os.cpu_count()} CPU cores on this machine, load average {load_before:.1f} before "
+          f"and {os.getloadavg()[0]:.1f} after")
     print(f"{'generator':<28}{'replicas':>9}{'seconds':>10}{'images / s':>12}{'speed-up':>10}")
     base = rows[0][2]
     for name, n, seconds in rows:
