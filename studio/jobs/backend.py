@@ -70,8 +70,8 @@ _WEIGHTS_GIB = 3.5
 
 
 # On the CPU (benchmarks/bench_engine.py --full, studio/engine/README.md): a sampling step for
-# 16 images cost about 3-4x less per image than for 4, and 4 about 1.4-2x less than 1, in fp32
-# and bf16 alike. What limits the batch is memory: the weights (fp32 5.2 GB, memory-mapped; bf16
+# 16 images cost 3-7x less per image than for 4, and 4 1.4-4.7x less than 1, in fp32 and bf16
+# alike. What limits the batch is memory: the weights (fp32 5.2 GB, memory-mapped; bf16
 # 2.6 GB) plus each image's keys and values, measured at 0.35 GiB (fp32) and 0.18 GiB (bf16).
 CPU_BATCH_SIZES = (16, 4, 1)  # the fastest per image first
 _CPU_GIB = {"fp32": (4.8, 0.35), "bf16": (2.4, 0.18), "fp16": (2.4, 0.18), "int8": (1.3, 0.18)}
