@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "studio.commands.cutout",
     "studio.commands.generate",
     "studio.commands.models",
+    "studio.commands.translate",
 ]
 
 EXIT_USER_ERROR = 2

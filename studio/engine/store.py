@@ -19,6 +19,7 @@ from typing import Any
 from studio.engine.errors import ModelDownloadError, ModelFileError, ModelFilesMissing
 from studio.fileio import atomic_write_json
 from studio.paths import studio_paths
+from studio.translate import files as translator
 
 MODEL_JSON = "studio-model.json"
 MANIFEST = ".studio-manifest.json"  # sizes and hashes learned from the hub at download time
@@ -31,11 +32,13 @@ ProgressCallback = Callable[[str, int, int | None], None]  # key, bytes done, to
 
 @dataclass(frozen=True)
 class OfficialFile:
-    key: str
-    filename: str  # path inside the hub repository and inside the models folder
+    key: str  # the file set it belongs to (most sets are one file; the translator has seven)
+    filename: str  # path inside the models folder (and the hub repository, unless `hub_path`)
     repos: tuple[str, ...]  # tried in order: repositories have been renamed before
     required: bool
     description: str
+    hub_path: str | None = None  # path inside the hub repository when it differs
+    also: tuple[str, ...] = ()  # other names that stand in for this file (safetensors weights)
 
 
 OFFICIAL_FILES: tuple[OfficialFile, ...] = (
@@ -55,6 +58,22 @@ OFFICIAL_FILES: tuple[OfficialFile, ...] = (
         "vqgan256", "vqgan.gumbelf8-sber.model.ckpt", UTILS_REPOS, False, "VQGAN (256 px)"
     ),
 )
+# The optional English -> Russian translator: a hub snapshot in its own subfolder. Its weights
+# may come as safetensors instead of the pickle the hub has always had.
+_TRANSLATOR_WEIGHTS = f"{translator.TRANSLATOR_DIR}/model.safetensors"
+TRANSLATOR_FILES: tuple[OfficialFile, ...] = tuple(
+    OfficialFile(
+        translator.TRANSLATOR_KEY,
+        f"{translator.TRANSLATOR_DIR}/{name}",
+        (translator.TRANSLATOR_REPO,),
+        False,
+        "English -> Russian translator",
+        hub_path=name,
+        also=(_TRANSLATOR_WEIGHTS,) if name == "pytorch_model.bin" else (),
+    )
+    for name in ("config.json", "pytorch_model.bin", *translator.OTHER_FILES[1:])
+)
+OFFICIAL_FILES = (*OFFICIAL_FILES, *TRANSLATOR_FILES)
 GENERATION_KEYS = ("dalle", "vqgan", "tokenizer")
 
 
@@ -103,7 +122,7 @@ class ModelStore:
         return [
             OfficialFile(key, str(name), (), True, f"{key} ({described.get('id', 'custom')})")
             for key, name in described["files"].items()
-        ]
+        ] + list(TRANSLATOR_FILES)  # the translator does not depend on the Emojich files
 
     def path(self, key: str) -> Path:
         for entry in self.files():
@@ -121,13 +140,14 @@ class ModelStore:
         manifest = self._manifest()
         out = []
         for entry in self.files():
-            path = self.models_dir / entry.filename
+            filename = _present_name(self.models_dir, entry)
+            path = self.models_dir / filename
             present = path.is_file()
-            expected = manifest.get(entry.filename, {}).get("size")
+            expected = manifest.get(filename, {}).get("size")
             out.append(
                 ModelFileStatus(
                     key=entry.key,
-                    filename=entry.filename,
+                    filename=filename,
                     present=present,
                     size_bytes=path.stat().st_size if present else None,
                     expected_size=expected,
@@ -191,12 +211,8 @@ class ModelStore:
             raise ModelFileError(f"not a folder: {source}")
         imported = []
         for entry in self.files():
-            target = self.models_dir / entry.filename
-            name = Path(entry.filename).name
-            found = source / entry.filename
-            if not found.is_file():
-                candidates = sorted(p for p in source.rglob(name) if p.is_file())
-                found = candidates[0] if candidates else found
+            found = _find_in(source, entry)
+            target = self.models_dir / _present_name(source, entry, found)
             if not found.is_file() or (target.exists() and target.samefile(found)):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +225,7 @@ class ModelStore:
             else:
                 shutil.copyfile(found, partial)
             os.replace(partial, target)
-            imported.append(entry.filename)
+            imported.append(target.relative_to(self.models_dir).as_posix())
         if not imported and not any(s.present for s in self.status()):
             raise ModelFileError(
                 f"no model files found in {source} (looked for: "
@@ -234,7 +250,7 @@ class ModelStore:
             e
             for e in self.files()
             if (e.key in keys if keys is not None else e.required)
-            and not (self.models_dir / e.filename).is_file()
+            and not (self.models_dir / _present_name(self.models_dir, e)).is_file()
         ]
         unknown = set(keys or ()) - {e.key for e in self.files()}
         if unknown:
@@ -266,10 +282,12 @@ class ModelStore:
         progress_class = _progress_class(entry.key, on_progress, should_stop)
         self.models_dir.mkdir(parents=True, exist_ok=True)
         tried = []
+        remote = entry.hub_path or entry.filename
+        local_dir = self.models_dir / entry.filename.removesuffix(remote)
         for repo in entry.repos:
             try:
                 path = hf_hub_download(
-                    repo, entry.filename, local_dir=self.models_dir, tqdm_class=progress_class
+                    repo, remote, local_dir=local_dir, tqdm_class=progress_class
                 )
             except (OfflineModeIsEnabled, LocalEntryNotFoundError) as exc:
                 raise ModelDownloadError(
@@ -287,7 +305,7 @@ class ModelStore:
                     f"downloading {entry.filename} failed: {exc}. Run the download again to "
                     "resume it."
                 ) from None
-            self._record(entry.filename, Path(path), _hub_sha256(repo, entry.filename))
+            self._record(entry.filename, Path(path), _hub_sha256(repo, remote))
             return
         raise ModelDownloadError(
             f"{entry.filename} was not found in any of: {', '.join(tried)}. "
@@ -300,6 +318,46 @@ class ModelStore:
         if sha256:
             manifest[filename]["sha256"] = sha256
         atomic_write_json(self.models_dir / MANIFEST, manifest)
+
+
+def _present_name(folder: Path, entry: OfficialFile, found: Path | None = None) -> str:
+    """The name the file has in `folder`: its own, or a stand-in that is there instead (for an
+    import, the stand-in `found` in the source)."""
+    for name in entry.also:
+        if (found is not None and found.name == Path(name).name) or (
+            found is None and (folder / name).is_file() and not (folder / entry.filename).is_file()
+        ):
+            return name
+    return entry.filename
+
+
+def _find_in(source: Path, entry: OfficialFile) -> Path:
+    """Where `entry` (or a stand-in) is under `source`: at its own path, else anywhere below.
+    A hub snapshot's files (common names such as config.json) come only from a folder that
+    holds the whole snapshot, never one by one from anywhere."""
+    if entry.hub_path is not None:
+        for folder in _snapshot_folders(source, entry):
+            for name in (entry.filename, *entry.also):
+                if (folder / Path(name).name).is_file():
+                    return folder / Path(name).name
+        return source / entry.filename
+    for name in (entry.filename, *entry.also):
+        if (source / name).is_file():
+            return source / name
+    for name in (entry.filename, *entry.also):
+        found = sorted(p for p in source.rglob(Path(name).name) if p.is_file())
+        if found:
+            return found[0]
+    return source / entry.filename
+
+
+def _snapshot_folders(source: Path, entry: OfficialFile) -> list[Path]:
+    """Folders under `source` that hold a complete translator snapshot, likeliest first."""
+    if entry.key != translator.TRANSLATOR_KEY:
+        return []
+    candidates = [source / translator.TRANSLATOR_DIR, source]
+    candidates += sorted(p.parent for p in source.rglob("source.spm") if p.is_file())
+    return [c for c in dict.fromkeys(candidates) if c.is_dir() and not translator.missing_files(c)]
 
 
 def _sha256(path: Path) -> str:
