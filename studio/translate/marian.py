@@ -68,3 +68,27 @@ class Translator:
     def to_russian(self, text: str) -> str:
         """`text` unchanged when it is Russian already (or has no letters), else its Russian."""
         return self.translate(text) if needs_translation(text) else text
+
+
+class LazyTranslator:
+    """The translator of `folder`, loaded by the first call that needs it: the window hands this
+    to its worker thread, so torch and transformers are never imported on the UI thread."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        self._translator: Translator | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        return self._translator is not None
+
+    def load(self) -> Translator:
+        with self._lock:
+            if self._translator is None:
+                self._translator = Translator.load(self.folder)
+            return self._translator
+
+    def __call__(self, text: str) -> str:
+        """The model's Russian for `text` (see `Translator.translate`)."""
+        return self.load().translate(text)
