@@ -31,7 +31,7 @@ from studio.ui.prompt_translation import (
 )
 
 HISTORY_SIZE = 50
-PROMPT_HINT = "A cat in a space helmet — or in Russian: «Кот в космическом шлеме»"
+PROMPT_HINT = "Кот в космическом шлеме, or: a cat in a space helmet"
 TYPED_ROLE = Qt.ItemDataRole.UserRole + 1  # a history entry's text as typed
 
 
@@ -79,10 +79,7 @@ class PromptPanel(QWidget):
         self.prompt_box.lineEdit().returnPressed.connect(self._on_generate)
         self.history_completer = _HistoryCompleter(self)
         self.prompt_box.setCompleter(self.history_completer)
-        note = QLabel(
-            "Emojich reads <b>Russian</b>; a prompt in another language is translated, and you "
-            "see (and can edit) the Russian before it is sent."
-        )
+        note = QLabel("Emojich reads <b>Russian</b>; other languages are translated first.")
         note.setWordWrap(True)
         note.setObjectName("hint")
         self._build_translation_row()
@@ -129,16 +126,16 @@ class PromptPanel(QWidget):
         self.translation_note.linkActivated.connect(
             lambda _link: self.model_manager_requested.emit()
         )
-        title = QLabel("In Russian, for the model:")
-        title.setObjectName("hint")
+        title = QLabel("→ RU")
+        title.setToolTip("The Russian the model will read")
         edit_row = QHBoxLayout()
         edit_row.setContentsMargins(0, 0, 0, 0)
+        edit_row.addWidget(title)
         edit_row.addWidget(self.russian_edit, 1)
         edit_row.addWidget(self.send_as_typed_box)
         column = QVBoxLayout(self.translation_row)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(title)
         column.addLayout(edit_row)
         column.addWidget(self.translation_note)
 
@@ -164,6 +161,7 @@ class PromptPanel(QWidget):
         self.translation_row.setVisible(t.status is not TranslationStatus.NOT_NEEDED)
         if self.russian_edit.text() != t.russian:
             self.russian_edit.setText(t.russian)
+            self.russian_edit.setCursorPosition(0)  # a long Russian shows its beginning
         self.russian_edit.setEnabled(
             t.status is TranslationStatus.READY and not t.send_as_typed
         )

@@ -54,8 +54,17 @@ def _train_spm(lines: list[str], path: Path) -> list[str]:
     return [model.id_to_piece(i) for i in range(model.get_piece_size())]
 
 
-def write_tiny_marian(folder: Path, weights: str = "safetensors", seed: int = 0) -> Path:
-    """Write the translator into `folder`; `weights` is "safetensors" or "bin"."""
+def write_tiny_marian(
+    folder: Path,
+    weights: str = "safetensors",
+    seed: int = 0,
+    d_model: int = 16,
+    init_std: float = 0.5,  # wide enough that different inputs give different outputs
+    train_steps: int = 0,
+) -> Path:
+    """Write the translator into `folder`; `weights` is "safetensors" or "bin". With
+    `train_steps` it first learns the few sentence pairs by heart (for pictures of the window,
+    where random Russian would show nothing)."""
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
@@ -73,7 +82,7 @@ def write_tiny_marian(folder: Path, weights: str = "safetensors", seed: int = 0)
     )
     config = MarianConfig(
         vocab_size=len(vocab),
-        d_model=16,
+        d_model=d_model,
         encoder_layers=1,
         decoder_layers=1,
         encoder_attention_heads=2,
@@ -85,25 +94,44 @@ def write_tiny_marian(folder: Path, weights: str = "safetensors", seed: int = 0)
         eos_token_id=0,
         decoder_start_token_id=pad,
         forced_eos_token_id=0,
-        init_std=0.5,  # wide enough that different inputs give different outputs
+        init_std=init_std,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
     # As the hub's file has it: beam search, the pad token banned, eos forced at the end.
     model.generation_config = GenerationConfig(
         num_beams=3,
-        max_length=24,
+        max_length=32,
         bad_words_ids=[[pad]],
         decoder_start_token_id=pad,
         eos_token_id=0,
         forced_eos_token_id=0,
         pad_token_id=pad,
     )
+    if train_steps:
+        _learn_pairs(model, folder, train_steps)
     model.save_pretrained(folder)
     if weights == "bin":
         (folder / "model.safetensors").unlink()
         torch.save(model.state_dict(), folder / "pytorch_model.bin")
     return folder
+
+
+def _learn_pairs(model, folder: Path, steps: int) -> None:
+    import torch
+    from transformers import MarianTokenizer
+
+    tokenizer = MarianTokenizer.from_pretrained(folder, local_files_only=True)
+    batch = tokenizer(ENGLISH, text_target=RUSSIAN, return_tensors="pt", padding=True)
+    batch["labels"][batch["labels"] == tokenizer.pad_token_id] = -100
+    optimizer = torch.optim.Adam(model.parameters(), lr=5e-3)
+    model.train()
+    for _ in range(steps):
+        loss = model(**batch).loss
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    model.eval()
 
 
 def reference_translation(folder: Path, text: str) -> str:
