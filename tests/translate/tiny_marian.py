@@ -61,6 +61,10 @@ def write_tiny_marian(
     d_model: int = 16,
     init_std: float = 0.5,  # wide enough that different inputs give different outputs
     train_steps: int = 0,
+    layers: int = 1,
+    vocab_size: int | None = None,
+    max_length: int = 32,
+    num_beams: int = 3,
 ) -> Path:
     """Write the translator into `folder`; `weights` is "safetensors" or "bin". With
     `train_steps` it first learns the few sentence pairs by heart (for pictures of the window,
@@ -74,6 +78,8 @@ def write_tiny_marian(
     vocab: dict[str, int] = {}
     for piece in ["</s>", "<unk>", *source, *target]:
         vocab.setdefault(piece, len(vocab))
+    for i in range(len(vocab), (vocab_size or 0) - 1):  # filler pieces up to a model's size
+        vocab[f"▁filler{i}"] = i
     pad = vocab["<pad>"] = len(vocab)
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     (folder / "tokenizer_config.json").write_text(
@@ -83,13 +89,13 @@ def write_tiny_marian(
     config = MarianConfig(
         vocab_size=len(vocab),
         d_model=d_model,
-        encoder_layers=1,
-        decoder_layers=1,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=32,
-        decoder_ffn_dim=32,
-        max_position_embeddings=64,
+        encoder_layers=layers,
+        decoder_layers=layers,
+        encoder_attention_heads=max(2, d_model // 64),
+        decoder_attention_heads=max(2, d_model // 64),
+        encoder_ffn_dim=4 * d_model,
+        decoder_ffn_dim=4 * d_model,
+        max_position_embeddings=max(64, max_length),
         pad_token_id=pad,
         eos_token_id=0,
         decoder_start_token_id=pad,
@@ -100,8 +106,8 @@ def write_tiny_marian(
     model = MarianMTModel(config)
     # As the hub's file has it: beam search, the pad token banned, eos forced at the end.
     model.generation_config = GenerationConfig(
-        num_beams=3,
-        max_length=32,
+        num_beams=num_beams,
+        max_length=max_length,
         bad_words_ids=[[pad]],
         decoder_start_token_id=pad,
         eos_token_id=0,
