@@ -66,7 +66,7 @@ class Translator:
             return self._tokenizer.decode(output[0], skip_special_tokens=True)
 
     def to_russian(self, text: str) -> str:
-        """`text` unchanged when it is Russian already (or has no letters), else its Russian."""
+        """`text` unchanged when it is Russian already (or blank), else its Russian."""
         return self.translate(text) if needs_translation(text) else text
 
 

@@ -14,5 +14,5 @@ def is_russian(text: str) -> bool:
 
 
 def needs_translation(text: str) -> bool:
-    """True for a non-empty text with letters and no Cyrillic ones."""
-    return any(ch.isalpha() for ch in text) and not is_russian(text)
+    """True for any text that is not blank and not Russian: it goes through the translator."""
+    return bool(text.strip()) and not is_russian(text)

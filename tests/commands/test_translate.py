@@ -58,6 +58,7 @@ def test_the_model_store_translator_is_used(marian, paths, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == expected
 
 
+@pytest.mark.slow
 def test_as_a_process_stdout_ends_with_the_russian(marian):
     text = "happy sun with sunglasses"
     result = subprocess.run(

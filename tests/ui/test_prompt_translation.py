@@ -167,6 +167,7 @@ def test_tiny_marian_translation_matches_transformers(panel, qtbot, marian):
     qtbot.waitUntil(lambda: panel.russian() == expected, timeout=30_000)
 
 
+@pytest.mark.slow
 def test_torch_loads_on_the_worker_never_on_the_ui_thread(marian):
     code = f"""
 import sys, threading
