@@ -179,14 +179,17 @@ class ModelStore:
         return {k: known[k].path for k in keys}
 
     def verify(self, check_hashes: bool = False) -> list[str]:
-        """Problems found: missing required files, empty files, sizes (and, with
+        """Problems found: missing required files (or files of a set partly there), empty files,
+        sizes (and, with
         `check_hashes`, SHA-256 digests) that differ from what the hub said at download time.
         Empty means fine."""
         problems = []
         manifest = self._manifest()
-        for s in self.status():
+        statuses = self.status()
+        started = {s.key for s in statuses if s.present}  # an optional set, partly there
+        for s in statuses:
             if not s.present:
-                if s.required:
+                if s.required or s.key in started:
                     problems.append(f"{s.filename}: missing ({s.description})")
                 continue
             if s.size_bytes == 0:

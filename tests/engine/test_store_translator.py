@@ -71,6 +71,17 @@ def test_an_incomplete_snapshot_is_not_imported_file_by_file(marian, tmp_path):
     assert not (models / TRANSLATOR_DIR).exists()
 
 
+def test_verify_reports_a_translator_partly_there(marian, tmp_path):
+    shutil.copytree(marian, tmp_path / TRANSLATOR_DIR)
+    assert ModelStore(tmp_path).verify() == [
+        p for p in ModelStore(tmp_path).verify() if "opus-mt" not in p
+    ]
+    (tmp_path / TRANSLATOR_DIR / "target.spm").unlink()
+    assert f"{TRANSLATOR_DIR}/target.spm: missing (English -> Russian translator)" in (
+        ModelStore(tmp_path).verify()
+    )
+
+
 def test_download_translator_fetches_the_snapshot_into_its_folder(tmp_path, monkeypatch):
     import huggingface_hub
 
