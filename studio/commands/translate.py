@@ -30,13 +30,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def translator_folder(model_dir: Path | None) -> Path:
-    """The folder to load: `model_dir`, or the model store's translator subfolder."""
-    if model_dir is not None:
-        return model_dir
-    from studio.engine.store import ModelStore
-    from studio.translate.files import store_translator_dir
+    """The folder to load: `model_dir` (or its translator subfolder, when it is a models folder),
+    or the model store's translator subfolder."""
+    from studio.translate.files import missing_files, store_translator_dir
 
-    return store_translator_dir(ModelStore().models_dir)
+    if model_dir is None:
+        from studio.engine.store import ModelStore
+
+        return store_translator_dir(ModelStore().models_dir)
+    inner = store_translator_dir(model_dir)
+    if model_dir.is_dir() and missing_files(model_dir) and inner.is_dir() and not missing_files(
+        inner
+    ):
+        return inner
+    return model_dir
 
 
 def run(args: argparse.Namespace) -> int:

@@ -58,6 +58,14 @@ def test_the_model_store_translator_is_used(marian, paths, capsys):
     assert capsys.readouterr().out.splitlines()[-1] == expected
 
 
+def test_a_models_folder_holding_the_translator_will_do(marian, tmp_path, capsys):
+    import shutil
+
+    shutil.copytree(marian, tmp_path / "opus-mt-en-ru")
+    assert main(["translate", "robot", "--model-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == reference_translation(marian, "robot")
+
+
 @pytest.mark.slow
 def test_as_a_process_stdout_ends_with_the_russian(marian):
     text = "happy sun with sunglasses"
