@@ -215,8 +215,10 @@ class ModelStore:
         imported = []
         for entry in self.files():
             found = _find_in(source, entry)
+            if found is None:
+                continue
             target = self.models_dir / _present_name(source, entry, found)
-            if not found.is_file() or (target.exists() and target.samefile(found)):
+            if target.exists() and target.samefile(found):
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".importing")
@@ -334,24 +336,31 @@ def _present_name(folder: Path, entry: OfficialFile, found: Path | None = None) 
     return entry.filename
 
 
-def _find_in(source: Path, entry: OfficialFile) -> Path:
+def _find_in(source: Path, entry: OfficialFile) -> Path | None:
     """Where `entry` (or a stand-in) is under `source`: at its own path, else anywhere below.
     A hub snapshot's files (common names such as config.json) come only from a folder that
-    holds the whole snapshot, never one by one from anywhere."""
+    holds the whole snapshot, never one by one from anywhere; and no other file is taken from
+    such a folder (its pytorch_model.bin is not the Emojich transformer's)."""
     if entry.hub_path is not None:
         for folder in _snapshot_folders(source, entry):
             for name in (entry.filename, *entry.also):
                 if (folder / Path(name).name).is_file():
                     return folder / Path(name).name
-        return source / entry.filename
-    for name in (entry.filename, *entry.also):
-        if (source / name).is_file():
+        return None
+    names = (entry.filename, *entry.also)
+    for name in names:
+        if _official_candidate(source / name):
             return source / name
-    for name in (entry.filename, *entry.also):
-        found = sorted(p for p in source.rglob(Path(name).name) if p.is_file())
+    for name in names:
+        found = sorted(p for p in source.rglob(Path(name).name) if _official_candidate(p))
         if found:
             return found[0]
-    return source / entry.filename
+    return None
+
+
+def _official_candidate(path: Path) -> bool:
+    """A file that may be an official Emojich file: not one of a translator snapshot."""
+    return path.is_file() and not (path.parent / "source.spm").is_file()
 
 
 def _snapshot_folders(source: Path, entry: OfficialFile) -> list[Path]:

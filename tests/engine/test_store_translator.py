@@ -61,6 +61,15 @@ def test_import_takes_a_whole_snapshot_with_safetensors_weights(marian, tmp_path
     assert "ok      translator opus-mt-en-ru/model.safetensors" in listing
 
 
+def test_a_snapshot_with_pickled_weights_is_not_taken_for_emojich(tmp_path, capsys):
+    source = write_tiny_marian(tmp_path / "snapshot", weights="bin")
+    models = tmp_path / "models"
+    assert main(["models", "import", str(source), "--model-dir", str(models)]) == 0
+    assert not (models / "pytorch_model.bin").exists()  # the Emojich transformer's name
+    assert (models / TRANSLATOR_DIR / "pytorch_model.bin").is_file()
+    assert missing_files(models / TRANSLATOR_DIR) == []
+
+
 def test_an_incomplete_snapshot_is_not_imported_file_by_file(marian, tmp_path):
     source = tmp_path / "partial"
     shutil.copytree(marian, source)
