@@ -169,7 +169,9 @@ class PromptPanel(QWidget):
             self.send_as_typed_box.setChecked(t.send_as_typed)
         match t.status:
             case TranslationStatus.TRANSLATING:
-                self.russian_edit.setPlaceholderText("Translating…")
+                self.russian_edit.setPlaceholderText(
+                    "Loading the translator (first use)…" if t.first_load else "Translating…"
+                )
                 note = ""
             case TranslationStatus.LOOKING:
                 self.russian_edit.setPlaceholderText("")

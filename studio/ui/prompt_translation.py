@@ -127,6 +127,12 @@ class PromptTranslation(QObject):
     # -- Generate -------------------------------------------------------------------------------
 
     @property
+    def first_load(self) -> bool:
+        """The translator is being loaded for its first translation (that takes seconds)."""
+        loaded = getattr(self._translate, "loaded", True)
+        return self.status is TranslationStatus.TRANSLATING and not loaded
+
+    @property
     def pending(self) -> bool:
         """The Russian is still being made (Generate will wait for it)."""
         return self.status is TranslationStatus.TRANSLATING and not self.send_as_typed

@@ -163,6 +163,7 @@ def test_history_finds_either_text_and_brings_the_russian_back(panel, qtbot):
 def test_tiny_marian_translation_matches_transformers(panel, qtbot, marian):
     panel.set_translator(LazyTranslator(marian))
     panel.set_prompt("a cat in a space helmet")
+    assert "first use" in panel.russian_edit.placeholderText()
     expected = reference_translation(marian, "a cat in a space helmet")
     qtbot.waitUntil(lambda: panel.russian() == expected, timeout=30_000)
 
