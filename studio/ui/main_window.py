@@ -40,13 +40,13 @@ from studio.jobs.backend import DeviceInfo, EngineBackend, GenerationBackend
 from studio.jobs.cutouts import CutoutRunner, default_segmenter
 from studio.jobs.events import JobEvent
 from studio.library import Library
+from studio.library.importing import IMAGE_SUFFIXES, ImportReport, import_files, importable
 from studio.settings import Settings, load_settings
 from studio.ui.background import Background
 from studio.ui.details_panel import DetailsPanel
 from studio.ui.editor_host import EditorHost
 from studio.ui.gallery import GalleryPanel
 from studio.ui.heartbeat import Heartbeat
-from studio.ui.importer import IMAGE_SUFFIXES, ImportReport, import_files, importable
 from studio.ui.job_messages import status_message
 from studio.ui.model_files import ModelCheck, check_model_files
 from studio.ui.model_manager import ModelManagerDialog
