@@ -162,7 +162,8 @@ def schema_problems(conn: sqlite3.Connection) -> list[str]:
 def _check_integrity(conn: sqlite3.Connection) -> None:
     rows = conn.execute("PRAGMA quick_check").fetchall()
     if [tuple(r) for r in rows] != [("ok",)]:
-        raise DamagedFileFound("integrity check failed: " + "; ".join(r[0] for r in rows[:3]))
+        detail = "; ".join(str(r[0]) for r in rows[:3])
+        raise DamagedFileFound(f"integrity check failed: {detail[:300]}")
 
 
 def migrate(conn: sqlite3.Connection) -> int:

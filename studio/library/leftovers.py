@@ -153,3 +153,18 @@ def clean_leftovers(
             len(found.orphans),
         )
     return removed
+
+
+def clean_leftovers_at_start(paths: StudioPaths) -> int:
+    """What the window runs in the background at start-up: clean the leftovers of killed
+    writes, reading the library through its own read-only connection."""
+    from studio.library.db import connect_read_only
+
+    conn = None
+    with contextlib.suppress(*DATABASE_ERRORS):
+        conn = connect_read_only(paths.library_db) if paths.library_db.exists() else None
+    try:
+        return clean_leftovers(paths, conn)
+    finally:
+        if conn is not None:
+            conn.close()

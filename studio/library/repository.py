@@ -62,15 +62,16 @@ _CANDIDATE_FROM = (
 )
 # One candidate by id, without the joins when they are what is damaged.
 _CANDIDATE_BY_ID = (
-    "SELECT c.*, (SELECT COALESCE((SELECT prompt FROM jobs WHERE id = c.job_id),"
-    " (SELECT COALESCE(prompt, original_name) FROM imports WHERE id = c.import_id))) AS prompt"
-    " FROM candidates c WHERE c.id = ?"
+    "SELECT c.*, COALESCE((SELECT j.prompt FROM jobs j WHERE j.id = c.job_id),"
+    " (SELECT COALESCE(i.prompt, i.original_name) FROM imports i WHERE i.id = c.import_id))"
+    " AS prompt FROM candidates c WHERE c.id = ?"
 )
 _SORTS: dict[str, str] = {
     # Lower perplexity is better; imported images (no perplexity) go last.
     "perplexity": "c.perplexity IS NULL, c.perplexity ASC, c.id ASC",
     "time": "c.created_at DESC, c.id DESC",
-    "prompt": "casefold(prompt) ASC, c.perplexity IS NULL, c.perplexity ASC, c.id ASC",
+    "prompt": "casefold(COALESCE(j.prompt, i.prompt, i.original_name)) ASC,"
+    " c.perplexity IS NULL, c.perplexity ASC, c.id ASC",
 }
 
 
