@@ -257,7 +257,7 @@ class Library:
         try:
             atomic_write_bytes(self.abspath(relative), data)
         except OSError as exc:
-            problem = faults.describe(exc, f"cannot save a picture in {self.paths.media}")
+            problem = faults.describe(exc, "cannot save a picture")
             if problem is None:
                 raise
             raise LibraryUnavailable(problem) from None
