@@ -18,6 +18,7 @@ from studio.library import repository
 from studio.library.db import (
     connect_read_only,
     mark_for_repair,
+    nobody_else_uses,
     open_database,
     schema_problems,
     setup_lock,
@@ -163,6 +164,12 @@ def repair_library(paths: StudioPaths) -> CheckReport:
     repairs: list[str] = []
     if first.database_damaged and paths.library_db.exists():
         with setup_lock(paths.library_db):
+            if not nobody_else_uses(paths.library_db):
+                first.problems.append(
+                    "the library is open in Sticker Studio (or another command): close it, "
+                    "then repair"
+                )
+                return first
             recovered = recover_file(paths.library_db)
         repairs.append(recovered.summary())
         first = check_library(paths)
@@ -179,7 +186,7 @@ def repair_library(paths: StudioPaths) -> CheckReport:
             )
             conn.execute("COMMIT")
         finally:
-            conn.close()
+            opened.release()
         if first.missing_images:
             repairs.append(
                 f"removed {len(first.missing_images)} candidate(s) whose picture is gone"

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +35,9 @@ _PRAGMAS = (
     "PRAGMA busy_timeout=10000",
 )
 LOCK_SUFFIX = ".lock"
+# Held shared by every open library (every connection, in every process), so a recovery, which
+# replaces the file, happens only when nobody else has it open.
+USERS_SUFFIX = ".users"
 # Left by a deep check that found damage the quick check missed: the next open recovers the file.
 REPAIR_MARK_SUFFIX = ".needs-repair"
 _LOCK_WAIT_S = 120.0
@@ -70,6 +73,17 @@ class OpenedDatabase:
     read_only_reason: str | None = None
     # Set when a damaged file was recovered: what was kept and lost (a `RecoveryReport`).
     recovery: object | None = None
+    # Set when damage was found but others have the file open, so it was not recovered now.
+    damage_pending: str | None = None
+    # The shared "in use" lock this connection holds; `release` it when closing.
+    users_lock: int | None = None
+
+    def release(self) -> None:
+        """Close the connection and give up the "in use" lock."""
+        self.connection.close()
+        if self.users_lock is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.users_lock)
 
 
 def _casefold(text: str | None) -> str | None:
@@ -230,6 +244,48 @@ def _acquire(fd: int, lock_path: Path) -> None:
             time.sleep(0.02)
 
 
+def _users_fd(path: Path) -> int | None:
+    try:
+        return os.open(path.with_name(path.name + USERS_SUFFIX), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+
+
+def hold_in_use(path: Path) -> int | None:
+    """Take the shared "in use" lock for one open library; returns its descriptor (None where
+    locks are not available: a read-only folder, or Windows)."""
+    fd = _users_fd(path)
+    if fd is None:
+        return None
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a recovery replaces the file
+    except (ImportError, OSError):
+        os.close(fd)
+        return None
+    return fd
+
+
+def nobody_else_uses(path: Path) -> bool:
+    """True when no other open library (in this process or another) holds the file. Where it
+    cannot be known (no lock support), True: nothing is held."""
+    fd = _users_fd(path)
+    if fd is None:
+        return True
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except ImportError:
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)  # the test lock is released at once; the caller holds the set-up lock
+
+
 def _busy_message(lock_path: Path) -> str:
     return (
         f"another Sticker Studio has been setting up the library for {_LOCK_WAIT_S:.0f} s "
@@ -311,17 +367,8 @@ def open_database(path: Path, *, allow_read_only: bool = True) -> OpenedDatabase
     mark = path.with_name(path.name + REPAIR_MARK_SUFFIX)
     try:
         with setup_lock(path):
-            try:
-                if mark.exists() and path.exists():
-                    raise DamagedFileFound("a deep check found damage the last time it ran")
-                return OpenedDatabase(_open_checked(path))
-            except NewerLibraryError:
-                raise
-            except (DamagedFileFound, *faults.DATABASE_ERRORS) as exc:
-                if not isinstance(exc, DamagedFileFound) and not faults.is_damage(exc):
-                    raise
-                log.error("Library %s is damaged (%s); recovering what can be read", path, exc)
-                return _recover(path, mark)
+            opened = _open_or_recover(path, mark)
+            return replace(opened, users_lock=hold_in_use(path))
     except (*faults.DATABASE_ERRORS, OSError) as exc:
         reason = _user_message(path, exc)
         if faults.user_problem(exc) is None:
@@ -329,6 +376,26 @@ def open_database(path: Path, *, allow_read_only: bool = True) -> OpenedDatabase
         if allow_read_only:
             return _read_only_fallback(path, reason)
         raise LibraryUnavailable(reason) from None
+
+
+def _open_or_recover(path: Path, mark: Path) -> OpenedDatabase:
+    """Under the set-up lock: open, or recover a damaged file when nobody else has it open."""
+    try:
+        if mark.exists() and path.exists():
+            raise DamagedFileFound("a deep check found damage the last time it ran")
+        return OpenedDatabase(_open_checked(path))
+    except NewerLibraryError:
+        raise
+    except (DamagedFileFound, *faults.DATABASE_ERRORS) as exc:
+        if not isinstance(exc, DamagedFileFound) and not faults.is_damage(exc):
+            raise
+        if not nobody_else_uses(path):
+            # Replacing the file under another open library would split the work between
+            # two files: read around the damage now, recover at a start when it is alone.
+            log.warning("Library %s is damaged (%s) but in use; recovering it later", path, exc)
+            return OpenedDatabase(connect(path), damage_pending=str(exc))
+        log.error("Library %s is damaged (%s); recovering what can be read", path, exc)
+        return _recover(path, mark)
 
 
 def _recover(path: Path, mark: Path) -> OpenedDatabase:

@@ -182,6 +182,7 @@ class Library:
         with contextlib.suppress(OSError):  # a read-only data folder can still be read
             self.paths.ensure()
         opened = open_database(self.paths.library_db, allow_read_only=allow_read_only)
+        self._opened = opened
         self._conn = opened.connection
         #: Where a damaged library file was moved to when this one was opened, if it was.
         self.moved_aside_to: Path | None = opened.moved_aside_to
@@ -201,7 +202,7 @@ class Library:
     # -- plumbing -------------------------------------------------------------------------------
 
     def close(self) -> None:
-        self._conn.close()
+        self._opened.release()
 
     def __enter__(self) -> Library:
         return self

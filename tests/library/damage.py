@@ -4,12 +4,13 @@ still read of a damaged file (the rows a start must keep)."""
 from __future__ import annotations
 
 import random
+import shutil
 import sqlite3
 from pathlib import Path
 
 from PIL import Image
 
-from studio.library import CandidateStatus, CutoutMethod, JobSpec, Library
+from studio.library import CandidateStatus, CutoutMethod, JobSpec, JobState, Library
 from studio.paths import StudioPaths
 
 JOBS = 6
@@ -31,6 +32,7 @@ def build_sample_library(paths: StudioPaths) -> bytes:
                 if i % 3 == 0:
                     mask = Image.new("L", (4, 4), 255)
                     lib.add_cutout(c.id, mask, CutoutMethod.UNET, 0.9)
+            lib.set_job_state(job.id, JobState.FINISHED)
         pack = lib.create_pack("Коты", "cats")
         for candidate_id in range(1, 10):
             lib.add_pack_item(pack.id, candidate_id, ["😀"], ["cat"])
@@ -48,11 +50,15 @@ def flip_bytes(data: bytes, seed: int) -> bytes:
     return bytes(out)
 
 
-def install(paths: StudioPaths, data: bytes) -> None:
-    """Put `data` in place as the library file, with no WAL or recovered file beside it."""
+def install(paths: StudioPaths, data: bytes, media_from: StudioPaths | None = None) -> None:
+    """Put `data` in place as the library file, with no WAL or recovered file beside it (and
+    the pictures it names, copied from `media_from`)."""
     for old in paths.data.glob("library.sqlite3*"):
         old.unlink()
+    paths.data.mkdir(parents=True, exist_ok=True)
     paths.library_db.write_bytes(data)
+    if media_from is not None:
+        shutil.copytree(media_from.media, paths.media, dirs_exist_ok=True)
 
 
 def readable_candidate_ids(path: Path) -> set[int]:

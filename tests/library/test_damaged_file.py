@@ -40,3 +40,18 @@ def test_damaged_pages_cost_only_their_rows(paths):
         assert lib.recovery.kept["jobs"] == len(jobs) and lib.recovery.lost["jobs"] > 0
         assert lib.integrity_ok() and lib.unreadable == {}
     assert len(list(paths.library_db.parent.glob("library.sqlite3.damaged-*"))) == 1
+
+
+def test_a_file_in_use_is_never_replaced_by_a_recovery(paths):
+    from studio.library.db import mark_for_repair
+
+    with Library(paths) as first:
+        first.create_job(JobSpec("кот", "emojich", 2048, 0.995, 1.0, 1, 1, 1))
+        mark_for_repair(paths.library_db, "a deep check found damage")
+        with Library(paths) as second:  # the window's worker opening while the window is up
+            assert second.recovery is None and second.moved_aside_to is None
+            assert len(second.jobs()) == 1
+        first.create_job(JobSpec("кот", "emojich", 2048, 0.995, 1.0, 2, 1, 1))
+    with Library(paths) as alone:  # the next start, with nobody else: recovered
+        assert alone.recovery is not None
+        assert sorted(j.spec.seed for j in alone.jobs()) == [1, 2]  # no write was lost
