@@ -89,7 +89,8 @@ def test_a_damaged_library_starts_with_its_readable_candidates(
         if kind == "rows skipped":
             mark = paths.library_db.with_name("library.sqlite3" + db.REPAIR_MARK_SUFFIX)
             qtbot.waitUntil(mark.exists, timeout=10000)  # the deep check confirmed it
-            qtbot.waitUntil(lambda: "deep check confirmed" in notices(window), timeout=5000)
+            shown_to = window
+            qtbot.waitUntil(lambda w=shown_to: "deep check confirmed" in notices(w), timeout=5000)
             assert "could not be read" in notices(window)
         window.shutdown()
     assert not [r for r in caplog.records if "Uncaught" in r.getMessage()]
