@@ -10,7 +10,7 @@ from PIL import Image
 
 from studio.cli import main
 from studio.library import CutoutMethod, JobSpec, Library
-from tests.library.damage import CANDIDATES, build_sample_library, install
+from studio.library.testing import CANDIDATES, build_sample_library, install
 
 
 def run(capsys, *args) -> tuple[int, list[str]]:

@@ -8,7 +8,7 @@ import collections
 import pytest
 
 from studio.library import CandidateStatus, Library
-from tests.library.damage import (
+from studio.library.testing import (
     build_sample_library,
     flip_bytes,
     install,

@@ -15,7 +15,7 @@ from ui_fixtures import FakeSegmenter, ready_check
 import studio.library.db as db
 from studio.jobs.testing import ScriptedBackend
 from studio.library import Library
-from tests.library.damage import (
+from studio.library.testing import (
     build_sample_library,
     flip_bytes,
     install,

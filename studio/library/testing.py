@@ -1,5 +1,8 @@
-"""Helpers for the fault tests: a realistic small library, byte flips, and what plain SQLite can
-still read of a damaged file (the rows a start must keep)."""
+"""A realistic small library, byte flips, and what plain SQLite can still read of a damaged file
+(the rows a start must keep), for the fault tests and `benchmarks/bench_faults.py`.
+
+Not a product feature, like `studio.engine.testing`.
+"""
 
 from __future__ import annotations
 
