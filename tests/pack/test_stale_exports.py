@@ -12,6 +12,7 @@ import sys
 import time
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from studio.pack.publish import clean_stale_exports
@@ -38,6 +39,7 @@ def hidden(folder) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
+@pytest.mark.slow  # five `pack build` processes
 def test_killed_builds_leave_staging_that_the_next_build_cleans(tmp_path):
     sources = [sticker(tmp_path / f"s{i}.png", i) for i in range(6)]
     exports = tmp_path / "exports"

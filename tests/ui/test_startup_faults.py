@@ -153,6 +153,7 @@ START = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # two fresh interpreters with the whole window
 def test_the_real_start_up_never_logs_an_uncaught_exception(paths, damaged_cases):
     cases, sample_paths = damaged_cases
     for kind in ("recovered", "rows skipped"):
