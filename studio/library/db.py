@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -156,6 +157,19 @@ def canonical_schema() -> dict[str, tuple[str, str, str | None]]:
     return {name: (kind, table, sql) for kind, name, table, sql in rows}
 
 
+def same_definition(found: tuple, expected: tuple) -> bool:
+    """Whether two schema entries (type, table, SQL) say the same, whatever the spacing (another
+    SQLite version may lay out an ALTER TABLE differently)."""
+
+    def norm(entry: tuple) -> tuple:
+        kind, table, sql = entry
+        if isinstance(sql, str):
+            sql = re.sub(r"\s*([(),;=])\s*", r"\1", " ".join(sql.split()))
+        return kind, table, sql
+
+    return norm(found) == norm(expected)
+
+
 def schema_problems(conn: sqlite3.Connection) -> list[str]:
     """Objects of our schema that are missing or whose definition changed (damage)."""
     found = {
@@ -168,7 +182,7 @@ def schema_problems(conn: sqlite3.Connection) -> list[str]:
     for name, expected in canonical_schema().items():
         if name not in found:
             problems.append(f"{name} is missing from the schema")
-        elif found[name] != expected:
+        elif not same_definition(found[name], expected):
             problems.append(f"the definition of {name} was changed")
     return problems
 

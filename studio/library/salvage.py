@@ -21,7 +21,7 @@ from pathlib import Path
 
 from studio.faults import DATABASE_ERRORS
 from studio.fileio import fsync_dir
-from studio.library.db import canonical_schema, migrate, move_aside
+from studio.library.db import canonical_schema, migrate, move_aside, same_definition
 
 log = logging.getLogger(__name__)
 
@@ -145,12 +145,13 @@ def _repair_schema(conn: sqlite3.Connection) -> bool:
         present = {row[2] for row in rows}
         changed = False
         for position, (rowid, kind, name, table, sql) in enumerate(rows):
+            row_name = name
             if name not in canonical:
                 if position >= len(order) or order[position] in present:
                     continue
                 name = order[position]
             expected = canonical[name]
-            if (kind, table, sql) != expected:
+            if not same_definition((kind, table, sql), expected) or name != row_name:
                 conn.execute(
                     "UPDATE sqlite_master SET type = ?, name = ?, tbl_name = ?, sql = ?"
                     " WHERE rowid = ?",
