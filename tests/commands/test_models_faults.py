@@ -121,3 +121,24 @@ def test_verify_reports_truncated_and_mismatched_files(tiny_dir, tmp_path, capsy
         "bpe.model",
     ]
     assert "damaged or truncated" in problems[0]
+
+
+@pytest.mark.slow  # builds the EfficientNet-B5 U-Net twice
+def test_verify_checks_the_official_unet_against_its_network(tmp_path, capsys):
+    import torch
+
+    smp = pytest.importorskip("segmentation_models_pytorch")
+    from studio.engine.store import ModelStore
+    from studio.engine.verify import structure_problems
+
+    folder = tmp_path / "official"
+    (folder / "unet_effnetb5").mkdir(parents=True)
+    unet = smp.Unet("efficientnet-b5", encoder_weights=None, in_channels=3, classes=2)
+    state = unet.state_dict()
+    torch.save(state, folder / "unet_effnetb5" / "pytorch_model_v2.bin")
+    assert structure_problems(ModelStore(folder)) == []
+    state["segmentation_head.0.weight"] = torch.zeros(3, 16, 3, 3)  # three classes
+    torch.save(state, folder / "unet_effnetb5" / "pytorch_model_v2.bin")
+    (problem,) = structure_problems(ModelStore(folder))
+    assert problem.startswith("unet_effnetb5/pytorch_model_v2.bin")
+    assert "of another shape" in problem
