@@ -93,6 +93,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE packs ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0 CHECK (shadow IN (0, 1));
     ALTER TABLE packs ADD COLUMN padding_px INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: an imported picture can carry the prompt it was made with (`import --prompt`); the
+    # gallery shows and searches it instead of the file name.
+    """
+    ALTER TABLE imports ADD COLUMN prompt TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
