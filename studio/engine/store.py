@@ -7,6 +7,7 @@ otherwise the official file names are looked up directly under the folder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -178,11 +179,21 @@ class ModelStore:
             raise ModelFilesMissing(absent, self.models_dir)
         return {k: known[k].path for k in keys}
 
-    def verify(self, check_hashes: bool = False) -> list[str]:
+    def verify(self, check_hashes: bool = False, structure: bool = True) -> list[str]:
         """Problems found: missing required files (or files of a set partly there), empty files,
-        sizes (and, with
-        `check_hashes`, SHA-256 digests) that differ from what the hub said at download time.
-        Empty means fine."""
+        sizes (and, with `check_hashes`, SHA-256 digests) that differ from what the hub said at
+        download time, and, with `structure`, files the loader would refuse
+        (`studio.engine.verify`: read safely, keys and shapes against the configuration). Empty
+        means fine."""
+        problems = self._file_problems(check_hashes)
+        if structure:
+            from studio.engine.verify import structure_problems  # torch only when asked
+
+            named = {p.split(":")[0] for p in problems}
+            problems += [p for p in structure_problems(self) if p.split(":")[0] not in named]
+        return problems
+
+    def _file_problems(self, check_hashes: bool) -> list[str]:
         problems = []
         manifest = self._manifest()
         statuses = self.status()
@@ -208,28 +219,26 @@ class ModelStore:
 
     def import_folder(self, source: str | Path, link: bool = False) -> list[str]:
         """Copy (or hard-link when `link` and possible) the official files found anywhere under
-        `source` into the models folder; returns the file names imported."""
+        `source` into the models folder; returns the file names imported.
+
+        A file that is a link leading out of `source` is refused (it could expose any file of
+        the system); a copy that fails (full or read-only disk) leaves no partial file.
+        """
         source = Path(source)
         if not source.is_dir():
             raise ModelFileError(f"not a folder: {source}")
+        found = self._find_in(source)
+        try:
+            self.models_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ModelFileError(_write_problem(exc, self.models_dir)) from None
+        _remove_partial_imports(self.models_dir)
         imported = []
-        for entry in self.files():
-            found = _find_in(source, entry)
-            if found is None:
+        for entry, path in found:
+            target = self.models_dir / _present_name(source, entry, path)
+            if target.exists() and target.samefile(path):
                 continue
-            target = self.models_dir / _present_name(source, entry, found)
-            if target.exists() and target.samefile(found):
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + ".importing")
-            if link:
-                try:
-                    os.link(found, partial)
-                except OSError:
-                    shutil.copyfile(found, partial)
-            else:
-                shutil.copyfile(found, partial)
-            os.replace(partial, target)
+            self._import_one(path, target, link)
             imported.append(target.relative_to(self.models_dir).as_posix())
         if not imported and not any(s.present for s in self.status()):
             raise ModelFileError(
@@ -238,6 +247,45 @@ class ModelStore:
                 + ")"
             )
         return imported
+
+    def _find_in(self, source: Path) -> list[tuple[OfficialFile, Path]]:
+        """Each wanted file found under `source`; refuses links that lead out of it."""
+        root = source.resolve()
+        found = []
+        for entry in self.files():
+            path = _locate(source, entry)
+            if path is None:
+                continue
+            real = path.resolve()
+            if not real.is_relative_to(root):
+                raise ModelFileError(
+                    f"{path} is a link to {real}, outside {source}; refusing to import it. "
+                    "Copy the real file into the folder instead"
+                )
+            found.append((entry, path))
+        return found
+
+    def _import_one(self, found: Path, target: Path, link: bool) -> None:
+        partial = target.with_name(target.name + PARTIAL_SUFFIX)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial.unlink(missing_ok=True)
+            linked = False
+            if link:
+                try:
+                    os.link(found, partial, follow_symlinks=False)
+                    linked = True
+                except OSError:
+                    pass  # another disk, or links not allowed: copy instead
+            if not linked:
+                shutil.copyfile(found, partial, follow_symlinks=True)
+            os.replace(partial, target)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            if isinstance(exc, OSError):
+                raise ModelFileError(_write_problem(exc, target)) from None
+            raise
 
     def download(
         self,
@@ -336,7 +384,7 @@ def _present_name(folder: Path, entry: OfficialFile, found: Path | None = None) 
     return entry.filename
 
 
-def _find_in(source: Path, entry: OfficialFile) -> Path | None:
+def _locate(source: Path, entry: OfficialFile) -> Path | None:
     """Where `entry` (or a stand-in) is under `source`: at its own path, else anywhere below.
     A hub snapshot's files (common names such as config.json) come only from a folder that
     holds the whole snapshot, never one by one from anywhere; and no other file is taken from
@@ -370,6 +418,23 @@ def _snapshot_folders(source: Path, entry: OfficialFile) -> list[Path]:
     candidates = [source / translator.TRANSLATOR_DIR, source]
     candidates += sorted(p.parent for p in source.rglob("source.spm") if p.is_file())
     return [c for c in dict.fromkeys(candidates) if c.is_dir() and not translator.missing_files(c)]
+
+
+PARTIAL_SUFFIX = ".importing"
+
+
+def _remove_partial_imports(folder: Path) -> None:
+    """Partial copies an interrupted import left (`<file>.importing`): ours, never finished."""
+    for partial in folder.rglob(f"*{PARTIAL_SUFFIX}"):
+        if partial.is_file() and not partial.is_symlink():
+            with contextlib.suppress(OSError):
+                partial.unlink()
+
+
+def _write_problem(exc: OSError, where: Path) -> str:
+    from studio.faults import describe
+
+    return describe(exc, f"cannot import into {where}") or f"cannot import into {where}: {exc}"
 
 
 def _sha256(path: Path) -> str:
