@@ -98,6 +98,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE imports ADD COLUMN prompt TEXT;
     """,
+    # 4: a prompt typed in another language is translated before the model sees it; the job
+    # keeps the text as typed too (NULL: the prompt was sent as typed).
+    """
+    ALTER TABLE jobs ADD COLUMN prompt_original TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
