@@ -23,11 +23,13 @@ def _say(message: str) -> None:
 
 def run_on_replicas(
     args: argparse.Namespace,
+    prompt: str,
     params,  # noqa: ANN001 - SamplingParams with a concrete seed
     where: Where,
     write_results: Callable[..., int],
 ) -> int:
-    """Start the replicas, spread the batches over them, write the results as locally."""
+    """Start the replicas, spread the batches of `prompt` (what the model is given) over them,
+    write the results as locally."""
     from studio.cluster.pool import ReplicaPool
     from studio.engine.events import BatchReady
 
@@ -47,7 +49,7 @@ def run_on_replicas(
             f"model {pool.model_id} on {len(replicas)} replica(s): "
             f"{', '.join(r.name for r in replicas)}; seed {params.seed}"
         )
-        job = SamplingJob(args.prompt, params.top_k, params.top_p, params.temperature)
+        job = SamplingJob(prompt, params.top_k, params.top_p, params.temperature)
         orders = plan_batches(args.images, batch_size, params.seed)
         started = time.perf_counter()
         results = []
@@ -71,6 +73,6 @@ def run_on_replicas(
             "where": str(where),
             "replicas": [r.name for r in replicas],
         }
-        return write_results(args, params, batch_size, results, where_info, started)
+        return write_results(args, prompt, params, batch_size, results, where_info, started)
     finally:
         pool.close()
