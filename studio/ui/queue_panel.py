@@ -43,7 +43,7 @@ _STATE_TEXT = {
     JobState.FINISHED: "finished",
     JobState.FAILED: "failed",
     JobState.CANCELLED: "cancelled",
-    JobState.INTERRUPTED: "interrupted",  # followed by why: the app stopped, the cluster went
+    JobState.INTERRUPTED: "interrupted",  # the app stopped, or the cluster went away
 }
 
 
@@ -132,7 +132,7 @@ class JobListModel(QAbstractListModel):
         text = _STATE_TEXT[job.state]
         if job.finished_at and job.started_at and job.state is JobState.FINISHED:
             text += f" in {job.finished_at - job.started_at:.0f} s"
-        if job.error and job.state in (JobState.FAILED, JobState.INTERRUPTED):
+        if job.error and job.state is JobState.FAILED:
             text += f": {job.error}"
         return text
 
