@@ -51,7 +51,7 @@ def main() -> None:
 
         model_dir = write_tiny_model_dir(Path(tempfile.mkdtemp(prefix="bench-scale-")))
     cpus = max(args.replicas)
-    ray.init(num_cpus=None if args.gpus else cpus, include_dashboard=False,
+    ray.init(address="local", num_cpus=None if args.gpus else cpus, include_dashboard=False,
              log_to_driver=False, configure_logging=False, object_store_memory=200 * 2**20)
     job = SamplingJob("котик с сердечком", 2048, 0.995, 1.0)
     orders = plan_batches(args.images, args.batch_size, seed=0)

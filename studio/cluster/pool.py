@@ -80,11 +80,12 @@ class ReplicaPool:
         if not ray.is_initialized():
             # Runs on the thread that generates; Ray ties its local processes to that thread,
             # which lives as long as the app (or the command).
-            address = where.address if where.kind == "ray" else None
+            # "local" starts this machine's own instance even if another one runs here.
+            address = where.address if where.kind == "ray" else "local"
             try:
                 ray.init(
                     address=address,
-                    include_dashboard=False if address is None else None,
+                    include_dashboard=False if address == "local" else None,
                     log_to_driver=False,
                     configure_logging=False,
                 )
@@ -132,9 +133,13 @@ class ReplicaPool:
         ]
         try:
             infos = ray.get([actor.load.remote() for actor in actors])
-        except ray.exceptions.RayTaskError as exc:
+        except (ray.exceptions.RayTaskError, ray.exceptions.RayActorError) as exc:
             for actor in actors:
                 ray.kill(actor)
+            if isinstance(exc, ray.exceptions.RayActorError):
+                raise StudioError(
+                    "a replica stopped while loading the model (out of memory on its node?)"
+                ) from None
             cause = exc.cause if isinstance(exc.cause, StudioError) else None
             if cause is not None:
                 raise StudioError(str(cause)) from None

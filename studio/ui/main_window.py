@@ -371,8 +371,8 @@ class MainWindow(QMainWindow):
     def resume_job(self, job_id: int) -> None:
         """Queue what a stopped job did not make."""
         job = self.library.job(job_id)
-        done = len(self.library.candidates(job_id=job_id, sort="time"))
-        request = GenerationRequest.resume(job.spec, done)
+        stored = self.library.candidates(job_id=job_id, sort="time")
+        request = GenerationRequest.resume(job.spec, len(stored), {c.seed for c in stored})
         if request is None:
             self.statusBar().showMessage(f"Job {job_id} has all its images already.", 5000)
             return

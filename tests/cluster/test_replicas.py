@@ -36,6 +36,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def ray_instance():
     ray.init(
+        address="local",
         num_cpus=2,
         include_dashboard=False,
         log_to_driver=False,
