@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from studio.cluster.errors import ClusterLost
 from studio.cluster.events import ReplicasProgress
 from studio.cluster.plan import SamplingJob, plan_batches
 from studio.cluster.where import Where
@@ -54,18 +55,6 @@ def run_on_replicas(
         started = time.perf_counter()
         results = []
         last_report = 0.0
-        for event in pool.run(job, orders, lambda: False):
-            if isinstance(event, ReplicasProgress):
-                now = time.perf_counter()
-                if now - last_report > 2.0:
-                    last_report = now
-                    _say(
-                        f"  {event.tokens_done}/{event.tokens_total} tokens, "
-                        f"{event.images_done}/{event.images_total} images done, "
-                        f"{event.replicas} replica(s)"
-                    )
-            elif isinstance(event, BatchReady):
-                results.extend(event.images)
         where_info = {
             "model": pool.model_id,
             "device": ", ".join(sorted({r.device for r in replicas})),
@@ -73,6 +62,27 @@ def run_on_replicas(
             "where": str(where),
             "replicas": [r.name for r in replicas],
         }
+        try:
+            for event in pool.run(job, orders, lambda: False):
+                if isinstance(event, ReplicasProgress):
+                    now = time.perf_counter()
+                    if now - last_report > 2.0:
+                        last_report = now
+                        _say(
+                            f"  {event.tokens_done}/{event.tokens_total} tokens, "
+                            f"{event.images_done}/{event.images_total} images done, "
+                            f"{event.replicas} replica(s)"
+                        )
+                elif isinstance(event, BatchReady):
+                    results.extend(event.images)
+        except ClusterLost as exc:
+            if not results:
+                raise
+            # The finished batches are kept, as in the window: written, then the error.
+            write_results(args, prompt, params, batch_size, results, where_info, started)
+            raise ClusterLost(
+                f"{exc}: {len(results)} of {args.images} images written to {args.out}"
+            ) from None
         return write_results(args, prompt, params, batch_size, results, where_info, started)
     finally:
         pool.close()

@@ -52,6 +52,14 @@ def _ray_errors(ray: Any) -> tuple[type[BaseException], ...]:
     return (ConnectionError, ray.exceptions.RaySystemError, ray.exceptions.GetTimeoutError)
 
 
+def _one_line(exc: BaseException) -> str:
+    """Ray's messages can carry a server's whole traceback: its first and last lines."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if len(lines) > 1:
+        lines = [lines[0], lines[-1]]
+    return " ".join(lines)[:300]
+
+
 class ReplicaPool:
     """Loaded replicas on one Ray cluster; one job at a time."""
 
@@ -90,7 +98,12 @@ class ReplicaPool:
                     configure_logging=False,
                 )
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise ClusterLost(f"cannot reach the Ray cluster at {where}: {exc}") from None
+                raise ClusterLost(
+                    f"cannot reach the Ray cluster at {where}: {_one_line(exc)} (check the "
+                    "address, that its "
+                    "client port is open and, if the cluster uses token authentication, "
+                    "RAY_AUTH_MODE=token with its token in ~/.ray/auth_token)"
+                ) from None
             started_ray = True
         pool = cls(ray, [], started_ray)
         try:

@@ -63,3 +63,50 @@ def test_the_core_and_the_window_do_not_import_ray():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_the_command_writes_the_finished_batches_when_the_cluster_goes(
+    tmp_path, monkeypatch, capsys
+):
+    """`generate --where ray://…` keeps what finished before the cluster went away."""
+    import json
+
+    import numpy as np
+    from PIL import Image
+
+    from studio.cli import main
+    from studio.cluster import pool as pool_module
+    from studio.cluster.errors import ClusterLost
+    from studio.cluster.replica import ReplicaInfo
+    from studio.engine.events import BatchReady, GeneratedImage
+
+    class GoneAfterOneBatch:
+        replicas = [ReplicaInfo("node-a", "cpu", "fp32", "tiny")]
+        model_id = "tiny"
+        closed = False
+
+        @classmethod
+        def start(cls, where, models_dir, precision=None, cpu_replicas=None):
+            return cls()
+
+        def run(self, job, orders, should_stop):
+            first = orders[0]
+            yield BatchReady(0, [
+                GeneratedImage(i, Image.new("RGB", (8, 8)), np.arange(4), 10.0 + i, first.seed)
+                for i in range(first.size)
+            ])
+            raise ClusterLost("the Ray cluster went away (ConnectionError)")
+
+        def close(self):
+            GoneAfterOneBatch.closed = True
+
+    monkeypatch.setattr(pool_module, "ReplicaPool", GoneAfterOneBatch)
+    out = tmp_path / "out"
+    code = main(["generate", "кот", "-n", "6", "--batch-size", "2", "--seed", "3",
+                 "--where", "ray://head:10001", "--out", str(out)])
+    assert code == 2 and GoneAfterOneBatch.closed
+    assert "went away (ConnectionError): 2 of 6 images written to" in capsys.readouterr().err
+    written = json.loads((out / "generation.json").read_text())
+    assert [i["seed"] for i in written["images"]] == [3, 3]
+    assert written["where"] == "ray://head:10001"
+    assert sorted(p.name for p in out.glob("*.png")) == ["001.png", "002.png"]
