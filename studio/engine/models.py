@@ -64,8 +64,24 @@ def _bitsandbytes_available() -> bool:
     return True
 
 
-def available_precisions(device: str | None = None) -> list[str]:
-    """Precisions that run on `device` (default: the default device), best default first."""
+def _bitsandbytes_cpu_available() -> bool:
+    """bitsandbytes is importable and has its CPU backend (older releases are CUDA-only)."""
+    if not _bitsandbytes_available():
+        return False
+    import bitsandbytes
+
+    try:
+        major, minor = (int(x) for x in bitsandbytes.__version__.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (0, 45)
+
+
+def available_precisions(device: str | None = None, with_int8: bool = True) -> list[str]:
+    """Precisions that run on `device` (default: the default device), best default first.
+
+    `with_int8=False` leaves int8 out without importing bitsandbytes (whose import pulls in
+    torch's compiler stack, seconds on a busy machine)."""
     device = device or default_device()
     if device.startswith("cuda"):
         if not torch.cuda.is_available():
@@ -73,10 +89,15 @@ def available_precisions(device: str | None = None) -> list[str]:
         out = ["fp16", "fp32"]
         if torch.cuda.is_bf16_supported():
             out.insert(1, "bf16")
-        if _bitsandbytes_available():
+        if with_int8 and _bitsandbytes_available():
             out.append("int8")
         return out
-    return ["fp32", "bf16"]
+    # fp16 computes on the CPU too (torch converts where it has no fp16 kernels); int8 needs
+    # bitsandbytes' CPU backend (0.45 and later).
+    out = ["fp32", "bf16", "fp16"]
+    if with_int8 and _bitsandbytes_cpu_available():
+        out.append("int8")
+    return out
 
 
 def _resolve(device: str | None, precision: str | None) -> tuple[torch.device, str]:
@@ -84,7 +105,7 @@ def _resolve(device: str | None, precision: str | None) -> tuple[torch.device, s
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise UnsupportedPrecision("no CUDA GPU is available here; use the CPU device")
     precision = precision or ("fp16" if device.startswith("cuda") else "fp32")
-    allowed = available_precisions(device)
+    allowed = available_precisions(device, with_int8=precision == "int8")
     if precision not in allowed:
         raise UnsupportedPrecision(
             f"precision {precision!r} is not available on {device} (available: "
@@ -94,7 +115,8 @@ def _resolve(device: str | None, precision: str | None) -> tuple[torch.device, s
 
 
 def quantize_int8(model: DalleModel, device: torch.device) -> DalleModel:
-    """Swap the transformer layers' linear layers for bitsandbytes int8 ones (CUDA only).
+    """Swap the transformer layers' linear layers for bitsandbytes int8 ones (on CUDA, or on
+    the CPU with bitsandbytes' CPU backend).
 
     The embeddings, layer norms and the output head stay in fp16: the head's image slice is
     small, and int8 there costs accuracy where sampling is most sensitive.
@@ -126,6 +148,36 @@ def quantize_int8(model: DalleModel, device: torch.device) -> DalleModel:
     return model.to(device)
 
 
+def model_configs(store: ModelStore) -> tuple[DalleConfig, VqganConfig]:
+    """The transformer and VQGAN shapes of a models folder: its `studio-model.json`, or the
+    official Emojich ones."""
+    described = store.description()
+    try:
+        dalle_config = (
+            DalleConfig.from_dict(described["dalle"])
+            if described and "dalle" in described
+            else DalleConfig.emojich()
+        )
+        vq_config = (
+            VqganConfig.from_dict(described["vqgan"])
+            if described and "vqgan" in described
+            else VqganConfig.official()
+        )
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"{store.models_dir / 'studio-model.json'}: {exc}") from None
+    return dalle_config, vq_config
+
+
+def check_tokenizer_fits(tokenizer: BpeTokenizer, path: Path, config: DalleConfig) -> None:
+    """Raise `ModelFileError` when the tokenizer knows more text ids than the transformer."""
+    text_ids = config.vocab_size - config.text_seq_length
+    if tokenizer.vocab_size > text_ids:
+        raise ModelFileError(
+            f"{path} has {tokenizer.vocab_size} tokens but the transformer knows "
+            f"{text_ids}: the tokenizer and the transformer do not belong together"
+        )
+
+
 def load_models(
     models_dir: str | Path | None = None,
     device: str | None = None,
@@ -142,19 +194,7 @@ def load_models(
     paths = store.require()
     torch_device, precision = _resolve(device, precision)
     dtype = PRECISION_DTYPES[precision]
-    try:
-        dalle_config = (
-            DalleConfig.from_dict(described["dalle"])
-            if described and "dalle" in described
-            else DalleConfig.emojich()
-        )
-        vq_config = (
-            VqganConfig.from_dict(described["vqgan"])
-            if described and "vqgan" in described
-            else VqganConfig.official()
-        )
-    except (TypeError, ValueError) as exc:
-        raise ModelFileError(f"{store.models_dir / 'studio-model.json'}: {exc}") from None
+    dalle_config, vq_config = model_configs(store)
     model_id = str(described.get("id", "custom")) if described else "emojich"
 
     def report(stage: str, fraction: float) -> None:
@@ -163,12 +203,7 @@ def load_models(
 
     report("tokenizer", 0.0)
     tokenizer = BpeTokenizer.from_file(paths["tokenizer"])
-    text_ids = dalle_config.vocab_size - dalle_config.text_seq_length
-    if tokenizer.vocab_size > text_ids:
-        raise ModelFileError(
-            f"{paths['tokenizer']} has {tokenizer.vocab_size} tokens but the transformer knows "
-            f"{text_ids}: the tokenizer and the transformer do not belong together"
-        )
+    check_tokenizer_fits(tokenizer, paths["tokenizer"], dalle_config)
     report("transformer", 0.05)
     if precision == "int8":
         dalle = quantize_int8(load_dalle(paths["dalle"], dalle_config, "cpu", dtype), torch_device)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from studio.errors import StudioError
@@ -24,6 +25,8 @@ class GenerationRequest:
 
     `source_candidate_id` and `prompt_rows` make it a "more like this" job: the top
     `prompt_rows` rows of that candidate's image codes are kept and the rest regenerated.
+    `prompt` is what the model reads; `prompt_original` the text the user typed when `prompt` is
+    its (possibly edited) Russian translation, None when it went as typed.
     """
 
     prompt: str
@@ -36,6 +39,7 @@ class GenerationRequest:
     batch_size: int = 4
     source_candidate_id: int | None = None
     prompt_rows: int = 0
+    prompt_original: str | None = None
 
     def validate(self) -> GenerationRequest:
         """Raise `InvalidRequest` with a message the user can act on; returns self."""
@@ -70,7 +74,13 @@ class GenerationRequest:
             batch_size=self.batch_size,
             source_candidate_id=self.source_candidate_id,
             prompt_rows=self.prompt_rows if self.source_candidate_id is not None else 0,
+            prompt_original=self._original(),
         )
+
+    def _original(self) -> str | None:
+        """The typed text worth keeping: None when empty or the same as the prompt."""
+        original = (self.prompt_original or "").strip()
+        return original if original and original != self.prompt.strip() else None
 
     @classmethod
     def from_spec(cls, spec: JobSpec) -> GenerationRequest:
@@ -86,14 +96,27 @@ class GenerationRequest:
             batch_size=spec.batch_size,
             source_candidate_id=spec.source_candidate_id,
             prompt_rows=spec.prompt_rows,
+            prompt_original=spec.prompt_original,
         )
 
     @classmethod
-    def resume(cls, spec: JobSpec, images_done: int) -> GenerationRequest | None:
+    def resume(
+        cls, spec: JobSpec, images_done: int, seeds_done: Collection[int] | None = None
+    ) -> GenerationRequest | None:
         """The rest of a stopped job: its settings, the images it did not make, and the seeds
-        after the batches it finished (batch b of a job is seeded seed + b). None when done."""
+        after the batches it finished (batch b of a job is seeded seed + b). None when done.
+
+        `seeds_done` (the seeds of its stored images) covers a job whose batches finished out
+        of order on several replicas: it resumes at the first batch with no image, and the
+        finished batches after it run again, so that none is missed."""
         remaining = spec.images_requested - images_done
         if remaining <= 0:
             return None
         batches_done = -(-images_done // spec.batch_size)
+        if seeds_done is not None:
+            first_missing = 0
+            while spec.seed + first_missing in seeds_done:
+                first_missing += 1
+            batches_done = min(batches_done, first_missing)
+            remaining = spec.images_requested - batches_done * spec.batch_size
         return replace(cls.from_spec(spec), n_images=remaining, seed=spec.seed + batches_done)

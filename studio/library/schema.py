@@ -93,7 +93,17 @@ MIGRATIONS: list[str] = [
     ALTER TABLE packs ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0 CHECK (shadow IN (0, 1));
     ALTER TABLE packs ADD COLUMN padding_px INTEGER NOT NULL DEFAULT 0;
     """,
-    # 3: why an automatic cut-out needs a person's look (specks removed after the network), so
+    # 3: an imported picture can carry the prompt it was made with (`import --prompt`); the
+    # gallery shows and searches it instead of the file name.
+    """
+    ALTER TABLE imports ADD COLUMN prompt TEXT;
+    """,
+    # 4: a prompt typed in another language is translated before the model sees it; the job
+    # keeps the text as typed too (NULL: the prompt was sent as typed).
+    """
+    ALTER TABLE jobs ADD COLUMN prompt_original TEXT;
+    """,
+    # 5: why an automatic cut-out needs a person's look (specks removed after the network), so
     # the gallery flags it whatever the network's confidence.
     """
     ALTER TABLE cutouts ADD COLUMN review TEXT;

@@ -36,26 +36,36 @@ from PySide6.QtWidgets import (
 from studio import APP_NAME
 from studio.errors import StudioError
 from studio.jobs import GenerationRequest, JobQueue
-from studio.jobs.backend import DeviceInfo, EngineBackend, GenerationBackend
+from studio.jobs.backend import DeviceInfo, GenerationBackend
 from studio.jobs.cutouts import CutoutRunner, default_segmenter
 from studio.jobs.events import JobEvent
+from studio.jobs.replicas import SettingsBackend
 from studio.library import Library
+from studio.library.check import CheckReport, check_in_background
+from studio.library.importing import IMAGE_SUFFIXES, ImportReport, import_files, importable
+from studio.library.leftovers import clean_leftovers_at_start
 from studio.settings import Settings, load_settings
+from studio.translate.files import store_translator_dir
+from studio.translate.marian import LazyTranslator
 from studio.ui.background import Background
 from studio.ui.details_panel import DetailsPanel
 from studio.ui.editor_host import EditorHost
 from studio.ui.gallery import GalleryPanel
 from studio.ui.heartbeat import Heartbeat
-from studio.ui.importer import IMAGE_SUFFIXES, ImportReport, import_files, importable
 from studio.ui.job_messages import status_message
 from studio.ui.model_files import ModelCheck, check_model_files
 from studio.ui.model_manager import ModelManagerDialog
 from studio.ui.pack_host import PackHost
 from studio.ui.prompt_panel import PromptPanel
+from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
 
 log = logging.getLogger(__name__)
+
+
+def _log_only(exc: BaseException) -> None:
+    log.warning("A background library task failed", exc_info=exc)
 
 
 class MainWindow(QMainWindow):
@@ -83,11 +93,13 @@ class MainWindow(QMainWindow):
         self._model_dialog: ModelManagerDialog | None = None
         self.last_notice: QMessageBox | None = None
         self._details_hidden_by_tab = False
+        self._translator: LazyTranslator | None = None  # loads on the worker at first use
+        self._translator_seen = False
 
         self.background = Background(self)
         self.queue = JobQueue(
             self.library,
-            backend_factory or (lambda: EngineBackend(self.settings)),
+            backend_factory or (lambda: SettingsBackend(self.settings)),
             self.settings,
             self,
         )
@@ -105,16 +117,51 @@ class MainWindow(QMainWindow):
         self._compose()
         self._build_menus()
         self._connect()
-        self.prompt_panel.set_history([j.spec.prompt for j in reversed(self.library.jobs())])
+        self._restore_prompt_history()
         self.setAcceptDrops(True)
         self._restore_window_state()
-        if self.library.moved_aside_to is not None:
-            QMessageBox.warning(
-                self,
-                APP_NAME,
-                "Your library file was damaged and could not be opened. It was kept as\n"
-                f"{self.library.moved_aside_to}\nand a new, empty library was started.",
+        self._report_library_state()
+
+    # -- library state at start-up ------------------------------------------------------------
+
+    def _report_library_state(self) -> None:
+        """Say what start-up found: a recovered file, a read-only library, rows that could not
+        be read (those start a deep check in the background). Never blocks the window."""
+        lib = self.library
+        if lib.recovery is not None:
+            self.notify(lib.recovery.summary())
+        if lib.read_only_reason is not None:
+            self.notify(
+                "The library is open read-only, so nothing new can be saved:\n"
+                f"{lib.read_only_reason}\n\nYour library file was not changed."
             )
+        if lib.unreadable:
+            skipped = sum(len(rows) for rows in lib.unreadable.values())
+            self.notify(
+                f"Some of the library could not be read ({skipped} damaged row(s) in "
+                f"{', '.join(sorted(lib.unreadable))}); they are not shown, the rest is. "
+                "A deep check is running in the background."
+            )
+            paths = lib.paths
+            self.background.run(
+                lambda: check_in_background(paths), self._on_deep_check, _log_only
+            )
+
+    def _on_deep_check(self, report: CheckReport) -> None:
+        if report.database_damaged:
+            self.notify(
+                "The deep check confirmed damage in the library file:\n"
+                + "\n".join(report.problems[:3])
+                + "\n\nThe next start recovers everything readable into a new file "
+                "(the damaged one is kept beside it)."
+            )
+
+    def _restore_prompt_history(self) -> None:
+        """The prompts of earlier jobs as typed, newest first, with the Russian they went as."""
+        jobs = self.library.jobs()
+        sent = {j.spec.prompt_original: j.spec.prompt for j in jobs if j.spec.prompt_original}
+        typed = [j.spec.prompt_original or j.spec.prompt for j in reversed(jobs)]
+        self.prompt_panel.set_history(typed, sent)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -202,7 +249,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(keys_action)
 
     def _connect(self) -> None:
-        self.prompt_panel.generate_requested.connect(self.generate)
+        self.prompt_panel.generate_requested.connect(self._on_generate_requested)
         self.prompt_panel.model_manager_requested.connect(self.open_model_manager)
         self.queue.event.connect(self._on_job_event)
         self.queue.device_info.connect(self._on_device_info)
@@ -252,7 +299,10 @@ class MainWindow(QMainWindow):
             )
         self.check_models()
         self.queue.probe_devices()
-        self.cutouts.resume(self.library)
+        if not self.library.read_only:
+            self.cutouts.resume(self.library)
+            paths = self.library.paths
+            self.background.run(lambda: clean_leftovers_at_start(paths), on_error=_log_only)
 
     def check_models(self) -> None:
         self.prompt_panel.set_model_state(checking=True)
@@ -263,9 +313,28 @@ class MainWindow(QMainWindow):
         if check.folder != self.settings.models_path:
             return
         self.model_check = check
+        if self.library.read_only:  # nothing generated could be saved
+            self.prompt_panel.set_model_state(error="The library is read-only.")
+            self.queue.set_ready(False)
+            self.queue_panel.model.reload()
+            return
         self.prompt_panel.set_model_state(missing=check.missing, error=check.error)
+        self._use_translator(check)
         self.queue.set_ready(check.ready)
         self.queue_panel.model.reload()
+
+    def _use_translator(self, check: ModelCheck) -> None:
+        """Hand the prompt panel the translator of the models folder, when it is complete; the
+        same one stays (loaded) while the folder does not change."""
+        folder = store_translator_dir(check.folder)
+        if not check.translator_ready:
+            if self._translator is not None or not self._translator_seen:
+                self._translator = None
+                self.prompt_panel.set_translator(None)
+        elif self._translator is None or self._translator.folder != folder:
+            self._translator = LazyTranslator(folder)
+            self.prompt_panel.set_translator(self._translator)
+        self._translator_seen = True
 
     def _on_device_info(self, info: DeviceInfo) -> None:
         self.device_info = info
@@ -276,9 +345,16 @@ class MainWindow(QMainWindow):
 
     # -- generation -----------------------------------------------------------------------------
 
-    def generate(self, prompt: str) -> None:
+    def generate(self, prompt: str, original: str | None = None) -> None:
+        """Queue a job: `prompt` is what the model reads (Russian); `original` the prompt as
+        typed when `prompt` is its translation."""
         model_id = self.model_check.model_id if self.model_check else "emojich"
-        self._submit(self.sampler_panel.make_request(prompt, model_id=model_id))
+        self._submit(
+            self.sampler_panel.make_request(prompt, model_id=model_id, prompt_original=original)
+        )
+
+    def _on_generate_requested(self, submission: Submission) -> None:
+        self.generate(submission.prompt, submission.original)
 
     def more_like_this(self, candidate_id: int, rows: int) -> None:
         candidate = self.library.candidate(candidate_id)
@@ -286,6 +362,7 @@ class MainWindow(QMainWindow):
         request = self.sampler_panel.make_request(
             candidate.prompt or "",
             model_id=model_id,
+            prompt_original=candidate.prompt_original,
             source_candidate_id=candidate_id,
             prompt_rows=rows,
         )
@@ -294,8 +371,8 @@ class MainWindow(QMainWindow):
     def resume_job(self, job_id: int) -> None:
         """Queue what a stopped job did not make."""
         job = self.library.job(job_id)
-        done = len(self.library.candidates(job_id=job_id, sort="time"))
-        request = GenerationRequest.resume(job.spec, done)
+        stored = self.library.candidates(job_id=job_id, sort="time")
+        request = GenerationRequest.resume(job.spec, len(stored), {c.seed for c in stored})
         if request is None:
             self.statusBar().showMessage(f"Job {job_id} has all its images already.", 5000)
             return
@@ -307,7 +384,10 @@ class MainWindow(QMainWindow):
         except StudioError as exc:
             self.notify(str(exc))
             return
-        self.prompt_panel.remember(request.prompt)
+        if request.prompt_original:
+            self.prompt_panel.remember(request.prompt_original, request.prompt)
+        else:
+            self.prompt_panel.remember(request.prompt)
         self.gallery.refresh_jobs()
         self.statusBar().showMessage(
             f"Job {job.id} queued: {request.n_images} images of «{request.prompt}»", 5000
@@ -517,6 +597,7 @@ class MainWindow(QMainWindow):
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/state", self.saveState())
         state.setValue("gallery/sort", self.gallery.sort_box.currentData())
+        self.prompt_panel.translation.close()
         self.editor.shutdown()
         self.pack.shutdown()
         self.queue.shutdown()
