@@ -31,6 +31,7 @@ from studio.library.records import (
     Pack,
     PackItem,
 )
+from studio.library.telegram_records import TelegramRecords
 from studio.paths import StudioPaths, studio_paths
 
 CandidateSort = Literal["perplexity", "time", "prompt"]
@@ -122,6 +123,8 @@ def _pack(row: sqlite3.Row) -> Pack:
         outline_px=row["outline_px"],
         shadow=bool(row["shadow"]),
         padding_px=row["padding_px"],
+        kind=row["kind"],
+        needs_repainting=bool(row["needs_repainting"]),
     )
 
 
@@ -136,7 +139,7 @@ def _pack_item(row: sqlite3.Row) -> PackItem:
     )
 
 
-class Library:
+class Library(TelegramRecords):
     """Repository API over the library database and its media files."""
 
     def __init__(self, paths: StudioPaths | None = None) -> None:
@@ -435,10 +438,13 @@ class Library:
     def packs(self) -> list[Pack]:
         return [_pack(r) for r in self._conn.execute("SELECT * FROM packs ORDER BY id")]
 
-    _PACK_FIELDS = frozenset({"title", "name", "outline_px", "shadow", "padding_px"})
+    _PACK_FIELDS = frozenset(
+        {"title", "name", "outline_px", "shadow", "padding_px", "kind", "needs_repainting"}
+    )
 
     def update_pack(self, pack_id: int, **fields: Any) -> Pack:
-        """Change any of title, name, outline_px, shadow, padding_px."""
+        """Change any of title, name, outline_px, shadow, padding_px, kind ('stickers' or
+        'emoji') and needs_repainting."""
         unknown = set(fields) - self._PACK_FIELDS
         if unknown:
             raise ValueError(f"unknown pack fields: {sorted(unknown)}")
