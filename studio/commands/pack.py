@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # Pillow and the pack package load when a command runs, not f
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "pack", help="build or check a Telegram sticker pack", description=__doc__
+        "pack", help="build, check or publish a Telegram sticker pack", description=__doc__
     )
     actions = parser.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
 
@@ -98,6 +98,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     check.add_argument("folder", type=Path, metavar="DIR")
     check.set_defaults(run=run_check)
+
+    from studio.commands.publish import add_parser as add_publish  # light: argparse only
+
+    add_publish(actions)
 
 
 class _Cutter:
