@@ -10,6 +10,7 @@ costs a file id nobody uses). Every message that leaves this module is free of t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import warnings
@@ -34,7 +35,7 @@ from telegram.error import (  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
 from studio.telegram.errors import PublishError  # noqa: E402
-from studio.telegram.redaction import redact  # noqa: E402
+from studio.telegram.redaction import hide_token, redact  # noqa: E402
 
 DEFAULT_API_URL = "https://api.telegram.org"
 STATIC_FORMAT = "static"
@@ -55,6 +56,9 @@ class RetryPolicy:
     def delay(self, attempt: int) -> float:
         """The back-off before try `attempt` + 1 (attempt counts from 1)."""
         return min(self.max_delay_s, self.first_delay_s * 2 ** (attempt - 1))
+
+
+DEFAULT_POLICY = RetryPolicy()
 
 
 @dataclass(frozen=True)
@@ -133,8 +137,11 @@ class BotApi:
         if not token or not token.strip():
             raise PublishError("the bot token is empty; copy it from @BotFather")
         self._token = token.strip()
+        # From before the Bot exists (it logs its base URL) until close().
+        self._hidden = contextlib.ExitStack()
+        self._hidden.enter_context(hide_token(self._token))
         root = api_url.rstrip("/")
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or DEFAULT_POLICY
         self.on_wait = on_wait
         self._request = HTTPXRequest(
             connection_pool_size=4,
@@ -153,7 +160,10 @@ class BotApi:
         self.api_url = root
 
     async def close(self) -> None:
-        await self._request.shutdown()
+        try:
+            await self._request.shutdown()
+        finally:
+            self._hidden.close()
 
     async def __aenter__(self) -> BotApi:
         return self

@@ -208,3 +208,30 @@ def test_telegram_errors_become_actionable(fake, tmp_path, setup, expected):
     with pytest.raises(PublishError, match=expected) as info:
         publish(fake, folder, token=token, user_id=user_id)
     assert "\n" not in str(info.value) and TOKEN not in str(info.value)
+
+
+def test_the_token_reaches_no_log_even_at_debug(fake, tmp_path):
+    import io
+    import logging
+
+    folder = write_pack(tmp_path / "pack", 2)
+    sink = io.StringIO()
+    handler = logging.StreamHandler(sink)
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    for name in ("httpx", "httpcore", "telegram"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    try:
+        publish(fake, folder)
+        with pytest.raises(PublishError):
+            publish(fake, folder, token=TOKEN + "x")  # a refused token is not logged either
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old_level)
+        for name in ("httpx", "httpcore", "telegram"):
+            logging.getLogger(name).setLevel(logging.NOTSET)
+    text = sink.getvalue()
+    assert "Library migrated" in text  # the capture works
+    assert TOKEN not in text and TOKEN.split(":")[1] not in text
