@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import TOKEN, USER_ID, assert_set_equals_pack, write_pack
 
 from studio.library import Library
 from studio.pack import read_pack
@@ -19,6 +18,7 @@ from studio.telegram import (
     StepKind,
     Waiting,
 )
+from tests.telegram.publish_helpers import TOKEN, USER_ID, assert_set_equals_pack, write_pack
 
 FAST = RetryPolicy(attempts=4, first_delay_s=0.01, max_delay_s=0.05)
 

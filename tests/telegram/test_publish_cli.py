@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import TOKEN, USER_ID, assert_set_equals_pack, write_pack
+
+from tests.telegram.publish_helpers import TOKEN, USER_ID, assert_set_equals_pack, write_pack
 
 ROOT = Path(__file__).resolve().parents[2]
 
