@@ -101,6 +101,7 @@ def cli(tmp_path, fake):
     return Cli(tmp_path, fake)
 
 
+@pytest.mark.slow
 def test_120_stickers_survive_kills_and_a_flood_wait_then_update_in_place(cli, fake, tmp_path):
     folder = write_pack(tmp_path / "pack", 120)
     rng = random.Random(23)
@@ -139,6 +140,7 @@ def test_120_stickers_survive_kills_and_a_flood_wait_then_update_in_place(cli, f
     cli.assert_token_nowhere()
 
 
+@pytest.mark.slow
 def test_200_emoji_survive_kills_and_a_flood_wait(cli, fake, tmp_path):
     folder = write_pack(tmp_path / "emoji", 200, kind="emoji", name="test_emoji")
     fake.inject("uploadStickerFile", "429", retry_after=1, skip=10)
@@ -153,6 +155,20 @@ def test_200_emoji_survive_kills_and_a_flood_wait(cli, fake, tmp_path):
     )
     assert_set_equals_pack(fake, folder)
     assert "setStickerSetThumbnail" not in fake.write_calls()
+
+    # Edits, an update killed half-way, then finished in place.
+    name = "test_emoji_by_studio_test_bot"
+    before = {s.file.file_unique_id for s in fake.sticker_set(name).stickers}
+    order = [1, 0, *range(2, 190), 200, 201]  # two swapped, ten removed, two new
+    write_pack(folder, 202, kind="emoji", name="test_emoji", order=order, variants={5: 1},
+               keywords={9: ["nine"]})  # fmt: skip
+    cli.run_killed(folder, rng.randint(2, 12))
+    done = cli.run(folder)
+    assert done.returncode == 0, done.stderr
+    assert_set_equals_pack(fake, folder)
+    assert fake.write_calls().count("createNewStickerSet") == 1
+    after = {s.file.file_unique_id for s in fake.sticker_set(name).stickers}
+    assert len(before & after) == 190 - 1
     cli.assert_token_nowhere()
 
 
