@@ -216,3 +216,40 @@ def test_no_keyring_is_explained_and_the_token_kept_for_the_session(qtbot, libra
         panel.shutdown()
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.mark.slow
+def test_120_stickers_from_the_window_cancelled_then_finished_then_updated(
+    qtbot, window_panel, library, fake
+):
+    panel = window_panel
+    _ready(panel, library, 120)
+    section = _connect(qtbot, panel)
+    fake.inject("addStickerToSet", "429", retry_after=1, skip=5)
+    done_calls = []
+    panel.publisher.progress_changed.connect(lambda d, t, m: done_calls.append(d))
+    with qtbot.waitSignal(panel.publisher.cancelled, timeout=120_000):
+        qtbot.mouseClick(section.publish_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: fake.write_calls().count("addStickerToSet") >= 20, timeout=120_000)
+        qtbot.mouseClick(section.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(section.publish_button.isEnabled)
+    with qtbot.waitSignal(panel.publisher.published, timeout=120_000):
+        qtbot.mouseClick(section.publish_button, Qt.MouseButton.LeftButton)
+    folder = library.paths.cache / "publish" / "window_cats"
+    assert_set_equals_pack(fake, folder)
+    assert fake.write_calls().count("createNewStickerSet") == 1
+
+    # Remove one, move one and give it new emoji: updated in place.
+    panel.sticker_list.select_index(3)
+    panel.remove_stickers(panel.sticker_list.selected_item_ids())
+    panel.sticker_list.select_index(0)
+    panel.sticker_list.move_selected(1)
+    panel.assign_emoji(["🦁"])
+    start = len(fake.calls)
+    qtbot.waitUntil(section.publish_button.isEnabled)
+    with qtbot.waitSignal(panel.publisher.published, timeout=120_000):
+        qtbot.mouseClick(section.publish_button, Qt.MouseButton.LeftButton)
+    assert_set_equals_pack(fake, folder)
+    calls = fake.calls[start:]
+    assert "createNewStickerSet" not in calls and "uploadStickerFile" not in calls
+    assert calls.count("deleteStickerFromSet") == 1
