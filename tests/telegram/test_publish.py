@@ -175,7 +175,7 @@ def test_dry_run_only_reads(fake, tmp_path):
         ("emoji", r"emoji of stickers 1-3"),
     ],
 )
-def test_telegram_errors_become_actionable(fake, tmp_path, setup, expected):
+def test_telegram_errors_become_actionable(fake, tmp_path, monkeypatch, setup, expected):
     folder = write_pack(tmp_path / "pack", 3)
     token, user_id = TOKEN, USER_ID
     if setup == "token":
@@ -188,9 +188,7 @@ def test_telegram_errors_become_actionable(fake, tmp_path, setup, expected):
         publish(fake, tmp_path / "theirs", user_id=555)
         # Another library (say another computer) published it: this one has no record of it.
         (tmp_path / "other-home").mkdir()
-        import os
-
-        os.environ["STUDIO_HOME"] = str(tmp_path / "other-home")
+        monkeypatch.setenv("STUDIO_HOME", str(tmp_path / "other-home"))
     elif setup == "deleted":
         fake.inject(
             "createNewStickerSet",
