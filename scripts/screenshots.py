@@ -5,8 +5,10 @@ Run under a virtual X server (the real xcb platform, not offscreen):
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py \
         --out docs/screenshots
 
-`--only-publish` takes only the pack panel's Publish to Telegram section (07, 08), against the
-tests' fake Bot API server on 127.0.0.1 (nothing reaches Telegram). Uses a temporary STUDIO_HOME. Generation runs on the engine's tiny random-weight test model
+The publish shots (07, 08) run against the tests' fake Bot API server on 127.0.0.1 (nothing
+reaches Telegram); `--only-publish` takes only those (a 1366x768 screen is enough).
+
+Uses a temporary STUDIO_HOME. Generation runs on the engine's tiny random-weight test model
 (the real Emojich weights are not needed to show the window), so generated candidates look like
 noise; the emoji pictures are imported through the window's own import path (synthetic
 pictures drawn from the Noto Color Emoji font, as the cut-out training data is), and are cut

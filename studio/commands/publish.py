@@ -13,8 +13,12 @@ import asyncio
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.errors import StudioError
+
+if TYPE_CHECKING:  # the pack package loads when the command runs, not for --help
+    from studio.pack import ExportedPack
 
 TOKEN_VARIABLE = "TELEGRAM_BOT_TOKEN"
 
@@ -81,7 +85,7 @@ def run_publish(args: argparse.Namespace) -> int:
             raise RuntimeError("publishing stopped on an unexpected problem") from None
 
 
-async def _publish(args: argparse.Namespace, token: str, pack) -> int:  # noqa: ANN001
+async def _publish(args: argparse.Namespace, token: str, pack: ExportedPack) -> int:
     from studio.library import Library
     from studio.telegram import (
         BotApi,

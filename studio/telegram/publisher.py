@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from telegram import InputFile
 
 from studio.library.telegram_records import TelegramRecords
-from studio.pack import ExportedPack
+from studio.pack import ExportedPack, ExportedSticker
 from studio.telegram.client import (
     ApiRefused,
     BotApi,
@@ -163,7 +163,7 @@ class Publisher:
             raise TransientFailure("a sticker just sent is not in the set yet")
         return self._ids[digest]
 
-    async def _file_id(self, step_sticker) -> str:  # noqa: ANN001 - an ExportedSticker
+    async def _file_id(self, step_sticker: ExportedSticker) -> str:
         uploads = self.records.telegram_stickers(self.set_name)
         record = uploads.get(step_sticker.content_hash)
         if record is None:  # planned before its upload ran; upload now
@@ -171,7 +171,7 @@ class Publisher:
             record = self.records.telegram_stickers(self.set_name)[step_sticker.content_hash]
         return record.file_id
 
-    async def _upload(self, sticker) -> None:  # noqa: ANN001 - an ExportedSticker
+    async def _upload(self, sticker: ExportedSticker) -> None:
         try:
             uploaded = await self.api.upload(self.user_id, sticker.file, f"upload {sticker.label}")
         except RequestTooLarge:
@@ -301,7 +301,7 @@ class Publisher:
                 label = step.sticker.label if step.sticker is not None else None
             raise PublishError(self._refusal(exc, step.describe(), label)) from None
 
-    def _record_fields(self, sticker) -> None:  # noqa: ANN001 - an ExportedSticker
+    def _record_fields(self, sticker: ExportedSticker) -> None:
         self.records.record_telegram_fields(
             self.set_name,
             sticker.content_hash,

@@ -14,8 +14,10 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -303,7 +305,7 @@ class PublishModel(QObject):
     def _clean(self, text: str) -> str:
         return redact(text, self._token).replace("\n", " ")
 
-    def _start(self, coroutine) -> asyncio.Task:  # noqa: ANN001
+    def _start(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task:
         task = asyncio.ensure_future(coroutine)
         task.add_done_callback(self._done)
         self.state_changed.emit()
