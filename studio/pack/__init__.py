@@ -6,7 +6,7 @@ draws with `render_sticker`.
 """
 
 from studio.imageio import ImageLoadError
-from studio.pack.encode import EncodedImage, EncodingError, encode_webp
+from studio.pack.encode import EncodedImage, EncodingError, encode_webp, shrink_webp
 from studio.pack.export import (
     ExportCancelled,
     ExportProgress,
@@ -52,6 +52,7 @@ __all__ = [
     "kind_rules",
     "read_pack",
     "render_for_kind",
+    "shrink_webp",
     "apply_mask",
     "TELEGRAM_RULES",
     "EmptySticker",

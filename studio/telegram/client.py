@@ -16,7 +16,6 @@ import os
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
 # python-telegram-bot 22 warns that `retry_after` becomes a timedelta; opt in now (this module
@@ -251,12 +250,12 @@ class BotApi:
 
     # -- writes ---------------------------------------------------------------------------------
 
-    async def upload(self, user_id: int, file: Path, what: str) -> UploadedFile:
-        data = file.read_bytes()
+    async def upload(self, user_id: int, data: bytes, filename: str, what: str) -> UploadedFile:
+        """uploadStickerFile: one file per request, so every request stays small."""
         result = await self._call(
             what,
             lambda: self._bot.upload_sticker_file(
-                user_id, InputFile(data, filename=file.name), STATIC_FORMAT
+                user_id, InputFile(data, filename=filename), STATIC_FORMAT
             ),
             repeatable=True,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 
 import pytest
 
@@ -145,6 +146,36 @@ def test_requests_stay_small_one_file_each(fake, tmp_path):
     assert total > fake.max_request_bytes
     publish(fake, folder)
     assert_set_equals_pack(fake, folder)
+
+
+def test_a_server_that_takes_less_than_a_sticker_gets_it_smaller(fake, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from studio.pack import PackSpec, StickerSpec, export_pack
+
+    noise = np.random.default_rng(5).integers(0, 256, (512, 512, 4), dtype=np.uint8)
+    noise[..., 3] = 255
+    noise[:8, :8, 3] = 0  # some transparency
+    figure = Image.new("RGBA", (300, 300), (20, 120, 220, 255))
+    folder = tmp_path / "big"
+    spec = PackSpec(
+        "Noise", "noise", [StickerSpec(Image.fromarray(noise), ["😀"]), StickerSpec(figure, ["😎"])]
+    )
+    export_pack(spec, folder)
+    big = (folder / "001.webp").stat().st_size
+    limit = big * 3 // 4  # a proxy with a smaller limit than Telegram's
+    assert (folder / "002.webp").stat().st_size < limit // 2
+    fake.max_request_bytes = limit
+    publish(fake, folder)
+    live = fake.sticker_set("noise_by_studio_test_bot")
+    sent = live.stickers[0].file.data
+    assert len(sent) < limit
+    with Image.open(io.BytesIO(sent)) as image:
+        assert image.size == (512, 512)
+    assert live.stickers[1].file.data == (folder / "002.webp").read_bytes()
+    assert "413:uploadStickerFile" in fake.calls
+    assert publish(fake, folder).calls == 0  # the smaller copy stands for the pack's file
 
 
 def test_a_413_names_the_sticker(fake, tmp_path):
