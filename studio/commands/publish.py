@@ -105,6 +105,8 @@ async def _publish(args: argparse.Namespace, token: str, pack: ExportedPack) -> 
                 print(f"[{done}/{total}] {message}", flush=True)
             case Waiting(seconds=seconds, reason=reason):
                 print(f"waiting {seconds:.0f} s: {reason}", flush=True)
+            case PublishFinished(calls=0):
+                print("the set is up to date; nothing to change", flush=True)
             case PublishFinished(calls=calls):
                 print(f"done: {calls} call(s) made", flush=True)
 
