@@ -418,9 +418,11 @@ class PackPanel(QWidget):
             )
             return
         options = self.options()
-        self._preview_key = ("preview", entry.render_key, options)
+        # At the set's own size: a custom emoji is previewed as the 100 px picture it becomes.
+        side = kind_rules(self._pack.kind)["side_px"] if self._pack else STICKER_SIDE
+        self._preview_key = ("preview", entry.render_key + (side,), options)
         self.preview.show_message("Drawing…")
-        self.renderer.request(self._preview_key, entry.source, options, STICKER_SIDE)
+        self.renderer.request(self._preview_key, entry.source, options, side)
 
     def _rendered(self, key: tuple, image: QImage) -> None:
         kind, render_key, options = key

@@ -175,6 +175,13 @@ def test_an_emoji_pack_switches_kind_and_checks_follow(qtbot, window_panel, libr
     assert library.pack(panel.current_pack_id()).kind == "emoji"
     assert panel.fields.adaptive.isEnabled()
     panel.fields.adaptive.setChecked(True)
+    panel.sticker_list.select_index(0)  # previewed at the emoji's own 100 px
+
+    def previewed_at_100():
+        image = panel.preview.shown_image()
+        return image is not None and max(image.width(), image.height()) == 100
+
+    qtbot.waitUntil(previewed_at_100, timeout=20_000)
     section = _connect(qtbot, panel)
     assert "https://t.me/addemoji/window_cats_by_studio_test_bot" in section.name_label.text()
     with qtbot.waitSignal(panel.publisher.published, timeout=60_000):
