@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import os
+import urllib.parse
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -139,7 +140,12 @@ class BotApi:
         # From before the Bot exists (it logs its base URL) until close().
         self._hidden = contextlib.ExitStack()
         self._hidden.enter_context(hide_token(self._token))
-        root = api_url.rstrip("/")
+        root = api_url.strip().rstrip("/")
+        address = urllib.parse.urlsplit(root)
+        if address.scheme not in ("https", "http") or not address.netloc:
+            raise PublishError(
+                f"the Bot API address {api_url!r} is not a URL; give it as https://host[:port]"
+            )
         self.policy = policy or DEFAULT_POLICY
         self.on_wait = on_wait
         self._request = HTTPXRequest(

@@ -264,3 +264,8 @@ def test_the_token_reaches_no_log_even_at_debug(fake, tmp_path):
     text = sink.getvalue()
     assert "Library migrated" in text  # the capture works
     assert TOKEN not in text and TOKEN.split(":")[1] not in text
+
+
+def test_an_api_url_without_a_scheme_is_refused_at_once():
+    with pytest.raises(PublishError, match="https://host"):
+        BotApi(TOKEN, "api.telegram.org")
