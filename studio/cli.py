@@ -2,8 +2,9 @@
 
 Each sub-command lives in its own module under `studio/commands/` with a `register(subparsers)`
 function; heavy imports (torch, Qt) happen inside the command, never at start-up, so `--help`
-is instant. A `StudioError` becomes one line on stderr and exit code 2; a bug gets a traceback
-in the log and a short pointer to it.
+is instant. A `StudioError`, or a user problem such as a full or read-only disk, becomes one line
+on stderr and exit code 2; a bug gets a traceback in the log and a short pointer to it. When the
+log folder cannot be written the command still runs, logging errors to stderr instead.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from studio import __version__
+from studio import __version__, faults
 from studio.errors import StudioError
 from studio.logs import install_excepthook, setup_logging
 from studio.paths import studio_paths
@@ -26,6 +27,8 @@ COMMAND_MODULES = [
     "studio.commands.cutout",
     "studio.commands.generate",
     "studio.commands.models",
+    "studio.commands.importing",
+    "studio.commands.library",
 ]
 
 EXIT_USER_ERROR = 2
@@ -50,12 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    paths = studio_paths()
-    try:
-        log_file = setup_logging(paths.logs, console=args.verbose)
-    except OSError as exc:
-        print(f"error: cannot write the log folder {paths.logs}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USER_ERROR
+    log_file = setup_logging(studio_paths().logs, console=args.verbose)
     if args.command is None:
         from studio.ui.app import run_app  # Qt only when the window is wanted
 
@@ -69,13 +67,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as exc:
+        problem = _user_problem(exc)
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_USER_ERROR
         log.exception("sticker-studio %s failed", args.command)
-        print(
-            f"error: an unexpected problem stopped the command; details are in {log_file}",
-            file=sys.stderr,
-        )
+        where = f"details are in {log_file}" if log_file else "details are above"
+        print(f"error: an unexpected problem stopped the command; {where}", file=sys.stderr)
         return EXIT_BUG
+
+
+def _user_problem(exc: BaseException) -> str | None:
+    """One line for a full disk, a read-only folder or a permission problem, found on `exc` or
+    on the error it was raised from; None when it is a bug."""
+    seen = 0
+    while exc is not None and seen < 5:
+        line = faults.describe(exc)
+        if line is not None:
+            return line
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
 
 
 if __name__ == "__main__":

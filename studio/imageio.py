@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,18 @@ def normalise_mode(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def ensure_regular_file(path: Path) -> None:
+    """Refuse a pipe, socket or device at once: opening one would wait for a writer forever."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise ImageLoadError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise ImageLoadError(
+            f"{path} is not a regular file (a pipe, socket or device); give a picture file"
+        )
+
+
 def _describe(source: str | os.PathLike[str] | bytes) -> str:
     return "the image data" if isinstance(source, bytes) else str(source)
 
@@ -92,6 +105,7 @@ def load_image(
             raise ImageLoadError(f"{path} does not exist; check the file name")
         if path.is_dir():
             raise ImageLoadError(f"{path} is a folder; give image files (PNG, JPEG, WebP, ...)")
+        ensure_regular_file(path)
     notes: list[str] = []
     try:
         with warnings.catch_warnings():

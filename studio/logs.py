@@ -19,27 +19,51 @@ _FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 log = logging.getLogger("studio")
 
 
-def setup_logging(log_dir: Path, level: int = logging.INFO, console: bool = False) -> Path:
-    """Send the `studio` loggers to `log_dir/studio.log` (2 MB x 5 files). Idempotent."""
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_file = log_dir / LOG_FILE_NAME
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file; when it cannot be written (a full disk), records are dropped
+    quietly instead of Python printing "--- Logging error ---" and a traceback on the terminal,
+    which would bury the one line a command prints for the user."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        self.failed = True
+
+
+def _stderr_handler(level: int) -> logging.Handler:
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setLevel(level)
+    stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    stream._studio = True  # type: ignore[attr-defined]
+    return stream
+
+
+def setup_logging(
+    log_dir: Path, level: int = logging.INFO, console: bool = False
+) -> Path | None:
+    """Send the `studio` loggers to `log_dir/studio.log` (2 MB x 5 files). Idempotent.
+
+    When the log folder cannot be created or written (read-only, full, not a folder), errors go
+    to stderr instead and None is returned: the command still runs.
+    """
     root = logging.getLogger("studio")
     root.setLevel(level)
     for handler in list(root.handlers):
         if getattr(handler, "_studio", False):
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-    )
-    file_handler.setFormatter(logging.Formatter(_FORMAT))
-    file_handler._studio = True  # type: ignore[attr-defined]
-    root.addHandler(file_handler)
+    log_file: Path | None = log_dir / LOG_FILE_NAME
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        file_handler = _LogFile(log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    except OSError:
+        log_file = None
+        if not console:  # only what is worth a terminal line: a bug's details
+            root.addHandler(_stderr_handler(logging.ERROR))
+    else:
+        file_handler.setFormatter(logging.Formatter(_FORMAT))
+        file_handler._studio = True  # type: ignore[attr-defined]
+        root.addHandler(file_handler)
     if console:
-        stream = logging.StreamHandler(sys.stderr)
-        stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        stream._studio = True  # type: ignore[attr-defined]
-        root.addHandler(stream)
+        root.addHandler(_stderr_handler(logging.NOTSET))
     return log_file
 
 

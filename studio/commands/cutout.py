@@ -2,15 +2,16 @@
 
 Each picture gets a line saying where its sticker went, which method cut it (the U-Net, or the
 contour fallback when the U-Net was unsure) and the U-Net's confidence. A picture that cannot be
-read is reported and skipped; the command then exits non-zero after doing the others.
+read or cut (too small, damaged, a pipe) is reported and skipped; the command does the others,
+then exits 2 with one line on stderr. A full or read-only output disk stops it at once.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from studio import faults
 from studio.errors import StudioError
 
 
@@ -63,15 +64,17 @@ def run(args: argparse.Namespace) -> int:
 
     # Read everything first, so a bad file is reported before the model is even loaded.
     loaded = []
-    failures = 0
+    skipped: list[str] = []
+
+    def skip(path: Path, reason: str) -> None:
+        print(f"{path}: skipped: {reason}", flush=True)
+        skipped.append(path.name)
+
     for path in args.images:
         try:
-            picture = load_image(path)
+            loaded.append((path, load_image(path)))
         except StudioError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            failures += 1
-            continue
-        loaded.append((path, picture))
+            skip(path, str(exc))
     if not loaded:
         raise StudioError("no picture could be read; nothing was written")
 
@@ -85,20 +88,44 @@ def run(args: argparse.Namespace) -> int:
     taken: set[Path] = set()
     for start in range(0, len(loaded), args.batch_size):
         chunk = loaded[start : start + args.batch_size]
-        results = segmenter.cutout_many([p.image for _, p in chunk], batch_size=args.batch_size)
-        for (path, picture), result in zip(chunk, results, strict=True):
+        for (path, picture), result in _cut_chunk(segmenter, chunk, args.batch_size, skip):
             target = _output_path(args.out, path, taken)
             try:
                 atomic_save_image(target, result.rgba, format="PNG")
             except OSError as exc:
-                print(f"error: cannot write {target}: {exc.strerror}", file=sys.stderr)
-                failures += 1
+                problem = faults.describe(exc, f"cannot write {target}")
+                if problem is not None:  # a full or read-only disk: the others would fail too
+                    raise StudioError(problem) from None
+                skip(path, f"cannot write {target}: {exc}")
                 continue
             notes = "".join(f"; {note}" for note in picture.notes)
             print(
                 f"{path} -> {target}  method={result.method} "
-                f"confidence={result.confidence:.4f}{notes}"
+                f"confidence={result.confidence:.4f}{notes}",
+                flush=True,
             )
-    if failures:
-        raise StudioError(f"{failures} of {len(args.images)} pictures were not cut out (see above)")
+    if skipped:
+        raise StudioError(
+            f"{len(skipped)} of {len(args.images)} pictures were not cut out: "
+            + ", ".join(skipped[:5])
+            + (" ..." if len(skipped) > 5 else "")
+        )
     return 0
+
+
+def _cut_chunk(segmenter, chunk, batch_size, skip):  # noqa: ANN001, ANN202
+    """(path, picture) and its cut-out for each picture of `chunk` that can be cut; when the
+    batch fails, each picture is tried alone so one bad picture costs only itself."""
+    try:
+        results = segmenter.cutout_many([p.image for _, p in chunk], batch_size=batch_size)
+        return list(zip(chunk, results, strict=True))
+    except StudioError:
+        pass
+    done = []
+    for item in chunk:
+        path, picture = item
+        try:
+            done.append((item, segmenter.cutout_many([picture.image], batch_size=1)[0]))
+        except StudioError as exc:
+            skip(path, str(exc))
+    return done

@@ -86,7 +86,14 @@ def sections() -> list[Section]:
         ("Torch and device", torch_lines),
         ("Models", model_lines),
         ("Folders", folder_lines),
+        ("Library", _library_lines),
     ]
+
+
+def _library_lines() -> list[str]:
+    from studio.commands.library import library_lines
+
+    return library_lines()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -30,7 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imported.add_argument("folder", type=Path)
     imported.add_argument("--link", action="store_true", help="hard-link instead of copying")
     imported.set_defaults(run=run_import)
-    verify = actions.add_parser("verify", help="check the files", parents=[common])
+    verify = actions.add_parser(
+        "verify",
+        help="check the files: present, complete, and loadable (keys and shapes)",
+        parents=[common],
+    )
     verify.add_argument(
         "--hashes",
         action="store_true",
@@ -92,5 +96,5 @@ def run_verify(args: argparse.Namespace) -> int:
         print(f"problem: {problem}")
     if problems:
         return 1
-    print("all model files present")
+    print("all model files present and readable, with the keys and shapes the model needs")
     return 0

@@ -142,13 +142,14 @@ def _check_images(paths: list[Path]) -> None:
     """Fail before writing anything if a file is missing or not an image (header only)."""
     from PIL import Image
 
-    from studio.imageio import ImageLoadError, load_image
+    from studio.imageio import ImageLoadError, ensure_regular_file, load_image
 
     for path in paths:
         if not path.exists():
             raise ImageLoadError(f"{path} does not exist; check the file name")
         if path.is_dir():
             raise ImageLoadError(f"{path} is a folder; give image files (PNG, WebP, JPEG, ...)")
+        ensure_regular_file(path)
         try:
             with Image.open(path):
                 pass

@@ -172,11 +172,9 @@ def _strip_prefix(state: StateDict, prefix: str) -> StateDict:
     return state
 
 
-def _check_and_convert(
-    expected: nn.Module, state: StateDict, source: str, hint: str, device, dtype
-) -> StateDict:
-    """Check keys and shapes against `expected` (a meta-device model), then move and convert
-    each tensor, dropping it from `state` as it goes."""
+def check_state(expected: nn.Module, state: StateDict, source: str, hint: str) -> None:
+    """Raise `ModelFileError` unless `state` has every key of `expected` (a meta-device
+    model) with the same shape, holding floating-point values."""
     wanted = expected.state_dict()
     missing = [k for k in wanted if k not in state]
     if missing:
@@ -193,6 +191,15 @@ def _check_and_convert(
             )
         if not got.is_floating_point():
             raise ModelFileError(f"{source}: {key} holds {got.dtype} values, not weights")
+
+
+def _check_and_convert(
+    expected: nn.Module, state: StateDict, source: str, hint: str, device, dtype
+) -> StateDict:
+    """Check keys and shapes against `expected` (a meta-device model), then move and convert
+    each tensor, dropping it from `state` as it goes."""
+    check_state(expected, state, source, hint)
+    wanted = expected.state_dict()
     converted: StateDict = {}
     for key in wanted:
         converted[key] = state.pop(key).to(device=device, dtype=dtype)
@@ -216,6 +223,17 @@ def load_dalle(
         state = dict(path_or_state_dict)
     else:
         state = read_state_dict(path_or_state_dict)
+    model, state, hint = checked_dalle_state(state, config, source)
+    converted = _check_and_convert(model, state, source, hint, device, dtype)
+    model.load_state_dict(converted, assign=True, strict=True)
+    return model.eval().requires_grad_(False)
+
+
+def checked_dalle_state(
+    state: StateDict, config: DalleConfig, source: str
+) -> tuple[DalleModel, StateDict, str]:
+    """The meta-device transformer and the file's tensors under its keys, after every check
+    the loader makes (keys, shapes, a foreign configuration); nothing is converted."""
     state = _strip_prefix(state, "module.")  # saved from the reference's fp16 wrapper
     for key in MASK_KEYS:
         state.pop(key, None)
@@ -240,9 +258,8 @@ def load_dalle(
         log.warning(
             "%s: ignoring %d unknown entries (%s...)", source, len(unexpected), unexpected[0]
         )
-    converted = _check_and_convert(model, state, source, hint, device, dtype)
-    model.load_state_dict(converted, assign=True, strict=True)
-    return model.eval().requires_grad_(False)
+    check_state(model, state, source, hint)
+    return model, state, hint
 
 
 def vqgan_state_dict(state: StateDict, dwt: bool, source: str) -> StateDict:

@@ -126,6 +126,36 @@ def quantize_int8(model: DalleModel, device: torch.device) -> DalleModel:
     return model.to(device)
 
 
+def model_configs(store: ModelStore) -> tuple[DalleConfig, VqganConfig]:
+    """The transformer and VQGAN shapes of a models folder: its `studio-model.json`, or the
+    official Emojich ones."""
+    described = store.description()
+    try:
+        dalle_config = (
+            DalleConfig.from_dict(described["dalle"])
+            if described and "dalle" in described
+            else DalleConfig.emojich()
+        )
+        vq_config = (
+            VqganConfig.from_dict(described["vqgan"])
+            if described and "vqgan" in described
+            else VqganConfig.official()
+        )
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"{store.models_dir / 'studio-model.json'}: {exc}") from None
+    return dalle_config, vq_config
+
+
+def check_tokenizer_fits(tokenizer: BpeTokenizer, path: Path, config: DalleConfig) -> None:
+    """Raise `ModelFileError` when the tokenizer knows more text ids than the transformer."""
+    text_ids = config.vocab_size - config.text_seq_length
+    if tokenizer.vocab_size > text_ids:
+        raise ModelFileError(
+            f"{path} has {tokenizer.vocab_size} tokens but the transformer knows "
+            f"{text_ids}: the tokenizer and the transformer do not belong together"
+        )
+
+
 def load_models(
     models_dir: str | Path | None = None,
     device: str | None = None,
@@ -142,19 +172,7 @@ def load_models(
     paths = store.require()
     torch_device, precision = _resolve(device, precision)
     dtype = PRECISION_DTYPES[precision]
-    try:
-        dalle_config = (
-            DalleConfig.from_dict(described["dalle"])
-            if described and "dalle" in described
-            else DalleConfig.emojich()
-        )
-        vq_config = (
-            VqganConfig.from_dict(described["vqgan"])
-            if described and "vqgan" in described
-            else VqganConfig.official()
-        )
-    except (TypeError, ValueError) as exc:
-        raise ModelFileError(f"{store.models_dir / 'studio-model.json'}: {exc}") from None
+    dalle_config, vq_config = model_configs(store)
     model_id = str(described.get("id", "custom")) if described else "emojich"
 
     def report(stage: str, fraction: float) -> None:
@@ -163,12 +181,7 @@ def load_models(
 
     report("tokenizer", 0.0)
     tokenizer = BpeTokenizer.from_file(paths["tokenizer"])
-    text_ids = dalle_config.vocab_size - dalle_config.text_seq_length
-    if tokenizer.vocab_size > text_ids:
-        raise ModelFileError(
-            f"{paths['tokenizer']} has {tokenizer.vocab_size} tokens but the transformer knows "
-            f"{text_ids}: the tokenizer and the transformer do not belong together"
-        )
+    check_tokenizer_fits(tokenizer, paths["tokenizer"], dalle_config)
     report("transformer", 0.05)
     if precision == "int8":
         dalle = quantize_int8(load_dalle(paths["dalle"], dalle_config, "cpu", dtype), torch_device)

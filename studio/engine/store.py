@@ -7,6 +7,7 @@ otherwise the official file names are looked up directly under the folder.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -158,10 +159,20 @@ class ModelStore:
             raise ModelFilesMissing(absent, self.models_dir)
         return {k: known[k].path for k in keys}
 
-    def verify(self, check_hashes: bool = False) -> list[str]:
+    def verify(self, check_hashes: bool = False, structure: bool = True) -> list[str]:
         """Problems found: missing required files, empty files, sizes (and, with
-        `check_hashes`, SHA-256 digests) that differ from what the hub said at download time.
-        Empty means fine."""
+        `check_hashes`, SHA-256 digests) that differ from what the hub said at download time,
+        and, with `structure`, files the loader would refuse (`studio.engine.verify`: read
+        safely, keys and shapes against the configuration). Empty means fine."""
+        problems = self._file_problems(check_hashes)
+        if structure:
+            from studio.engine.verify import structure_problems  # torch only when asked
+
+            named = {p.split(":")[0] for p in problems}
+            problems += [p for p in structure_problems(self) if p.split(":")[0] not in named]
+        return problems
+
+    def _file_problems(self, check_hashes: bool) -> list[str]:
         problems = []
         manifest = self._manifest()
         for s in self.status():
@@ -185,30 +196,26 @@ class ModelStore:
 
     def import_folder(self, source: str | Path, link: bool = False) -> list[str]:
         """Copy (or hard-link when `link` and possible) the official files found anywhere under
-        `source` into the models folder; returns the file names imported."""
+        `source` into the models folder; returns the file names imported.
+
+        A file that is a link leading out of `source` is refused (it could expose any file of
+        the system); a copy that fails (full or read-only disk) leaves no partial file.
+        """
         source = Path(source)
         if not source.is_dir():
             raise ModelFileError(f"not a folder: {source}")
+        found = self._find_in(source)
+        try:
+            self.models_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ModelFileError(_write_problem(exc, self.models_dir)) from None
+        _remove_partial_imports(self.models_dir)
         imported = []
-        for entry in self.files():
+        for entry, path in found:
             target = self.models_dir / entry.filename
-            name = Path(entry.filename).name
-            found = source / entry.filename
-            if not found.is_file():
-                candidates = sorted(p for p in source.rglob(name) if p.is_file())
-                found = candidates[0] if candidates else found
-            if not found.is_file() or (target.exists() and target.samefile(found)):
+            if target.exists() and target.samefile(path):
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(target.name + ".importing")
-            if link:
-                try:
-                    os.link(found, partial)
-                except OSError:
-                    shutil.copyfile(found, partial)
-            else:
-                shutil.copyfile(found, partial)
-            os.replace(partial, target)
+            self._import_one(path, target, link)
             imported.append(entry.filename)
         if not imported and not any(s.present for s in self.status()):
             raise ModelFileError(
@@ -217,6 +224,49 @@ class ModelStore:
                 + ")"
             )
         return imported
+
+    def _find_in(self, source: Path) -> list[tuple[OfficialFile, Path]]:
+        """Each wanted file found under `source`; refuses links that lead out of it."""
+        root = source.resolve()
+        found = []
+        for entry in self.files():
+            name = Path(entry.filename).name
+            path = source / entry.filename
+            if not path.is_file():
+                candidates = sorted(p for p in source.rglob(name) if p.is_file())
+                if not candidates:
+                    continue
+                path = candidates[0]
+            real = path.resolve()
+            if not real.is_relative_to(root):
+                raise ModelFileError(
+                    f"{path} is a link to {real}, outside {source}; refusing to import it. "
+                    "Copy the real file into the folder instead"
+                )
+            found.append((entry, path))
+        return found
+
+    def _import_one(self, found: Path, target: Path, link: bool) -> None:
+        partial = target.with_name(target.name + PARTIAL_SUFFIX)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial.unlink(missing_ok=True)
+            linked = False
+            if link:
+                try:
+                    os.link(found, partial, follow_symlinks=False)
+                    linked = True
+                except OSError:
+                    pass  # another disk, or links not allowed: copy instead
+            if not linked:
+                shutil.copyfile(found, partial, follow_symlinks=True)
+            os.replace(partial, target)
+        except BaseException as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            if isinstance(exc, OSError):
+                raise ModelFileError(_write_problem(exc, target)) from None
+            raise
 
     def download(
         self,
@@ -300,6 +350,23 @@ class ModelStore:
         if sha256:
             manifest[filename]["sha256"] = sha256
         atomic_write_json(self.models_dir / MANIFEST, manifest)
+
+
+PARTIAL_SUFFIX = ".importing"
+
+
+def _remove_partial_imports(folder: Path) -> None:
+    """Partial copies an interrupted import left (`<file>.importing`): ours, never finished."""
+    for partial in folder.rglob(f"*{PARTIAL_SUFFIX}"):
+        if partial.is_file() and not partial.is_symlink():
+            with contextlib.suppress(OSError):
+                partial.unlink()
+
+
+def _write_problem(exc: OSError, where: Path) -> str:
+    from studio.faults import describe
+
+    return describe(exc, f"cannot import into {where}") or f"cannot import into {where}: {exc}"
 
 
 def _sha256(path: Path) -> str:

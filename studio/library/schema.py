@@ -93,7 +93,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE packs ADD COLUMN shadow INTEGER NOT NULL DEFAULT 0 CHECK (shadow IN (0, 1));
     ALTER TABLE packs ADD COLUMN padding_px INTEGER NOT NULL DEFAULT 0;
     """,
-    # 3: a pack is a sticker set or a custom emoji set; and what was published to Telegram, so
+    # 3: an imported picture can carry the prompt it was made with (`import --prompt`); the
+    # gallery shows and searches it instead of the file name.
+    """
+    ALTER TABLE imports ADD COLUMN prompt TEXT;
+    """,
+    # 4: a pack is a sticker set or a custom emoji set; and what was published to Telegram, so
     # publishing again (after a crash, or after edits) updates the live set instead of
     # duplicating it. Keyed by set name and picture hash: an exported folder has no library ids.
     """

@@ -24,6 +24,7 @@ from studio.pack.imageload import has_transparency, load_source
 from studio.pack.publish import (
     ExportError,
     check_destination,
+    clean_stale_exports,
     make_parents,
     make_staging,
     publish_folder,
@@ -100,6 +101,7 @@ def export_pack(
     ensure_valid(pack)
     out = Path(out).expanduser().absolute()
     zip_path = out.with_name(out.name + ".zip") if make_zip else None
+    clean_stale_exports(out)
     check_destination(out, zip_path, force)
     created = make_parents(out.parent)
     try:

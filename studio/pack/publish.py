@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -110,6 +111,50 @@ def remove_empty(folders: list[Path]) -> None:
 def _new_path(folder: Path, prefix: str, suffix: str = "") -> Path:
     """A fresh, unused name in `folder` (the caller creates it exclusively)."""
     return folder / f"{prefix}{secrets.token_hex(4)}{suffix}"
+
+
+# Old enough that the export that made it is gone (an export takes seconds).
+STALE_AFTER_S = 600.0
+
+
+def clean_stale_exports(out: Path, min_age_s: float = STALE_AFTER_S) -> list[Path]:
+    """Leftovers of an export of `out` that was killed: its staging folder, its zip's temporary
+    file, and the old pack moved aside while being replaced (put back when `out` is missing,
+    deleted otherwise). Only names this module makes, holding only pack files, and old enough;
+    returns what was removed or restored."""
+    parent = out.parent
+    if not parent.is_dir():
+        return []
+    name = re.escape(out.name)
+    staging = re.compile(rf"\.{name}\.(export|old)-[0-9a-f]{{8}}")
+    zip_tmp = re.compile(rf"\.{name}\.zip\.[0-9a-f]{{8}}\.tmp")
+    now = time.time()
+    done: list[Path] = []
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        if now - info.st_mtime < min_age_s or entry.is_symlink():
+            continue
+        try:
+            match = staging.fullmatch(entry.name)
+            if match and entry.is_dir() and _looks_like_pack(entry):
+                if match.group(1) == "old" and not out.exists():
+                    os.replace(entry, out)  # killed between the two renames of a replace
+                else:
+                    shutil.rmtree(entry)
+                done.append(entry)
+            elif zip_tmp.fullmatch(entry.name) and entry.is_file():
+                entry.unlink()
+                done.append(entry)
+        except OSError:
+            continue  # a read-only folder keeps its leftovers; the export itself will say why
+    return done
 
 
 def make_staging(out: Path) -> Path:

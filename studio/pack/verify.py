@@ -97,6 +97,8 @@ def check_export(folder: str | os.PathLike) -> list[Problem]:
     folder = Path(folder)
     set_rule = TELEGRAM_RULES["set"]
     manifest_path = folder / set_rule["manifest_file"]
+    if manifest_path.exists() and not manifest_path.is_file():  # a pipe would never answer
+        return [Problem("manifest", f"{manifest_path.name} is not a regular file")]
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:

@@ -91,6 +91,7 @@ def run_app() -> int:
     t0 = time.perf_counter()
     import qasync
 
+    from studio.library import LibraryError
     from studio.ui.main_window import MainWindow
 
     app = create_application()
@@ -98,7 +99,12 @@ def run_app() -> int:
     # Qt events, and an idle window waits in Qt's own event loop (no polling, no idle CPU).
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = MainWindow()
+    try:
+        window = MainWindow()
+    except LibraryError as exc:  # not even read-only: say why, in a dialog, and stop
+        log.warning("The library cannot be opened: %s", exc)
+        QMessageBox.critical(None, APP_NAME, f"The library cannot be opened.\n\n{exc}")
+        return 2
 
     def painted(seconds: float) -> None:
         log.info("Window painted %.0f ms after start-up began", seconds * 1000)

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QStackedLayout, QWidget
 
+from studio.errors import StudioError
 from studio.library import Library
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,12 @@ class EditorHost(QWidget):
         if panel.candidate_id != candidate_id:
             if not panel.maybe_save():
                 return False
-            panel.load(candidate_id)
+            try:
+                panel.load(candidate_id)
+            except StudioError as exc:  # its row or picture is damaged or gone: say so
+                log.warning("Cannot edit candidate %d: %s", candidate_id, exc)
+                self.status_message.emit(str(exc))
+                return False
         self._stack.setCurrentWidget(panel)
         panel.setFocus()
         return True

@@ -40,13 +40,15 @@ from studio.jobs.backend import DeviceInfo, EngineBackend, GenerationBackend
 from studio.jobs.cutouts import CutoutRunner, default_segmenter
 from studio.jobs.events import JobEvent
 from studio.library import Library
+from studio.library.check import CheckReport, check_in_background
+from studio.library.importing import IMAGE_SUFFIXES, ImportReport, import_files, importable
+from studio.library.leftovers import clean_leftovers_at_start
 from studio.settings import Settings, load_settings
 from studio.ui.background import Background
 from studio.ui.details_panel import DetailsPanel
 from studio.ui.editor_host import EditorHost
 from studio.ui.gallery import GalleryPanel
 from studio.ui.heartbeat import Heartbeat
-from studio.ui.importer import IMAGE_SUFFIXES, ImportReport, import_files, importable
 from studio.ui.job_messages import status_message
 from studio.ui.model_files import ModelCheck, check_model_files
 from studio.ui.model_manager import ModelManagerDialog
@@ -56,6 +58,10 @@ from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
 
 log = logging.getLogger(__name__)
+
+
+def _log_only(exc: BaseException) -> None:
+    log.warning("A background library task failed", exc_info=exc)
 
 
 class MainWindow(QMainWindow):
@@ -108,12 +114,40 @@ class MainWindow(QMainWindow):
         self.prompt_panel.set_history([j.spec.prompt for j in reversed(self.library.jobs())])
         self.setAcceptDrops(True)
         self._restore_window_state()
-        if self.library.moved_aside_to is not None:
-            QMessageBox.warning(
-                self,
-                APP_NAME,
-                "Your library file was damaged and could not be opened. It was kept as\n"
-                f"{self.library.moved_aside_to}\nand a new, empty library was started.",
+        self._report_library_state()
+
+    # -- library state at start-up ------------------------------------------------------------
+
+    def _report_library_state(self) -> None:
+        """Say what start-up found: a recovered file, a read-only library, rows that could not
+        be read (those start a deep check in the background). Never blocks the window."""
+        lib = self.library
+        if lib.recovery is not None:
+            self.notify(lib.recovery.summary())
+        if lib.read_only_reason is not None:
+            self.notify(
+                "The library is open read-only, so nothing new can be saved:\n"
+                f"{lib.read_only_reason}\n\nYour library file was not changed."
+            )
+        if lib.unreadable:
+            skipped = sum(len(rows) for rows in lib.unreadable.values())
+            self.notify(
+                f"Some of the library could not be read ({skipped} damaged row(s) in "
+                f"{', '.join(sorted(lib.unreadable))}); they are not shown, the rest is. "
+                "A deep check is running in the background."
+            )
+            paths = lib.paths
+            self.background.run(
+                lambda: check_in_background(paths), self._on_deep_check, _log_only
+            )
+
+    def _on_deep_check(self, report: CheckReport) -> None:
+        if report.database_damaged:
+            self.notify(
+                "The deep check confirmed damage in the library file:\n"
+                + "\n".join(report.problems[:3])
+                + "\n\nThe next start recovers everything readable into a new file "
+                "(the damaged one is kept beside it)."
             )
 
     # -- layout ---------------------------------------------------------------------------------
@@ -252,7 +286,10 @@ class MainWindow(QMainWindow):
             )
         self.check_models()
         self.queue.probe_devices()
-        self.cutouts.resume(self.library)
+        if not self.library.read_only:
+            self.cutouts.resume(self.library)
+            paths = self.library.paths
+            self.background.run(lambda: clean_leftovers_at_start(paths), on_error=_log_only)
 
     def check_models(self) -> None:
         self.prompt_panel.set_model_state(checking=True)
@@ -263,6 +300,11 @@ class MainWindow(QMainWindow):
         if check.folder != self.settings.models_path:
             return
         self.model_check = check
+        if self.library.read_only:  # nothing generated could be saved
+            self.prompt_panel.set_model_state(error="The library is read-only.")
+            self.queue.set_ready(False)
+            self.queue_panel.model.reload()
+            return
         self.prompt_panel.set_model_state(missing=check.missing, error=check.error)
         self.queue.set_ready(check.ready)
         self.queue_panel.model.reload()

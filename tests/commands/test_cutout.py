@@ -1,5 +1,8 @@
 """`sticker-studio cutout`: RGBA PNGs out, method and confidence reported, bad input explained."""
 
+import errno
+import os
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -54,12 +57,57 @@ def test_bad_inputs_are_reported_and_the_good_ones_still_done(tmp_path, weights,
     code = main(["cutout", *args, "--out", str(out), "--weights", weights])
     captured = capsys.readouterr()
     assert code == 2
-    assert "Traceback" not in captured.err
-    assert "not an image" in captured.err
-    assert "damaged or truncated" in captured.err
-    assert "does not exist" in captured.err
-    assert "3 of 4 pictures were not cut out" in captured.err
+    # Each skipped picture gets its reason on stdout; stderr holds exactly one line.
+    assert "not an image" in captured.out
+    assert "damaged or truncated" in captured.out
+    assert "does not exist" in captured.out
+    assert [line for line in captured.err.splitlines() if line.strip()] == [
+        "error: 3 of 4 pictures were not cut out: notes.png, half.png, missing.png"
+    ]
     assert (out / "good.png").exists()
+
+
+def test_a_picture_too_small_to_cut_costs_only_itself(tmp_path, weights, capsys):
+    good = tmp_path / "good.png"
+    emoji_like(64)[0].save(good)
+    tiny = tmp_path / "tiny.png"
+    Image.new("RGB", (1, 1), "red").save(tiny)
+    out = tmp_path / "out"
+    code = main(["cutout", str(tiny), str(good), "--out", str(out), "--weights", weights])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "tiny.png: skipped" in captured.out and "at least 8x8" in captured.out
+    assert (out / "good.png").exists() and not (out / "tiny.png").exists()
+    assert len([line for line in captured.err.splitlines() if line.strip()]) == 1
+
+
+def test_a_pipe_is_refused_at_once(tmp_path, weights, capsys):
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    good = tmp_path / "good.png"
+    emoji_like(64)[0].save(good)
+    code = main(
+        ["cutout", str(fifo), str(good), "--out", str(tmp_path / "out"), "--weights", weights]
+    )
+    captured = capsys.readouterr()
+    assert code == 2 and "not a regular file" in captured.out
+    assert (tmp_path / "out" / "good.png").exists()
+
+
+def test_a_full_disk_is_one_line_and_exit_2(tmp_path, weights, capsys, monkeypatch):
+    import studio.fileio
+
+    good = tmp_path / "good.png"
+    emoji_like(64)[0].save(good)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(studio.fileio, "atomic_write_bytes", full)
+    code = main(["cutout", str(good), "--out", str(tmp_path / "out"), "--weights", weights])
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert code == 2
+    assert len(err) == 1 and "no space left on device" in err[0]
 
 
 def test_nothing_readable_is_one_clear_error(tmp_path, weights, capsys):

@@ -35,10 +35,17 @@ def test_verify_uses_sizes_learned_at_download(tmp_path):
     (tmp_path / "unet_effnetb5").mkdir()
     (tmp_path / "unet_effnetb5" / "pytorch_model_v2.bin").write_bytes(b"")
     (tmp_path / MANIFEST).write_text(json.dumps({"pytorch_model.bin": {"size": 10}}))
-    problems = ModelStore(tmp_path).verify()
+    problems = ModelStore(tmp_path).verify(structure=False)
     assert problems == [
         "pytorch_model.bin: 4 bytes, expected 10 (incomplete or a different file)",
         "unet_effnetb5/pytorch_model_v2.bin: empty file",
+    ]
+    # Read as the loader reads them, the 4-byte VQGAN and tokenizer are refused too.
+    deep = ModelStore(tmp_path).verify()
+    assert deep[:2] == problems
+    assert [p.split(":")[0] for p in deep[2:]] == [
+        "vqgan.gumbelf8-sber-dwt.model.ckpt",
+        "bpe.model",
     ]
 
 
@@ -79,10 +86,10 @@ def test_download_reports_progress_and_can_be_cancelled(tmp_path, monkeypatch):
     assert done == ["bpe.model"] and seen == [("tokenizer", 20, 30), ("tokenizer", 30, 30)]
     recorded = json.loads((tmp_path / MANIFEST).read_text())["bpe.model"]
     assert recorded == {"size": 30, "sha256": digest}
-    assert "bpe.model" not in " ".join(store.verify(check_hashes=True))
+    assert "bpe.model" not in " ".join(store.verify(check_hashes=True, structure=False))
     (tmp_path / "bpe.model").write_bytes(b"y" * 30)  # same size, other content
     assert "bpe.model: content differs" in " ".join(store.verify(check_hashes=True))
-    assert "bpe.model" not in " ".join(store.verify())
+    assert "bpe.model" not in " ".join(store.verify(structure=False))
     assert store.download(["tokenizer"]) == []  # present: nothing to do
     with pytest.raises(DownloadCancelled, match="resume"):
         store.download(["dalle"], should_stop=lambda: True)

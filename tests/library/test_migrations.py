@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from studio.library import Library, NewerLibraryError
+from studio.library import JobSpec, Library, NewerLibraryError
 from studio.library.db import migrate, open_database
 from studio.library.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -56,3 +56,31 @@ def test_a_newer_library_is_refused_and_left_alone(paths):
     assert user_version(conn) == SCHEMA_VERSION + 1
     conn.close()
     assert list(paths.library_db.parent.glob("*.damaged-*")) == []
+
+
+def test_a_schema_laid_out_differently_is_not_damage(paths):
+    """Another SQLite version may space an ALTER TABLE differently: that is no damage."""
+    with Library(paths) as lib:
+        lib.create_job(JobSpec("кот", "emojich", 2048, 0.995, 1.0, 1, 1, 1))
+    conn = sqlite3.connect(paths.library_db, isolation_level=None)
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, '    ', '\t') WHERE name = 'packs'")
+    conn.execute("PRAGMA writable_schema=OFF")
+    conn.close()
+    with Library(paths) as lib:
+        assert lib.recovery is None and len(lib.jobs()) == 1
+
+
+def test_a_changed_definition_is_damage_and_is_repaired(paths):
+    with Library(paths) as lib:
+        lib.create_job(JobSpec("кот", "emojich", 2048, 0.995, 1.0, 1, 1, 1))
+    conn = sqlite3.connect(paths.library_db, isolation_level=None)
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = replace(sql, 'seed ', 'sead ') WHERE name = 'jobs'"
+    )
+    conn.execute("PRAGMA writable_schema=OFF")
+    conn.close()
+    with Library(paths) as lib:
+        assert lib.recovery is not None and lib.recovery.schema_repaired
+        assert [j.spec.seed for j in lib.jobs()] == [1]

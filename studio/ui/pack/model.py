@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from studio.library import Candidate, Cutout, Library, Pack, PackItem
+from studio.library import Candidate, Cutout, Library, LibraryError, Pack, PackItem
 from studio.pack import MaskedImage, PackSpec, Problem, RenderOptions, validate
 from studio.pack.rules import TELEGRAM_RULES, kind_rules
 
@@ -58,7 +58,10 @@ def load_entries(library: Library, pack_id: int) -> list[StickerEntry]:
     cutouts = library.current_cutouts([item.candidate_id for item in items])
     entries = []
     for item in items:
-        candidate = library.candidate(item.candidate_id)
+        try:
+            candidate = library.candidate(item.candidate_id)
+        except LibraryError:  # gone, or unreadable in a damaged library: not shown
+            continue
         cutout = cutouts.get(item.candidate_id)
         entries.append(
             StickerEntry(
