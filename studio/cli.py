@@ -29,6 +29,7 @@ COMMAND_MODULES = [
     "studio.commands.models",
     "studio.commands.importing",
     "studio.commands.library",
+    "studio.commands.translate",
 ]
 
 EXIT_USER_ERROR = 2

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from studio import __version__
 from studio.paths import studio_paths
+from studio.translate.files import DOWNLOAD_COMMAND, TRANSLATOR_DIR, TRANSLATOR_KEY
 
 # Extra sections other parts of the studio add (title, function returning lines).
 Section = tuple[str, Callable[[], list[str]]]
@@ -52,7 +53,10 @@ def model_lines() -> list[str]:
         statuses = store.status()
     except Exception as exc:  # a broken studio-model.json is exactly what doctor is for
         return [*lines, f"  cannot read the models folder: {exc}"]
+    translator = [s for s in statuses if s.key == TRANSLATOR_KEY]
     for s in statuses:
+        if s.key == TRANSLATOR_KEY:
+            continue  # one line for the whole set, below
         if s.present:
             lines.append(f"  found    {s.filename}  {_gib(s.size_bytes or 0)}  ({s.description})")
         else:
@@ -60,7 +64,20 @@ def model_lines() -> list[str]:
             lines.append(f"  {need} {s.filename}  ({s.description})")
     if store.missing():
         lines.append("  get them with `sticker-studio models download` (or `models import DIR`)")
+    lines.append(_translator_line(translator))
     return lines
+
+
+def _translator_line(files: list) -> str:
+    """The optional translator as one line: found, incomplete, or how to get it."""
+    have = [s for s in files if s.present]
+    if files and len(have) == len(files):
+        size = sum(s.size_bytes or 0 for s in have)
+        return f"  found    translator {TRANSLATOR_DIR}/  {_gib(size)}  (English -> Russian)"
+    state = f"incomplete ({len(have)} of {len(files)} files)" if have else "optional"
+    return (
+        f"  {state} translator {TRANSLATOR_DIR}/ (English -> Russian): `{DOWNLOAD_COMMAND}`"
+    )
 
 
 def folder_lines() -> list[str]:

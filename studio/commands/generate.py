@@ -2,7 +2,8 @@
 
 Writes `DIR/001.png`, `002.png`, ... best (lowest perplexity) first, and `DIR/generation.json`
 with the prompt, the sampling parameters, the model and, per image, its rank, seed, perplexity
-and codes.
+and codes. A prompt that is not Russian is translated first by the local translator (printed as
+`translated: ...` and recorded with the text as typed); `--no-translate` sends it as typed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("prompt", help="what the sticker shows (Emojich understands Russian best)")
+    parser.add_argument(
+        "prompt", help="what the sticker shows (Emojich reads Russian; other text is translated)"
+    )
     parser.add_argument("-n", "--images", type=int, default=16, help="how many (default 16)")
     parser.add_argument("--out", type=Path, required=True, help="folder for the PNGs")
     parser.add_argument(
@@ -61,6 +64,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="default: fp16 on cuda, fp32 on the CPU",
     )
+    parser.add_argument(
+        "--no-translate", action="store_true", help="send the prompt as typed, untranslated"
+    )
+    parser.add_argument(
+        "--translator-dir",
+        type=Path,
+        default=None,
+        help="translator folder (default: the one in the models folder)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -84,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise StudioError(f"bad sampling setting: {exc}") from None
 
+    prompt = _model_prompt(args)
     from studio.engine import (
         BatchReady,
         BatchSizeReduced,
@@ -104,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     results = []
     last_report = 0.0
-    for event in generate(models, args.prompt, params, args.images, batch_size):
+    for event in generate(models, prompt, params, args.images, batch_size):
         if isinstance(event, StepProgress):
             now = time.perf_counter()
             if now - last_report > 2.0 or event.step == event.steps_total:
@@ -136,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
     atomic_write_json(
         args.out / RESULT_JSON,
         {
-            "prompt": args.prompt,
+            "prompt": prompt,  # what the model was given
+            "prompt_original": args.prompt,  # as typed
             "model": models.model_id,
             "device": str(models.device),
             "precision": models.precision,
@@ -154,6 +168,37 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"{len(entries)} images in {args.out} (best first), details in {RESULT_JSON}")
     return 0
+
+
+def _model_prompt(args: argparse.Namespace) -> str:
+    """The prompt the model is given: the Russian translation of a prompt that is not Russian,
+    unless `--no-translate`. A missing translator is an error that says how to get it."""
+    from studio.errors import StudioError
+    from studio.translate.script import needs_translation
+
+    if args.no_translate or not needs_translation(args.prompt):
+        return args.prompt
+    from studio.engine.store import ModelStore
+    from studio.translate.files import (
+        TranslatorMissing,
+        require_translator,
+        store_translator_dir,
+    )
+    from studio.translate.marian import Translator
+
+    folder = args.translator_dir or store_translator_dir(ModelStore(args.model_dir).models_dir)
+    try:
+        require_translator(folder)
+    except TranslatorMissing as exc:
+        raise TranslatorMissing(f"{exc}; or add --no-translate to send it as typed") from None
+    translated = Translator.load(folder).translate(args.prompt)
+    if not translated.strip():
+        raise StudioError(
+            "the translator gave no Russian for this prompt; write it in Russian or add "
+            "--no-translate"
+        )
+    print(f"translated: {translated}", flush=True)
+    return translated
 
 
 def _duration(seconds: float) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from studio.engine.errors import ModelDownloadError, ModelFileError, ModelFilesMissing
 from studio.fileio import atomic_write_json
 from studio.paths import studio_paths
+from studio.translate import files as translator
 
 MODEL_JSON = "studio-model.json"
 MANIFEST = ".studio-manifest.json"  # sizes and hashes learned from the hub at download time
@@ -32,11 +33,13 @@ ProgressCallback = Callable[[str, int, int | None], None]  # key, bytes done, to
 
 @dataclass(frozen=True)
 class OfficialFile:
-    key: str
-    filename: str  # path inside the hub repository and inside the models folder
+    key: str  # the file set it belongs to (most sets are one file; the translator has seven)
+    filename: str  # path inside the models folder (and the hub repository, unless `hub_path`)
     repos: tuple[str, ...]  # tried in order: repositories have been renamed before
     required: bool
     description: str
+    hub_path: str | None = None  # path inside the hub repository when it differs
+    also: tuple[str, ...] = ()  # other names that stand in for this file (safetensors weights)
 
 
 OFFICIAL_FILES: tuple[OfficialFile, ...] = (
@@ -56,6 +59,22 @@ OFFICIAL_FILES: tuple[OfficialFile, ...] = (
         "vqgan256", "vqgan.gumbelf8-sber.model.ckpt", UTILS_REPOS, False, "VQGAN (256 px)"
     ),
 )
+# The optional English -> Russian translator: a hub snapshot in its own subfolder. Its weights
+# may come as safetensors instead of the pickle the hub has always had.
+_TRANSLATOR_WEIGHTS = f"{translator.TRANSLATOR_DIR}/model.safetensors"
+TRANSLATOR_FILES: tuple[OfficialFile, ...] = tuple(
+    OfficialFile(
+        translator.TRANSLATOR_KEY,
+        f"{translator.TRANSLATOR_DIR}/{name}",
+        (translator.TRANSLATOR_REPO,),
+        False,
+        "English -> Russian translator",
+        hub_path=name,
+        also=(_TRANSLATOR_WEIGHTS,) if name == "pytorch_model.bin" else (),
+    )
+    for name in ("config.json", "pytorch_model.bin", *translator.OTHER_FILES[1:])
+)
+OFFICIAL_FILES = (*OFFICIAL_FILES, *TRANSLATOR_FILES)
 GENERATION_KEYS = ("dalle", "vqgan", "tokenizer")
 
 
@@ -104,7 +123,7 @@ class ModelStore:
         return [
             OfficialFile(key, str(name), (), True, f"{key} ({described.get('id', 'custom')})")
             for key, name in described["files"].items()
-        ]
+        ] + list(TRANSLATOR_FILES)  # the translator does not depend on the Emojich files
 
     def path(self, key: str) -> Path:
         for entry in self.files():
@@ -122,13 +141,14 @@ class ModelStore:
         manifest = self._manifest()
         out = []
         for entry in self.files():
-            path = self.models_dir / entry.filename
+            filename = _present_name(self.models_dir, entry)
+            path = self.models_dir / filename
             present = path.is_file()
-            expected = manifest.get(entry.filename, {}).get("size")
+            expected = manifest.get(filename, {}).get("size")
             out.append(
                 ModelFileStatus(
                     key=entry.key,
-                    filename=entry.filename,
+                    filename=filename,
                     present=present,
                     size_bytes=path.stat().st_size if present else None,
                     expected_size=expected,
@@ -160,10 +180,11 @@ class ModelStore:
         return {k: known[k].path for k in keys}
 
     def verify(self, check_hashes: bool = False, structure: bool = True) -> list[str]:
-        """Problems found: missing required files, empty files, sizes (and, with
-        `check_hashes`, SHA-256 digests) that differ from what the hub said at download time,
-        and, with `structure`, files the loader would refuse (`studio.engine.verify`: read
-        safely, keys and shapes against the configuration). Empty means fine."""
+        """Problems found: missing required files (or files of a set partly there), empty files,
+        sizes (and, with `check_hashes`, SHA-256 digests) that differ from what the hub said at
+        download time, and, with `structure`, files the loader would refuse
+        (`studio.engine.verify`: read safely, keys and shapes against the configuration). Empty
+        means fine."""
         problems = self._file_problems(check_hashes)
         if structure:
             from studio.engine.verify import structure_problems  # torch only when asked
@@ -175,9 +196,11 @@ class ModelStore:
     def _file_problems(self, check_hashes: bool) -> list[str]:
         problems = []
         manifest = self._manifest()
-        for s in self.status():
+        statuses = self.status()
+        started = {s.key for s in statuses if s.present}  # an optional set, partly there
+        for s in statuses:
             if not s.present:
-                if s.required:
+                if s.required or s.key in started:
                     problems.append(f"{s.filename}: missing ({s.description})")
                 continue
             if s.size_bytes == 0:
@@ -212,11 +235,11 @@ class ModelStore:
         _remove_partial_imports(self.models_dir)
         imported = []
         for entry, path in found:
-            target = self.models_dir / entry.filename
+            target = self.models_dir / _present_name(source, entry, path)
             if target.exists() and target.samefile(path):
                 continue
             self._import_one(path, target, link)
-            imported.append(entry.filename)
+            imported.append(target.relative_to(self.models_dir).as_posix())
         if not imported and not any(s.present for s in self.status()):
             raise ModelFileError(
                 f"no model files found in {source} (looked for: "
@@ -230,13 +253,9 @@ class ModelStore:
         root = source.resolve()
         found = []
         for entry in self.files():
-            name = Path(entry.filename).name
-            path = source / entry.filename
-            if not path.is_file():
-                candidates = sorted(p for p in source.rglob(name) if p.is_file())
-                if not candidates:
-                    continue
-                path = candidates[0]
+            path = _locate(source, entry)
+            if path is None:
+                continue
             real = path.resolve()
             if not real.is_relative_to(root):
                 raise ModelFileError(
@@ -284,7 +303,7 @@ class ModelStore:
             e
             for e in self.files()
             if (e.key in keys if keys is not None else e.required)
-            and not (self.models_dir / e.filename).is_file()
+            and not (self.models_dir / _present_name(self.models_dir, e)).is_file()
         ]
         unknown = set(keys or ()) - {e.key for e in self.files()}
         if unknown:
@@ -316,10 +335,12 @@ class ModelStore:
         progress_class = _progress_class(entry.key, on_progress, should_stop)
         self.models_dir.mkdir(parents=True, exist_ok=True)
         tried = []
+        remote = entry.hub_path or entry.filename
+        local_dir = self.models_dir / entry.filename.removesuffix(remote)
         for repo in entry.repos:
             try:
                 path = hf_hub_download(
-                    repo, entry.filename, local_dir=self.models_dir, tqdm_class=progress_class
+                    repo, remote, local_dir=local_dir, tqdm_class=progress_class
                 )
             except (OfflineModeIsEnabled, LocalEntryNotFoundError) as exc:
                 raise ModelDownloadError(
@@ -337,7 +358,7 @@ class ModelStore:
                     f"downloading {entry.filename} failed: {exc}. Run the download again to "
                     "resume it."
                 ) from None
-            self._record(entry.filename, Path(path), _hub_sha256(repo, entry.filename))
+            self._record(entry.filename, Path(path), _hub_sha256(repo, remote))
             return
         raise ModelDownloadError(
             f"{entry.filename} was not found in any of: {', '.join(tried)}. "
@@ -350,6 +371,53 @@ class ModelStore:
         if sha256:
             manifest[filename]["sha256"] = sha256
         atomic_write_json(self.models_dir / MANIFEST, manifest)
+
+
+def _present_name(folder: Path, entry: OfficialFile, found: Path | None = None) -> str:
+    """The name the file has in `folder`: its own, or a stand-in that is there instead (for an
+    import, the stand-in `found` in the source)."""
+    for name in entry.also:
+        if (found is not None and found.name == Path(name).name) or (
+            found is None and (folder / name).is_file() and not (folder / entry.filename).is_file()
+        ):
+            return name
+    return entry.filename
+
+
+def _locate(source: Path, entry: OfficialFile) -> Path | None:
+    """Where `entry` (or a stand-in) is under `source`: at its own path, else anywhere below.
+    A hub snapshot's files (common names such as config.json) come only from a folder that
+    holds the whole snapshot, never one by one from anywhere; and no other file is taken from
+    such a folder (its pytorch_model.bin is not the Emojich transformer's)."""
+    if entry.hub_path is not None:
+        for folder in _snapshot_folders(source, entry):
+            for name in (entry.filename, *entry.also):
+                if (folder / Path(name).name).is_file():
+                    return folder / Path(name).name
+        return None
+    names = (entry.filename, *entry.also)
+    for name in names:
+        if _official_candidate(source / name):
+            return source / name
+    for name in names:
+        found = sorted(p for p in source.rglob(Path(name).name) if _official_candidate(p))
+        if found:
+            return found[0]
+    return None
+
+
+def _official_candidate(path: Path) -> bool:
+    """A file that may be an official Emojich file: not one of a translator snapshot."""
+    return path.is_file() and not (path.parent / "source.spm").is_file()
+
+
+def _snapshot_folders(source: Path, entry: OfficialFile) -> list[Path]:
+    """Folders under `source` that hold a complete translator snapshot, likeliest first."""
+    if entry.key != translator.TRANSLATOR_KEY:
+        return []
+    candidates = [source / translator.TRANSLATOR_DIR, source]
+    candidates += sorted(p.parent for p in source.rglob("source.spm") if p.is_file())
+    return [c for c in dict.fromkeys(candidates) if c.is_dir() and not translator.missing_files(c)]
 
 
 PARTIAL_SUFFIX = ".importing"

@@ -24,6 +24,8 @@ class GenerationRequest:
 
     `source_candidate_id` and `prompt_rows` make it a "more like this" job: the top
     `prompt_rows` rows of that candidate's image codes are kept and the rest regenerated.
+    `prompt` is what the model reads; `prompt_original` the text the user typed when `prompt` is
+    its (possibly edited) Russian translation, None when it went as typed.
     """
 
     prompt: str
@@ -36,6 +38,7 @@ class GenerationRequest:
     batch_size: int = 4
     source_candidate_id: int | None = None
     prompt_rows: int = 0
+    prompt_original: str | None = None
 
     def validate(self) -> GenerationRequest:
         """Raise `InvalidRequest` with a message the user can act on; returns self."""
@@ -70,7 +73,13 @@ class GenerationRequest:
             batch_size=self.batch_size,
             source_candidate_id=self.source_candidate_id,
             prompt_rows=self.prompt_rows if self.source_candidate_id is not None else 0,
+            prompt_original=self._original(),
         )
+
+    def _original(self) -> str | None:
+        """The typed text worth keeping: None when empty or the same as the prompt."""
+        original = (self.prompt_original or "").strip()
+        return original if original and original != self.prompt.strip() else None
 
     @classmethod
     def from_spec(cls, spec: JobSpec) -> GenerationRequest:
@@ -86,6 +95,7 @@ class GenerationRequest:
             batch_size=spec.batch_size,
             source_candidate_id=spec.source_candidate_id,
             prompt_rows=spec.prompt_rows,
+            prompt_original=spec.prompt_original,
         )
 
     @classmethod

@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 # How each table's rows become records (what the studio itself does when it reads them).
 _RECORDS: dict[str, Callable[[dict], object]] = {
     "jobs": repository._job,
-    "candidates": lambda row: repository._candidate({**row, "prompt": None}),
+    "candidates": lambda row: repository._candidate(
+        {**row, "prompt": None, "prompt_original": None}  # the job's columns, not the row's
+    ),
     "cutouts": repository._cutout,
     "packs": repository._pack,
     "pack_items": repository._pack_item,

@@ -46,6 +46,8 @@ class JobSpec:
     batch_size: int
     source_candidate_id: int | None = None  # "more like this": the candidate whose rows are kept
     prompt_rows: int = 0  # how many of its top image rows are kept
+    # The prompt as the user typed it when `prompt` (what the model reads) is its translation.
+    prompt_original: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Candidate:
     starred: bool
     created_at: float
     prompt: str | None = None  # the job's prompt, or the imported file's name
+    prompt_original: str | None = None  # the job's prompt as typed, when it was translated
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,8 @@ CandidateSort = Literal["perplexity", "time", "prompt"]
 
 _CANDIDATE_COLUMNS = (
     "c.id, c.job_id, c.import_id, c.idx, c.image_path, c.codes, c.perplexity, c.seed, c.status,"
-    " c.starred, c.created_at, COALESCE(j.prompt, i.prompt, i.original_name) AS prompt"
+    " c.starred, c.created_at, COALESCE(j.prompt, i.prompt, i.original_name) AS prompt,"
+    " j.prompt_original"
 )
 _CANDIDATE_FROM = (
     "candidates c LEFT JOIN jobs j ON j.id = c.job_id LEFT JOIN imports i ON i.id = c.import_id"
@@ -65,7 +66,8 @@ _CANDIDATE_FROM = (
 _CANDIDATE_BY_ID = (
     "SELECT c.*, COALESCE((SELECT j.prompt FROM jobs j WHERE j.id = c.job_id),"
     " (SELECT COALESCE(i.prompt, i.original_name) FROM imports i WHERE i.id = c.import_id))"
-    " AS prompt FROM candidates c WHERE c.id = ?"
+    " AS prompt, (SELECT j.prompt_original FROM jobs j WHERE j.id = c.job_id) AS prompt_original"
+    " FROM candidates c WHERE c.id = ?"
 )
 _SORTS: dict[str, str] = {
     # Lower perplexity is better; imported images (no perplexity) go last.
@@ -96,6 +98,7 @@ def _job(row: sqlite3.Row) -> Job:
         batch_size=row["batch_size"],
         source_candidate_id=row["source_candidate_id"],
         prompt_rows=row["prompt_rows"],
+        prompt_original=row["prompt_original"],
     )
     return Job(
         id=row["id"],
@@ -122,6 +125,7 @@ def _candidate(row: sqlite3.Row) -> Candidate:
         starred=bool(row["starred"]),
         created_at=row["created_at"],
         prompt=row["prompt"],
+        prompt_original=row["prompt_original"],
     )
 
 
@@ -365,8 +369,9 @@ class Library(TelegramRecords):
         with self._transaction() as db:
             cur = db.execute(
                 "INSERT INTO jobs (prompt, model_id, top_k, top_p, temperature, seed,"
-                " images_requested, batch_size, source_candidate_id, prompt_rows, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " images_requested, batch_size, source_candidate_id, prompt_rows, created_at,"
+                " prompt_original)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     spec.prompt,
                     spec.model_id,
@@ -379,6 +384,7 @@ class Library(TelegramRecords):
                     spec.source_candidate_id,
                     spec.prompt_rows,
                     time.time(),
+                    spec.prompt_original,
                 ),
             )
         return self.job(cur.lastrowid)
@@ -504,7 +510,8 @@ class Library(TelegramRecords):
         sort: CandidateSort = "perplexity",
         limit: int | None = None,
     ) -> list[Candidate]:
-        """Gallery query: filter by job, status, prompt text and star; sort as the gallery asks."""
+        """Gallery query: filter by job, status, prompt text (as sent or as typed) and star; sort
+        as the gallery asks."""
         where: list[str] = []
         args: list[Any] = []
         if job_id is not None:
@@ -516,9 +523,10 @@ class Library(TelegramRecords):
             args.extend(wanted)
         if prompt_contains:
             where.append(
-                "instr(casefold(COALESCE(j.prompt, i.prompt, i.original_name)), casefold(?)) > 0"
+                "(instr(casefold(COALESCE(j.prompt, i.prompt, i.original_name)), casefold(?)) > 0"
+                " OR instr(casefold(COALESCE(j.prompt_original, '')), casefold(?)) > 0)"
             )
-            args.append(prompt_contains)
+            args.extend([prompt_contains, prompt_contains])
         if starred is not None:
             where.append("c.starred = ?")
             args.append(int(starred))

@@ -98,7 +98,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE imports ADD COLUMN prompt TEXT;
     """,
-    # 4: a pack is a sticker set or a custom emoji set; and what was published to Telegram, so
+    # 4: a prompt typed in another language is translated before the model sees it; the job
+    # keeps the text as typed too (NULL: the prompt was sent as typed).
+    """
+    ALTER TABLE jobs ADD COLUMN prompt_original TEXT;
+    """,
+    # 5: a pack is a sticker set or a custom emoji set; and what was published to Telegram, so
     # publishing again (after a crash, or after edits) updates the live set instead of
     # duplicating it. Keyed by set name and picture hash: an exported folder has no library ids.
     """

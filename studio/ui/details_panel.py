@@ -43,6 +43,12 @@ class DetailsPanel(QWidget):
         self.prompt.setWordWrap(True)
         self.prompt.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.prompt.setObjectName("detailsPrompt")
+        self.prompt.setToolTip("The prompt the model read")
+        self.typed = QLabel()  # the prompt as typed, when the model read its translation
+        self.typed.setWordWrap(True)
+        self.typed.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.typed.setObjectName("hint")
+        self.typed.setToolTip("The prompt as you typed it; the model read the Russian above")
         self.fields = {
             name: QLabel()
             for name in ("score", "seed", "sampler", "job", "status", "cutout")
@@ -88,6 +94,7 @@ class DetailsPanel(QWidget):
         body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         body.addWidget(self.prompt)
+        body.addWidget(self.typed)
         body.addLayout(form)
         body.addLayout(triage)
         body.addLayout(actions)
@@ -123,6 +130,9 @@ class DetailsPanel(QWidget):
             )
         self.preview.setPixmap(pixmap)
         self.prompt.setText(candidate.prompt or "")
+        self.typed.setText(f"Typed: {candidate.prompt_original}" if candidate.prompt_original
+                           else "")
+        self.typed.setVisible(bool(candidate.prompt_original))
         f = self.fields
         f["score"].setText(
             f"{candidate.perplexity:.2f} (lower is better)"

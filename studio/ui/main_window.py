@@ -44,6 +44,8 @@ from studio.library.check import CheckReport, check_in_background
 from studio.library.importing import IMAGE_SUFFIXES, ImportReport, import_files, importable
 from studio.library.leftovers import clean_leftovers_at_start
 from studio.settings import Settings, load_settings
+from studio.translate.files import store_translator_dir
+from studio.translate.marian import LazyTranslator
 from studio.ui.background import Background
 from studio.ui.details_panel import DetailsPanel
 from studio.ui.editor_host import EditorHost
@@ -54,6 +56,7 @@ from studio.ui.model_files import ModelCheck, check_model_files
 from studio.ui.model_manager import ModelManagerDialog
 from studio.ui.pack_host import PackHost
 from studio.ui.prompt_panel import PromptPanel
+from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
 
@@ -89,6 +92,8 @@ class MainWindow(QMainWindow):
         self._model_dialog: ModelManagerDialog | None = None
         self.last_notice: QMessageBox | None = None
         self._details_hidden_by_tab = False
+        self._translator: LazyTranslator | None = None  # loads on the worker at first use
+        self._translator_seen = False
 
         self.background = Background(self)
         self.queue = JobQueue(
@@ -111,7 +116,7 @@ class MainWindow(QMainWindow):
         self._compose()
         self._build_menus()
         self._connect()
-        self.prompt_panel.set_history([j.spec.prompt for j in reversed(self.library.jobs())])
+        self._restore_prompt_history()
         self.setAcceptDrops(True)
         self._restore_window_state()
         self._report_library_state()
@@ -149,6 +154,13 @@ class MainWindow(QMainWindow):
                 + "\n\nThe next start recovers everything readable into a new file "
                 "(the damaged one is kept beside it)."
             )
+
+    def _restore_prompt_history(self) -> None:
+        """The prompts of earlier jobs as typed, newest first, with the Russian they went as."""
+        jobs = self.library.jobs()
+        sent = {j.spec.prompt_original: j.spec.prompt for j in jobs if j.spec.prompt_original}
+        typed = [j.spec.prompt_original or j.spec.prompt for j in reversed(jobs)]
+        self.prompt_panel.set_history(typed, sent)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -236,7 +248,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(keys_action)
 
     def _connect(self) -> None:
-        self.prompt_panel.generate_requested.connect(self.generate)
+        self.prompt_panel.generate_requested.connect(self._on_generate_requested)
         self.prompt_panel.model_manager_requested.connect(self.open_model_manager)
         self.queue.event.connect(self._on_job_event)
         self.queue.device_info.connect(self._on_device_info)
@@ -306,8 +318,22 @@ class MainWindow(QMainWindow):
             self.queue_panel.model.reload()
             return
         self.prompt_panel.set_model_state(missing=check.missing, error=check.error)
+        self._use_translator(check)
         self.queue.set_ready(check.ready)
         self.queue_panel.model.reload()
+
+    def _use_translator(self, check: ModelCheck) -> None:
+        """Hand the prompt panel the translator of the models folder, when it is complete; the
+        same one stays (loaded) while the folder does not change."""
+        folder = store_translator_dir(check.folder)
+        if not check.translator_ready:
+            if self._translator is not None or not self._translator_seen:
+                self._translator = None
+                self.prompt_panel.set_translator(None)
+        elif self._translator is None or self._translator.folder != folder:
+            self._translator = LazyTranslator(folder)
+            self.prompt_panel.set_translator(self._translator)
+        self._translator_seen = True
 
     def _on_device_info(self, info: DeviceInfo) -> None:
         self.device_info = info
@@ -318,9 +344,16 @@ class MainWindow(QMainWindow):
 
     # -- generation -----------------------------------------------------------------------------
 
-    def generate(self, prompt: str) -> None:
+    def generate(self, prompt: str, original: str | None = None) -> None:
+        """Queue a job: `prompt` is what the model reads (Russian); `original` the prompt as
+        typed when `prompt` is its translation."""
         model_id = self.model_check.model_id if self.model_check else "emojich"
-        self._submit(self.sampler_panel.make_request(prompt, model_id=model_id))
+        self._submit(
+            self.sampler_panel.make_request(prompt, model_id=model_id, prompt_original=original)
+        )
+
+    def _on_generate_requested(self, submission: Submission) -> None:
+        self.generate(submission.prompt, submission.original)
 
     def more_like_this(self, candidate_id: int, rows: int) -> None:
         candidate = self.library.candidate(candidate_id)
@@ -328,6 +361,7 @@ class MainWindow(QMainWindow):
         request = self.sampler_panel.make_request(
             candidate.prompt or "",
             model_id=model_id,
+            prompt_original=candidate.prompt_original,
             source_candidate_id=candidate_id,
             prompt_rows=rows,
         )
@@ -349,7 +383,10 @@ class MainWindow(QMainWindow):
         except StudioError as exc:
             self.notify(str(exc))
             return
-        self.prompt_panel.remember(request.prompt)
+        if request.prompt_original:
+            self.prompt_panel.remember(request.prompt_original, request.prompt)
+        else:
+            self.prompt_panel.remember(request.prompt)
         self.gallery.refresh_jobs()
         self.statusBar().showMessage(
             f"Job {job.id} queued: {request.n_images} images of «{request.prompt}»", 5000
@@ -559,6 +596,7 @@ class MainWindow(QMainWindow):
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/state", self.saveState())
         state.setValue("gallery/sort", self.gallery.sort_box.currentData())
+        self.prompt_panel.translation.close()
         self.editor.shutdown()
         self.pack.shutdown()
         self.queue.shutdown()

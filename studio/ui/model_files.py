@@ -11,6 +11,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+TRANSLATOR_KEY = "translator"  # the model store's name for the translator's file set
+
 
 @dataclass(frozen=True)
 class ModelCheck:
@@ -29,6 +31,54 @@ class ModelCheck:
     @property
     def ready(self) -> bool:
         return self.error is None and not self.missing
+
+    @property
+    def translator_ready(self) -> bool:
+        """All the optional translator's files are there."""
+        parts = [f for f in self.files if f.key == TRANSLATOR_KEY]
+        return bool(parts) and all(f.present for f in parts)
+
+    def rows(self) -> list[FileRow]:
+        """One row per file, except a file set of several files (the translator), which is one
+        row for its folder: present, incomplete or absent as a whole."""
+        rows: list[FileRow] = []
+        sets: dict[str, list[Any]] = {}
+        for f in self.files:
+            sets.setdefault(f.key, []).append(f)
+        for key, parts in sets.items():
+            if len(parts) == 1:
+                f = parts[0]
+                status = "present" if f.present else ("missing" if f.required else "optional")
+                rows.append(FileRow(f.filename, key, status, f.present, f.required,
+                                    f.size_bytes, f.expected_size))
+                continue
+            have = [f for f in parts if f.present]
+            if len(have) == len(parts):
+                status = "present"
+            elif have:
+                status = f"incomplete ({len(have)} of {len(parts)} files)"
+            else:
+                status = "missing" if parts[0].required else "optional"
+            folder = parts[0].filename.split("/")[0] + "/"
+            rows.append(FileRow(
+                folder, key, status, len(have) == len(parts), parts[0].required,
+                sum(f.size_bytes or 0 for f in have) if have else None,
+                None,
+            ))
+        return rows
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """A line of the model manager's table."""
+
+    name: str
+    part: str
+    status: str
+    present: bool
+    required: bool
+    size_bytes: int | None
+    expected_size: int | None
 
 
 def check_model_files(folder: Path) -> ModelCheck:

@@ -28,7 +28,7 @@ from studio.errors import StudioError
 from studio.jobs.backend import DeviceInfo
 from studio.settings import PRECISIONS, Settings, save_settings
 from studio.ui.background import Background
-from studio.ui.model_files import ModelCheck, check_model_files, human_size
+from studio.ui.model_files import TRANSLATOR_KEY, ModelCheck, check_model_files, human_size
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,12 @@ class ModelManagerDialog(QDialog):
         self.summary = QLabel("Looking for the model files…")
         self.summary.setWordWrap(True)
         self.download_button = QPushButton("Download missing files")
+        self.translator_button = QPushButton("Download the translator")
+        self.translator_button.setToolTip(
+            "The optional English -> Russian translator (Helsinki-NLP/opus-mt-en-ru, about "
+            "300 MB): prompts in English are shown and sent in Russian"
+        )
+        self.translator_button.setEnabled(False)
         self.cancel_button = QPushButton("Cancel download")
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
@@ -85,6 +91,7 @@ class ModelManagerDialog(QDialog):
         self.progress_label.setWordWrap(True)
         download_row = QHBoxLayout()
         download_row.addWidget(self.download_button)
+        download_row.addWidget(self.translator_button)
         download_row.addWidget(self.cancel_button)
         download_row.addWidget(self.progress, 1)
 
@@ -111,7 +118,10 @@ class ModelManagerDialog(QDialog):
 
         self.use_folder_button.clicked.connect(self._choose_folder)
         self.default_folder_button.clicked.connect(lambda: self.use_folder(None))
-        self.download_button.clicked.connect(self.start_download)
+        self.download_button.clicked.connect(lambda: self.start_download())
+        self.translator_button.clicked.connect(
+            lambda: self.start_download([TRANSLATOR_KEY])
+        )
         self.cancel_button.clicked.connect(self.cancel_download)
         self.device_box.currentIndexChanged.connect(self._on_device)
         self.precision_box.currentIndexChanged.connect(self._on_precision)
@@ -134,16 +144,17 @@ class ModelManagerDialog(QDialog):
         if check.folder != self._settings.models_path:
             return  # an older answer, for a folder no longer chosen
         self._check = check
-        self.table.setRowCount(len(check.files))
-        for row, f in enumerate(check.files):
-            status = "present" if f.present else ("missing" if f.required else "optional")
-            if f.present:
+        rows = check.rows()
+        self.table.setRowCount(len(rows))
+        for row, f in enumerate(rows):
+            status = f.status
+            if f.size_bytes is not None:
                 size = human_size(f.size_bytes)
             elif f.expected_size:
                 size = f"{human_size(f.expected_size)} to download"
             else:
                 size = "—"
-            for col, text in enumerate((f.filename, f.key, status, size)):
+            for col, text in enumerate((f.name, f.part, status, size)):
                 item = QTableWidgetItem(text)
                 if col == 2:
                     item.setForeground(Qt.GlobalColor.darkGreen if f.present else
@@ -164,6 +175,8 @@ class ModelManagerDialog(QDialog):
         downloading = self._download_stop is not None
         self.download_button.setEnabled(bool(check.missing) and not downloading
                                         and check.error is None)
+        self.translator_button.setEnabled(not check.translator_ready and not downloading
+                                          and check.error is None)
         self.files_changed.emit(check)
 
     def _choose_folder(self) -> None:
@@ -184,11 +197,13 @@ class ModelManagerDialog(QDialog):
     def downloading(self) -> bool:
         return self._download_stop is not None
 
-    def start_download(self) -> None:
+    def start_download(self, keys: list[str] | None = None) -> None:
+        """Download the missing required files, or the file sets `keys` (the translator)."""
         folder = self._settings.models_path
         stop = threading.Event()
         self._download_stop = stop
         self.download_button.setEnabled(False)
+        self.translator_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
@@ -198,6 +213,7 @@ class ModelManagerDialog(QDialog):
             from studio.engine import ModelStore
 
             ModelStore(folder).download(
+                keys,
                 on_progress=lambda key, done, total: report((key, done, total)),
                 should_stop=stop.is_set,
             )

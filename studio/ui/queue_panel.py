@@ -153,9 +153,11 @@ class JobListModel(QAbstractListModel):
             extra = f"\nmore like candidate {s.source_candidate_id} (top {s.prompt_rows} rows)" if (
                 s.source_candidate_id is not None
             ) else ""
+            typed = f" (typed: {s.prompt_original})" if s.prompt_original else ""
             return (
-                f"Job {job.id}: {s.prompt}\n{s.images_requested} images, batch {s.batch_size}, "
-                f"seed {s.seed}\ntop-k {s.top_k} · top-p {s.top_p} · T {s.temperature}\n"
+                f"Job {job.id}: {s.prompt}{typed}\n"
+                f"{s.images_requested} images, batch {s.batch_size}, seed {s.seed}\n"
+                f"top-k {s.top_k} · top-p {s.top_p} · T {s.temperature}\n"
                 f"created {created}{extra}"
             )
         return None

@@ -20,7 +20,7 @@ def test_default_folder_is_the_studios(paths):
 def test_status_of_the_official_files(tmp_path):
     store = ModelStore(tmp_path)
     keys = [s.key for s in store.status()]
-    assert keys == ["dalle", "vqgan", "tokenizer", "unet", "vqgan256"]
+    assert keys == ["dalle", "vqgan", "tokenizer", "unet", "vqgan256", *["translator"] * 7]
     assert [s.key for s in store.missing()] == ["dalle", "vqgan", "tokenizer", "unet"]
     (tmp_path / "bpe.model").write_text("x", encoding="ascii")
     tokenizer = next(s for s in store.status() if s.key == "tokenizer")
@@ -51,7 +51,7 @@ def test_verify_uses_sizes_learned_at_download(tmp_path):
 
 def test_custom_folder_description(tiny_dir):
     store = ModelStore(tiny_dir)
-    assert [s.key for s in store.status()] == ["dalle", "vqgan", "tokenizer"]
+    assert [s.key for s in store.status()] == ["dalle", "vqgan", "tokenizer", *["translator"] * 7]
     assert store.missing() == [] and store.verify() == []
     assert store.description()["id"] == "tiny-emojich"
 

@@ -8,6 +8,7 @@ from studio.jobs import GenerationRequest, JobQueue
 from studio.jobs.testing import ScriptedBackend
 from studio.library import JobState
 from studio.ui.prompt_panel import PromptPanel
+from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel, format_eta
 from studio.ui.sampler_panel import CUSTOM, SamplerPanel
 
@@ -66,7 +67,7 @@ def test_prompt_history_is_newest_first_without_duplicates(qtbot):
     assert fired == []  # still looking for the model files
     panel.set_model_state(missing=[])
     panel.generate_button.click()
-    assert fired == ["кот в шляпе"]
+    assert fired == [Submission("кот в шляпе")]
 
 
 def test_job_list_moves_and_cancels_queued_jobs(library, qtbot):

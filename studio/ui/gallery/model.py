@@ -62,7 +62,9 @@ class GalleryQuery:
         if self.starred_only and not c.starred:
             return False
         if self.prompt_contains:
-            return self.prompt_contains.casefold() in (c.prompt or "").casefold()
+            wanted = self.prompt_contains.casefold()
+            # Either text finds it: what the model read, or what the user typed.
+            return any(wanted in (text or "").casefold() for text in (c.prompt, c.prompt_original))
         return True
 
     def sort_key(self, c: Candidate) -> tuple:
@@ -78,6 +80,8 @@ class GalleryQuery:
 def describe_candidate(c: Candidate, job: Job | None, cutout: Cutout | None) -> str:
     """The tooltip: prompt, seed, parameters, score."""
     lines = [c.prompt or "(no prompt)"]
+    if c.prompt_original:
+        lines.append(f"typed: {c.prompt_original}")
     if c.perplexity is not None:
         lines.append(f"perplexity {c.perplexity:.2f} (lower is better)")
     if job is not None:

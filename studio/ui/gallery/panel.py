@@ -134,7 +134,8 @@ class GalleryPanel(QWidget):
         self.job_box.clear()
         self.job_box.addItem("All jobs", None)
         for job in reversed(self._library.jobs()):
-            prompt = job.spec.prompt if len(job.spec.prompt) <= 24 else job.spec.prompt[:23] + "…"
+            typed = job.spec.prompt_original or job.spec.prompt  # as the user wrote it
+            prompt = typed if len(typed) <= 24 else typed[:23] + "…"
             self.job_box.addItem(f"Job {job.id}: {prompt}", job.id)
         index = self.job_box.findData(chosen)
         self.job_box.setCurrentIndex(max(index, 0))

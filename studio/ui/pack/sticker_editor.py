@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from studio.pack import InvalidEmoji, split_emoji
 from studio.ui.pack.model import StickerEntry
-from studio.ui.pack.suggest import EmojiIndex, suggest_keywords
+from studio.ui.pack.suggest import EmojiIndex, prompt_words, suggest_keywords
 
 MAX_SUGGESTED = 8
 
@@ -104,7 +104,7 @@ class StickerEditor(QWidget):
                 ", ".join(keyword_lists.pop()) if len(keyword_lists) == 1 else ""
             )
         self.emoji_error.setText("")
-        prompts = " ".join(dict.fromkeys(e.candidate.prompt or "" for e in entries))
+        prompts = prompt_words([(e.candidate.prompt_original, e.candidate.prompt) for e in entries])
         self._show_suggestions(self._index.suggest_emoji(prompts, MAX_SUGGESTED))
         self._suggested_keywords = suggest_keywords(prompts)
         self.suggested_keywords_button.setEnabled(bool(self._suggested_keywords))

@@ -1,9 +1,10 @@
 """Emoji names for the picker's search, and emoji/keyword suggestions from a candidate's prompt.
 
-Prompts are Russian. The `emoji` package ships every emoji's CLDR name in several languages
-(Russian included, loaded on request), so a suggestion is plain word matching: each word of the
-prompt, cut to a crude stem so that "кошки" meets "кошка", against the words of each emoji's
-Russian and English names and aliases. No network, no model; it proposes, the user decides.
+Prompts are Russian, often translated from what the user typed (English, say); both texts are
+matched, the typed words first. The `emoji` package ships every emoji's CLDR name in several
+languages (Russian included, loaded on request), so a suggestion is plain word matching: each
+word of the prompt, cut to a crude stem so that "кошки" meets "кошка", against the words of each
+emoji's Russian and English names and aliases. No network, no model; it proposes, the user decides.
 """
 
 from __future__ import annotations
@@ -113,6 +114,14 @@ class EmojiIndex:
                 scored.append((-hits, entry.version, len(entry.words), order, entry.emoji))
         scored.sort()
         return [char for *_, char in scored[:limit]]
+
+
+def prompt_words(prompts: list[tuple[str | None, str | None]]) -> str:
+    """One text of the (typed, sent) prompt pairs to suggest from: the words the user typed come
+    first (Telegram keywords are search words in any language), then the Russian the model
+    read; repeats dropped."""
+    texts = [text for pair in prompts for text in pair if text]
+    return " ".join(dict.fromkeys(texts))
 
 
 def suggest_keywords(prompt: str) -> list[str]:
