@@ -1,13 +1,16 @@
 """Measure cut-out quality: our model vs the reference fallback vs our contour fallback.
 
     python -m studio.segment.training.evaluate                  # shipped model, every design
-    python -m studio.segment.training.evaluate --designs DIR ... # other designs (SVG/PNG)
+    python -m studio.segment.training.evaluate --designs DIR ... # other designs (SVG/PNG/WebP)
+    python -m studio.segment.training.evaluate --real DIR        # and real pictures' specks
 
-Test pictures are composited like the training data (512 px, white or off-white, blur, noise,
-JPEG, colour shifts, some cropped at the edges; no synthetic near-white patches: only the designs'
-own white parts), from glyphs the model never saw: the held-out tenth of Noto Color Emoji
-designs, and whole other designs (OpenMoji, Twemoji: `scripts/bootstrap --eval-data` fetches
-them). Metrics, per method:
+Test pictures are composited like the training data (512 px, some cropped at the edges, blur,
+noise, JPEG, colour shifts; no synthetic near-white patches: only the designs' own white parts)
+in Emojich's look (`EMOJICH_LOOK`: its paper, its faint cyan blotches, soft shadows, decoder
+ringing; `--plain` for the earlier plain pictures), from emoji the model never saw: the
+held-out tenth of Noto Color Emoji and the same held-out tenth of every other design
+(`scripts/bootstrap --eval-data` fetches Fluent Emoji, Twemoji, OpenMoji). Metrics, per
+method:
 
 - mean IoU of the opaque region (alpha >= 128) over pictures, its median, and how many
   pictures score below 0.9 (a whole region lost or added rather than an edge);
@@ -23,8 +26,10 @@ them). Metrics, per method:
   these are grey blotches round the sticker; IoU barely notices them;
 - for our model, how often it routed to the contour fallback.
 
-A last block says whether our model meets the quality targets on each set, read over the
-visible pixels (`target_lines`), with the every-pixel figures beside them.
+A block says whether our model meets the earlier quality targets on each set, read over the
+visible pixels (`target_lines`), with the every-pixel figures beside them; the last one is the
+per-style table against the goal (`style_table`: mean IoU, pictures below 0.9, near-white
+recall, pictures keeping a background speck, `kept_specks`).
 """
 
 from __future__ import annotations
