@@ -48,7 +48,7 @@ def emoji_pictures(folder: Path, count: int) -> list[Path]:
     """Synthetic emoji pictures on light backgrounds (none when the emoji font is missing)."""
     from PIL import Image
 
-    from studio.segment import synth
+    from studio.segment.training import synth
 
     try:
         glyphs = synth.noto_glyphs("held_out")

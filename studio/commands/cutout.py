@@ -99,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
                 skip(path, f"cannot write {target}: {exc}")
                 continue
             notes = "".join(f"; {note}" for note in picture.notes)
+            if result.review:
+                notes += f"; please review: {result.review}"
             print(
                 f"{path} -> {target}  method={result.method} "
                 f"confidence={result.confidence:.4f}{notes}",

@@ -110,8 +110,10 @@ class _Cutter:
     def __init__(self) -> None:
         self._segmenter = None
         self._lock = threading.Lock()  # the export renders on several threads
+        # Why a cut-out needs a look (`CutoutResult.review`), by picture path.
+        self.reviews: dict[Path, str] = {}
 
-    def __call__(self, picture: Image.Image) -> Image.Image:
+    def __call__(self, picture: Image.Image, path: Path) -> Image.Image:
         with self._lock:
             if self._segmenter is None:
                 try:
@@ -122,7 +124,10 @@ class _Cutter:
                         f"available ({exc}); give pictures with a transparent background"
                     ) from None
                 self._segmenter = Segmenter.default()
-            return self._segmenter.cutout(picture.convert("RGB")).rgba
+            result = self._segmenter.cutout(picture.convert("RGB"))
+            if getattr(result, "review", None):
+                self.reviews[path] = result.review
+            return result.rgba
 
 
 def _source(path: Path, cutter: _Cutter) -> Callable[[], Image.Image]:
@@ -133,7 +138,7 @@ def _source(path: Path, cutter: _Cutter) -> Callable[[], Image.Image]:
         picture = load_image(path).image
         if picture.mode == "RGBA" and has_transparency(picture):
             return picture
-        return to_rgba(cutter(picture))
+        return to_rgba(cutter(picture, path))
 
     return load
 
@@ -225,6 +230,9 @@ def run_build(args: argparse.Namespace) -> int:
     print(f"thumbnail.webp 100x100, {result.thumbnail_bytes:,} bytes")
     for warning in result.warnings:
         print(f"warning: {pack.describe(warning.sticker)}: {warning.message}")
+    for path in args.images:
+        if path in cutter.reviews:
+            print(f"please review the cut-out of {path.name}: {cutter.reviews[path]}")
     print(f"pack written to {result.folder}")
     if result.zip_path is not None:
         print(f"zip written to {result.zip_path}")

@@ -110,7 +110,13 @@ class CutoutWorker(QObject):
                 result = self._segmenter.cutout(image.convert("RGB"))
             mask = Image.fromarray(result.mask, mode="L")
             confidence = None if result.confidence is None else float(result.confidence)
-            lib.add_cutout(candidate_id, mask, CutoutMethod(result.method), confidence)
+            lib.add_cutout(
+                candidate_id,
+                mask,
+                CutoutMethod(result.method),
+                confidence,
+                review=getattr(result, "review", None),
+            )
         except Exception as exc:
             log.exception("Cut-out of candidate %d failed", candidate_id)
             self.failed.emit(candidate_id, str(exc))

@@ -96,6 +96,7 @@ class Cutout:
     confidence: float | None
     edited: bool
     created_at: float
+    review: str | None = None  # why it needs a person's look (`Segmenter`), or None
 
 
 @dataclass(frozen=True)

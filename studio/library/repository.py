@@ -139,6 +139,7 @@ def _cutout(row: sqlite3.Row) -> Cutout:
         confidence=row["confidence"],
         edited=bool(row["edited"]),
         created_at=row["created_at"],
+        review=row["review"],
     )
 
 
@@ -578,8 +579,10 @@ class Library(TelegramRecords):
         method: CutoutMethod,
         confidence: float | None = None,
         edited: bool = False,
+        review: str | None = None,
     ) -> Cutout:
-        """Save a mask (PIL "L" image or PNG bytes) as the candidate's newest cut-out version."""
+        """Save a mask (PIL "L" image or PNG bytes) as the candidate's newest cut-out version;
+        `review`: why a person should look at it (`CutoutResult.review`), or None."""
         with self._media_row("masks", _encode_png(mask_png)) as relative, self._transaction() as db:
             version = db.execute(
                 "SELECT COALESCE(MAX(version), 0) + 1 FROM cutouts WHERE candidate_id = ?",
@@ -587,9 +590,9 @@ class Library(TelegramRecords):
             ).fetchone()[0]
             cur = db.execute(
                 "INSERT INTO cutouts (candidate_id, version, mask_path, method, confidence,"
-                " edited, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " edited, created_at, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (candidate_id, version, relative, str(method), confidence, int(edited),
-                 time.time()),
+                 time.time(), review),
             )
         return self._cutout_by_id(cur.lastrowid)
 
@@ -637,7 +640,9 @@ class Library(TelegramRecords):
         """Make an earlier version current again, as a new version (history is never lost)."""
         old = self._cutout_by_id(cutout_id)
         data = self.abspath(old.mask_path).read_bytes()
-        return self.add_cutout(old.candidate_id, data, old.method, old.confidence, old.edited)
+        return self.add_cutout(
+            old.candidate_id, data, old.method, old.confidence, old.edited, old.review
+        )
 
     # -- packs ----------------------------------------------------------------------------------
 

@@ -133,6 +133,11 @@ MIGRATIONS: list[str] = [
         updated_at      REAL NOT NULL
     );
     """,
+    # 6: why an automatic cut-out needs a person's look (specks removed after the network), so
+    # the gallery flags it whatever the network's confidence.
+    """
+    ALTER TABLE cutouts ADD COLUMN review TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,7 +2,7 @@
 
 from studio.segment import Segmenter
 seg = Segmenter.default()                 # our shipped model
-cut = seg.cutout(pil_image)               # .rgba .mask .method .confidence
+cut = seg.cutout(pil_image)               # .rgba .mask .method .confidence .review
 """
 
 from studio.segment.segmenter import CutoutResult, Segmenter, SegmenterError

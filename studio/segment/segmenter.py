@@ -13,8 +13,9 @@ Masks are predicted at the network's (largest) size and upsampled to the picture
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
 picture's own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps
 are kept whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
-(`contour.whiter_than_background`), and edge colours are decontaminated so the sticker has no
-white halo on a dark background.
+(`contour.whiter_than_background`), pale specks detached from the figure are removed and the
+result flagged for review (`islands.remove_specks`), and edge colours are decontaminated so the
+sticker has no white halo on a dark background.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
 from studio.segment.edges import decontaminate, guided_filter, refine_alpha
+from studio.segment.islands import remove_specks
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
 OFFICIAL_THRESHOLD = 0.99
@@ -57,6 +59,9 @@ class CutoutResult:
     mask: np.ndarray  # (H,W) uint8 0..255, soft edges
     method: Method
     confidence: float  # the U-Net's mean winning-class probability, in [0, 1]
+    # Why a person should look at this mask before it is used, or None: set when a step after
+    # the network changed it where the network was sure (`islands.remove_specks`).
+    review: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class _Network:
     threshold: float
     tolerance: int
     flip_average: bool = False  # average with the mirrored picture's prediction
+    remove_specks: bool = True  # `islands.remove_specks` after the network (off: measuring)
 
     @property
     def output_size(self) -> int:
@@ -135,14 +141,14 @@ class Segmenter:
         if not path.is_file():
             raise SegmenterError(
                 f"the shipped cut-out model is missing ({path}); reinstall Sticker Studio, or "
-                "train it with `python -m studio.segment.train --out RUN --export "
+                "train it with `python -m studio.segment.training.train --out RUN --export "
                 f"{path}`"
             )
         return cls.from_shipped_weights(path, device)
 
     @classmethod
     def from_shipped_weights(cls, path: str | os.PathLike[str], device: str | None = None):
-        """Our TinyUNet from a safetensors file written by `studio.segment.train`."""
+        """Our TinyUNet from a safetensors file written by `studio.segment.training.train`."""
         from safetensors import safe_open
 
         from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
@@ -214,6 +220,10 @@ class Segmenter:
     def with_threshold(self, threshold: float) -> Segmenter:
         """The same network with another routing threshold (0 never routes to the fallback)."""
         return Segmenter(dataclasses.replace(self._net, threshold=threshold), self._device)
+
+    def without_speck_removal(self) -> Segmenter:
+        """The same network with pale specks left in place (to measure what the removal does)."""
+        return Segmenter(dataclasses.replace(self._net, remove_specks=False), self._device)
 
     def cutout(self, image: Image.Image) -> CutoutResult:
         """Cut one picture (any size, any mode) out of its background."""
@@ -326,10 +336,17 @@ class Segmenter:
             mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance
         if own_alpha is not None:
             mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque
+        review = None
+        if self._net.remove_specks:
+            mask, review = remove_specks(rgb, mask)
         colours = decontaminate(rgb, mask)
         rgba = Image.fromarray(np.dstack([colours, mask]), "RGBA")
         return CutoutResult(
-            rgba=rgba, mask=mask, method=method, confidence=float(np.clip(confidence, 0, 1))
+            rgba=rgba,
+            mask=mask,
+            method=method,
+            confidence=float(np.clip(confidence, 0, 1)),
+            review=review,
         )
 
 

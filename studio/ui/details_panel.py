@@ -168,7 +168,10 @@ class DetailsPanel(QWidget):
                 )
         else:
             conf = "" if cutout.confidence is None else f", confidence {cutout.confidence:.0%}"
-            weak = " — please review" if needs_review(cutout) else ""
+            weak = ""
+            if needs_review(cutout):
+                why = f" ({cutout.review})" if cutout.review and not cutout.edited else ""
+                weak = f" — please review{why}"
             f["cutout"].setText(f"{cutout.method.value} v{cutout.version}{conf}{weak}")
         self.star_button.setText("Unstar (S)" if candidate.starred else "Star (S)")
         has_codes = candidate.codes is not None

@@ -134,3 +134,23 @@ def test_missing_official_weights_file(tmp_path, capsys):
     args = ["cutout", str(image), "--out", str(tmp_path / "o"), "--emojich", str(tmp_path / "no")]
     assert main(args) == 2
     assert "not found" in capsys.readouterr().err
+
+
+def test_a_cut_out_flagged_for_review_says_why(tmp_path, weights, capsys, monkeypatch):
+    import dataclasses
+
+    from studio.segment import Segmenter
+
+    cut_many = Segmenter.cutout_many
+
+    def flagged(self, images, batch_size=4):
+        note = "removed 1 pale speck detached from the figure"
+        return [dataclasses.replace(r, review=note) for r in cut_many(self, images, batch_size)]
+
+    monkeypatch.setattr(Segmenter, "cutout_many", flagged)
+    picture = tmp_path / "smile.png"
+    emoji_like(64)[0].save(picture)
+    code = main(["cutout", str(picture), "--out", str(tmp_path / "o"), "--weights", weights])
+    assert code == 0
+    line = capsys.readouterr().out.strip()
+    assert line.endswith("; please review: removed 1 pale speck detached from the figure")

@@ -191,6 +191,7 @@ class _WhiteIsBackground:
 
         cut = Cut()
         cut.rgba, cut.mask, cut.method, cut.confidence = Image.fromarray(rgba), mask, "test", 1.0
+        cut.review = "removed 1 pale speck detached from the figure"
         return cut
 
 
@@ -208,6 +209,12 @@ def test_pictures_without_transparency_go_through_the_segmenter(tmp_path, capsys
     )
     assert code == 0, err
     assert _WhiteIsBackground.calls == [(300, 100)]  # only the picture without alpha
+    # A cut-out the segmenter flagged is named, so it does not reach the pack unnoticed.
+    assert (
+        "please review the cut-out of flat.jpg: removed 1 pale speck detached from the figure"
+        in _out
+    )
+    assert "cut.png:" not in _out
     assert verify_export(tmp_path / "t1") == []
     with Image.open(tmp_path / "t1" / "001.webp") as sticker:
         # The white around the disc is gone: trimmed to the disc, a square, not 3:1.
@@ -244,7 +251,7 @@ def test_default_segmenter_from_shipped_file_layout(tmp_path, capsys, monkeypatc
     torch = pytest.importorskip("torch")
     segmenter_module = pytest.importorskip("studio.segment.segmenter")
     from studio.segment.tinyunet import TinyUNet
-    from studio.segment.train import export_weights
+    from studio.segment.training.train import export_weights
 
     torch.manual_seed(0)
     widths = [4, 8, 8, 8, 8, 8]

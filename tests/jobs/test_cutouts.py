@@ -21,6 +21,27 @@ class _Result:
     mask: np.ndarray
     method: str
     confidence: float
+    review: str | None = None
+
+
+class Specks:
+    def cutout(self, image):
+        mask = np.full((image.height, image.width), 255, np.uint8)
+        return _Result(mask, "unet", 0.99, "removed 1 pale speck detached from the figure")
+
+
+def test_the_review_note_is_stored_with_the_cut_out(library, paths, qtbot):
+    (cid,) = _candidates(library, 1)
+    runner = CutoutRunner(paths, Specks)
+    done = []
+    runner.done.connect(done.append)
+    try:
+        runner.cut([cid])
+        qtbot.waitUntil(lambda: done == [cid], timeout=5000)
+    finally:
+        runner.shutdown()
+    cut = library.current_cutout(cid)
+    assert cut.review == "removed 1 pale speck detached from the figure"
 
 
 class HalfMask:

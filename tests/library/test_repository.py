@@ -132,6 +132,18 @@ def test_cutout_versions_and_restore(lib):
         assert mask.getpixel((3, 3)) == 255
 
 
+def test_a_cutout_keeps_why_it_needs_review_through_a_restore(lib):
+    job = lib.create_job(spec())
+    cand = lib.add_candidate(job.id, 0, image())
+    note = "removed 1 pale speck detached from the figure"
+    mask = Image.new("L", (16, 16), 255)
+    flagged = lib.add_cutout(cand.id, mask, CutoutMethod.UNET, 0.99, review=note)
+    plain = lib.add_cutout(cand.id, mask, CutoutMethod.UNET, 0.99)
+    assert (flagged.review, plain.review) == (note, None)
+    assert lib.current_cutout(cand.id).review is None
+    assert lib.restore_cutout(flagged.id).review == note
+
+
 def test_packs_and_items(lib):
     job = lib.create_job(spec())
     a = lib.add_candidate(job.id, 0, image())

@@ -12,7 +12,7 @@ def write_tiny_weights(path):
     import torch
 
     from studio.segment.tinyunet import TinyUNet
-    from studio.segment.train import export_weights
+    from studio.segment.training.train import export_weights
 
     torch.manual_seed(0)
     model = TinyUNet(widths=(4, 8, 8, 8, 8, 8)).eval()

@@ -95,7 +95,7 @@ def test_damaged_or_foreign_weights_are_refused(tmp_path, official_weights):
 
 def test_weights_with_an_unknown_input_layout_are_refused(tmp_path):
     from studio.segment.tinyunet import TinyUNet
-    from studio.segment.train import export_weights
+    from studio.segment.training.train import export_weights
 
     path = tmp_path / "odd.safetensors"
     meta = {"widths": [4, 8, 8, 8, 8, 8], "in_channels": 7}
@@ -108,7 +108,7 @@ def test_flip_average_makes_the_mask_mirror_equivariant(tmp_path):
     import torch
 
     from studio.segment.tinyunet import TinyUNet
-    from studio.segment.train import export_weights
+    from studio.segment.training.train import export_weights
 
     torch.manual_seed(1)
     path = tmp_path / "flip.safetensors"
@@ -156,7 +156,7 @@ def _write_sizes(path, sizes):
     import torch
 
     from studio.segment.tinyunet import TinyUNet
-    from studio.segment.train import export_weights
+    from studio.segment.training.train import export_weights
 
     torch.manual_seed(2)
     meta = {"widths": [4, 8, 8, 8, 8, 8], "input_size": 64, "threshold": 0.0}
@@ -192,3 +192,21 @@ def test_unusable_input_sizes_are_refused(tmp_path, sizes):
     path = _write_sizes(tmp_path / "odd.safetensors", sizes)
     with pytest.raises(SegmenterError, match="input sizes"):
         Segmenter.from_shipped_weights(path)
+
+
+def test_a_kept_pale_speck_is_removed_and_flagged_for_review(seg):
+    # The network's output is forced here: a sure figure and a pale blotch it calls opaque.
+    rgb = np.full((128, 128, 3), (253, 252, 252), np.uint8)
+    cv2.circle(rgb, (60, 64), 30, (200, 30, 40), -1)
+    cv2.circle(rgb, (112, 16), 5, (245, 252, 252), -1)
+    prob = np.zeros((128, 128), np.float32)
+    cv2.circle(prob, (60, 64), 30, 1.0, -1)
+    cv2.circle(prob, (112, 16), 6, 0.9, -1)
+    network = seg.with_threshold(0.0)
+    cut = network._finish(rgb, None, prob, 0.99)
+    assert cut.mask[10:23, 106:119].max() == 0 and cut.mask[64, 60] == 255
+    assert cut.review == "removed 1 pale speck detached from the figure"
+    clean = network._finish(rgb, None, np.where(prob > 0.95, prob, 0), 0.99)
+    assert clean.review is None
+    kept = network.without_speck_removal()._finish(rgb, None, prob, 0.99)
+    assert kept.mask[16, 112] > 0 and kept.review is None  # measured as it was before

@@ -145,3 +145,15 @@ def test_cut_outs_to_review_can_be_listed(library, gallery):
     library.add_cutout(ids[2], mask, CutoutMethod.MANUAL, 0.3, edited=True)  # fixed by hand
     gallery.status_box.setCurrentText("Cut-out to review")
     assert [c.id for c in gallery.model.candidates()] == [ids[1]]
+
+
+def test_a_sure_cut_out_with_specks_removed_is_listed_for_review(library, gallery):
+    from PIL import Image
+
+    ids = fill_library(library, [1.0, 2.0])
+    mask = Image.new("L", (32, 32), 255)
+    note = "removed 2 pale specks detached from the figure"
+    library.add_cutout(ids[0], mask, CutoutMethod.UNET, 0.99, review=note)
+    library.add_cutout(ids[1], mask, CutoutMethod.UNET, 0.99)
+    gallery.status_box.setCurrentText("Cut-out to review")
+    assert [c.id for c in gallery.model.candidates()] == [ids[0]]

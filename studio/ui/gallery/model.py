@@ -27,13 +27,12 @@ WEAK_CUTOUT = 0.6
 
 
 def needs_review(cutout: Cutout | None) -> bool:
-    """A made cut-out whose confidence is low (an edited or alpha mask never needs review)."""
-    return (
-        cutout is not None
-        and not cutout.edited
-        and cutout.confidence is not None
-        and cutout.confidence < WEAK_CUTOUT
-    )
+    """A made cut-out whose confidence is low, or that the segmenter flagged (specks removed
+    after the network); an edited or alpha mask never needs review."""
+    if cutout is None or cutout.edited:
+        return False
+    weak = cutout.confidence is not None and cutout.confidence < WEAK_CUTOUT
+    return weak or cutout.review is not None
 
 
 SORT_LABELS: dict[str, str] = {

@@ -1,13 +1,16 @@
 """Measure cut-out quality: our model vs the reference fallback vs our contour fallback.
 
-    python -m studio.segment.evaluate                       # shipped model, Noto held-out split
-    python -m studio.segment.evaluate --designs DIR ...     # plus other emoji designs (SVG/PNG)
+    python -m studio.segment.training.evaluate                  # shipped model, every design
+    python -m studio.segment.training.evaluate --designs DIR ... # other designs (SVG/PNG/WebP)
+    python -m studio.segment.training.evaluate --real DIR        # and real pictures' specks
 
-Test pictures are composited like the training data (512 px, white or off-white, blur, noise,
-JPEG, colour shifts, some cropped at the edges; no synthetic near-white patches: only the designs'
-own white parts), from glyphs the model never saw: the held-out tenth of Noto Color Emoji
-designs, and whole other designs (OpenMoji, Twemoji: `scripts/bootstrap --eval-data` fetches
-them). Metrics, per method:
+Test pictures are composited like the training data (512 px, some cropped at the edges, blur,
+noise, JPEG, colour shifts; no synthetic near-white patches: only the designs' own white parts)
+in Emojich's look (`EMOJICH_LOOK`: its paper, its faint cyan blotches, soft shadows, decoder
+ringing; `--plain` for the earlier plain pictures), from emoji the model never saw: the
+held-out tenth of Noto Color Emoji and the same held-out tenth of every other design
+(`scripts/bootstrap --eval-data` fetches Fluent Emoji, Twemoji, OpenMoji). Metrics, per
+method:
 
 - mean IoU of the opaque region (alpha >= 128) over pictures, its median, and how many
   pictures score below 0.9 (a whole region lost or added rather than an edge);
@@ -23,8 +26,10 @@ them). Metrics, per method:
   these are grey blotches round the sticker; IoU barely notices them;
 - for our model, how often it routed to the contour fallback.
 
-A last block says whether our model meets the quality targets on each set, read over the
-visible pixels (`target_lines`), with the every-pixel figures beside them.
+A block says whether our model meets the earlier quality targets on each set, read over the
+visible pixels (`target_lines`), with the every-pixel figures beside them; the last one is the
+per-style table against the goal (`style_table`: mean IoU, pictures below 0.9, near-white
+recall, pictures keeping a background speck, `kept_specks`).
 """
 
 from __future__ import annotations
@@ -39,8 +44,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from studio.paths import studio_paths
-from studio.segment import contour, synth
+from studio.segment import contour
+from studio.segment.training import synth
 
 NEAR_WHITE = 230
 # Within this many levels of the paper colour (every channel, after a 3x3 median) a pixel looks
@@ -71,6 +76,7 @@ class Score:
     visible_hit: int = 0
     visible_total: int = 0
     paper_filled: int = 0
+    specks: int = 0  # pictures keeping a speck on the background (`kept_specks`)
     routed: int = 0
     confidences: list[float] = field(default_factory=list)
 
@@ -98,6 +104,18 @@ class Score:
         self.visible_total += int(visible.sum())
         if paper is not None and (pred & paper).sum() > PAPER_FILLED_SHARE * pred.size:
             self.paper_filled += 1
+        if kept_specks(predicted, truth):
+            self.specks += 1
+
+    @property
+    def below_share(self) -> float:
+        """The share of pictures with IoU below 0.9."""
+        return self.failures / len(self.ious) if self.ious else float("nan")
+
+    @property
+    def speck_share(self) -> float:
+        """The share of pictures keeping a speck on the background."""
+        return self.specks / len(self.ious) if self.ious else float("nan")
 
     @property
     def mean_iou(self) -> float:
@@ -155,6 +173,28 @@ def hidden_white(image: np.ndarray, truth: np.ndarray) -> np.ndarray:
     return white & np.isin(labels, joined[joined > 0])
 
 
+# An opaque island (alpha >= 128) at least this large (pixels at 512 px), with less than
+# `SPECK_ON_FIGURE` of it on the true figure, is a kept speck.
+SPECK_MIN_AREA = 6
+SPECK_ON_FIGURE = 0.1
+
+
+def kept_specks(predicted: np.ndarray, truth: np.ndarray) -> int:
+    """How many islands of the predicted opaque region (`predicted` (H,W) uint8 >= 128,
+    8-connected) lie on the true background (`truth` (H,W) alpha < 0.5): blotches of paper kept
+    apart from the figure, grey smudges on a dark chat background."""
+    pred = (predicted >= 128).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(pred, connectivity=8)
+    if count <= 1:
+        return 0
+    min_area = max(2, round(SPECK_MIN_AREA * (max(truth.shape) / 512.0) ** 2))
+    on_figure = np.bincount(labels.ravel(), weights=(truth >= 0.5).ravel(), minlength=count)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    specks = (areas >= min_area) & (on_figure < SPECK_ON_FIGURE * areas)
+    specks[0] = False
+    return int(specks.sum())
+
+
 def open_paper(truth: np.ndarray) -> np.ndarray:
     """(H,W) bool: the true background (`truth` alpha < 0.01) that reaches the picture's border,
     more than `PAPER_EDGE_MARGIN` (scaled to the picture's size) from the figure. Paper the
@@ -171,10 +211,26 @@ class TestSet:
     pictures: list[synth.Sample]
 
 
-def make_test_set(name: str, glyphs: list[np.ndarray], count: int, size: int, seed: int) -> TestSet:
-    """`count` pictures from `glyphs`, reproducible from `seed`."""
+# How the test pictures look like Emojich's (`synth.make_sample` options, chances per picture or
+# glyph): half on its own measured paper, half of those with its faint cyan blotches, some with
+# soft cast shadows and the decoder's soft, ringing look.
+EMOJICH_LOOK = {"emojich_paper": 0.5, "blotches": 0.5, "shadow": 0.15, "decoder": 0.3}
+
+
+def make_test_set(
+    name: str,
+    glyphs: list[np.ndarray],
+    count: int,
+    size: int,
+    seed: int,
+    look: dict[str, float] | None = None,
+) -> TestSet:
+    """`count` pictures from `glyphs`, reproducible from `seed`; `look`: picture options
+    (`EMOJICH_LOOK`; none: the plain pictures of earlier measurements)."""
     pictures = [
-        synth.make_sample(synth.sample_rng(seed, i), glyphs, size, negatives=False, whiten=False)
+        synth.make_sample(
+            synth.sample_rng(seed, i), glyphs, size, negatives=False, whiten=False, **(look or {})
+        )
         for i in range(count)
     ]
     return TestSet(name, pictures)
@@ -282,10 +338,74 @@ def calibration_table(
     return "\n".join(lines)
 
 
-def default_designs_folder() -> Path:
-    """Where `scripts/bootstrap --eval-data` puts the other emoji designs."""
-    return studio_paths().cache / "eval-emoji"
+# The goal per style: mean IoU, share of pictures below 0.9, near-white recall (visible white)
+# and background specks kept.
+GOAL_IOU = 0.985
+GOAL_BELOW_SHARE = 0.02
+GOAL_WHITE_RECALL = 0.95
 
+
+def style_table(scores: dict[tuple[str, str], Score], method: str) -> str:
+    """One row per test set (style) for `method`: mean IoU, pictures below 0.9, near-white
+    recall (over the white the picture shows), pictures keeping a background speck, and whether
+    the goal holds."""
+    header = (
+        f"{'style':<16} {'pictures':>8} {'mean IoU':>9} {'below 0.9':>10} "
+        f"{'near-white recall':>18} {'specks kept':>12}  goal"
+    )
+    lines = [f"per style, {method}:", header, "-" * len(header)]
+    for (set_name, name), score in scores.items():
+        if name != method:
+            continue
+        met = (
+            score.mean_iou >= GOAL_IOU
+            and score.below_share <= GOAL_BELOW_SHARE
+            and score.visible_white_recall >= GOAL_WHITE_RECALL
+            and score.specks == 0
+        )
+        lines.append(
+            f"{set_name:<16} {len(score.ious):>8d} {score.mean_iou:>9.4f} "
+            f"{score.below_share:>10.1%} {score.visible_white_recall:>18.3f} "
+            f"{score.speck_share:>12.1%}  {'met' if met else 'not met'}"
+        )
+    lines.append(
+        f"goal: mean IoU >= {GOAL_IOU}, at most {GOAL_BELOW_SHARE:.0%} below 0.9, near-white "
+        f"recall >= {GOAL_WHITE_RECALL}, no speck kept"
+    )
+    return "\n".join(lines)
+
+
+def real_pictures_report(segmenter, folder: Path) -> str:
+    """Cut-outs of real pictures (no truth: Emojich's own outputs): per picture the network's
+    confidence, the pale specks removed after it (`CutoutResult.review`), and islands left
+    detached from the largest part. The last line counts the pictures with specks."""
+    from studio.segment.islands import VISIBLE_ALPHA
+
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in synth.DESIGN_SUFFIXES)
+    if not files:
+        raise synth.GlyphSourceMissing(f"no pictures under {folder}")
+    lines = [f"real pictures in {folder}:"]
+    flagged = left = 0
+    for path in files:
+        with Image.open(path) as opened:
+            result = segmenter.cutout(opened.convert("RGB"))
+        visible = (result.mask >= VISIBLE_ALPHA).astype(np.uint8)
+        parts = cv2.connectedComponentsWithStats(visible, connectivity=8)[2][1:, 4]
+        islands = max(0, len(parts) - 1)
+        flagged += result.review is not None
+        left += islands > 0
+        lines.append(
+            f"  {path.name}: confidence {result.confidence:.3f}; "
+            f"{result.review or 'no speck removed'}; {islands} other islands left"
+        )
+    lines.append(
+        f"{flagged} of {len(files)} pictures had pale specks removed (flagged for review); "
+        f"{left} keep another island"
+    )
+    return "\n".join(lines)
+
+
+default_designs_folder = synth.default_designs_folder
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -307,6 +427,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--calibrate", action="store_true", help="also print mean IoU for other routing thresholds"
     )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="plain pictures as measured before (no Emojich paper, blotches, shadows or decoder "
+        "look), from every file of the other designs rather than their held-out tenth",
+    )
+    parser.add_argument(
+        "--ours-only", action="store_true", help="score only our model (validation runs)"
+    )
+    parser.add_argument(
+        "--keep-specks",
+        action="store_true",
+        help="leave pale specks in place (the cut-out before `islands.remove_specks`)",
+    )
+    parser.add_argument(
+        "--real", type=Path, help="also cut these real pictures (no truth) and count specks"
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -319,20 +456,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.weights
         else Segmenter.default("cpu")
     )
-    methods: dict[str, Method] = {
-        "ours": _segmenter_method(ours),
-        UNET_ONLY: _segmenter_method(ours.with_threshold(0.0)),
-        "reference fallback": _fixed(contour.reference_contour_mask),
-        OUR_FALLBACK: _fixed(contour.contour_mask),
-    }
+    if args.keep_specks:
+        ours = ours.without_speck_removal()
+    methods: dict[str, Method] = {"ours": _segmenter_method(ours)}
+    if not args.ours_only:
+        methods[UNET_ONLY] = _segmenter_method(ours.with_threshold(0.0))
+        methods["reference fallback"] = _fixed(contour.reference_contour_mask)
+        methods[OUR_FALLBACK] = _fixed(contour.contour_mask)
     if args.emojich:
         methods["official Emojich U-Net"] = _segmenter_method(
             Segmenter.from_emojich_unet(args.emojich, "cpu")
         )
 
+    look = None if args.plain else EMOJICH_LOOK
     test_sets = [
         make_test_set(
-            "noto held-out", synth.noto_glyphs("held_out"), args.count, args.size, args.seed
+            "noto held-out", synth.noto_glyphs("held_out"), args.count, args.size, args.seed, look
         )
     ]
     folders = args.designs
@@ -344,16 +483,22 @@ def main(argv: list[str] | None = None) -> int:
                 f"note: no other emoji designs under {root}; "
                 "run scripts/bootstrap --eval-data to fetch them\n"
             )
+    split = "all" if args.plain else "held_out"  # the others are trained on now
     for folder in folders:
-        glyphs = synth.load_design_folder(folder, limit=args.count, seed=args.seed)
-        test_sets.append(make_test_set(folder.name, glyphs, args.count, args.size, args.seed + 1))
+        glyphs = synth.load_design_folder(folder, limit=args.count, seed=args.seed, split=split)
+        test_sets.append(
+            make_test_set(folder.name, glyphs, args.count, args.size, args.seed + 1, look)
+        )
 
     scores = evaluate(test_sets, methods)
     counts = {t.name: len(t.pictures) for t in test_sets}
     sys.stdout.write(format_table(scores, counts) + "\n")
     sys.stdout.write(f"our routing threshold: {ours.threshold}\n\n")
-    sys.stdout.write(target_lines(scores, "ours") + "\n")
-    if args.calibrate:
+    sys.stdout.write(target_lines(scores, "ours") + "\n\n")
+    sys.stdout.write(style_table(scores, "ours") + "\n")
+    if args.real:
+        sys.stdout.write("\n" + real_pictures_report(ours, args.real) + "\n")
+    if args.calibrate and not args.ours_only:
         for test_set in test_sets:
             sys.stdout.write(f"\nrouting calibration, {test_set.name}:\n")
             sys.stdout.write(

@@ -1,6 +1,6 @@
 import numpy as np
 
-from studio.segment import evaluate, synth
+from studio.segment.training import evaluate, synth
 
 
 def test_score_iou_and_white_recall():
@@ -122,3 +122,80 @@ def test_evaluate_scores_every_method_on_every_set():
     assert scores[("squares", "contour")].routed == 3
     assert "squares (3)" in evaluate.format_table(scores, {"squares": 3})
     assert isinstance(test_set.pictures[0], synth.Sample)
+
+
+def test_a_detached_island_on_the_background_is_a_kept_speck():
+    truth = np.zeros((512, 512), np.float32)
+    truth[200:300, 200:300] = 1.0
+    predicted = (truth * 255).astype(np.uint8)
+    assert evaluate.kept_specks(predicted, truth) == 0
+    predicted[100:104, 100:104] = 255  # 16 px of paper kept apart from the figure
+    predicted[300:306, 240:260] = 255  # a wide edge joined to the figure: not a speck
+    predicted[10, 10] = 255  # a lone pixel: too small to see
+    assert evaluate.kept_specks(predicted, truth) == 1
+    score = evaluate.Score()
+    score.add(predicted, truth, np.full((512, 512, 3), 250, np.uint8))
+    score.add((truth * 255).astype(np.uint8), truth, np.full((512, 512, 3), 250, np.uint8))
+    assert score.specks == 1 and score.speck_share == 0.5
+
+
+def test_the_style_table_has_one_row_per_style_and_says_whether_the_goal_holds():
+    good = evaluate.Score(ious=[0.99] * 100, visible_hit=96, visible_total=100)
+    bad = evaluate.Score(ious=[0.99] * 97 + [0.5] * 3, visible_hit=96, visible_total=100)
+    specked = evaluate.Score(ious=[0.99] * 100, visible_hit=96, visible_total=100, specks=1)
+    scores = {("a", "ours"): good, ("b", "ours"): bad, ("c", "ours"): specked, ("a", "x"): bad}
+    lines = evaluate.style_table(scores, "ours").splitlines()
+    rows = {line.split()[0]: line for line in lines[3:-1]}
+    assert set(rows) == {"a", "b", "c"}
+    assert rows["a"].split()[1:] == ["100", "0.9900", "0.0%", "0.960", "0.0%", "met"]
+    assert rows["b"].endswith("not met") and "3.0%" in rows["b"]  # 3% below 0.9
+    assert rows["c"].endswith("not met") and "1.0%" in rows["c"]  # a speck kept
+    assert lines[-1].startswith("goal: mean IoU >= 0.985")
+
+
+def test_test_pictures_look_like_emojich_unless_asked_plain():
+    glyph = np.zeros((20, 20, 4), np.uint8)
+    glyph[..., 0] = 200
+    glyph[..., 3] = 255
+    plain = evaluate.make_test_set("s", [glyph], count=6, size=64, seed=3)
+    looked = evaluate.make_test_set(
+        "s", [glyph], count=6, size=64, seed=3, look=evaluate.EMOJICH_LOOK
+    )
+    assert any(
+        not np.array_equal(a.image, b.image)
+        for a, b in zip(plain.pictures, looked.pictures, strict=True)
+    )
+
+
+def test_real_pictures_report_counts_flagged_cut_outs(tmp_path):
+    from dataclasses import dataclass
+
+    @dataclass
+    class Result:
+        mask: np.ndarray
+        confidence: float
+        review: str | None
+
+    class Fake:
+        def cutout(self, image):
+            mask = np.zeros((image.height, image.width), np.uint8)
+            mask[10:30, 10:30] = 255
+            flagged = image.getpixel((0, 0))[0] < 250
+            if flagged:
+                mask[2:5, 35:38] = 200  # a coloured island the removal kept
+            return Result(
+                mask, 0.99, "removed 1 pale speck detached from the figure" if flagged else None
+            )
+
+    from PIL import Image
+
+    Image.new("RGB", (40, 40), (253, 252, 252)).save(tmp_path / "clean.png")
+    Image.new("RGB", (40, 40), (240, 252, 252)).save(tmp_path / "stained.png")
+    (tmp_path / "notes.txt").write_text("skipped")
+    report = evaluate.real_pictures_report(Fake(), tmp_path).splitlines()
+    assert len(report) == 4
+    assert report[1].startswith("  clean.png: confidence 0.990; no speck removed; 0 other")
+    assert "stained.png" in report[2] and "1 other islands left" in report[2]
+    assert report[-1] == (
+        "1 of 2 pictures had pale specks removed (flagged for review); 1 keep another island"
+    )

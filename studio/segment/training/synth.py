@@ -132,12 +132,57 @@ def noto_glyphs(split: str) -> list[np.ndarray]:
     return [glyphs[s] for s in sequences if s in glyphs]
 
 
-def load_design_folder(folder: Path, limit: int, seed: int, size: int = 256) -> list[np.ndarray]:
-    """Up to `limit` emoji from a folder of SVG or PNG files (another design, for testing only),
-    chosen by `seed`, as RGBA uint8 cropped to their alpha. SVGs are rasterised at `size`."""
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".svg", ".png"))
+DESIGN_SUFFIXES = (".svg", ".png", ".webp")
+
+
+def default_designs_folder() -> Path:
+    """Where `scripts/bootstrap --eval-data` puts the other emoji designs, one folder each."""
+    from studio.paths import studio_paths
+
+    return studio_paths().cache / "eval-emoji"
+
+
+def design_sequence(path: Path) -> str:
+    """The emoji sequence a design file draws, from its name: code points in hex joined by "-"
+    or "_" ("1f469-200d-1f373.svg", "1F600.svg", "emoji_u1f600.png"); the bare name when it is
+    not one."""
+    stem = path.stem.lower().removeprefix("emoji_u")
+    try:
+        return "".join(chr(int(part, 16)) for part in stem.replace("_", "-").split("-"))
+    except (ValueError, OverflowError):
+        return path.stem
+
+
+def design_files(folder: Path, split: str = "all") -> list[Path]:
+    """The design files of a folder in one split ("train", "held_out" or "all"), sorted. The
+    split follows the sequence (`is_held_out`), as for Noto, so the held-out tenth is the same
+    emoji in every design and no test picture's emoji was seen in any style."""
+    if split not in ("train", "held_out", "all"):
+        raise ValueError(f"unknown split {split!r}")
+    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in DESIGN_SUFFIXES)
     if not files:
-        raise GlyphSourceMissing(f"no .svg or .png emoji under {folder}")
+        raise GlyphSourceMissing(
+            f"no .svg, .png or .webp emoji under {folder}; run scripts/bootstrap --eval-data"
+        )
+    if split == "all":
+        return files
+    keep = []
+    for path in files:
+        sequence = design_sequence(path)
+        if is_held_out(sequence) == (split == "held_out") and _keeps_variant(sequence):
+            keep.append(path)
+    return keep
+
+
+def load_design_folder(
+    folder: Path, limit: int, seed: int, size: int = 256, split: str = "all"
+) -> list[np.ndarray]:
+    """Up to `limit` emoji of one split (`design_files`) from a folder of SVG, PNG or WebP
+    files, chosen by `seed`, as straight-alpha RGBA uint8 cropped to their alpha. SVGs are
+    rasterised at `size`; bitmaps larger than `size` are scaled down to it."""
+    files = design_files(folder, split)
+    if not files:
+        raise GlyphSourceMissing(f"no emoji of the {split} split under {folder}")
     rng = np.random.default_rng(seed)
     picked = [files[i] for i in rng.permutation(len(files))]
     glyphs: list[np.ndarray] = []
@@ -153,12 +198,35 @@ def load_design_folder(folder: Path, limit: int, seed: int, size: int = 256) -> 
                 continue
             rgba = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
         else:
-            rgba = np.asarray(Image.open(path).convert("RGBA"))
+            with Image.open(path) as opened:
+                picture = opened.convert("RGBA")
+            if max(picture.size) > size:
+                picture.thumbnail((size, size), Image.Resampling.LANCZOS)
+            rgba = np.asarray(picture)
         ys, xs = np.nonzero(rgba[..., 3])
         if len(ys) < 0.03 * rgba.shape[0] * rgba.shape[1]:
             continue  # blank or nearly blank art (e.g. a space glyph)
         glyphs.append(np.ascontiguousarray(rgba[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]))
     return glyphs
+
+
+class BalancedGlyphs(Sequence):
+    """Glyphs of several designs seen as one sequence in which every design is equally likely:
+    index i is design i mod n. A design with fewer glyphs repeats them rather than being seen
+    less often."""
+
+    def __init__(self, designs: Sequence[Sequence[np.ndarray]]) -> None:
+        self._designs = [d for d in designs if len(d)]
+        if not self._designs:
+            raise GlyphSourceMissing("no glyphs in any design")
+
+    def __len__(self) -> int:
+        return len(self._designs) * max(len(d) for d in self._designs)
+
+    def __getitem__(self, index: int) -> np.ndarray:  # type: ignore[override]
+        count = len(self._designs)
+        design = self._designs[index % count]
+        return design[(index // count) % len(design)]
 
 
 def name_of(sequence: str) -> str:
@@ -186,6 +254,88 @@ def _background(rng: np.random.Generator, size: int) -> np.ndarray:
         field = np.cos(angle) * ramp[None, :] + np.sin(angle) * ramp[:, None]
         background = background + field[..., None] * rng.uniform(1, 8)
     return np.clip(background, 0, 255)
+
+
+# Emojich's paper, measured on the real outputs published in the ai-forever/ru-dalle repository
+# (`pics/emojich/`: 16 pictures of one grid and one 512 px picture): the median colour of the
+# background is (253, 252, 252) on 15 of them and (253-254) grey on the others, with a noise of
+# 1-3 levels per channel. Faint cyan streaks and blotches (red 4-10 levels lower, green and blue
+# within 1) cover 0.2-6.5% of the paper, 4 to 45 px from the figure at 512 px (median 10-30).
+EMOJICH_PAPER = (253.0, 252.0, 252.0)
+
+
+def _emojich_paper(rng: np.random.Generator, size: int) -> np.ndarray:
+    """Emojich's own paper (`EMOJICH_PAPER`), (size,size,3) float32, with its faint noise."""
+    base = np.clip(np.array(EMOJICH_PAPER) + rng.normal(0, 0.6, 3), 248, 255)
+    noise = rng.normal(0, rng.uniform(0.8, 2.5), (size, size, 3))
+    return np.clip(base + noise, 0, 255).astype(np.float32)
+
+
+def _paper_blotches(
+    rng: np.random.Generator, paper: np.ndarray, alpha: np.ndarray
+) -> np.ndarray:
+    """`paper` (S,S,3) float32 with faint cyan streaks and blotches near the figure whose opacity
+    is `alpha` (S,S), as on Emojich's paper (`EMOJICH_PAPER`): smooth patches a few to 60 px
+    (at 512 px) out from the outline, red lowered by 4-12 levels, green and blue by at most 2.
+    They are background: the network must learn to leave them, however near the figure."""
+    size = alpha.shape[0]
+    scale = size / 512.0
+    figure = (alpha > 0.1).astype(np.uint8)
+    if not figure.any():
+        return paper
+    distance = cv2.distanceTransform(1 - figure, cv2.DIST_L2, 3) / scale
+    reach = rng.uniform(20, 60)
+    near = np.clip(1.0 - distance / reach, 0, 1) * (distance > 1.5)
+    # Smooth random patches: low-pass noise, thresholded softly, streaked along one direction.
+    field = rng.normal(0, 1, (size, size)).astype(np.float32)
+    sigma = rng.uniform(3, 10) * scale
+    stretch = rng.uniform(1, 4)
+    field = cv2.GaussianBlur(field, (0, 0), sigmaX=sigma * stretch, sigmaY=sigma)
+    if rng.random() < 0.5:
+        field = field.T
+    field /= max(float(field.std()), 1e-6)
+    patches = np.clip((field - rng.uniform(-0.3, 1.0)) * 3.0, 0, 1) * near
+    drop = np.array([rng.uniform(4, 12), rng.uniform(0, 2), rng.uniform(0, 2)], np.float32)
+    return paper - patches[..., None] * drop
+
+
+def _cast_shadow(
+    rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A soft cast shadow under a placed glyph (`rgb` (S,S,3) float32, `alpha` (S,S) 0..1), as
+    glossy and 3D emoji art draws one: the glyph's silhouette moved down and aside, blurred,
+    grey, at most 35% opaque. Returns the layer (colours and opacity) to composite *under* the
+    glyph. Its opacity is its true alpha: the sticker keeps it semi-transparent, as the official
+    pipeline keeps Emojich's shadows, and below 50% it counts as background in every score."""
+    size = alpha.shape[0]
+    scale = size / 512.0
+    shift = np.array([rng.uniform(-0.4, 0.4), rng.uniform(0.1, 0.8)]) * rng.uniform(8, 40) * scale
+    matrix = np.float32([[1, 0, shift[0]], [0, 1, shift[1]]])
+    moved = cv2.warpAffine(alpha.astype(np.float32), matrix, (size, size))
+    if rng.random() < 0.5:  # a flattened shadow on the ground
+        squash = rng.uniform(0.2, 0.5)
+        rows = np.flatnonzero(moved.max(axis=1) > 0.05)
+        if len(rows):
+            base = float(rows.max())
+            flat = np.float32([[1, 0, 0], [0, squash, base * (1 - squash)]])
+            moved = cv2.warpAffine(moved, flat, (size, size))
+    soft = cv2.GaussianBlur(moved, (0, 0), rng.uniform(3, 15) * scale)
+    opacity = soft * rng.uniform(0.1, 0.35)
+    colour = np.full((size, size, 3), rng.uniform(60, 140), np.float32)
+    return colour, opacity.astype(np.float32)
+
+
+def _decoder_look(rng: np.random.Generator, image: np.ndarray) -> np.ndarray:
+    """The soft, slightly ringing look of a decoded and upscaled picture (float32 0..255): down
+    by 1.5-3x, back up with Lanczos (ringing at the edges), sometimes sharpened."""
+    size = image.shape[0]
+    small = max(16, round(size / rng.uniform(1.5, 3.0)))
+    out = cv2.resize(image, (small, small), interpolation=cv2.INTER_AREA)
+    out = cv2.resize(out, (size, size), interpolation=cv2.INTER_LANCZOS4)
+    if rng.random() < 0.5:
+        blurred = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.8, 2.0))
+        out = out + rng.uniform(0.2, 0.8) * (out - blurred)
+    return np.clip(out, 0, 255)
 
 
 def _colour_shift(rng: np.random.Generator, rgb: np.ndarray) -> np.ndarray:
@@ -557,6 +707,10 @@ def make_sample(
     line_art: float = 0.0,
     white_spots: float = 0.0,
     loops: float = 0.0,
+    emojich_paper: float = 0.0,
+    blotches: float = 0.0,
+    shadow: float = 0.0,
+    decoder: float = 0.0,
 ) -> Sample:
     """One training picture and its true alpha.
 
@@ -569,10 +723,16 @@ def make_sample(
     edge with the cut part repainted white (`_whiten_cut_part`); `line_art`: the chance a glyph
     is replaced by open outlined strokes (`_line_art`); `white_spots`: the chance of enclosed
     white eyes, teeth or highlights painted into a glyph (`_white_spots`); `loops`: the chance of
-    handles and wheels round see-through gaps added to a glyph (`_loops`). With the defaults the
-    pictures are those the first shipped model saw.
+    handles and wheels round see-through gaps added to a glyph (`_loops`); `emojich_paper`: the
+    chance the paper is Emojich's own (`_emojich_paper`); `blotches`: the chance of its faint
+    cyan streaks near the figure (`_paper_blotches`); `shadow`: the chance of a soft cast shadow
+    under a glyph (`_cast_shadow`); `decoder`: the chance of a decoded-and-upscaled look
+    (`_decoder_look`). With the defaults the pictures are those the first shipped model saw.
     """
-    background = _background(rng, size)
+    if emojich_paper > 0 and rng.random() < emojich_paper:
+        background = _emojich_paper(rng, size)
+    else:
+        background = _background(rng, size)
     roll = rng.random()
     if roll < 0.05 and negatives:
         # Negative: an empty background must come out fully transparent.
@@ -611,8 +771,18 @@ def make_sample(
         placed_rgb, alpha = _place(rng, glyph.astype(np.uint8), size, allow_crop, cut)
         if cut:
             placed_rgb = _whiten_cut_part(rng, placed_rgb, alpha, paper)
+        if not strokes and shadow > 0 and rng.random() < shadow:
+            shade, opacity = _cast_shadow(rng, placed_rgb, alpha)
+            composite = composite * (1 - opacity[..., None]) + shade * opacity[..., None]
+            alpha_total = opacity + alpha_total * (1 - opacity)
         composite = composite * (1 - alpha[..., None]) + placed_rgb * alpha[..., None]
         alpha_total = alpha + alpha_total * (1 - alpha)
+    if blotches > 0 and rng.random() < blotches:
+        # Stains on the paper: they show where the figure and its shadow do not cover it.
+        stained = _paper_blotches(rng, background, alpha_total)
+        composite = composite + (1 - alpha_total[..., None]) * (stained - background)
+    if decoder > 0 and rng.random() < decoder:
+        composite = _decoder_look(rng, composite)
     return Sample(_degrade(rng, composite), alpha_total)
 
 

@@ -1,7 +1,8 @@
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from studio.segment import contour, synth, train
+from studio.segment import contour
+from studio.segment.training import synth, train
 
 
 def _glyphs():
@@ -78,9 +79,11 @@ def test_evaluation_pictures_do_not_depend_on_the_training_recipe():
     glyphs = _glyphs()
     for index in range(6):
         plain = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False)
-        # Every recipe option at full strength, but the crop: that one placement option applies
-        # to evaluation pictures too.
-        options = {name: 1.0 for name in train.RECIPE_OPTIONS if name != "crop"}
+        # Every recipe option at full strength, but those of the picture's look (placement,
+        # paper, shadows, decoding): they apply to evaluation pictures too.
+        options = {
+            name: 1.0 for name in train.RECIPE_OPTIONS if name not in train.PICTURE_LOOK_OPTIONS
+        }
         flat = synth.make_sample(synth.sample_rng(9, index), glyphs, 64, whiten=False, **options)
         assert np.array_equal(plain.image, flat.image)
 
@@ -214,3 +217,104 @@ def test_loops_add_bands_round_see_through_gaps():
         if (clear & ~contour.border_connected(clear)).sum() >= 20:
             enclosed_gaps += 1
     assert enclosed_gaps >= 8
+
+
+def test_emojich_paper_is_its_measured_colour_with_faint_noise():
+    paper = synth._emojich_paper(np.random.default_rng(0), 128)
+    assert paper.shape == (128, 128, 3)
+    assert np.abs(np.median(paper.reshape(-1, 3), axis=0) - synth.EMOJICH_PAPER).max() <= 2.5
+    assert 0.5 < paper.std(axis=(0, 1)).mean() < 4
+
+
+def test_blotches_are_faint_cyan_and_near_the_figure_only():
+    alpha = np.zeros((256, 256), np.float32)
+    alpha[96:160, 96:160] = 1.0
+    paper = np.full((256, 256, 3), 252.0, np.float32)
+    stained = [synth._paper_blotches(np.random.default_rng(i), paper, alpha) for i in range(8)]
+    drops = np.stack([paper - s for s in stained])  # (8,H,W,3)
+    assert (drops[..., 0] >= 4).any()  # some red taken out: cyan
+    assert drops[..., 0].max() <= 12 and drops[..., 1:].max() <= 2 and drops.min() >= 0
+    # Far from the figure (over 60 px at 512, 30 px here) the paper is clean.
+    far = np.ones((256, 256), bool)
+    far[60:196, 60:196] = False
+    assert drops[:, far].max() == 0
+
+
+def test_a_cast_shadow_is_soft_faint_and_offset_below():
+    alpha = np.zeros((256, 256), np.float32)
+    alpha[64:128, 96:160] = 1.0
+    rgb = np.full((256, 256, 3), 200.0, np.float32)
+    for seed in range(6):
+        colour, opacity = synth._cast_shadow(np.random.default_rng(seed), rgb, alpha)
+        assert colour.shape == rgb.shape and opacity.shape == alpha.shape
+        assert 0 < opacity.max() <= 0.35  # semi-transparent: below half, background in scores
+        rows = np.flatnonzero(opacity.max(axis=1) > 0.02)
+        assert rows.max() > 128  # it falls below the figure
+        assert colour.max() <= 140
+
+
+def test_samples_with_shadows_gain_faint_alpha_round_the_figure():
+    glyphs = _glyphs()
+    wider = 0
+    for index in range(4):
+        rng = synth.sample_rng(5, index)
+        plain = synth.make_sample(rng, glyphs, 128, negatives=False, emojich_paper=1.0)
+        rng = synth.sample_rng(5, index)
+        shaded = synth.make_sample(
+            rng, glyphs, 128, negatives=False, emojich_paper=1.0, shadow=1.0, decoder=1.0
+        )
+        assert shaded.image.shape == (128, 128, 3) and shaded.alpha.max() > 0.5
+
+        def faint(alpha):
+            return int(((alpha > 0.01) & (alpha < 0.36)).sum())
+
+        wider += faint(shaded.alpha) > faint(plain.alpha) + 100
+    assert wider >= 3
+
+
+def test_decoder_look_keeps_the_picture_and_rings_at_edges():
+    image = np.full((64, 64, 3), 250.0, np.float32)
+    image[:, 32:] = 20.0
+    out = synth._decoder_look(np.random.default_rng(1), image)
+    assert out.shape == image.shape and out.min() >= 0 and out.max() <= 255
+    assert np.abs(out[:, :24] - 250).max() < 8 and np.abs(out[:, 40:] - 20).max() < 8
+    assert not np.array_equal(out, image)
+
+
+def test_design_files_split_like_noto_by_sequence(tmp_path):
+    waving = ["1f44b", "1f44b-1f3fb", "1F44B-1F3FC"]
+    names = [f"{code}.svg" for code in waving] + ["emoji_u1f600.png", "extra-logo.svg"]
+    for name in names:
+        (tmp_path / name).write_text("<svg/>")
+    (tmp_path / "readme.txt").write_text("not a design")
+    assert synth.design_sequence(tmp_path / "1F44B-1F3FC.svg") == "\U0001f44b\U0001f3fc"
+    assert synth.design_sequence(tmp_path / "emoji_u1f600.png") == "\U0001f600"
+    assert synth.design_sequence(tmp_path / "extra-logo.svg") == "extra-logo"
+    every = synth.design_files(tmp_path)
+    assert len(every) == 5
+    held = synth.design_files(tmp_path, "held_out")
+    trained = synth.design_files(tmp_path, "train")
+    assert not set(held) & set(trained)
+    # All variants of one emoji are on one side, as for Noto.
+    waving_side = {p in held for p in every if p.name.lower().startswith("1f44b")}
+    assert len(waving_side) == 1
+    assert (synth.is_held_out("\U0001f44b")) == (tmp_path / "1f44b.svg" in held)
+
+
+def test_bitmap_designs_load_with_straight_alpha(tmp_path):
+    rgba = np.zeros((300, 300, 4), np.uint8)
+    rgba[50:250, 50:250] = (30, 160, 90, 255)
+    Image.fromarray(rgba).save(tmp_path / "1f7e9.webp", lossless=True)
+    (glyph,) = synth.load_design_folder(tmp_path, limit=5, seed=0, size=150)
+    assert glyph.shape[2] == 4 and max(glyph.shape[:2]) <= 150
+    assert tuple(glyph[glyph.shape[0] // 2, glyph.shape[1] // 2]) == (30, 160, 90, 255)
+
+
+def test_balanced_glyphs_draw_every_design_equally():
+    big = [np.full((2, 2, 4), i, np.uint8) for i in range(6)]
+    small = [np.full((2, 2, 4), 100, np.uint8)]
+    mixed = synth.BalancedGlyphs([big, small, []])
+    assert len(mixed) == 12
+    drawn = [int(mixed[i][0, 0, 0]) for i in range(len(mixed))]
+    assert drawn.count(100) == 6  # the one-glyph design is half of all draws
+    assert sorted(d for d in drawn if d != 100) == list(range(6))

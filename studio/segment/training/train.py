@@ -1,8 +1,8 @@
 """Train our shipped cut-out model from scratch on Noto Color Emoji.
 
-    python -m studio.segment.train --out ~/cutout-run --steps 2600
-    python -m studio.segment.train --out ~/cutout-run --steps 2600   # again: resumes
-    python -m studio.segment.train --out ~/stage-2 --init first.safetensors --flat 0.35 ...
+    python -m studio.segment.training.train --out ~/cutout-run --steps 2600
+    python -m studio.segment.training.train --out ~/cutout-run --steps 2600   # again: resumes
+    python -m studio.segment.training.train --out ~/stage-2 --init first.safetensors --flat 0.35 ...
 
 Every sample is drawn from a generator seeded by (seed, sample index), the weights are seeded,
 and the run is single-threaded by default, so a run repeats exactly and resumes from its last
@@ -17,8 +17,9 @@ import io
 import json
 import logging
 import math
+import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -27,11 +28,12 @@ import torch
 from torch.nn import functional as F
 
 from studio.fileio import atomic_write_bytes, atomic_write_json
-from studio.segment import contour, synth
+from studio.segment import contour
 from studio.segment.segmenter import INPUT_SIZES_RULE, read_state_dict, usable_input_sizes
 from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
+from studio.segment.training import synth
 
-log = logging.getLogger("studio.segment.train")
+log = logging.getLogger("studio.segment.training.train")
 
 CHECKPOINT_NAME = "checkpoint.pt"
 
@@ -46,7 +48,19 @@ RECIPE_OPTIONS = {
     "line_art": "chance of open outlined strokes (half-enclosed background) instead of a glyph",
     "white_spots": "chance of enclosed white eyes, teeth or highlights painted into a glyph",
     "loops": "chance of handles and wheels round see-through gaps added to a glyph",
+    "emojich_paper": "chance the paper is Emojich's own (253, 252, 252), with its faint noise",
+    "blotches": "chance of faint cyan streaks and blotches on the paper near the figure",
+    "shadow": "chance of a soft cast shadow under a glyph (kept semi-transparent)",
+    "decoder": "chance of the soft, slightly ringing look of a decoded, upscaled picture",
 }
+# The options that shape the whole picture's look rather than recolour the figure: evaluation
+# pictures are made with them too (`evaluate.EMOJICH_LOOK`), the others are training-only.
+PICTURE_LOOK_OPTIONS = ("crop", "emojich_paper", "blotches", "shadow", "decoder")
+# Glyphs taken from each other design for training, and the size SVGs are rasterised at (the
+# pictures are 256 px; Noto's bitmaps are 109 px).
+DESIGN_GLYPHS = 700
+DESIGN_GLYPH_SIZE = 160
+GLYPH_CACHE_NAME = "glyphs.pkl"
 
 
 @dataclass(frozen=True)
@@ -71,6 +85,13 @@ class TrainConfig:
     line_art: float = 0.0
     white_spots: float = 0.0
     loops: float = 0.0
+    emojich_paper: float = 0.0
+    blotches: float = 0.0
+    shadow: float = 0.0
+    decoder: float = 0.0
+    # Other designs to train on besides Noto, each equally often (`synth.BalancedGlyphs`): names
+    # of folders under `synth.default_designs_folder()`, or paths. Only their training split.
+    designs: tuple[str, ...] = ()
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
     # Feed the network a fifth channel, `contour.paper_distance`.
@@ -112,8 +133,46 @@ def load_init(model: TinyUNet, path: Path) -> None:
         raise ValueError(f"{path} does not fit this network: {exc}") from None
 
 
+def design_folder(name: str) -> Path:
+    """A design named on the command line: a folder path, or a folder under the default one."""
+    path = Path(name).expanduser()
+    return path if path.is_dir() else synth.default_designs_folder() / name
+
+
+def training_glyphs(config: TrainConfig, cache: Path):
+    """Noto's training split alone, or with `config.designs` each as likely as Noto
+    (`synth.BalancedGlyphs`). Rasterising thousands of SVGs takes minutes, so the glyphs are
+    kept in `cache` (the run folder's) and read back when a run resumes."""
+    noto = synth.noto_glyphs("train")
+    if not config.designs:
+        return noto
+    designs = None
+    if cache.is_file():
+        with cache.open("rb") as handle:
+            stored = pickle.load(handle)  # our own run folder's file
+        if stored.get("designs") == list(config.designs):
+            designs = stored["glyphs"]
+    if designs is None:
+        designs = [
+            synth.load_design_folder(
+                design_folder(name),
+                DESIGN_GLYPHS,
+                seed=config.seed,
+                size=DESIGN_GLYPH_SIZE,
+                split="train",
+            )
+            for name in config.designs
+        ]
+        buffer = io.BytesIO()
+        pickle.dump({"designs": list(config.designs), "glyphs": designs}, buffer)
+        atomic_write_bytes(cache, buffer.getvalue())
+    for name, glyphs in zip(config.designs, designs, strict=True):
+        log.info("%s: %d training glyphs", name, len(glyphs))
+    return synth.BalancedGlyphs([noto, *designs])
+
+
 def make_batch(
-    glyphs: list[np.ndarray], config: TrainConfig, step: int
+    glyphs: Sequence[np.ndarray], config: TrainConfig, step: int
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Inputs (N,4,S,S), soft targets (N,S,S) and per-pixel loss weights (N,S,S) for `step`."""
     samples = [
@@ -204,7 +263,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
         load_init(model, Path(config.init))
         log.info("starting from %s", config.init)
     atomic_write_json(out / "config.json", asdict(config))
-    glyphs = synth.noto_glyphs("train")
+    glyphs = training_glyphs(config, out / GLYPH_CACHE_NAME)
     log.info("%d training glyphs", len(glyphs))
     model.train()
     started = time.monotonic()
@@ -248,6 +307,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in RECIPE_OPTIONS.items():
         option = "--" + name.replace("_", "-")
         parser.add_argument(option, type=float, default=getattr(TrainConfig, name), help=text)
+    parser.add_argument(
+        "--designs",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="other designs to train on besides Noto (folders under "
+        f"{synth.default_designs_folder()} or paths; their training split only)",
+    )
     parser.add_argument("--init", type=Path, help="start from these exported weights")
     parser.add_argument(
         "--paper-distance",
@@ -288,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         threads=args.threads,
         warmup=args.warmup,
         **{name: getattr(args, name) for name in RECIPE_OPTIONS},
+        designs=tuple(args.designs),
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
     )
@@ -306,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             "seed": config.seed,
             "batch_size": config.batch_size,
             **{name: getattr(config, name) for name in RECIPE_OPTIONS},
+            "designs": list(config.designs),
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

@@ -6,8 +6,9 @@ from dataclasses import replace
 import pytest
 import torch
 
-from studio.segment import Segmenter, synth, train
-from studio.segment.train import TrainConfig
+from studio.segment import Segmenter
+from studio.segment.training import synth, train
+from studio.segment.training.train import TrainConfig
 from tests.segment.conftest import emoji_like
 
 
@@ -132,3 +133,32 @@ def test_unusable_input_sizes_are_refused_before_training(monkeypatch, tmp_path,
     with pytest.raises(SystemExit):
         train.main(["--out", str(tmp_path), "--input-sizes", "256", "8"])
     assert "32 to 2048" in capsys.readouterr().err
+
+
+def test_other_designs_join_noto_and_their_glyphs_are_kept_for_a_resume(
+    tmp_path, few_glyphs, monkeypatch
+):
+    design = tmp_path / "designs" / "squares"
+    design.mkdir(parents=True)
+    import numpy as np
+    from PIL import Image
+
+    for code in range(0x1F7E0, 0x1F7EC):  # coloured squares and circles: some in each split
+        rgba = np.zeros((40, 40, 4), np.uint8)
+        rgba[5:35, 5:35] = (code % 255, 90, 200, 255)
+        Image.fromarray(rgba).save(design / f"{code:x}.png")
+    config = replace(_config(tmp_path / "run", 1), designs=(str(design),))
+    cache = tmp_path / "run" / train.GLYPH_CACHE_NAME
+    cache.parent.mkdir()
+    glyphs = train.training_glyphs(config, cache)
+    assert isinstance(glyphs, synth.BalancedGlyphs)
+    trained = synth.design_files(design, "train")
+    assert len(glyphs) == 2 * max(2, len(trained))
+    assert cache.is_file()
+    # A resumed run reads the kept glyphs back instead of loading the design again.
+    monkeypatch.setattr(synth, "load_design_folder", lambda *a, **k: pytest.fail("reloaded"))
+    again = train.training_glyphs(config, cache)
+    assert len(again) == len(glyphs)
+    model = train.train(config)
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["designs"] == [str(design)]
+    assert model is not None
