@@ -417,8 +417,9 @@ class MainWindow(QMainWindow):
     # -- gallery, editor, cut-outs --------------------------------------------------------------
 
     def _on_tab_changed(self, _index: int) -> None:
-        self._size_to_current_tab()
-        # The details belong to the gallery; the editor and the pack need the width.
+        # The details belong to the gallery; the editor and the pack need the width. The dock
+        # goes first: measured with it still shown, the editor's minimum plus the details made
+        # the window grow by itself (1400 -> 1453 px) each time the editor opened.
         on_gallery = self.tabs.currentWidget() is self.gallery
         if on_gallery:
             if self._details_hidden_by_tab:
@@ -427,6 +428,7 @@ class MainWindow(QMainWindow):
         elif self.details_dock.isVisible():
             self.details_dock.hide()
             self._details_hidden_by_tab = True
+        self._size_to_current_tab()
 
     def _resize_to_screen(self, width: int, height: int) -> None:
         """The first size: `width` x `height`, or nine tenths of a smaller screen."""

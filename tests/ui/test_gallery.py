@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from ui_fixtures import fill_library
 
 from studio.library import CandidateStatus, CutoutMethod
@@ -145,3 +145,38 @@ def test_cut_outs_to_review_can_be_listed(library, gallery):
     library.add_cutout(ids[2], mask, CutoutMethod.MANUAL, 0.3, edited=True)  # fixed by hand
     gallery.status_box.setCurrentText("Cut-out to review")
     assert [c.id for c in gallery.model.candidates()] == [ids[1]]
+
+
+class _CountResizes(QObject):
+    """Counts the viewport's resizes: each one is a scroll bar shown or hidden."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, _obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.count += 1
+        return False
+
+
+def test_the_columns_hold_still_at_every_width(library, gallery, qtbot):
+    # With as many cells as about fill the view, the scroll bar once came and went forever at
+    # some widths (the columns were counted from the viewport, which the bar narrows): the idle
+    # window laid itself out again and again, and clicks landed on the wrong picture.
+    fill_library(library, [float(i) for i in range(20)])
+    gallery.reload()
+    view = gallery.view
+    counter = _CountResizes()
+    view.viewport().installEventFilter(counter)
+    for width in range(700, 1000, 9):
+        gallery.resize(width, 780)
+        qtbot.wait(40)  # the resize and the layout it starts
+        grid, counter.count = view.gridSize(), 0
+        qtbot.wait(120)  # idle: nothing may change any more
+        assert counter.count == 0, f"the layout keeps changing at {width} px"
+        assert view.gridSize() == grid
+        columns = view.column_count()
+        assert columns * grid.width() <= view.layout_width()
+        firsts = {view.visualRect(gallery.model.index(i)).top() for i in range(columns)}
+        assert len(firsts) == 1, f"{columns} columns were expected on the first row at {width}"

@@ -296,3 +296,26 @@ def test_the_window_fits_a_laptop_screen_on_every_tab(make_window, qtbot):
     window.show_gallery()
     assert window.minimumSizeHint().width() == gallery_width
     assert window.width() <= laptop_width
+
+
+def test_the_window_never_resizes_itself(make_window, qtbot):
+    # Measured with the details still shown, the editor's minimum plus the details panel once
+    # grew the window by itself (1400 -> 1453 px) each time the editor opened.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    first = window.gallery.model.candidate(0)
+    for width in (1366, 1400):
+        window.resize(width, 820)
+        qtbot.wait(50)
+        for _round in range(2):
+            window.open_editor(first.id)
+            qtbot.waitUntil(lambda: window.editor.panel is not None, timeout=5000)
+            qtbot.wait(50)
+            assert window.width() == width
+            window.tabs.setCurrentWidget(window.pack)
+            qtbot.wait(50)
+            assert window.width() == width
+            window.show_gallery()
+            qtbot.wait(50)
+            assert window.width() == width
+            assert window.details_dock.isVisible()
