@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from studio.jobs.threads import outlive_owner
 from studio.library import CandidateStatus, CutoutMethod, Library
 from studio.paths import StudioPaths
 
@@ -163,9 +164,18 @@ class CutoutRunner(QObject):
     def pending(self) -> int:
         return self._worker.pending()
 
-    def shutdown(self, timeout_ms: int = 30_000) -> None:
+    def request_stop(self) -> None:
+        """Stop after the cut-out in progress, without waiting; the rest stays to do."""
         self._worker.stop()
         self._thread.quit()
-        if not self._thread.wait(timeout_ms):
-            log.error("The cut-out thread did not stop within %d ms", timeout_ms)
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Stop and wait up to `timeout_ms`; False when a cut-out (or the model's first load)
+        is still running, in which case the thread ends on its own later."""
+        self.request_stop()
+        stopped = self._thread.wait(timeout_ms)
+        if not stopped:
+            log.info("The cut-out thread is still busy %d ms after the stop", timeout_ms)
+            outlive_owner(self._thread, self._worker)
         self.blockSignals(True)
+        return stopped

@@ -59,6 +59,7 @@ from studio.ui.prompt_panel import PromptPanel
 from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
+from studio.ui.stop_clock import StopClock
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,9 @@ def _log_only(exc: BaseException) -> None:
 
 
 class MainWindow(QMainWindow):
+    # How long closing may wait for background work to stop (quitting must feel instant).
+    SHUTDOWN_BUDGET_S = 0.8
+
     def __init__(
         self,
         library: Library | None = None,
@@ -89,6 +93,7 @@ class MainWindow(QMainWindow):
         self.last_heartbeat_gap_ms: float | None = None
         self._started = False
         self._closed = False
+        self.busy_at_exit: list[str] = []  # what still ran when the window closed
         self._model_dialog: ModelManagerDialog | None = None
         self.last_notice: QMessageBox | None = None
         self._details_hidden_by_tab = False
@@ -590,7 +595,12 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop the threads (the running job stops within a step; queued jobs stay queued)."""
+        """Stop the threads within `SHUTDOWN_BUDGET_S` (the running job stops within a step;
+        queued jobs stay queued). Work that cannot be interrupted (importing torch, loading a
+        model, one cut-out, the translator's first load) is not waited for: `busy_at_exit`
+        names it, and the application then exits without waiting (`studio.ui.app`). Nothing
+        is lost that way: the library's writes are transactions and its files are replaced
+        atomically; the mask editor's unsaved edits are always written first."""
         if self._closed:
             return
         self._closed = True
@@ -598,12 +608,21 @@ class MainWindow(QMainWindow):
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/state", self.saveState())
         state.setValue("gallery/sort", self.gallery.sort_box.currentData())
-        self.prompt_panel.translation.close()
-        self.editor.shutdown()
+        # Everyone is told first, so that they all stop at once; then the waits share a budget.
+        self.queue.request_stop()
+        self.cutouts.request_stop()
+        clock = StopClock(self.SHUTDOWN_BUDGET_S)
+        stopped = {
+            "translation": self.prompt_panel.translation.close(),
+            "mask editor": self.editor.shutdown(clock.left_ms()),
+        }
         self.pack.shutdown()
-        self.queue.shutdown()
-        self.cutouts.shutdown()
-        self.gallery.thumbnails.wait_idle()
-        self.background.close()
+        stopped["generation"] = self.queue.shutdown(clock.left_ms())
+        stopped["cut-outs"] = self.cutouts.shutdown(clock.left_ms())
+        stopped["thumbnails"] = self.gallery.thumbnails.shutdown(clock.left_ms())
+        stopped["background"] = self.background.close(clock.left_ms())
+        self.busy_at_exit = [name for name, done in stopped.items() if not done]
+        if self.busy_at_exit:
+            log.info("Still busy when the window closed: %s", ", ".join(self.busy_at_exit))
         if self._owns_library:
             self.library.close()

@@ -469,12 +469,13 @@ class MaskEditorPanel(QWidget):
         self.status_label.setText(text)
         self.statusMessage.emit(text)
 
-    def shutdown(self) -> None:
+    def shutdown(self, cutout_wait_ms: int = 30_000) -> bool:
         """Stop timers and finish background writes (the window calls this when closing,
-        after `maybe_save`)."""
+        after `maybe_save`). An automatic cut-out still computing is waited for at most
+        `cutout_wait_ms` (nothing is lost: it was not saved yet); False when it still runs."""
         self.autosaver.stop()
         if self.dirty:
             self.autosaver.flush()
         self.preview.shutdown()
-        self.autosaver.wait()
-        self._cutout_pool.waitForDone(30_000)
+        self.autosaver.wait()  # the user's edits: always written before the window goes
+        return self._cutout_pool.waitForDone(cutout_wait_ms)
