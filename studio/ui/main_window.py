@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
     QAction,
     QDragEnterEvent,
@@ -60,6 +60,7 @@ from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
 from studio.ui.stop_clock import StopClock
+from studio.ui.window_state import window_settings
 
 log = logging.getLogger(__name__)
 
@@ -430,7 +431,7 @@ class MainWindow(QMainWindow):
             if self._details_hidden_by_tab:
                 self.details_dock.show()
             self._details_hidden_by_tab = False
-        elif self.details_dock.isVisible():
+        elif not self.details_dock.isHidden():  # isVisible() is False before the first show
             self.details_dock.hide()
             self._details_hidden_by_tab = True
         self._size_to_current_tab()
@@ -570,19 +571,25 @@ class MainWindow(QMainWindow):
 
     # -- window state and closing ---------------------------------------------------------------
 
-    def _window_settings(self) -> QSettings:
-        """Window geometry and dock layout, beside the studio's other settings."""
-        path = self.library.paths.config / "window.ini"
-        return QSettings(str(path), QSettings.Format.IniFormat)
+    def _tab_names(self) -> dict[str, QWidget]:
+        return {"gallery": self.gallery, "editor": self.editor, "pack": self.pack}
 
     def _restore_window_state(self) -> None:
-        state = self._window_settings()
+        """Geometry, docks and the open tab as they were. The dock layout is saved as the user
+        arranged it: the details hidden only because the editor or the pack was open come back
+        (quitting on the Pack tab once lost them for good)."""
+        state = window_settings(self.library.paths)
         geometry = state.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         layout = state.value("window/state")
         if layout is not None:
             self.restoreState(layout)
+        if state.value("window/details_hidden_by_tab", False, type=bool):
+            self.details_dock.show()
+        # The editor needs a candidate, which the gallery gives: it reopens on the gallery.
+        tab = self._tab_names().get(str(state.value("window/tab", "gallery")), self.gallery)
+        self.tabs.setCurrentWidget(self.pack if tab is self.pack else self.gallery)
         sort = self.gallery.sort_box.findData(state.value("gallery/sort"))
         if sort >= 0:
             self.gallery.sort_box.setCurrentIndex(sort)
@@ -604,9 +611,12 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
-        state = self._window_settings()
+        state = window_settings(self.library.paths)
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/state", self.saveState())
+        state.setValue("window/details_hidden_by_tab", self._details_hidden_by_tab)
+        current = self.tabs.currentWidget()
+        state.setValue("window/tab", next(n for n, w in self._tab_names().items() if w is current))
         state.setValue("gallery/sort", self.gallery.sort_box.currentData())
         # Everyone is told first, so that they all stop at once; then the waits share a budget.
         self.queue.request_stop()

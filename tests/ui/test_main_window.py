@@ -319,3 +319,35 @@ def test_the_window_never_resizes_itself(make_window, qtbot):
             qtbot.wait(50)
             assert window.width() == width
             assert window.details_dock.isVisible()
+
+
+def test_docks_and_tab_come_back_as_they_were(make_window, qtbot, studio_home):
+    # Quitting on the Pack tab saved the details as hidden (the tab had hidden them), and the
+    # next start lost them for good.
+    window = make_window()
+    window.jobs_dock.close()  # the user's own choice: it stays closed
+    window.tabs.setCurrentWidget(window.pack)
+    assert not window.details_dock.isVisible()
+    window.shutdown()
+    again = make_window()
+    assert again.tabs.currentWidget() is again.pack
+    assert not again.jobs_dock.isVisible() and again.generate_dock.isVisible()
+    again.show_gallery()
+    assert again.details_dock.isVisible()
+    again.shutdown()
+    third = make_window()
+    assert third.tabs.currentWidget() is third.gallery
+    assert third.details_dock.isVisible() and not third.jobs_dock.isVisible()
+    assert [p.name for p in (studio_home / "config").iterdir() if p.suffix == ".ini"] == [
+        "window.ini"
+    ]
+
+
+def test_details_come_back_after_quitting_in_the_editor(make_window, qtbot):
+    window = make_window()
+    _generate_and_wait(window, qtbot, 1)
+    window.open_editor(window.gallery.model.candidate(0).id)
+    window.shutdown()
+    again = make_window()
+    assert again.tabs.currentWidget() is again.gallery  # the editor needs a candidate first
+    assert again.details_dock.isVisible()
