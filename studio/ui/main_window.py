@@ -563,6 +563,8 @@ class MainWindow(QMainWindow):
             "Gallery\n"
             "  arrows: move    Shift/Ctrl + click or arrows: select several\n"
             "  K: keep    X: reject    U: undecided    S: star / unstar    P: add to pack\n"
+            "  each key on one picture then moves on to the next (untick «Next after a key»\n"
+            "  under the gallery to stay); on several selected pictures none moves\n"
             "  Enter or double-click: edit the cut-out mask\n\n"
             "Window\n"
             "  Ctrl+1: gallery    Ctrl+2: mask editor    Ctrl+3: pack    Ctrl+I: import\n"
@@ -593,6 +595,7 @@ class MainWindow(QMainWindow):
         sort = self.gallery.sort_box.findData(state.value("gallery/sort"))
         if sort >= 0:
             self.gallery.sort_box.setCurrentIndex(sort)
+        self.gallery.set_auto_advance(state.value("gallery/auto_advance", True, type=bool))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         if not self.editor.maybe_close():
@@ -618,6 +621,7 @@ class MainWindow(QMainWindow):
         current = self.tabs.currentWidget()
         state.setValue("window/tab", next(n for n, w in self._tab_names().items() if w is current))
         state.setValue("gallery/sort", self.gallery.sort_box.currentData())
+        state.setValue("gallery/auto_advance", self.gallery.auto_advance)
         # Everyone is told first, so that they all stop at once; then the waits share a budget.
         self.queue.request_stop()
         self.cutouts.request_stop()

@@ -55,10 +55,8 @@ def test_keyboard_triage_is_persisted(library, gallery, qtbot):
     view.setFocus()
     gallery.select_candidate(ids[0])
     qtbot.keyClick(view, Qt.Key.Key_K)  # keep the first, move on to the second
-    qtbot.keyClick(view, Qt.Key.Key_X)  # reject the second
-    qtbot.keyClick(view, Qt.Key.Key_S)  # star the third (stays on it)
-    assert gallery.current_candidate().id == ids[2]
-    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.keyClick(view, Qt.Key.Key_X)  # reject the second, on to the third
+    qtbot.keyClick(view, Qt.Key.Key_S)  # star the third, on to the fourth (the same rule)
     assert gallery.current_candidate().id == ids[3]
     assert library.candidate(ids[0]).status is CandidateStatus.KEPT
     assert library.candidate(ids[1]).status is CandidateStatus.REJECTED
@@ -180,3 +178,23 @@ def test_the_columns_hold_still_at_every_width(library, gallery, qtbot):
         assert columns * grid.width() <= view.layout_width()
         firsts = {view.visualRect(gallery.model.index(i)).top() for i in range(columns)}
         assert len(firsts) == 1, f"{columns} columns were expected on the first row at {width}"
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_K, Qt.Key.Key_X, Qt.Key.Key_U, Qt.Key.Key_S,
+                                 Qt.Key.Key_P])
+def test_every_triage_key_follows_the_same_rule(library, gallery, qtbot, key):
+    # K and X once moved on while S and P stayed, and nothing said so.
+    ids = fill_library(library, [1.0, 2.0, 3.0])
+    gallery.reload()
+    gallery.view.setFocus()
+    gallery.select_candidate(ids[0])
+    qtbot.keyClick(gallery.view, key)
+    assert gallery.current_candidate().id == ids[1]  # auto-advance is on by default
+    gallery.set_auto_advance(False)
+    qtbot.keyClick(gallery.view, key)
+    assert gallery.current_candidate().id == ids[1]  # off: every key stays
+    assert "stays" in gallery.help_label.text()
+    gallery.set_auto_advance(True)
+    assert "next" in gallery.help_label.text()
+    for text in ("K keep", "X reject", "U undecided", "S star", "P add to pack"):
+        assert text in gallery.help_label.text()

@@ -351,3 +351,11 @@ def test_details_come_back_after_quitting_in_the_editor(make_window, qtbot):
     again = make_window()
     assert again.tabs.currentWidget() is again.gallery  # the editor needs a candidate first
     assert again.details_dock.isVisible()
+
+
+def test_the_auto_advance_choice_is_kept(make_window):
+    window = make_window()
+    assert window.gallery.auto_advance
+    window.gallery.set_auto_advance(False)
+    window.shutdown()
+    assert not make_window().gallery.auto_advance

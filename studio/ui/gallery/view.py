@@ -9,10 +9,13 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyle
 from studio.library import CandidateStatus
 from studio.ui.gallery.delegate import CandidateDelegate
 
-TRIAGE_HELP = (
-    "K keep · X reject · U undecided · S star · P add to pack · Enter edit mask · "
-    "Shift/Ctrl select"
-)
+TRIAGE_KEYS = "K keep · X reject · U undecided · S star · P add to pack"
+
+
+def triage_help(auto_advance: bool) -> str:
+    """The hint under the gallery: the keys, and the one rule they all follow."""
+    then = "then on to the next picture" if auto_advance else "the picture stays selected"
+    return f"{TRIAGE_KEYS}: {then} · Enter edit mask · Shift/Ctrl select several"
 
 
 class GalleryView(QListView):
