@@ -62,6 +62,11 @@ class CutoutWorker(QObject):
         with self._lock:
             return len(self._todo)
 
+    def remaining(self) -> int:
+        """Queued or being cut out now (thread-safe)."""
+        with self._lock:
+            return len(self._queued)
+
     def stop(self) -> None:
         with self._lock:
             self._stop = True
@@ -126,6 +131,7 @@ class CutoutRunner(QObject):
     failed = Signal(int, str)
     unavailable = Signal(str)
     idle = Signal()
+    remaining_changed = Signal(int)  # cut-outs queued or running: the window shows the count
 
     _drain = Signal()
 
@@ -145,13 +151,23 @@ class CutoutRunner(QObject):
         self._worker.failed.connect(self.failed)
         self._worker.unavailable.connect(self.unavailable)
         self._worker.idle.connect(self.idle)
+        for finished in (self._worker.done, self._worker.failed, self._worker.idle):
+            finished.connect(self._report_remaining)
         self._thread.finished.connect(self._worker.close, Qt.ConnectionType.DirectConnection)
         self._thread.start()
 
     def cut(self, candidate_ids: Iterable[int]) -> None:
         """Queue candidates for a cut-out (those that have one already are skipped)."""
         if self._worker.enqueue(candidate_ids):
+            self._report_remaining()
             self._drain.emit()
+
+    def remaining(self) -> int:
+        """Cut-outs queued or running."""
+        return self._worker.remaining()
+
+    def _report_remaining(self, *_args: object) -> None:
+        self.remaining_changed.emit(self._worker.remaining())
 
     def resume(self, library: Library) -> int:
         """Queue the kept candidates that have no cut-out yet; returns how many."""

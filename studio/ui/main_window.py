@@ -213,6 +213,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._size_to_current_tab()
+        self.cutout_label = QLabel()
+        self.cutout_label.setToolTip("Kept pictures and stickers are cut out in the background")
+        self.cutout_label.hide()
+        self.statusBar().addPermanentWidget(self.cutout_label)
         self.device_label = QLabel("Loading the engine…")
         self.statusBar().addPermanentWidget(self.device_label)
 
@@ -284,6 +288,7 @@ class MainWindow(QMainWindow):
             lambda cid, msg: self.statusBar().showMessage(f"Cut-out of {cid} failed: {msg}", 8000)
         )
         self.cutouts.unavailable.connect(self._on_cutouts_unavailable)
+        self.cutouts.remaining_changed.connect(self._show_cutouts_remaining)
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -475,6 +480,10 @@ class MainWindow(QMainWindow):
                                             if added < len(candidate_ids) else ""),
             5000,
         )
+
+    def _show_cutouts_remaining(self, count: int) -> None:
+        self.cutout_label.setText(f"✂ Cutting out {count} picture{'s' if count != 1 else ''}…")
+        self.cutout_label.setVisible(count > 0)
 
     def _on_cutouts_unavailable(self, message: str) -> None:
         self.details.cutouts_unavailable = message

@@ -359,3 +359,35 @@ def test_the_auto_advance_choice_is_kept(make_window):
     window.gallery.set_auto_advance(False)
     window.shutdown()
     assert not make_window().gallery.auto_advance
+
+
+class _GatedSegmenter(FakeSegmenter):
+    """Cuts out only once the test opens the gate, so the count can be seen meanwhile."""
+
+    def __init__(self):
+        super().__init__()
+        import threading
+
+        self.gate = threading.Event()
+
+    def cutout(self, image):
+        self.gate.wait(10)
+        return super().cutout(image)
+
+
+def test_background_cut_outs_are_counted_in_the_status_bar(make_window, qtbot):
+    # They once ran unseen: badges appeared up to 12 s later with nothing said meanwhile.
+    segmenter = _GatedSegmenter()
+    window = make_window(segmenter=segmenter)
+    _generate_and_wait(window, qtbot, 3)
+    ids = [c.id for c in window.gallery.model.candidates()]
+    assert not window.cutout_label.isVisible()
+    window.gallery.set_auto_advance(False)
+    window.gallery.select_candidate(ids[0])
+    window.gallery.view.selectAll()
+    window.gallery.set_status(CandidateStatus.KEPT)
+    qtbot.waitUntil(window.cutout_label.isVisible, timeout=2000)
+    assert "3 pictures" in window.cutout_label.text()
+    segmenter.gate.set()
+    qtbot.waitUntil(lambda: not window.cutout_label.isVisible(), timeout=5000)
+    assert all(window.library.current_cutout(i) for i in ids)
