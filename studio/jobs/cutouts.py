@@ -29,6 +29,29 @@ def default_segmenter() -> Any:
     return Segmenter.default()
 
 
+class SharedSegmenter:
+    """One segmenter for the whole window (the background cut-outs and the mask editor): the
+    model is loaded once, by whichever thread asks first, and used by one thread at a time.
+    Pass it where a segmenter factory is wanted: calling it loads the model and returns it."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._lock = threading.Lock()
+        self._segmenter: Any = None
+
+    def __call__(self) -> SharedSegmenter:
+        with self._lock:
+            if self._segmenter is None:
+                self._segmenter = self._factory()  # raises when it cannot be loaded
+        return self
+
+    def cutout(self, image: Any) -> Any:
+        with self._lock:
+            if self._segmenter is None:
+                self._segmenter = self._factory()
+            return self._segmenter.cutout(image)
+
+
 class CutoutWorker(QObject):
     done = Signal(int)  # candidate id: its cut-out is stored
     failed = Signal(int, str)  # candidate id, message

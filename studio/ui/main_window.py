@@ -37,7 +37,7 @@ from studio import APP_NAME
 from studio.errors import StudioError
 from studio.jobs import GenerationRequest, JobQueue
 from studio.jobs.backend import DeviceInfo, EngineBackend, GenerationBackend
-from studio.jobs.cutouts import CutoutRunner, default_segmenter
+from studio.jobs.cutouts import CutoutRunner, SharedSegmenter, default_segmenter
 from studio.jobs.events import JobEvent
 from studio.library import Library
 from studio.library.check import CheckReport, check_in_background
@@ -108,7 +108,9 @@ class MainWindow(QMainWindow):
             self.settings,
             self,
         )
-        self.cutouts = CutoutRunner(self.library.paths, segmenter_factory, self)
+        # One cut-out model for the background cut-outs and the editor, loaded once.
+        segmenter = SharedSegmenter(segmenter_factory)
+        self.cutouts = CutoutRunner(self.library.paths, segmenter, self)
         self.heartbeat = Heartbeat(parent=self)
 
         # Panels.
@@ -117,7 +119,7 @@ class MainWindow(QMainWindow):
         self.queue_panel = QueuePanel(self.library, self.queue)
         self.gallery = GalleryPanel(self.library)
         self.details = DetailsPanel(self.library)
-        self.editor = EditorHost(self.library, segmenter_factory)
+        self.editor = EditorHost(self.library, segmenter)
         self.pack = PackHost(self.library)
         self._compose()
         self._build_menus()

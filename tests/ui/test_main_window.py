@@ -391,3 +391,46 @@ def test_background_cut_outs_are_counted_in_the_status_bar(make_window, qtbot):
     segmenter.gate.set()
     qtbot.waitUntil(lambda: not window.cutout_label.isVisible(), timeout=5000)
     assert all(window.library.current_cutout(i) for i in ids)
+
+
+def test_a_candidate_without_cut_out_opens_with_its_automatic_one(open_window, qtbot):
+    # It once opened on an empty mask ("Empty mask"), and the editor's reset loaded a second
+    # copy of the cut-out model.
+    segmenter = FakeSegmenter()
+    loads = []
+
+    def factory():
+        loads.append(1)
+        return segmenter
+
+    window = open_window(backend_factory=ScriptedBackend, segmenter_factory=factory,
+                         model_checker=ready_check)
+    _generate_and_wait(window, qtbot, 2)
+    first, second = (c.id for c in window.gallery.model.candidates())
+    window.gallery.select_candidate(first)
+    window.gallery.set_status(CandidateStatus.KEPT)  # cut out in the background
+    qtbot.waitUntil(lambda: window.library.current_cutout(first) is not None, timeout=5000)
+    window.open_editor(second)  # never kept: no cut-out yet
+    qtbot.waitUntil(lambda: window.library.current_cutout(second) is not None, timeout=5000)
+    cut = window.library.current_cutout(second)
+    assert cut.method is CutoutMethod.UNET and not cut.edited
+    panel = window.editor.panel
+    assert panel.document.mask.max() == 255 and not panel.dirty
+    assert len(loads) == 1  # one model for the background cut-outs and the editor
+
+
+def test_reset_to_automatic_then_save_is_not_labelled_edited(open_window, qtbot):
+    window = open_window(backend_factory=ScriptedBackend,
+                         segmenter_factory=FakeSegmenter, model_checker=ready_check)
+    _generate_and_wait(window, qtbot, 1)
+    cid = window.gallery.model.candidate(0).id
+    window.open_editor(cid)
+    qtbot.waitUntil(lambda: window.library.current_cutout(cid) is not None, timeout=5000)
+    panel = window.editor.panel
+    panel.document.reset_to(panel.document.mask * 0, "Clear")  # a hand edit
+    assert panel.save().edited
+    panel.reset_to_automatic()
+    qtbot.waitUntil(lambda: panel.dirty, timeout=5000)
+    saved = panel.save()
+    assert saved.method is CutoutMethod.UNET and not saved.edited
+    assert saved.confidence == pytest.approx(0.42)
