@@ -41,6 +41,7 @@ from studio.jobs.cutouts import CutoutRunner, SharedSegmenter, default_segmenter
 from studio.jobs.events import JobEvent
 from studio.library import Library
 from studio.library.check import CheckReport, check_in_background
+from studio.library.db import LibraryUnavailable
 from studio.library.importing import IMAGE_SUFFIXES, ImportReport, import_files, importable
 from studio.library.leftovers import clean_leftovers_at_start
 from studio.settings import Settings, load_settings
@@ -273,7 +274,7 @@ class MainWindow(QMainWindow):
         self.details.add_to_pack_requested.connect(self.gallery.request_add_to_pack)
         self.pack.edit_cutout_requested.connect(self.open_editor)
         self.pack.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.gallery.message.connect(lambda text: self.statusBar().showMessage(text, 3000))
+        self.gallery.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.details.status_requested.connect(self.gallery.set_status)
         self.details.star_requested.connect(self.gallery.toggle_star)
         self.details.open_requested.connect(self.open_editor)
@@ -475,7 +476,11 @@ class MainWindow(QMainWindow):
         self.editor.open_candidate(candidate_id)
 
     def add_to_pack(self, candidate_ids: list[int]) -> None:
-        added = self.pack.add_candidates(candidate_ids)
+        try:
+            added = self.pack.add_candidates(candidate_ids)
+        except LibraryUnavailable as exc:  # read-only or full: said plainly, not as a bug
+            self.statusBar().showMessage(f"Not added to the pack: {exc}", 10000)
+            return
         self.cutouts.cut(candidate_ids)  # a sticker needs a cut-out, kept or not
         self.statusBar().showMessage(
             f"{added} added to the pack" + (f" ({len(candidate_ids) - added} were in it)"

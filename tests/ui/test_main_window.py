@@ -434,3 +434,24 @@ def test_reset_to_automatic_then_save_is_not_labelled_edited(open_window, qtbot)
     saved = panel.save()
     assert saved.method is CutoutMethod.UNET and not saved.edited
     assert saved.confidence == pytest.approx(0.42)
+
+
+def test_triage_on_a_read_only_library_says_why_instead_of_a_bug(make_window, qtbot, caplog):
+    # Keep, star and add-to-pack once raised inside Qt slots: the "Something went wrong" dialog.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    window.library.read_only_reason = "the disk is full (test)"
+    first = window.gallery.model.candidate(0)
+    window.gallery.select_candidate(first.id)
+    window.gallery.view.setFocus()
+    for key in (Qt.Key.Key_K, Qt.Key.Key_S):
+        window.gallery.select_candidate(first.id)
+        qtbot.keyClick(window.gallery.view, key)
+        assert "read-only" in window.statusBar().currentMessage()
+        assert "the disk is full" in window.statusBar().currentMessage()
+        assert window.gallery.current_candidate().id == first.id  # nothing done: no moving on
+    qtbot.keyClick(window.gallery.view, Qt.Key.Key_P)
+    assert "Not added to the pack" in window.statusBar().currentMessage()
+    assert window.library.candidate(first.id).status is CandidateStatus.NEW
+    assert not [r for r in caplog.records if "Uncaught" in r.getMessage()]
+    window.library.read_only_reason = None

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.library import Candidate, CandidateStatus, Library
+from studio.library.db import LibraryUnavailable
 from studio.ui.gallery.model import SORT_LABELS, GalleryModel, GalleryQuery
 from studio.ui.gallery.thumbnails import ThumbnailCache
 from studio.ui.gallery.view import GalleryView, triage_help
@@ -182,11 +183,19 @@ class GalleryPanel(QWidget):
         self.view.scrollTo(index)
         return True
 
+    def _refused(self, exc: LibraryUnavailable) -> None:
+        """A user problem (read-only library, full disk), said plainly, never a bug dialog."""
+        self.message.emit(f"Not saved: {exc}")
+
     def set_status(self, status: CandidateStatus) -> None:
         rows = self.view.selected_rows()
         if not rows:
             return
-        ids = self.model.set_status(rows, status)
+        try:
+            ids = self.model.set_status(rows, status)
+        except LibraryUnavailable as exc:
+            self._refused(exc)
+            return
         if status is CandidateStatus.KEPT:
             self.kept.emit(ids)
         self.message.emit(f"{len(ids)} marked {status.value}" if len(ids) > 1 else "")
@@ -195,7 +204,11 @@ class GalleryPanel(QWidget):
     def toggle_star(self) -> None:
         rows = self.view.selected_rows()
         if rows:
-            self.model.toggle_star(rows)
+            try:
+                self.model.toggle_star(rows)
+            except LibraryUnavailable as exc:
+                self._refused(exc)
+                return
             self._emit_current()
             self._after_triage(rows)
 
