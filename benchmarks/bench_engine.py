@@ -1,6 +1,10 @@
 """Sampling speed: our cached sampler against the reference's generation loop, same weights.
 
     .venv/bin/python benchmarks/bench_engine.py [--threads 1] [--repeats 2] [--device cpu]
+    nice -n 19 .venv/bin/python benchmarks/bench_engine.py --full [--steps 6]
+
+`--full` measures the real Emojich size instead (see `bench_engine_full.py`: 5.6 GB of random
+weights written once to a cache folder, batch 1/4/16, fp32 and bf16, the reference beside it).
 
 Model: 4 layers, hidden 256, 4 heads, 128 text + 16x16 image tokens, the real vocabularies
 (16512 text + 8192 image), batch 4, random weights, fp32. The reference loop is
@@ -79,7 +83,24 @@ def main() -> None:
         action="store_true",
         help="also check greedy codes equal the reference's (one more loop)",
     )
+    parser.add_argument("--full", action="store_true", help="the real Emojich size (slow)")
+    parser.add_argument("--steps", type=int, default=6, help="--full: steps timed per batch")
+    parser.add_argument(
+        "--precisions", nargs="+", default=["fp32", "bf16"], help="--full: precisions to load"
+    )
+    parser.add_argument(
+        "--reference-steps", type=int, default=3, help="--full: reference loop steps"
+    )
+    parser.add_argument(
+        "--reference-batches", type=int, nargs="+", default=[1, 4],
+        help="--full: batch sizes for the reference loop",
+    )
     args = parser.parse_args()
+    if args.full:
+        from bench_engine_full import run
+
+        run(args.precisions, args.steps, args.reference_steps, args.reference_batches)
+        return
     if args.threads:
         torch.set_num_threads(args.threads)
     device = torch.device(args.device)

@@ -1,4 +1,5 @@
-"""User settings that are not window state: which model folder, device and precision to use.
+"""User settings that are not window state: which model folder, device and precision to use,
+and where to generate (this device, every GPU of this machine, or a Ray cluster).
 
 A small JSON file at `studio_paths().settings_file`, written atomically. Qt-free, so the CLI and
 the window read the same choices. Window geometry lives in QSettings instead.
@@ -11,6 +12,7 @@ import logging
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from studio.cluster.where import InvalidWhere, Where
 from studio.fileio import atomic_write_json
 from studio.paths import studio_paths
 
@@ -27,6 +29,7 @@ class Settings:
     models_dir: str | None = None
     device: str | None = None
     precision: str | None = None
+    where: str | None = None  # "local" (None), "gpus" or "ray://HOST:PORT": studio.cluster.where
 
     @property
     def models_path(self) -> Path:
@@ -46,6 +49,10 @@ def _clean(raw: dict) -> Settings:
         values["device"] = None
     if values.get("precision") not in (None, *PRECISIONS):
         values["precision"] = None
+    try:
+        Where.parse(values.get("where"))
+    except InvalidWhere:
+        values["where"] = None
     return Settings(**values)
 
 

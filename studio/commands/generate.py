@@ -65,6 +65,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="default: fp16 on cuda, fp32 on the CPU",
     )
     parser.add_argument(
+        "--where",
+        default=None,
+        help="local (this device, the default), gpus (every GPU of this machine) or "
+        "ray://HOST:PORT (a Ray cluster; each node reads its own models folder)",
+    )
+    parser.add_argument(
+        "--cpu-replicas",
+        type=int,
+        default=None,
+        help="with --where: this many CPU replicas instead of one per GPU",
+    )
+    parser.add_argument(
         "--no-translate", action="store_true", help="send the prompt as typed, untranslated"
     )
     parser.add_argument(
@@ -96,7 +108,18 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise StudioError(f"bad sampling setting: {exc}") from None
 
+    from studio.cluster.where import Where
+
+    where = Where.parse(args.where)
     prompt = _model_prompt(args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    if where.uses_ray:
+        from studio.cluster.command import run_on_replicas
+
+        return run_on_replicas(args, prompt, params, where, _write_results)
+    if args.cpu_replicas is not None:
+        raise StudioError("--cpu-replicas needs --where gpus or --where ray://HOST:PORT")
+
     from studio.engine import (
         BatchReady,
         BatchSizeReduced,
@@ -113,7 +136,6 @@ def run(args: argparse.Namespace) -> int:
         estimate = estimate_seconds(models, args.images, batch_size)
         _say(f"on the CPU this takes about {_duration(estimate)} (measured on a few steps)")
 
-    args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     results = []
     last_report = 0.0
@@ -130,6 +152,15 @@ def run(args: argparse.Namespace) -> int:
             _say(f"  out of GPU memory: batch size {event.old} -> {event.new}")
         elif isinstance(event, BatchReady):
             results.extend(event.images)
+    where_info = {"model": models.model_id, "device": str(models.device),
+                  "precision": models.precision}
+    return _write_results(args, prompt, params, batch_size, results, where_info, started)
+
+
+def _write_results(  # noqa: ANN001 - the command's own values, passed through
+    args, prompt, params, batch_size, results, where_info, started
+) -> int:
+    """Write the ranked PNGs and `generation.json`; `where_info` says what generated them."""
     results.sort(key=lambda g: g.perplexity)
     width = max(3, len(str(len(results))))
     entries = []
@@ -151,9 +182,7 @@ def run(args: argparse.Namespace) -> int:
         {
             "prompt": prompt,  # what the model was given
             "prompt_original": args.prompt,  # as typed
-            "model": models.model_id,
-            "device": str(models.device),
-            "precision": models.precision,
+            **where_info,
             "params": {
                 "top_k": params.top_k,
                 "top_p": params.top_p,

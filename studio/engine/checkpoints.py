@@ -23,6 +23,7 @@ from torch import nn
 
 from studio.engine.config import DalleConfig, VqganConfig
 from studio.engine.errors import ModelFileError
+from studio.engine.mapped import MappedWeights
 from studio.engine.transformer import DalleModel
 from studio.engine.vqgan import Vqgan
 
@@ -194,15 +195,25 @@ def check_state(expected: nn.Module, state: StateDict, source: str, hint: str) -
 
 
 def _check_and_convert(
-    expected: nn.Module, state: StateDict, source: str, hint: str, device, dtype
+    expected: nn.Module,
+    state: StateDict,
+    source: str,
+    hint: str,
+    device,
+    dtype,
+    mapped: MappedWeights | None = None,
 ) -> StateDict:
     """Check keys and shapes against `expected` (a meta-device model), then move and convert
-    each tensor, dropping it from `state` as it goes."""
+    each tensor, dropping it from `state` (and its pages from `mapped`) as it goes, so the
+    peak stays near one copy of the weights."""
     check_state(expected, state, source, hint)
     wanted = expected.state_dict()
     converted: StateDict = {}
     for key in wanted:
-        converted[key] = state.pop(key).to(device=device, dtype=dtype)
+        original = state.pop(key)
+        converted[key] = original.to(device=device, dtype=dtype)
+        if mapped is not None:
+            mapped.release(original, converted[key])
     return converted
 
 
@@ -219,12 +230,14 @@ def load_dalle(
     """The transformer from an official `pytorch_model*.bin` (or `.safetensors`, or a state dict),
     in eval mode without gradients."""
     source = _describe(path_or_state_dict)
+    mapped = None
     if isinstance(path_or_state_dict, Mapping):
         state = dict(path_or_state_dict)
     else:
         state = read_state_dict(path_or_state_dict)
+        mapped = MappedWeights(path_or_state_dict)
     model, state, hint = checked_dalle_state(state, config, source)
-    converted = _check_and_convert(model, state, source, hint, device, dtype)
+    converted = _check_and_convert(model, state, source, hint, device, dtype, mapped)
     model.load_state_dict(converted, assign=True, strict=True)
     return model.eval().requires_grad_(False)
 
@@ -297,14 +310,16 @@ def load_vqgan(
     """The VQGAN from an official `.ckpt` (256 px or, with `dwt`, the 512 px DWT one)."""
     config = config or VqganConfig.official()
     source = _describe(path_or_state_dict)
+    mapped = None
     if isinstance(path_or_state_dict, Mapping):
         state = dict(path_or_state_dict)
     else:
         state = read_state_dict(path_or_state_dict)
+        mapped = MappedWeights(path_or_state_dict)
     state = vqgan_state_dict(state, dwt, source)
     with torch.device("meta"):
         model = Vqgan(config, dwt)
     hint = "Is it the ruDALL-E VQGAN file?"
-    converted = _check_and_convert(model, state, source, hint, device, dtype)
+    converted = _check_and_convert(model, state, source, hint, device, dtype, mapped)
     model.load_state_dict(converted, assign=True, strict=True)
     return model.eval().requires_grad_(False)

@@ -64,8 +64,24 @@ def _bitsandbytes_available() -> bool:
     return True
 
 
-def available_precisions(device: str | None = None) -> list[str]:
-    """Precisions that run on `device` (default: the default device), best default first."""
+def _bitsandbytes_cpu_available() -> bool:
+    """bitsandbytes is importable and has its CPU backend (older releases are CUDA-only)."""
+    if not _bitsandbytes_available():
+        return False
+    import bitsandbytes
+
+    try:
+        major, minor = (int(x) for x in bitsandbytes.__version__.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (0, 45)
+
+
+def available_precisions(device: str | None = None, with_int8: bool = True) -> list[str]:
+    """Precisions that run on `device` (default: the default device), best default first.
+
+    `with_int8=False` leaves int8 out without importing bitsandbytes (whose import pulls in
+    torch's compiler stack, seconds on a busy machine)."""
     device = device or default_device()
     if device.startswith("cuda"):
         if not torch.cuda.is_available():
@@ -73,10 +89,15 @@ def available_precisions(device: str | None = None) -> list[str]:
         out = ["fp16", "fp32"]
         if torch.cuda.is_bf16_supported():
             out.insert(1, "bf16")
-        if _bitsandbytes_available():
+        if with_int8 and _bitsandbytes_available():
             out.append("int8")
         return out
-    return ["fp32", "bf16"]
+    # fp16 computes on the CPU too (torch converts where it has no fp16 kernels); int8 needs
+    # bitsandbytes' CPU backend (0.45 and later).
+    out = ["fp32", "bf16", "fp16"]
+    if with_int8 and _bitsandbytes_cpu_available():
+        out.append("int8")
+    return out
 
 
 def _resolve(device: str | None, precision: str | None) -> tuple[torch.device, str]:
@@ -84,7 +105,7 @@ def _resolve(device: str | None, precision: str | None) -> tuple[torch.device, s
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise UnsupportedPrecision("no CUDA GPU is available here; use the CPU device")
     precision = precision or ("fp16" if device.startswith("cuda") else "fp32")
-    allowed = available_precisions(device)
+    allowed = available_precisions(device, with_int8=precision == "int8")
     if precision not in allowed:
         raise UnsupportedPrecision(
             f"precision {precision!r} is not available on {device} (available: "
@@ -94,7 +115,8 @@ def _resolve(device: str | None, precision: str | None) -> tuple[torch.device, s
 
 
 def quantize_int8(model: DalleModel, device: torch.device) -> DalleModel:
-    """Swap the transformer layers' linear layers for bitsandbytes int8 ones (CUDA only).
+    """Swap the transformer layers' linear layers for bitsandbytes int8 ones (on CUDA, or on
+    the CPU with bitsandbytes' CPU backend).
 
     The embeddings, layer norms and the output head stay in fp16: the head's image slice is
     small, and int8 there costs accuracy where sampling is most sensitive.

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from studio.engine.config import DalleConfig
+from studio.engine.layers import embedding
 from studio.engine.masks import KeyWindows, key_windows, layer_kind, layer_mask
 
 # The reference clamps attention outputs to the fp16 range so half precision never overflows.
@@ -100,11 +101,11 @@ class DalleModel(nn.Module):
         super().__init__()
         self.config = config
         hidden = config.hidden_size
-        self.text_embeddings = nn.Embedding(config.vocab_size, hidden)
-        self.image_embeddings = nn.Embedding(config.image_vocab_size, hidden)
-        self.text_pos_embeddings = nn.Embedding(config.text_seq_length + 1, hidden)
-        self.image_row_embeddings = nn.Embedding(config.image_tokens_per_dim, hidden)
-        self.image_col_embeddings = nn.Embedding(config.image_tokens_per_dim, hidden)
+        self.text_embeddings = embedding(config.vocab_size, hidden)
+        self.image_embeddings = embedding(config.image_vocab_size, hidden)
+        self.text_pos_embeddings = embedding(config.text_seq_length + 1, hidden)
+        self.image_row_embeddings = embedding(config.image_tokens_per_dim, hidden)
+        self.image_col_embeddings = embedding(config.image_tokens_per_dim, hidden)
         self.transformer = TransformerStack(config)
         self.to_logits = nn.Sequential(
             nn.LayerNorm(hidden, eps=1e-5), nn.Linear(hidden, config.total_vocab_size)

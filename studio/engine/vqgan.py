@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from studio.engine.config import VqganConfig
+from studio.engine.layers import embedding
 
 
 def swish(x: torch.Tensor) -> torch.Tensor:
@@ -176,7 +177,7 @@ class GumbelQuantize(nn.Module):
     def __init__(self, config: VqganConfig) -> None:
         super().__init__()
         self.proj = nn.Conv2d(config.z_channels, config.n_embed, 1)
-        self.embed = nn.Embedding(config.n_embed, config.embed_dim)
+        self.embed = embedding(config.n_embed, config.embed_dim)
 
 
 def inverse_haar(bands: torch.Tensor) -> torch.Tensor:

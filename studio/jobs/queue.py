@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
-from studio.jobs.backend import EngineBackend, GenerationBackend
+from studio.jobs.backend import GenerationBackend
 from studio.jobs.events import JobEvent, JobProgress
+from studio.jobs.replicas import SettingsBackend
 from studio.jobs.request import GenerationRequest
 from studio.jobs.threads import outlive_owner
 from studio.jobs.worker import GenerationWorker
@@ -37,7 +38,7 @@ class JobQueue(QObject):
     def __init__(
         self,
         library: Library,
-        backend_factory: Callable[[], GenerationBackend] = EngineBackend,
+        backend_factory: Callable[[], GenerationBackend] = SettingsBackend,
         settings: Settings | None = None,
         parent: QObject | None = None,
     ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from studio.errors import StudioError
@@ -99,11 +100,23 @@ class GenerationRequest:
         )
 
     @classmethod
-    def resume(cls, spec: JobSpec, images_done: int) -> GenerationRequest | None:
+    def resume(
+        cls, spec: JobSpec, images_done: int, seeds_done: Collection[int] | None = None
+    ) -> GenerationRequest | None:
         """The rest of a stopped job: its settings, the images it did not make, and the seeds
-        after the batches it finished (batch b of a job is seeded seed + b). None when done."""
+        after the batches it finished (batch b of a job is seeded seed + b). None when done.
+
+        `seeds_done` (the seeds of its stored images) covers a job whose batches finished out
+        of order on several replicas: it resumes at the first batch with no image, and the
+        finished batches after it run again, so that none is missed."""
         remaining = spec.images_requested - images_done
         if remaining <= 0:
             return None
         batches_done = -(-images_done // spec.batch_size)
+        if seeds_done is not None:
+            first_missing = 0
+            while spec.seed + first_missing in seeds_done:
+                first_missing += 1
+            batches_done = min(batches_done, first_missing)
+            remaining = spec.images_requested - batches_done * spec.batch_size
         return replace(cls.from_spec(spec), n_images=remaining, seed=spec.seed + batches_done)

@@ -15,6 +15,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from studio.cluster.errors import ClusterLost
+from studio.cluster.events import ReplicasProgress
 from studio.engine import events as engine_events
 from studio.engine.errors import GenerationCancelled
 from studio.errors import StudioError
@@ -123,6 +125,9 @@ class GenerationWorker(QObject):
 
     @Slot()
     def close(self) -> None:
+        close_backend = getattr(self._backend, "close", None)
+        if close_backend is not None:
+            close_backend()  # replicas on Ray are stopped with the thread that started them
         if self._library is not None:
             self._library.close()
             self._library = None
@@ -162,6 +167,11 @@ class GenerationWorker(QObject):
             else:
                 lib.set_job_state(job_id, JobState.CANCELLED)
             self.event.emit(JobCancelled(job_id, self._images_stored(job_id)))
+        except ClusterLost as exc:
+            # Like a crash: the stored batches stay and the job can be resumed.
+            log.warning("Job %d interrupted: %s", job_id, exc)
+            lib.set_job_state(job_id, JobState.INTERRUPTED, str(exc))
+            self.event.emit(JobFailed(job_id, str(exc)))
         except StudioError as exc:
             log.warning("Job %d failed: %s", job_id, exc)
             lib.set_job_state(job_id, JobState.FAILED, str(exc))
@@ -194,6 +204,7 @@ class GenerationWorker(QObject):
         images_done = 0
         batch_size = request.batch_size
         clock: _EtaClock | None = None
+        tokens_reported = 0  # never shown going backwards
         last_emit = 0.0
         events = backend.generate(request, prompt_codes, lambda: self._should_stop(job_id))
         for item in events:
@@ -212,6 +223,17 @@ class GenerationWorker(QObject):
                             item.images_total, eta,
                         )
                     )
+            elif isinstance(item, ReplicasProgress):
+                # Batches sampling side by side on several replicas: the pool adds them up.
+                if clock is None:
+                    clock = _EtaClock(item.tokens_total)
+                tokens_reported = max(tokens_reported, item.tokens_done)
+                self.event.emit(
+                    JobProgress(
+                        job_id, tokens_reported, item.tokens_total, item.images_done,
+                        item.images_total, clock.eta(item.tokens_done),
+                    )
+                )
             elif isinstance(item, engine_events.BatchReady):
                 ids = []
                 for image in item.images:
@@ -228,6 +250,7 @@ class GenerationWorker(QObject):
                 self.event.emit(BatchStored(job_id, item.batch_index, tuple(ids)))
                 if clock is not None:
                     tokens = images_done * (clock.tokens_total // max(request.n_images, 1))
+                    tokens_reported = tokens = max(tokens_reported, tokens)
                     self.event.emit(
                         JobProgress(
                             job_id, tokens, clock.tokens_total, images_done, request.n_images,

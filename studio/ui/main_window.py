@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 from studio import APP_NAME
 from studio.errors import StudioError
 from studio.jobs import GenerationRequest, JobQueue
-from studio.jobs.backend import DeviceInfo, EngineBackend, GenerationBackend
+from studio.jobs.backend import DeviceInfo, GenerationBackend
 from studio.jobs.cutouts import CutoutRunner, SharedSegmenter, default_segmenter
 from studio.jobs.events import JobEvent
+from studio.jobs.replicas import SettingsBackend
 from studio.library import Library
 from studio.library.check import CheckReport, check_in_background
 from studio.library.db import LibraryUnavailable
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         self.background = Background(self)
         self.queue = JobQueue(
             self.library,
-            backend_factory or (lambda: EngineBackend(self.settings)),
+            backend_factory or (lambda: SettingsBackend(self.settings)),
             self.settings,
             self,
         )
@@ -384,8 +385,8 @@ class MainWindow(QMainWindow):
     def resume_job(self, job_id: int) -> None:
         """Queue what a stopped job did not make."""
         job = self.library.job(job_id)
-        done = len(self.library.candidates(job_id=job_id, sort="time"))
-        request = GenerationRequest.resume(job.spec, done)
+        stored = self.library.candidates(job_id=job_id, sort="time")
+        request = GenerationRequest.resume(job.spec, len(stored), {c.seed for c in stored})
         if request is None:
             self.statusBar().showMessage(f"Job {job_id} has all its images already.", 5000)
             return

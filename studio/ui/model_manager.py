@@ -1,5 +1,5 @@
 """The model manager: which files are present or missing, download them (with progress and
-cancel), use a folder you already have, and choose the device and precision."""
+cancel), use a folder you already have, choose the device and precision, and where to generate."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from studio.jobs.backend import DeviceInfo
 from studio.settings import PRECISIONS, Settings, save_settings
 from studio.ui.background import Background
 from studio.ui.model_files import TRANSLATOR_KEY, ModelCheck, check_model_files, human_size
+from studio.ui.where_chooser import WhereChooser
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,9 @@ class ModelManagerDialog(QDialog):
         self.precision_box = QComboBox()
         self.device_label = QLabel()
         self.device_label.setObjectName("hint")
+        self.where_chooser = WhereChooser(settings.where)
         form = QFormLayout()
+        form.addRow("Where to generate", self.where_chooser)
         form.addRow("Device", self.device_box)
         form.addRow("Precision", self.precision_box)
         form.addRow("", self.device_label)
@@ -125,6 +128,7 @@ class ModelManagerDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel_download)
         self.device_box.currentIndexChanged.connect(self._on_device)
         self.precision_box.currentIndexChanged.connect(self._on_precision)
+        self.where_chooser.where_changed.connect(lambda where: self._update_settings(where=where))
         self._fill_devices()
         self.refresh()
 

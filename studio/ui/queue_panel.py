@@ -43,7 +43,7 @@ _STATE_TEXT = {
     JobState.FINISHED: "finished",
     JobState.FAILED: "failed",
     JobState.CANCELLED: "cancelled",
-    JobState.INTERRUPTED: "interrupted (the app stopped)",
+    JobState.INTERRUPTED: "interrupted",  # the app stopped, or the cluster went away
 }
 
 

@@ -133,7 +133,7 @@ class SamplerPanel(QWidget):
         """The device is known: use its sensible default unless the user chose one."""
         self.batch_size.setToolTip(
             f"Images sampled at once (suggested for {device_label}: {size}); larger is faster "
-            "if the GPU memory fits it"
+            "per image while the memory fits it"
         )
         if not self._batch_touched:
             self.batch_size.blockSignals(True)

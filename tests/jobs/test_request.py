@@ -41,3 +41,12 @@ def test_resume_continues_with_the_next_seeds():
     assert (rest.n_images, rest.seed, rest.batch_size) == (2, 102, 4)
     assert GenerationRequest.resume(spec, images_done=10) is None
     assert GenerationRequest.resume(spec, images_done=0).seed == 100
+
+
+def test_resume_after_batches_finished_out_of_order_misses_none():
+    spec = GenerationRequest("кот", seed=100, n_images=16, batch_size=4).to_spec()
+    # Replicas finished batches 0, 2 and 3 (seeds 100, 102, 103); batch 1 was lost.
+    rest = GenerationRequest.resume(spec, images_done=12, seeds_done={100, 102, 103})
+    assert (rest.n_images, rest.seed) == (12, 101)  # batches 1-3 again: none missed
+    in_order = GenerationRequest.resume(spec, images_done=8, seeds_done={100, 101})
+    assert (in_order.n_images, in_order.seed) == (8, 102)

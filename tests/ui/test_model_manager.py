@@ -84,3 +84,32 @@ def test_device_and_precision_offer_what_the_machine_supports(dialog):
     assert (saved.device, saved.precision) == ("cpu", "bf16")
     dialog.device_box.setCurrentIndex(dialog.device_box.findData("cuda"))
     assert load_settings().precision == "bf16"  # still supported there
+
+
+def test_where_to_generate_is_saved_once_valid(dialog, monkeypatch):
+    chooser = dialog.where_chooser
+    assert chooser.where() is None and not chooser.address_edit.isVisibleTo(dialog)
+    chooser.choice_box.setCurrentIndex(chooser.choice_box.findData("gpus"))
+    assert load_settings().where == "gpus"
+    chooser.choice_box.setCurrentIndex(chooser.choice_box.findData("ray"))
+    assert chooser.address_edit.isVisibleTo(dialog)
+    assert load_settings().where == "gpus"  # no address yet: nothing changes
+    chooser.address_edit.setText("ray://head:notaport")
+    chooser.address_edit.editingFinished.emit()
+    assert "ray://HOST:PORT" in chooser.hint_label.text()
+    assert load_settings().where == "gpus"
+    chooser.address_edit.setText("ray://10.0.0.5:10001")
+    chooser.address_edit.editingFinished.emit()
+    assert load_settings().where == "ray://10.0.0.5:10001"
+    assert "its own models folder" in chooser.hint_label.text()
+    chooser.choice_box.setCurrentIndex(chooser.choice_box.findData("local"))
+    assert load_settings().where is None
+
+
+def test_where_to_generate_names_the_install_command_without_ray(qtbot, monkeypatch):
+    from studio.ui import where_chooser
+
+    monkeypatch.setattr(where_chooser, "ray_installed", lambda: False)
+    chooser = where_chooser.WhereChooser("gpus")
+    qtbot.addWidget(chooser)
+    assert "pip install -e .[cluster]" in chooser.hint_label.text()
