@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from studio.jobs.threads import outlive_owner
 from studio.library import CandidateStatus, CutoutMethod, Library
 from studio.paths import StudioPaths
 
@@ -26,6 +27,29 @@ def default_segmenter() -> Any:
     from studio.segment import Segmenter
 
     return Segmenter.default()
+
+
+class SharedSegmenter:
+    """One segmenter for the whole window (the background cut-outs and the mask editor): the
+    model is loaded once, by whichever thread asks first, and used by one thread at a time.
+    Pass it where a segmenter factory is wanted: calling it loads the model and returns it."""
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        self._factory = factory
+        self._lock = threading.Lock()
+        self._segmenter: Any = None
+
+    def __call__(self) -> SharedSegmenter:
+        with self._lock:
+            if self._segmenter is None:
+                self._segmenter = self._factory()  # raises when it cannot be loaded
+        return self
+
+    def cutout(self, image: Any) -> Any:
+        with self._lock:
+            if self._segmenter is None:
+                self._segmenter = self._factory()
+            return self._segmenter.cutout(image)
 
 
 class CutoutWorker(QObject):
@@ -60,6 +84,11 @@ class CutoutWorker(QObject):
     def pending(self) -> int:
         with self._lock:
             return len(self._todo)
+
+    def remaining(self) -> int:
+        """Queued or being cut out now (thread-safe)."""
+        with self._lock:
+            return len(self._queued)
 
     def stop(self) -> None:
         with self._lock:
@@ -131,6 +160,7 @@ class CutoutRunner(QObject):
     failed = Signal(int, str)
     unavailable = Signal(str)
     idle = Signal()
+    remaining_changed = Signal(int)  # cut-outs queued or running: the window shows the count
 
     _drain = Signal()
 
@@ -150,13 +180,23 @@ class CutoutRunner(QObject):
         self._worker.failed.connect(self.failed)
         self._worker.unavailable.connect(self.unavailable)
         self._worker.idle.connect(self.idle)
+        for finished in (self._worker.done, self._worker.failed, self._worker.idle):
+            finished.connect(self._report_remaining)
         self._thread.finished.connect(self._worker.close, Qt.ConnectionType.DirectConnection)
         self._thread.start()
 
     def cut(self, candidate_ids: Iterable[int]) -> None:
         """Queue candidates for a cut-out (those that have one already are skipped)."""
         if self._worker.enqueue(candidate_ids):
+            self._report_remaining()
             self._drain.emit()
+
+    def remaining(self) -> int:
+        """Cut-outs queued or running."""
+        return self._worker.remaining()
+
+    def _report_remaining(self, *_args: object) -> None:
+        self.remaining_changed.emit(self._worker.remaining())
 
     def resume(self, library: Library) -> int:
         """Queue the kept candidates that have no cut-out yet; returns how many."""
@@ -169,9 +209,18 @@ class CutoutRunner(QObject):
     def pending(self) -> int:
         return self._worker.pending()
 
-    def shutdown(self, timeout_ms: int = 30_000) -> None:
+    def request_stop(self) -> None:
+        """Stop after the cut-out in progress, without waiting; the rest stays to do."""
         self._worker.stop()
         self._thread.quit()
-        if not self._thread.wait(timeout_ms):
-            log.error("The cut-out thread did not stop within %d ms", timeout_ms)
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Stop and wait up to `timeout_ms`; False when a cut-out (or the model's first load)
+        is still running, in which case the thread ends on its own later."""
+        self.request_stop()
+        stopped = self._thread.wait(timeout_ms)
+        if not stopped:
+            log.info("The cut-out thread is still busy %d ms after the stop", timeout_ms)
+            outlive_owner(self._thread, self._worker)
         self.blockSignals(True)
+        return stopped

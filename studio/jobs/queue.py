@@ -16,6 +16,7 @@ from studio.jobs.backend import GenerationBackend
 from studio.jobs.events import JobEvent, JobProgress
 from studio.jobs.replicas import SettingsBackend
 from studio.jobs.request import GenerationRequest
+from studio.jobs.threads import outlive_owner
 from studio.jobs.worker import GenerationWorker
 from studio.library import Job, JobState, Library
 from studio.settings import Settings
@@ -147,17 +148,26 @@ class JobQueue(QObject):
         elif job_id == self._running:
             self._worker.request_cancel(job_id)
 
-    def shutdown(self, timeout_ms: int = 60_000) -> None:
-        """Stop the worker: the running job stops within a step and is marked interrupted
-        (queued jobs stay queued for the next start)."""
+    def request_stop(self) -> None:
+        """Ask the worker to stop without waiting: the running job stops within a step and is
+        marked interrupted (queued jobs stay queued for the next start)."""
         if self._running is not None:
             self._worker.request_shutdown(self._running)
         self._pending.clear()
         self._thread.quit()
-        if not self._thread.wait(timeout_ms):
-            log.error("The generation thread did not stop within %d ms", timeout_ms)
+
+    def shutdown(self, timeout_ms: int = 60_000) -> bool:
+        """Stop the worker and wait up to `timeout_ms`; False when it is still busy (importing
+        torch or loading the model cannot be interrupted). A thread still busy is handed to the
+        application, so it ends on its own instead of being destroyed while it runs."""
+        self.request_stop()
+        stopped = self._thread.wait(timeout_ms)
+        if not stopped:
+            log.info("The generation thread is still busy %d ms after the stop", timeout_ms)
+            outlive_owner(self._thread, self._worker)
         # Events still on their way describe a closed session; listeners may be gone.
         self.blockSignals(True)
+        return stopped
 
     # -- worker events --------------------------------------------------------------------------
 

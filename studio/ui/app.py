@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -15,6 +17,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from studio import APP_NAME, __version__
+from studio.jobs.threads import busy_threads
 from studio.logs import install_excepthook
 from studio.paths import resource, studio_paths
 
@@ -117,4 +120,25 @@ def run_app() -> int:
         app.aboutToQuit.connect(closed.set)
         app.aboutToQuit.connect(window.shutdown)
         loop.run_until_complete(closed.wait())
-    return 0
+    exit_now(window.busy_at_exit)
+    return 0  # not reached
+
+
+def exit_now(busy: list[str]) -> None:
+    """End the process at once, once the window has closed and saved what it holds.
+
+    Work that cannot be interrupted may still run (importing torch or loading a model takes
+    seconds, and a normal exit would wait for it; destroying a running thread aborts), and
+    even when nothing runs, tearing down an interpreter that imported torch takes more than a
+    second. Safe: the library's writes are SQLite transactions and its files are replaced
+    atomically, so a write cut short leaves nothing half-done (leftover temporary files are
+    removed at the next start); the log is flushed first."""
+    others = [t.name for t in threading.enumerate()
+              if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    busy = busy + busy_threads() + others
+    if busy:
+        log.info("Exiting without waiting for: %s", ", ".join(busy))
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -96,9 +96,10 @@ class Background(QObject):
     def wait(self, msecs: int = 30_000) -> bool:
         return self._pool.waitForDone(msecs)
 
-    def close(self, msecs: int = 30_000) -> None:
-        """Wait for calls in flight; their results are dropped (the window is closing)."""
+    def close(self, msecs: int = 30_000) -> bool:
+        """Wait up to `msecs` for calls in flight; their results are dropped (the window is
+        closing). False when some still run (a blocking call cannot be interrupted)."""
+        self._closed = True
         for task in self._tasks:
             task.cancel()
-        self._pool.waitForDone(msecs)
-        self._closed = True
+        return self._pool.waitForDone(msecs)

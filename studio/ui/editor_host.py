@@ -83,6 +83,6 @@ class EditorHost(QWidget):
         """Before the window closes: save or discard unsaved edits; False to stay open."""
         return self.panel is None or self.panel.maybe_save()
 
-    def shutdown(self) -> None:
-        if self.panel is not None:
-            self.panel.shutdown()
+    def shutdown(self, wait_ms: int = 30_000) -> bool:
+        """Finish the editor's writes; False when a cut-out still computes after `wait_ms`."""
+        return self.panel is None or self.panel.shutdown(wait_ms)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
     QAction,
     QDragEnterEvent,
@@ -37,11 +37,12 @@ from studio import APP_NAME
 from studio.errors import StudioError
 from studio.jobs import GenerationRequest, JobQueue
 from studio.jobs.backend import DeviceInfo, GenerationBackend
-from studio.jobs.cutouts import CutoutRunner, default_segmenter
+from studio.jobs.cutouts import CutoutRunner, SharedSegmenter, default_segmenter
 from studio.jobs.events import JobEvent
 from studio.jobs.replicas import SettingsBackend
 from studio.library import Library
 from studio.library.check import CheckReport, check_in_background
+from studio.library.db import LibraryUnavailable
 from studio.library.importing import IMAGE_SUFFIXES, ImportReport, import_files, importable
 from studio.library.leftovers import clean_leftovers_at_start
 from studio.settings import Settings, load_settings
@@ -60,6 +61,8 @@ from studio.ui.prompt_panel import PromptPanel
 from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
+from studio.ui.stop_clock import StopClock
+from studio.ui.window_state import window_settings
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,9 @@ def _log_only(exc: BaseException) -> None:
 
 
 class MainWindow(QMainWindow):
+    # How long closing may wait for background work to stop (quitting must feel instant).
+    SHUTDOWN_BUDGET_S = 0.8
+
     def __init__(
         self,
         library: Library | None = None,
@@ -90,6 +96,7 @@ class MainWindow(QMainWindow):
         self.last_heartbeat_gap_ms: float | None = None
         self._started = False
         self._closed = False
+        self.busy_at_exit: list[str] = []  # what still ran when the window closed
         self._model_dialog: ModelManagerDialog | None = None
         self.last_notice: QMessageBox | None = None
         self._details_hidden_by_tab = False
@@ -103,7 +110,9 @@ class MainWindow(QMainWindow):
             self.settings,
             self,
         )
-        self.cutouts = CutoutRunner(self.library.paths, segmenter_factory, self)
+        # One cut-out model for the background cut-outs and the editor, loaded once.
+        segmenter = SharedSegmenter(segmenter_factory)
+        self.cutouts = CutoutRunner(self.library.paths, segmenter, self)
         self.heartbeat = Heartbeat(parent=self)
 
         # Panels.
@@ -112,7 +121,7 @@ class MainWindow(QMainWindow):
         self.queue_panel = QueuePanel(self.library, self.queue)
         self.gallery = GalleryPanel(self.library)
         self.details = DetailsPanel(self.library)
-        self.editor = EditorHost(self.library, segmenter_factory)
+        self.editor = EditorHost(self.library, segmenter)
         self.pack = PackHost(self.library)
         self._compose()
         self._build_menus()
@@ -208,6 +217,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._size_to_current_tab()
+        self.cutout_label = QLabel()
+        self.cutout_label.setToolTip("Kept pictures and stickers are cut out in the background")
+        self.cutout_label.hide()
+        self.statusBar().addPermanentWidget(self.cutout_label)
         self.device_label = QLabel("Loading the engine…")
         self.statusBar().addPermanentWidget(self.device_label)
 
@@ -262,7 +275,7 @@ class MainWindow(QMainWindow):
         self.details.add_to_pack_requested.connect(self.gallery.request_add_to_pack)
         self.pack.edit_cutout_requested.connect(self.open_editor)
         self.pack.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.gallery.message.connect(lambda text: self.statusBar().showMessage(text, 3000))
+        self.gallery.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.details.status_requested.connect(self.gallery.set_status)
         self.details.star_requested.connect(self.gallery.toggle_star)
         self.details.open_requested.connect(self.open_editor)
@@ -279,6 +292,7 @@ class MainWindow(QMainWindow):
             lambda cid, msg: self.statusBar().showMessage(f"Cut-out of {cid} failed: {msg}", 8000)
         )
         self.cutouts.unavailable.connect(self._on_cutouts_unavailable)
+        self.cutouts.remaining_changed.connect(self._show_cutouts_remaining)
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -418,16 +432,18 @@ class MainWindow(QMainWindow):
     # -- gallery, editor, cut-outs --------------------------------------------------------------
 
     def _on_tab_changed(self, _index: int) -> None:
-        self._size_to_current_tab()
-        # The details belong to the gallery; the editor and the pack need the width.
+        # The details belong to the gallery; the editor and the pack need the width. The dock
+        # goes first: measured with it still shown, the editor's minimum plus the details made
+        # the window grow by itself (1400 -> 1453 px) each time the editor opened.
         on_gallery = self.tabs.currentWidget() is self.gallery
         if on_gallery:
             if self._details_hidden_by_tab:
                 self.details_dock.show()
             self._details_hidden_by_tab = False
-        elif self.details_dock.isVisible():
+        elif not self.details_dock.isHidden():  # isVisible() is False before the first show
             self.details_dock.hide()
             self._details_hidden_by_tab = True
+        self._size_to_current_tab()
 
     def _resize_to_screen(self, width: int, height: int) -> None:
         """The first size: `width` x `height`, or nine tenths of a smaller screen."""
@@ -461,13 +477,21 @@ class MainWindow(QMainWindow):
         self.editor.open_candidate(candidate_id)
 
     def add_to_pack(self, candidate_ids: list[int]) -> None:
-        added = self.pack.add_candidates(candidate_ids)
+        try:
+            added = self.pack.add_candidates(candidate_ids)
+        except LibraryUnavailable as exc:  # read-only or full: said plainly, not as a bug
+            self.statusBar().showMessage(f"Not added to the pack: {exc}", 10000)
+            return
         self.cutouts.cut(candidate_ids)  # a sticker needs a cut-out, kept or not
         self.statusBar().showMessage(
             f"{added} added to the pack" + (f" ({len(candidate_ids) - added} were in it)"
                                             if added < len(candidate_ids) else ""),
             5000,
         )
+
+    def _show_cutouts_remaining(self, count: int) -> None:
+        self.cutout_label.setText(f"✂ Cutting out {count} picture{'s' if count != 1 else ''}…")
+        self.cutout_label.setVisible(count > 0)
 
     def _on_cutouts_unavailable(self, message: str) -> None:
         self.details.cutouts_unavailable = message
@@ -556,6 +580,8 @@ class MainWindow(QMainWindow):
             "Gallery\n"
             "  arrows: move    Shift/Ctrl + click or arrows: select several\n"
             "  K: keep    X: reject    U: undecided    S: star / unstar    P: add to pack\n"
+            "  each key on one picture then moves on to the next (untick «Next after a key»\n"
+            "  under the gallery to stay); on several selected pictures none moves\n"
             "  Enter or double-click: edit the cut-out mask\n\n"
             "Window\n"
             "  Ctrl+1: gallery    Ctrl+2: mask editor    Ctrl+3: pack    Ctrl+I: import\n"
@@ -564,22 +590,29 @@ class MainWindow(QMainWindow):
 
     # -- window state and closing ---------------------------------------------------------------
 
-    def _window_settings(self) -> QSettings:
-        """Window geometry and dock layout, beside the studio's other settings."""
-        path = self.library.paths.config / "window.ini"
-        return QSettings(str(path), QSettings.Format.IniFormat)
+    def _tab_names(self) -> dict[str, QWidget]:
+        return {"gallery": self.gallery, "editor": self.editor, "pack": self.pack}
 
     def _restore_window_state(self) -> None:
-        state = self._window_settings()
+        """Geometry, docks and the open tab as they were. The dock layout is saved as the user
+        arranged it: the details hidden only because the editor or the pack was open come back
+        (quitting on the Pack tab once lost them for good)."""
+        state = window_settings(self.library.paths)
         geometry = state.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         layout = state.value("window/state")
         if layout is not None:
             self.restoreState(layout)
+        if state.value("window/details_hidden_by_tab", False, type=bool):
+            self.details_dock.show()
+        # The editor needs a candidate, which the gallery gives: it reopens on the gallery.
+        tab = self._tab_names().get(str(state.value("window/tab", "gallery")), self.gallery)
+        self.tabs.setCurrentWidget(self.pack if tab is self.pack else self.gallery)
         sort = self.gallery.sort_box.findData(state.value("gallery/sort"))
         if sort >= 0:
             self.gallery.sort_box.setCurrentIndex(sort)
+        self.gallery.set_auto_advance(state.value("gallery/auto_advance", True, type=bool))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         if not self.editor.maybe_close():
@@ -589,20 +622,38 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop the threads (the running job stops within a step; queued jobs stay queued)."""
+        """Stop the threads within `SHUTDOWN_BUDGET_S` (the running job stops within a step;
+        queued jobs stay queued). Work that cannot be interrupted (importing torch, loading a
+        model, one cut-out, the translator's first load) is not waited for: `busy_at_exit`
+        names it, and the application then exits without waiting (`studio.ui.app`). Nothing
+        is lost that way: the library's writes are transactions and its files are replaced
+        atomically; the mask editor's unsaved edits are always written first."""
         if self._closed:
             return
         self._closed = True
-        state = self._window_settings()
+        state = window_settings(self.library.paths)
         state.setValue("window/geometry", self.saveGeometry())
         state.setValue("window/state", self.saveState())
+        state.setValue("window/details_hidden_by_tab", self._details_hidden_by_tab)
+        current = self.tabs.currentWidget()
+        state.setValue("window/tab", next(n for n, w in self._tab_names().items() if w is current))
         state.setValue("gallery/sort", self.gallery.sort_box.currentData())
-        self.prompt_panel.translation.close()
-        self.editor.shutdown()
+        state.setValue("gallery/auto_advance", self.gallery.auto_advance)
+        # Everyone is told first, so that they all stop at once; then the waits share a budget.
+        self.queue.request_stop()
+        self.cutouts.request_stop()
+        clock = StopClock(self.SHUTDOWN_BUDGET_S)
+        stopped = {
+            "translation": self.prompt_panel.translation.close(),
+            "mask editor": self.editor.shutdown(clock.left_ms()),
+        }
         self.pack.shutdown()
-        self.queue.shutdown()
-        self.cutouts.shutdown()
-        self.gallery.thumbnails.wait_idle()
-        self.background.close()
+        stopped["generation"] = self.queue.shutdown(clock.left_ms())
+        stopped["cut-outs"] = self.cutouts.shutdown(clock.left_ms())
+        stopped["thumbnails"] = self.gallery.thumbnails.shutdown(clock.left_ms())
+        stopped["background"] = self.background.close(clock.left_ms())
+        self.busy_at_exit = [name for name, done in stopped.items() if not done]
+        if self.busy_at_exit:
+            log.info("Still busy when the window closed: %s", ", ".join(self.busy_at_exit))
         if self._owns_library:
             self.library.close()

@@ -208,7 +208,8 @@ class PromptTranslation(QObject):
         if self.status is TranslationStatus.TRANSLATING and not self._timer.isActive():
             self._start()
 
-    def close(self) -> None:
-        """Drop answers still on their way (the window is closing)."""
+    def close(self, msecs: int = 0) -> bool:
+        """Drop answers still on their way (the window is closing); False when a translation
+        (or the translator's first load, which cannot be interrupted) still runs."""
         self._timer.stop()
-        self._background.close(msecs=0)
+        return self._background.close(msecs)

@@ -127,3 +127,17 @@ def test_the_shipped_segmenter_cuts_out_a_kept_candidate(library, paths, qtbot):
     cut = library.current_cutout(cid)
     assert cut.method in (CutoutMethod.UNET, CutoutMethod.CONTOUR)
     assert 0.0 <= cut.confidence <= 1.0
+
+
+def test_the_count_of_cut_outs_to_do_is_reported_down_to_zero(library, paths, qtbot):
+    ids = _candidates(library, 3)
+    runner = CutoutRunner(paths, HalfMask)
+    counts = []
+    runner.remaining_changed.connect(counts.append)
+    try:
+        runner.cut(ids)
+        assert counts[0] == 3
+        qtbot.waitUntil(lambda: bool(counts) and counts[-1] == 0, timeout=5000)
+    finally:
+        runner.shutdown()
+    assert runner.remaining() == 0

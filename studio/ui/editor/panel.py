@@ -69,6 +69,8 @@ class MaskEditorPanel(QWidget):
         self._cutout_pool = serial_pool(self)  # automatic cut-outs (torch lives there)
         # The window may share its segmenter factory; by default Segmenter.default().
         self.cutouts = AutoCutouts(segmenter_factory)
+        self._automatic: AutoCutout | None = None  # the last automatic cut-out computed
+        self._shut_down = False  # answers arriving after the window closed are dropped
 
         self.document = MaskDocument(self)
         self.canvas = MaskCanvas(self.document, self)
@@ -182,8 +184,10 @@ class MaskEditorPanel(QWidget):
 
     def load(self, candidate_id: int, mask: np.ndarray | None = None) -> None:
         """Edit this candidate's cut-out: `mask` when given, else its current saved version,
-        else its own transparency, else an empty mask. Unsaved edits found in the autosave
-        folder are recovered (as an undoable step, so the document shows as modified).
+        else its own transparency, else its automatic cut-out, computed now off the UI thread
+        and stored as its first version (as a kept candidate's would be); the mask is empty
+        until it arrives. Unsaved edits found in the autosave folder are recovered (as an
+        undoable step, so the document shows as modified).
 
         Does not ask about unsaved edits of the previous candidate: call `maybe_save()` first.
         """
@@ -193,6 +197,7 @@ class MaskEditorPanel(QWidget):
         rgb, alpha = read_picture(self.library.abspath(candidate.image_path))
         size = (rgb.shape[1], rgb.shape[0])
         current = self.library.current_cutout(candidate_id)
+        needs_automatic = False
         if mask is not None:
             start = fit_mask(np.asarray(mask, dtype=np.uint8), size)
         elif current is not None:
@@ -201,7 +206,9 @@ class MaskEditorPanel(QWidget):
             start = alpha
         else:
             start = np.zeros((rgb.shape[0], rgb.shape[1]), np.uint8)
+            needs_automatic = True
         self.candidate_id = candidate_id
+        self._automatic = None
         self.document.load(rgb, start)
         self.autosaver.start(candidate_id, current.id if current else None)
         recovered_at = self.autosaver.recover(candidate_id)
@@ -215,6 +222,8 @@ class MaskEditorPanel(QWidget):
         if recovered_at:
             note += f" Recovered unsaved edits from {recovered_at}; save to keep them."
         self._say(note)
+        if needs_automatic and not recovered_at:
+            self._start_cutout("automatic", self.cutouts.automatic, opening=True)
 
     def save(self) -> Cutout | None:
         """Store the working mask as a new, current cut-out version (method "manual").
@@ -225,9 +234,10 @@ class MaskEditorPanel(QWidget):
             return None
         self.document.end_stroke()
         image = Image.fromarray(self.document.mask.copy(), "L")
+        method, confidence, edited = self._saved_as()
         try:
             cutout = self.library.add_cutout(
-                self.candidate_id, image, CutoutMethod.MANUAL, confidence=None, edited=True
+                self.candidate_id, image, method, confidence=confidence, edited=edited
             )
         except (OSError, StudioError) as exc:
             # Disk full, folder gone, library locked: the edits stay here and in the autosave.
@@ -243,6 +253,14 @@ class MaskEditorPanel(QWidget):
         self.saved.emit(self.candidate_id, cutout.id)
         self.cutoutChanged.emit(self.candidate_id, cutout.id)
         return cutout
+
+    def _saved_as(self) -> tuple[CutoutMethod, float | None, bool]:
+        """How the working mask is labelled when saved: as the automatic cut-out it is, when it
+        is still exactly that (a reset to automatic, then Save), else as edited by hand."""
+        auto = self._automatic
+        if auto is not None and np.array_equal(auto.mask, self.document.mask):
+            return CutoutMethod(auto.method), auto.confidence, False
+        return CutoutMethod.MANUAL, None, True
 
     def maybe_save(self) -> bool:
         """Before closing or switching: True when it is fine to go on (saved, discarded, or
@@ -328,7 +346,7 @@ class MaskEditorPanel(QWidget):
         self._say(f"Reset to version {first.version} ({first.method})")
         return True
 
-    def _start_cutout(self, kind: str, fn) -> None:
+    def _start_cutout(self, kind: str, fn, opening: bool = False) -> None:  # noqa: ANN001
         if self.candidate_id is None:
             return
         rgb = self.document.image
@@ -339,23 +357,45 @@ class MaskEditorPanel(QWidget):
             lambda: fn(rgb),
             self._on_cutout_done,
             self._on_cutout_failed,
-            tag=(kind, self.candidate_id),
+            tag=(kind, self.candidate_id, opening),
         )
 
     def _on_cutout_done(self, tag: object, result: object) -> None:
         self.reset_button.setEnabled(True)
-        kind, candidate_id = tag  # type: ignore[misc]
+        kind, candidate_id, opening = tag  # type: ignore[misc]
+        if self._shut_down:
+            return
         if candidate_id != self.candidate_id or not isinstance(result, AutoCutout):
             return  # the user moved on to another candidate
         mask = fit_mask(result.mask, self.document.size)
+        result = AutoCutout(mask, result.method, result.confidence)
         confidence = "" if result.confidence is None else f", confidence {result.confidence:.2f}"
+        if opening:
+            self._open_with_automatic(result, confidence)
+            return
+        self._automatic = result
         self.document.reset_to(mask, f"Reset to {kind} cut-out")
         self._say(f"Reset to the {kind} cut-out ({result.method}{confidence})")
 
+    def _open_with_automatic(self, result: AutoCutout, confidence: str) -> None:
+        """The automatic cut-out of a candidate that had none: stored as its first version and
+        edited from there, unless the user already started drawing (then it is only offered)."""
+        if self.document.dirty or self.document.history.can_undo:
+            self._automatic = result
+            self._say("The automatic cut-out is ready: Reset ▸ Automatic cut-out uses it.")
+            return
+        self._automatic = result
+        self.document.reset_to(result.mask, "Automatic cut-out")
+        saved = self.save()
+        if saved is None:
+            return  # the library cannot be written: the mask stays, unsaved, and it says why
+        self._say(f"Automatic cut-out ({result.method}{confidence}), saved as version "
+                  f"{saved.version}.")
+
     def _on_cutout_failed(self, tag: object, message: str) -> None:
         self.reset_button.setEnabled(True)
-        kind, candidate_id = tag  # type: ignore[misc]
-        if candidate_id != self.candidate_id:
+        kind, candidate_id, _opening = tag  # type: ignore[misc]
+        if self._shut_down or candidate_id != self.candidate_id:
             return
         log.warning("%s cut-out failed: %s", kind, message)
         if self.reset_to_first_version():
@@ -469,12 +509,14 @@ class MaskEditorPanel(QWidget):
         self.status_label.setText(text)
         self.statusMessage.emit(text)
 
-    def shutdown(self) -> None:
+    def shutdown(self, cutout_wait_ms: int = 30_000) -> bool:
         """Stop timers and finish background writes (the window calls this when closing,
-        after `maybe_save`)."""
+        after `maybe_save`). An automatic cut-out still computing is waited for at most
+        `cutout_wait_ms` (nothing is lost: it was not saved yet); False when it still runs."""
+        self._shut_down = True
         self.autosaver.stop()
         if self.dirty:
             self.autosaver.flush()
         self.preview.shutdown()
-        self.autosaver.wait()
-        self._cutout_pool.waitForDone(30_000)
+        self.autosaver.wait()  # the user's edits: always written before the window goes
+        return self._cutout_pool.waitForDone(cutout_wait_ms)

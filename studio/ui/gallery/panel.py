@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -14,9 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from studio.library import Candidate, CandidateStatus, Library
+from studio.library.db import LibraryUnavailable
 from studio.ui.gallery.model import SORT_LABELS, GalleryModel, GalleryQuery
 from studio.ui.gallery.thumbnails import ThumbnailCache
-from studio.ui.gallery.view import TRIAGE_HELP, GalleryView
+from studio.ui.gallery.view import GalleryView, triage_help
 
 # Label, status, starred only, cut-out needs review only.
 _STATUS_FILTERS: list[tuple[str, CandidateStatus | None, bool, bool]] = [
@@ -79,15 +81,23 @@ class GalleryPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty_label)
-        help_label = QLabel(TRIAGE_HELP)
-        help_label.setObjectName("hint")
-        help_label.setWordWrap(True)
+        self.advance_box = QCheckBox("Next after a key")
+        self.advance_box.setToolTip(
+            "After K, X, U, S or P on one picture, move on to the next one"
+        )
+        self.advance_box.setChecked(True)
+        self.help_label = QLabel(triage_help(True))
+        self.help_label.setObjectName("hint")
+        self.help_label.setWordWrap(True)
+        hints = QHBoxLayout()
+        hints.addWidget(self.help_label, 1)
+        hints.addWidget(self.advance_box)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(help_label)
+        layout.addLayout(hints)
 
         # Typing in the filter re-queries after a short pause, not on every key.
         self._filter_timer = QTimer(self, singleShot=True, interval=200)
@@ -96,6 +106,7 @@ class GalleryPanel(QWidget):
         self.sort_box.currentIndexChanged.connect(self._apply_query)
         self.job_box.currentIndexChanged.connect(self._apply_query)
         self.status_box.currentIndexChanged.connect(self._apply_query)
+        self.advance_box.toggled.connect(self._on_auto_advance)
         self.view.status_requested.connect(self.set_status)
         self.view.star_requested.connect(self.toggle_star)
         self.view.open_requested.connect(self._open_current)
@@ -172,27 +183,57 @@ class GalleryPanel(QWidget):
         self.view.scrollTo(index)
         return True
 
+    def _refused(self, exc: LibraryUnavailable) -> None:
+        """A user problem (read-only library, full disk), said plainly, never a bug dialog."""
+        self.message.emit(f"Not saved: {exc}")
+
     def set_status(self, status: CandidateStatus) -> None:
         rows = self.view.selected_rows()
         if not rows:
             return
-        ids = self.model.set_status(rows, status)
+        try:
+            ids = self.model.set_status(rows, status)
+        except LibraryUnavailable as exc:
+            self._refused(exc)
+            return
         if status is CandidateStatus.KEPT:
             self.kept.emit(ids)
         self.message.emit(f"{len(ids)} marked {status.value}" if len(ids) > 1 else "")
-        if len(rows) == 1:
-            self.view.advance()
+        self._after_triage(rows)
 
     def toggle_star(self) -> None:
         rows = self.view.selected_rows()
         if rows:
-            self.model.toggle_star(rows)
+            try:
+                self.model.toggle_star(rows)
+            except LibraryUnavailable as exc:
+                self._refused(exc)
+                return
             self._emit_current()
+            self._after_triage(rows)
 
     def request_add_to_pack(self) -> None:
         rows = self.view.selected_rows()
         if rows:
             self.add_to_pack.emit([self.model.candidate(r).id for r in rows])
+            self._after_triage(rows)
+
+    @property
+    def auto_advance(self) -> bool:
+        return self.advance_box.isChecked()
+
+    def set_auto_advance(self, on: bool) -> None:
+        """Whether every triage key on one picture moves on to the next (the same for all)."""
+        self.advance_box.setChecked(on)
+
+    def _on_auto_advance(self, on: bool) -> None:
+        self.help_label.setText(triage_help(on))
+
+    def _after_triage(self, rows: list[int]) -> None:
+        """The one rule of every triage key: on one picture, move on when auto-advance is on;
+        on a selection of several, stay (the selection is what was acted on)."""
+        if self.auto_advance and len(rows) == 1:
+            self.view.advance()
 
     def _open_current(self) -> None:
         candidate = self.current_candidate()

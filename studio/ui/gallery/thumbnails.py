@@ -74,7 +74,12 @@ class ThumbnailCache(QObject):
         self._failed.discard(key)
 
     def wait_idle(self, msecs: int = 5000) -> bool:
-        """Wait for loads in flight (tests, shutdown)."""
+        """Wait for loads in flight (tests)."""
+        return self._pool.waitForDone(msecs)
+
+    def shutdown(self, msecs: int) -> bool:
+        """Drop the loads not started and wait up to `msecs` for those running."""
+        self._pool.clear()
         return self._pool.waitForDone(msecs)
 
     def __len__(self) -> int:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyle
 
 from studio.library import CandidateStatus
 from studio.ui.gallery.delegate import CandidateDelegate
 
-TRIAGE_HELP = (
-    "K keep · X reject · U undecided · S star · P add to pack · Enter edit mask · "
-    "Shift/Ctrl select"
-)
+TRIAGE_KEYS = "K keep · X reject · U undecided · S star · P add to pack"
+
+
+def triage_help(auto_advance: bool) -> str:
+    """The hint under the gallery: the keys, and the one rule they all follow."""
+    then = "then on to the next picture" if auto_advance else "the picture stays selected"
+    return f"{TRIAGE_KEYS}: {then} · Enter edit mask · Shift/Ctrl select several"
 
 
 class GalleryView(QListView):
@@ -41,12 +44,35 @@ class GalleryView(QListView):
         self.setToolTip("")
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
-        # Spread the columns over the whole width instead of leaving a ragged gap on the right.
-        cell = self._delegate.cell_size()
-        width = self.viewport().width() - 2 * self.spacing()
-        columns = max(1, width // (cell.width() + 2 * self.spacing()))
-        self.setGridSize(QSize(width // columns, cell.height() + 2 * self.spacing()))
+        self._fit_grid()
         super().resizeEvent(event)
+
+    def layout_width(self) -> int:
+        """The width Qt wraps the cells in: the largest viewport less the vertical scroll bar,
+        whether the bar shows or not (QListView reserves it for a wrapping layout). Measuring
+        the viewport instead made a feedback loop: the bar appeared, the columns changed, the
+        bar went away, and so on forever, at full CPU."""
+        width = self.maximumViewportSize().width()
+        if self.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAsNeeded:
+            width -= self.verticalScrollBar().sizeHint().width()
+            if self.style().styleHint(QStyle.StyleHint.SH_ScrollView_FrameOnlyAroundContents):
+                width -= 2 * self.frameWidth()
+        return width
+
+    def _fit_grid(self) -> None:
+        """Spread the columns over the whole width instead of leaving a ragged gap on the right.
+        The grid depends only on the view's own width, never on the scroll bar, and is set only
+        when it changes (each change lays every cell out again)."""
+        cell = self._delegate.cell_size()
+        width = self.layout_width() - 2 * self.spacing()
+        columns = max(1, width // (cell.width() + 2 * self.spacing()))
+        grid = QSize(max(width // columns, cell.width()), cell.height() + 2 * self.spacing())
+        if grid != self.gridSize():
+            self.setGridSize(grid)
+
+    def column_count(self) -> int:
+        """How many cells a row holds now."""
+        return max(1, (self.layout_width() - self.spacing()) // max(1, self.gridSize().width()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
