@@ -223,6 +223,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.cutout_label)
         self.device_label = QLabel("Loading the engine…")
         self.statusBar().addPermanentWidget(self.device_label)
+        # Status texts come and go (a cut-out count, the device once torch is loaded); they are
+        # shown whole when there is room but never make the window wider than its panels need.
+        for label in (self.cutout_label, self.device_label):
+            label.setMinimumWidth(1)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
