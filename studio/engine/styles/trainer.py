@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -64,6 +65,21 @@ def make_optimizer(
     return torch.optim.AdamW(params, lr=recipe.lr, weight_decay=recipe.weight_decay), "adamw"
 
 
+def one_cycle_factor(step: int, recipe: StyleRecipe) -> float:
+    """The learning rate of step `step` as a fraction of `recipe.lr`: a cosine warm-up from
+    1/start_div over the first `warmup` of the steps, then a cosine down to
+    1/(start_div * final_div) at the last step (torch's OneCycleLR, which fails for short runs).
+    """
+    start = 1.0 / recipe.start_div
+    end = start / recipe.final_div
+    warm = max(1, round(recipe.warmup * recipe.steps))
+    if step < warm:
+        return start + (1.0 - start) * (1 - math.cos(math.pi * step / warm)) / 2
+    rest = max(1, recipe.steps - 1 - warm)
+    done = min(1.0, (step - warm) / rest)
+    return end + (1.0 - end) * (1 + math.cos(math.pi * done)) / 2
+
+
 class StyleTrainer:
     """Trains a style on `model` in place from encoded examples.
 
@@ -103,15 +119,8 @@ class StyleTrainer:
             else:
                 param.requires_grad_(False)
         self.optimizer, self.optimizer_name = make_optimizer(list(self.params.values()), recipe)
-        self.scheduler = torch.optim.lr_scheduler.OneCycleLR(
-            self.optimizer,
-            max_lr=recipe.lr,
-            total_steps=recipe.steps,
-            pct_start=recipe.warmup,
-            div_factor=recipe.start_div,
-            final_div_factor=recipe.final_div,
-            anneal_strategy="cos",
-            cycle_momentum=False,
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer, lambda step: one_cycle_factor(step, recipe)
         )
         # Loss scaling is only needed for fp16, whose range underflows small gradients.
         self.scaler = torch.amp.GradScaler(
