@@ -76,6 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="with --where: this many CPU replicas instead of one per GPU",
     )
+    parser.add_argument("--style", default=None, help="a style from `style list`")
     parser.add_argument(
         "--no-translate", action="store_true", help="send the prompt as typed, untranslated"
     )
@@ -113,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     where = Where.parse(args.where)
     prompt = _model_prompt(args)
     args.out.mkdir(parents=True, exist_ok=True)
+    if where.uses_ray and args.style:
+        raise StudioError("--style works with the local model only (not with --where)")
     if where.uses_ray:
         from studio.cluster.command import run_on_replicas
 
@@ -130,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
     )
 
     models = load_models(args.model_dir, device=args.device, precision=args.precision)
+    if args.style:
+        from studio.commands.style import apply_named_style
+
+        apply_named_style(models, args.style)
     batch_size = args.batch_size or (16 if models.device.type == "cuda" else 4)
     _say(f"model {models.model_id} on {models.device} ({models.precision}), seed {params.seed}")
     if models.device.type == "cpu":
@@ -153,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         elif isinstance(event, BatchReady):
             results.extend(event.images)
     where_info = {"model": models.model_id, "device": str(models.device),
-                  "precision": models.precision}
+                  "precision": models.precision, "style": args.style}
     return _write_results(args, prompt, params, batch_size, results, where_info, started)
 
 
