@@ -87,23 +87,14 @@ def _check_memory(models, recipe) -> None:  # noqa: ANN001
     """Say the estimate; refuse a GPU that cannot hold it, saying what to change."""
     import torch
 
-    from studio.engine.styles.estimate import GIB, estimate_training_memory
-    from studio.errors import StudioError
+    from studio.engine.styles.estimate import GIB, check_fits, estimate_training_memory
 
     need = estimate_training_memory(
         models.config, recipe, models.dtype.itemsize, models.device.type == "cuda"
     ).total
     _say(f"memory: about {need / GIB:.1f} GiB (estimated)")
-    if models.device.type != "cuda":
-        return
-    free, _ = torch.cuda.mem_get_info(models.device)
-    if need > free:
-        smaller = "--batch-size 1, or " if recipe.batch_size > 1 else ""
-        raise StudioError(
-            f"the GPU has {free / GIB:.1f} GiB free but this training needs about "
-            f"{need / GIB:.1f} GiB: close other programs using it, or use {smaller}"
-            "--device cpu (slow)"
-        )
+    if models.device.type == "cuda":
+        check_fits(need, torch.cuda.mem_get_info(models.device)[0], recipe)
 
 
 def run_train(args: argparse.Namespace) -> int:

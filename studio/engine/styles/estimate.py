@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from studio.engine.config import DalleConfig
 from studio.engine.styles.recipe import StyleRecipe
+from studio.errors import StudioError
 
 GIB = 1024**3
 
@@ -67,4 +68,26 @@ def estimate_training_memory(
         gradients=trainable * 4,
         optimizer=trainable * moments,
         activations=kept + logits,
+    )
+
+
+class DeviceTooSmall(StudioError):
+    """The GPU cannot hold the training with the chosen settings."""
+
+
+def check_fits(need: int, free: int, recipe: StyleRecipe) -> None:
+    """Raise `DeviceTooSmall` saying what to change when `need` bytes exceed the `free` ones."""
+    if need <= free:
+        return
+    changes = []
+    if recipe.batch_size > 1:
+        changes.append("--batch-size 1")
+    if not recipe.gradient_checkpointing:
+        changes.append("gradient checkpointing")
+    if recipe.optimizer != "adamw8bit":
+        changes.append("--optimizer adamw8bit")
+    changes.append("closing other programs that use the GPU")
+    raise DeviceTooSmall(
+        f"the GPU has {free / GIB:.1f} GiB free but this training needs about {need / GIB:.1f} "
+        f"GiB: try {', '.join(changes)}, or --device cpu (slow)"
     )
