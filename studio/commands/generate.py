@@ -214,6 +214,19 @@ def _model_prompt(args: argparse.Namespace) -> str:
 
     if args.no_translate or not needs_translation(args.prompt):
         return args.prompt
+    translated = load_translator(args).translate(args.prompt)
+    if not translated.strip():
+        raise StudioError(
+            "the translator gave no Russian for this prompt; write it in Russian or add "
+            "--no-translate"
+        )
+    print(f"translated: {translated}", flush=True)
+    return translated
+
+
+def load_translator(args: argparse.Namespace):  # noqa: ANN201 - a Translator
+    """The translator of `--translator-dir` or the models folder; missing, an error naming how
+    to get it or to go without."""
     from studio.engine.store import ModelStore
     from studio.translate.files import (
         TranslatorMissing,
@@ -227,14 +240,7 @@ def _model_prompt(args: argparse.Namespace) -> str:
         require_translator(folder)
     except TranslatorMissing as exc:
         raise TranslatorMissing(f"{exc}; or add --no-translate to send it as typed") from None
-    translated = Translator.load(folder).translate(args.prompt)
-    if not translated.strip():
-        raise StudioError(
-            "the translator gave no Russian for this prompt; write it in Russian or add "
-            "--no-translate"
-        )
-    print(f"translated: {translated}", flush=True)
-    return translated
+    return Translator.load(folder)
 
 
 def _duration(seconds: float) -> str:

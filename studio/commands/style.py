@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from studio.commands.generate import _duration  # the same wording of times
+from studio.commands.generate import _duration, load_translator
 
 MIN_PICTURES = 20
 MAX_PICTURES = 500
@@ -49,6 +49,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--checkpoint-every", type=int, default=50, help="steps between checkpoints (default 50)"
     )
     train.add_argument("--seed", type=int, default=0, help="same seed, same style")
+    train.add_argument(
+        "--no-translate", action="store_true", help="use captions as typed, untranslated"
+    )
+    train.add_argument(
+        "--translator-dir", type=Path, default=None, help="translator folder (default: models')"
+    )
     train.add_argument("--model-dir", type=Path, default=None, help="models folder")
     train.add_argument("--device", default=None, help="cuda or cpu (default: cuda if present)")
     train.set_defaults(run=run_train)
@@ -97,6 +103,32 @@ def _check_memory(models, recipe) -> None:  # noqa: ANN001
         check_fits(need, torch.cuda.mem_get_info(models.device)[0], recipe)
 
 
+def _russian_captions(examples: list, args: argparse.Namespace) -> list:
+    """Captions that are not Russian translated like prompts (unless `--no-translate`)."""
+    import dataclasses
+
+    from studio.errors import StudioError
+    from studio.translate.script import needs_translation
+
+    todo = [e for e in examples if needs_translation(e.caption)]
+    if args.no_translate or not todo:
+        return examples
+    translator = load_translator(args)
+    _say(f"translating {len(todo)} captions")
+    out = []
+    for example in examples:
+        if needs_translation(example.caption):
+            russian = translator.translate(example.caption).strip()
+            if not russian:
+                raise StudioError(
+                    f"the translator gave no Russian for the caption of {example.image.name}; "
+                    "write it in Russian or add --no-translate"
+                )
+            example = dataclasses.replace(example, caption=russian)
+        out.append(example)
+    return out
+
+
 def run_train(args: argparse.Namespace) -> int:
     from studio.errors import StudioError
 
@@ -134,6 +166,9 @@ def run_train(args: argparse.Namespace) -> int:
     except InvalidRecipe as exc:
         raise StudioError(str(exc)) from None
 
+    typed = {e.image: e.caption for e in examples}
+    if not checkpoint.exists():
+        examples = _russian_captions(examples, args)
     device = args.device or default_device()
     models = load_models(args.model_dir, device=device, precision=_precision(device))
     if models.device.type == "cpu":
@@ -145,7 +180,11 @@ def run_train(args: argparse.Namespace) -> int:
     else:
         _say(f"encoding {len(examples)} pictures")
         text_ids, codes = encode_examples(models, examples)
-        data = [{"image": str(e.image), "caption": e.caption} for e in examples]
+        data = [
+            {"image": str(e.image), "caption": e.caption}
+            | ({"caption_typed": typed[e.image]} if typed[e.image] != e.caption else {})
+            for e in examples
+        ]
         trainer = StyleTrainer(models.dalle, text_ids, codes, recipe, autocast, data)
     _check_memory(models, trainer.recipe)
     per_step = trainer.probe_seconds()

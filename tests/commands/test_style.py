@@ -135,3 +135,30 @@ def test_style_holds_only_trainable_tensors(tiny_dir, pictures, paths):
     assert main(_train(pictures, tiny_dir)) == 0
     style = read_style(paths.data / "styles" / "cat.style.safetensors")
     assert sorted(style.tensors) == sorted(trainable_names(load_models(tiny_dir).dalle))
+
+
+def test_english_captions_are_translated_like_prompts(tiny_dir, pictures, paths, tmp_path):
+    from tests.translate.tiny_marian import reference_translation, write_tiny_marian
+
+    marian = write_tiny_marian(tmp_path / "marian")
+    captions = tmp_path / "captions.tsv"
+    english = "a happy red cat"
+    lines = [f"p{i:02}.png\t{english if i == 0 else 'котик'}" for i in range(20)]
+    captions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = _train(pictures, tiny_dir, "--translator-dir", str(marian))
+    args[args.index("--captions") + 1] = str(captions)
+    assert main(args) == 0
+    data = read_style(paths.data / "styles" / "cat.style.safetensors").info["data"]
+    assert data[0]["caption_typed"] == english
+    assert data[0]["caption"] == reference_translation(marian, english).strip()
+    assert "caption_typed" not in data[1]
+
+
+def test_english_captions_without_a_translator(tiny_dir, pictures, paths, tmp_path, capsys):
+    captions = tmp_path / "captions.tsv"
+    lines = [f"p{i:02}.png\ta cat" for i in range(20)]
+    captions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = _train(pictures, tiny_dir)
+    args[args.index("--captions") + 1] = str(captions)
+    assert main(args) == 2
+    assert "--no-translate" in capsys.readouterr().err
