@@ -50,6 +50,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     train.add_argument("--seed", type=int, default=0, help="same seed, same style")
     train.add_argument(
+        "--preview",
+        action="append",
+        default=[],
+        metavar="CAPTION",
+        help="a held-out caption drawn every --preview-every steps (up to 2)",
+    )
+    train.add_argument(
+        "--preview-every", type=int, default=None, help="steps between previews (default: 1/4)"
+    )
+    train.add_argument(
         "--no-translate", action="store_true", help="use captions as typed, untranslated"
     )
     train.add_argument(
@@ -135,6 +145,8 @@ def run_train(args: argparse.Namespace) -> int:
     _check_pictures(args.images)
     if args.checkpoint_every < 1:
         raise StudioError("--checkpoint-every must be at least 1")
+    if len(args.preview) > 2 or (args.preview_every is not None and args.preview_every < 1):
+        raise StudioError("give at most 2 --preview captions and --preview-every of at least 1")
 
     from studio.engine import load_models
     from studio.engine.models import default_device
@@ -195,6 +207,7 @@ def run_train(args: argparse.Namespace) -> int:
         f"{_duration(remaining * per_step)} (measured on one step)"
     )
     report_every = max(1, trainer.recipe.steps // 20)
+    preview_every = args.preview_every or max(1, trainer.recipe.steps // 4)
     started = time.perf_counter()
     try:
         for record in trainer.steps():
@@ -205,6 +218,8 @@ def run_train(args: argparse.Namespace) -> int:
                     f"  step {record.step}/{record.steps}: loss {record.loss:.4f} (text "
                     f"{record.text_loss:.3f}, image {record.image_loss:.3f}), lr {record.lr:.2e}"
                 )
+            if args.preview and (record.step % preview_every == 0 or record.step == record.steps):
+                _write_previews(models, trainer, args.preview, target, record.step)
     except KeyboardInterrupt:
         trainer.save_checkpoint(checkpoint)
         _say(f"stopped at step {trainer.step}; run the same command to continue")
@@ -217,6 +232,17 @@ def run_train(args: argparse.Namespace) -> int:
         f"({_duration(time.perf_counter() - started)}); use it with generate --style {name!r}"
     )
     return 0
+
+
+def _write_previews(models, trainer, captions: list[str], target: Path, step: int) -> None:  # noqa: ANN001
+    from studio.engine.styles.preview import preview_pictures
+    from studio.fileio import atomic_save_image
+
+    folder = target.with_name(target.name.replace(".style.safetensors", ".previews"))
+    for i, picture in enumerate(preview_pictures(models, trainer, captions), 1):
+        path = folder / f"step{step:05}-{i}.png"
+        atomic_save_image(path, picture)
+        _say(f"  preview: {path}")
 
 
 def run_list(args: argparse.Namespace) -> int:

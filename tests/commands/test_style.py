@@ -162,3 +162,16 @@ def test_english_captions_without_a_translator(tiny_dir, pictures, paths, tmp_pa
     args[args.index("--captions") + 1] = str(captions)
     assert main(args) == 2
     assert "--no-translate" in capsys.readouterr().err
+
+
+def test_previews_show_held_out_captions_as_it_learns(tiny_dir, pictures, paths, capsys):
+    from PIL import Image
+
+    args = _train(pictures, tiny_dir, "--preview", "котик в шапке", "--preview-every", "2")
+    assert main(args) == 0
+    folder = paths.data / "styles" / "cat.previews"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["step00002-1.png", "step00004-1.png"]
+    with Image.open(folder / names[0]) as first, Image.open(folder / names[1]) as last:
+        assert first.size == (128, 128)  # the tiny model's 64 px codes, doubled by the DWT
+        assert first.tobytes() != last.tobytes()  # same seed: only what was learned differs
