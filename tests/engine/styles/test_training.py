@@ -181,3 +181,20 @@ def test_bf16_autocast_trains(models, dataset):
     records = list(trainer.steps())
     assert all(torch.isfinite(torch.tensor(r.loss)) for r in records)
     assert trainer.params["to_logits.1.weight"].dtype == torch.float32  # fp32 master weights
+
+
+def test_half_precision_base_with_autocast_trains_as_on_a_gpu(tiny_dir, dataset):
+    # The GPU path: frozen weights loaded in bf16, trained tensors in float32, bf16 autocast.
+    models = load_models(tiny_dir, device="cpu", precision="bf16")
+    frozen = models.dalle.transformer.layers[0].mlp.dense_h_to_4h.weight
+    before = frozen.detach().clone()
+    recipe = StyleRecipe(steps=12, **FAST)
+    start = _full_loss(models.dalle, dataset)
+    trainer = StyleTrainer(models.dalle, *dataset, recipe, autocast=torch.bfloat16)
+    list(trainer.steps())
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        end = _full_loss(models.dalle, dataset)
+    assert end < start
+    assert frozen.dtype == torch.bfloat16 and torch.equal(frozen, before)
+    trainer.restore_base()
+    assert models.dalle.image_embeddings.weight.dtype == torch.bfloat16
