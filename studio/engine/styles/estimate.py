@@ -10,20 +10,26 @@ from studio.engine.styles.recipe import StyleRecipe
 from studio.errors import StudioError
 
 GIB = 1024**3
+# The process itself (torch's libraries, the tokenizer, the VQGAN; on a GPU its CUDA context):
+# benchmarks/bench_style.py measured 8.78 GiB peak at the real size on the CPU where the terms
+# below (before this one and the kept base tensors were counted) gave 7.05.
+RUNTIME_BYTES = 1 * GIB
 
 
 @dataclass(frozen=True)
 class MemoryEstimate:
-    """Bytes by purpose; `total` adds a tenth for the allocator's fragmentation."""
+    """Bytes by purpose; `total` adds a tenth for the allocator's fragmentation and the
+    process's own memory."""
 
-    weights: int
+    weights: int  # frozen ones, the trained float32 copies and the base tensors kept aside
     gradients: int
     optimizer: int
     activations: int
 
     @property
     def total(self) -> int:
-        return int(1.1 * (self.weights + self.gradients + self.optimizer + self.activations))
+        parts = self.weights + self.gradients + self.optimizer + self.activations
+        return int(1.1 * parts + RUNTIME_BYTES)
 
 
 def parameter_counts(config: DalleConfig) -> tuple[int, int]:
@@ -64,7 +70,7 @@ def estimate_training_memory(
     )
     logits = b * s * config.total_vocab_size * (act + 4 + 4)  # logits, float copy, gradient
     return MemoryEstimate(
-        weights=(total - trainable) * weight_bytes + trainable * 4,
+        weights=total * weight_bytes + trainable * 4,
         gradients=trainable * 4,
         optimizer=trainable * moments,
         activations=kept + logits,
