@@ -189,6 +189,11 @@ def run_train(args: argparse.Namespace) -> int:
     if checkpoint.exists():
         trainer = StyleTrainer.resume(models.dalle, checkpoint, autocast=autocast)
         _say(f"continuing {name!r} from step {trainer.step}/{trainer.recipe.steps}")
+        if trainer.recipe != recipe:
+            _say(
+                "  with the settings and pictures it was started with (delete the checkpoint "
+                f"{checkpoint} to start again with new ones)"
+            )
     else:
         _say(f"encoding {len(examples)} pictures")
         text_ids, codes = encode_examples(models, examples)
