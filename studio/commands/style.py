@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--captions",
         type=Path,
         required=True,
-        help="UTF-8 file of 'file name<TAB>caption' lines, one per picture (captions in Russian)",
+        help="UTF-8 file of 'file name<TAB>caption' lines, one per picture (others than Russian are translated)",
     )
     train.add_argument("--name", required=True, help="the style's name")
     train.add_argument("--steps", type=int, default=400, help="optimiser steps (default 400)")
