@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--captions",
         type=Path,
         required=True,
-        help="UTF-8 file of 'file name<TAB>caption' lines, one per picture (others than Russian are translated)",
+        help="UTF-8 file of 'file name<TAB>caption' lines, one per picture (non-Russian ones "
+        "are translated)",
     )
     train.add_argument("--name", required=True, help="the style's name")
     train.add_argument("--steps", type=int, default=400, help="optimiser steps (default 400)")
