@@ -5,6 +5,9 @@ Run under a virtual X server (the real xcb platform, not offscreen):
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshots.py \
         --out docs/screenshots
 
+The publish shots (07, 08) run against the tests' fake Bot API server on 127.0.0.1 (nothing
+reaches Telegram); `--only-publish` takes only those (a 1366x768 screen is enough).
+
 Uses a temporary STUDIO_HOME. Generation runs on the engine's tiny random-weight test model
 (the real Emojich weights are not needed to show the window), so generated candidates look like
 noise; the emoji pictures are imported through the window's own import path (synthetic
@@ -83,12 +86,74 @@ def segmenter_factory():
     return ContourOnly
 
 
+def glyph_pictures(folder: Path, count: int) -> list[Path]:
+    """Emoji glyphs with their own transparency (imported as they are, no cut-out needed)."""
+    from PIL import Image
+
+    from studio.segment import synth
+
+    glyphs = synth.noto_glyphs("held_out")
+    paths = []
+    for i in range(count):
+        path = folder / f"glyph-{i + 1:02d}.png"
+        Image.fromarray(glyphs[(i * 7) % len(glyphs)]).save(path)
+        paths.append(path)
+    return paths
+
+
+def publish_shots(app, window, out: Path, shot) -> None:  # noqa: ANN001
+    """The Publish to Telegram section: waiting out a flood wait, then published."""
+    import asyncio
+
+    import qasync
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.telegram.fake_bot_api import FakeBotApi
+
+    # The app's qasync loop, driven by the Qt events this script processes.
+    asyncio.set_event_loop(qasync.QEventLoop(app, already_running=True))
+    token = "7000001:ScreenshotTokenNotReal"
+    fake = FakeBotApi(token, bot_username="my_sticker_bot")
+    fake.started_users.add(123456789)
+    url = fake.start()
+    panel = window.pack.ensure_panel()
+    panel.publisher.api_url = url
+    window.tabs.setCurrentWidget(window.pack)
+    panel.sticker_list.selectAll()
+    panel.assign_emoji(["😺"])
+    panel.fields.title.setText("Котики")
+    panel._field_changed("title", "Котики")
+    panel.fields.name_from_title.click()
+    section = panel.publish_section
+    section.token_edit.setText(token)
+    section.save_token()
+    wait_for(app, lambda: panel.publisher.bot_username is not None, what="Test connection")
+    section.user_edit.setText("123456789")
+    section._user_edited("123456789")
+    panel.scroll.ensureWidgetVisible(section)
+    fake.inject("addStickerToSet", "429", retry_after=9, skip=1)
+    section.publish_button.click()
+    wait_for(app, section.countdown_label.isVisible, what="the flood wait")
+    settle(app, 2.2)
+    shot(window, "07-publish-waiting.png")
+    wait_for(app, lambda: bool(panel.publisher.link), timeout=60, what="the publish")
+    settle(app, 0.5)
+    shot(window, "08-published.png")
+    fake.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument(
+        "--only-publish", action="store_true", help="only the Publish to Telegram shots"
+    )
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    if args.only_publish:
+        only_publish(out)
+        return
 
     with tempfile.TemporaryDirectory() as home:
         os.environ["STUDIO_HOME"] = home
@@ -177,6 +242,29 @@ def main() -> None:
         window.tabs.setCurrentWidget(window.pack)
         settle(app, 2.5)
         shot(window, "06-pack.png")
+        publish_shots(app, window, out, shot)
+        window.close()
+    print(f"screenshots in {out}")
+
+
+def only_publish(out: Path) -> None:
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["STUDIO_HOME"] = home
+        from studio.ui.app import create_application
+        from studio.ui.main_window import MainWindow
+
+        app = create_application()
+        window = MainWindow(segmenter_factory=segmenter_factory())
+        window.resize(1366, 740)
+        window.show()
+        shot = lambda widget, name: widget.grab().save(str(out / name))  # noqa: E731
+        before = set()
+        window.import_paths(glyph_pictures(Path(home), 60))
+        wait_for(app, lambda: window.gallery.model.rowCount() >= 60, what="the import")
+        ids = [c.id for c in window.gallery.model.candidates() if c.id not in before]
+        window.add_to_pack(ids)
+        settle(app, 1.0)
+        publish_shots(app, window, out, shot)
         window.close()
     print(f"screenshots in {out}")
 

@@ -242,6 +242,10 @@ class ReplicaPool:
         steps_total = 0
         stopping = False
         last_progress = 0.0
+        # A replica that is slow to answer, or has just finished a batch whose result is not read
+        # yet, counts nothing in one poll; the reported figure only ever grows, so a progress bar
+        # never runs backwards.
+        tokens_reported = 0
         while pending or running:
             if not stopping and should_stop():
                 stopping = True
@@ -286,8 +290,12 @@ class ReplicaPool:
                 last_progress = now
                 tokens_done, steps_total = self._progress(running, job.token, steps_total)
                 if steps_total:
+                    tokens_reported = min(
+                        max(tokens_reported, images_done * steps_total + tokens_done),
+                        images_total * steps_total,
+                    )
                     yield ReplicasProgress(
-                        images_done * steps_total + tokens_done,
+                        tokens_reported,
                         images_total * steps_total,
                         images_done,
                         images_total,

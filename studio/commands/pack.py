@@ -1,4 +1,4 @@
-"""`sticker-studio pack build|check`: a Telegram sticker pack from image files, headless.
+"""`sticker-studio pack build|check|publish`: a Telegram sticker pack from image files, headless.
 
 Pictures with their own transparency are used as they are; the others are cut out with the
 default segmenter first. Everything is checked (files, count, title, name, emoji, output) before
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # Pillow and the pack package load when a command runs, not f
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "pack", help="build or check a Telegram sticker pack", description=__doc__
+        "pack", help="build, check or publish a Telegram sticker pack", description=__doc__
     )
     actions = parser.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
 
@@ -69,6 +69,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     build.add_argument("--shadow", action="store_true", help="add a soft drop shadow")
     build.add_argument(
+        "--kind",
+        choices=["stickers", "emoji"],
+        default="stickers",
+        help="stickers (512 px, up to 120) or custom emoji (100x100, up to 200); "
+        "default stickers",
+    )
+    build.add_argument(
+        "--adaptive",
+        action="store_true",
+        help="emoji only: Telegram repaints one-colour emoji in the text colour "
+        "(needs_repainting)",
+    )
+    build.add_argument(
         "--out",
         type=Path,
         metavar="DIR",
@@ -85,6 +98,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     check.add_argument("folder", type=Path, metavar="DIR")
     check.set_defaults(run=run_check)
+
+    from studio.commands.publish import add_parser as add_publish  # light: argparse only
+
+    add_publish(actions)
 
 
 class _Cutter:
@@ -156,21 +173,26 @@ def _emoji_per_sticker(values: list[str], count: int) -> list[list[str]]:
 
 def run_build(args: argparse.Namespace) -> int:
     from studio.pack import (
-        TELEGRAM_RULES,
         ExportProgress,
+        PackKind,
         PackSpec,
         RenderOptions,
         StickerSpec,
         ensure_valid,
         export_pack,
+        kind_rules,
     )
 
-    limit = TELEGRAM_RULES["set"]["max_stickers"]
+    kind = PackKind(args.kind)
+    limit = kind_rules(kind)["max_stickers"]
     if len(args.images) > limit:
+        what = "emoji" if kind is PackKind.EMOJI else "stickers"
         raise StudioError(
-            f"got {len(args.images)} images; a Telegram set holds {limit} stickers at most, "
-            "so split them into several packs"
+            f"got {len(args.images)} images; a Telegram {kind.value} set holds {limit} {what} "
+            "at most, so split them into several packs"
         )
+    if args.adaptive and kind is not PackKind.EMOJI:
+        raise StudioError("--adaptive is only for emoji packs; add --kind emoji or drop it")
     emoji_lists = _emoji_per_sticker(args.emoji, len(args.images))
     keywords = [k.strip() for value in args.keywords for k in value.split(",") if k.strip()]
     cutter = _Cutter()
@@ -182,6 +204,8 @@ def run_build(args: argparse.Namespace) -> int:
             for path, emoji in zip(args.images, emoji_lists, strict=True)
         ],
         options=RenderOptions(outline_px=args.outline, shadow=args.shadow, padding_px=args.padding),
+        kind=kind,
+        needs_repainting=args.adaptive,
     )
     ensure_valid(pack)
     _check_images(args.images)
@@ -199,6 +223,8 @@ def run_build(args: argparse.Namespace) -> int:
             f"{report.size_bytes:>9,}  {encoding}"
         )
     print(f"thumbnail.webp 100x100, {result.thumbnail_bytes:,} bytes")
+    for warning in result.warnings:
+        print(f"warning: {pack.describe(warning.sticker)}: {warning.message}")
     print(f"pack written to {result.folder}")
     if result.zip_path is not None:
         print(f"zip written to {result.zip_path}")
@@ -208,15 +234,18 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from studio.pack import verify_export
+    from studio.pack import check_export
 
     if not args.folder.is_dir():
         raise StudioError(f"{args.folder} is not a folder; give an exported pack folder")
-    problems = verify_export(args.folder)
-    for problem in problems:
+    found = check_export(args.folder)
+    problems = [problem for problem in found if not problem.warning]
+    for problem in found:
         print(problem)
     if problems:
         print(f"{len(problems)} problem(s) in {args.folder}")
         return 1
-    print(f"{args.folder}: the pack follows Telegram's rules")
+    warned = len(found) - len(problems)
+    also = f" ({warned} warning(s))" if warned else ""
+    print(f"{args.folder}: the pack follows Telegram's rules{also}")
     return 0

@@ -108,6 +108,8 @@ class Pack:
     outline_px: int = 0
     shadow: bool = False
     padding_px: int = 0
+    kind: str = "stickers"  # studio.pack.PackKind's value: 'stickers' or 'emoji'
+    needs_repainting: bool = False
 
 
 @dataclass(frozen=True)

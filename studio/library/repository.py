@@ -44,6 +44,7 @@ from studio.library.records import (
     PackItem,
 )
 from studio.library.salvage import readable_ids
+from studio.library.telegram_records import TelegramRecords
 from studio.paths import StudioPaths, studio_paths
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,8 @@ def _pack(row: sqlite3.Row) -> Pack:
         outline_px=row["outline_px"],
         shadow=bool(row["shadow"]),
         padding_px=row["padding_px"],
+        kind=row["kind"],
+        needs_repainting=bool(row["needs_repainting"]),
     )
 
 
@@ -178,7 +181,7 @@ def _candidate_order(sort: str):  # noqa: ANN202 - a sort key over Candidate
     return lambda c: (*missing_last(c.perplexity), c.id)
 
 
-class Library:
+class Library(TelegramRecords):
     """Repository API over the library database and its media files."""
 
     def __init__(self, paths: StudioPaths | None = None, *, allow_read_only: bool = True) -> None:
@@ -658,10 +661,13 @@ class Library:
         by_id = "SELECT * FROM packs WHERE id = ?"
         return self._read("packs", "SELECT * FROM packs ORDER BY id", (), _pack, by_id)[0]
 
-    _PACK_FIELDS = frozenset({"title", "name", "outline_px", "shadow", "padding_px"})
+    _PACK_FIELDS = frozenset(
+        {"title", "name", "outline_px", "shadow", "padding_px", "kind", "needs_repainting"}
+    )
 
     def update_pack(self, pack_id: int, **fields: Any) -> Pack:
-        """Change any of title, name, outline_px, shadow, padding_px."""
+        """Change any of title, name, outline_px, shadow, padding_px, kind ('stickers' or
+        'emoji') and needs_repainting."""
         unknown = set(fields) - self._PACK_FIELDS
         if unknown:
             raise ValueError(f"unknown pack fields: {sorted(unknown)}")

@@ -103,6 +103,36 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE jobs ADD COLUMN prompt_original TEXT;
     """,
+    # 5: a pack is a sticker set or a custom emoji set; and what was published to Telegram, so
+    # publishing again (after a crash, or after edits) updates the live set instead of
+    # duplicating it. Keyed by set name and picture hash: an exported folder has no library ids.
+    """
+    ALTER TABLE packs ADD COLUMN kind TEXT NOT NULL DEFAULT 'stickers'
+        CHECK (kind IN ('stickers', 'emoji'));
+    ALTER TABLE packs ADD COLUMN needs_repainting INTEGER NOT NULL DEFAULT 0
+        CHECK (needs_repainting IN (0, 1));
+
+    -- One uploaded picture (uploadStickerFile) and, once it is in the set, the emoji and
+    -- keywords last sent for it (getStickerSet does not return keywords).
+    CREATE TABLE telegram_stickers (
+        set_name        TEXT NOT NULL COLLATE NOCASE,
+        content_hash    TEXT NOT NULL,
+        file_id         TEXT NOT NULL,
+        file_unique_id  TEXT NOT NULL,
+        emoji_list      TEXT,
+        keywords        TEXT,
+        updated_at      REAL NOT NULL,
+        PRIMARY KEY (set_name, content_hash)
+    );
+    CREATE INDEX telegram_stickers_by_unique_id ON telegram_stickers(set_name, file_unique_id);
+
+    CREATE TABLE telegram_sets (
+        name            TEXT PRIMARY KEY COLLATE NOCASE,
+        sticker_type    TEXT NOT NULL,
+        thumbnail       TEXT,            -- hash of the thumbnail file, or the emoji id, last set
+        updated_at      REAL NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -6,7 +6,7 @@ draws with `render_sticker`.
 """
 
 from studio.imageio import ImageLoadError
-from studio.pack.encode import EncodedImage, EncodingError, encode_webp
+from studio.pack.encode import EncodedImage, EncodingError, encode_webp, shrink_webp
 from studio.pack.export import (
     ExportCancelled,
     ExportProgress,
@@ -22,14 +22,16 @@ from studio.pack.imageload import (
     load_source,
     to_rgba,
 )
+from studio.pack.manifest import ExportedPack, ExportedSticker, ManifestError, read_pack
 from studio.pack.publish import ExportError
-from studio.pack.render import EmptySticker, render_sticker, render_thumbnail
-from studio.pack.rules import TELEGRAM_RULES, sticker_file_name
+from studio.pack.render import EmptySticker, render_for_kind, render_sticker, render_thumbnail
+from studio.pack.rules import TELEGRAM_RULES, PackKind, kind_rules, sticker_file_name
 from studio.pack.spec import MaskedImage, PackSpec, RenderOptions, StickerSource, StickerSpec
 from studio.pack.validate import (
     InvalidEmoji,
     PackInvalid,
     Problem,
+    count_problems,
     emoji_problems,
     ensure_valid,
     keyword_problems,
@@ -38,9 +40,19 @@ from studio.pack.validate import (
     title_problems,
     validate,
 )
-from studio.pack.verify import verify_export, verify_zip
+from studio.pack.verify import check_export, verify_export, verify_zip
 
 __all__ = [
+    "ExportedPack",
+    "ExportedSticker",
+    "ManifestError",
+    "PackKind",
+    "check_export",
+    "count_problems",
+    "kind_rules",
+    "read_pack",
+    "render_for_kind",
+    "shrink_webp",
     "apply_mask",
     "TELEGRAM_RULES",
     "EmptySticker",

@@ -95,3 +95,11 @@ def encode_webp(image: Image.Image, max_bytes: int) -> EncodedImage:
         else:
             high, high_size = quality, len(data)
     return best
+
+
+def shrink_webp(data: bytes, max_bytes: int) -> bytes:
+    """The same picture, re-encoded in at most `max_bytes` (a server that refuses a large
+    request gets a smaller file); raises `EncodingError` when it cannot be that small."""
+    with Image.open(io.BytesIO(data)) as image:
+        picture = image.convert("RGBA")
+    return encode_webp(picture, max_bytes).data

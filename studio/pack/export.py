@@ -12,7 +12,7 @@ import os
 import shutil
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
@@ -33,10 +33,10 @@ from studio.pack.publish import (
     write_new_file,
     write_zip_beside,
 )
-from studio.pack.render import render_sticker, render_thumbnail
-from studio.pack.rules import TELEGRAM_RULES, sticker_file_name
+from studio.pack.render import render_for_kind, render_thumbnail
+from studio.pack.rules import TELEGRAM_RULES, kind_rules, sticker_file_name
 from studio.pack.spec import PackSpec
-from studio.pack.validate import ensure_valid
+from studio.pack.validate import Problem, ensure_valid
 from studio.pack.verify import verify_export, verify_zip
 
 
@@ -67,6 +67,7 @@ class StickerReport:
     quality: float
     width: int
     height: int
+    opaque: bool = False  # no transparent pixel: Telegram accepts it, but it shows as a square
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class ExportResult:
     stickers: list[StickerReport]
     thumbnail_bytes: int
     removed_zip: Path | None = None  # an earlier export's zip that no longer matched
+    warnings: list[Problem] = field(default_factory=list)  # accepted, but worth a look
 
 
 def export_pack(
@@ -141,7 +143,18 @@ def export_pack(
     removed_zip = remove_stale_zip(out) if force and zip_path is None else None
     if on_progress is not None and make_zip:
         on_progress(ExportProgress(len(pack.stickers) + 2, len(pack.stickers) + 2, "zip written"))
-    return ExportResult(out, zip_path, reports, thumbnail_bytes, removed_zip)
+    warnings = [
+        Problem(
+            "file",
+            "the picture has no transparent background, so it shows as a square; cut it out "
+            "or add padding or an outline if that is not meant",
+            report.index,
+            warning=True,
+        )
+        for report in reports
+        if report.opaque and TELEGRAM_RULES["sticker"]["warn_when_opaque"]
+    ]
+    return ExportResult(out, zip_path, reports, thumbnail_bytes, removed_zip, warnings)
 
 
 def _write_pack(
@@ -159,8 +172,9 @@ def _write_pack(
     def make(index: int) -> StickerReport:
         try:
             picture = load_source(pack.stickers[index].source)
-            sticker = render_sticker(picture, pack.options)
-            if TELEGRAM_RULES["sticker"]["needs_transparency"] and not has_transparency(sticker):
+            sticker = render_for_kind(picture, pack.options, pack.kind)
+            opaque = not has_transparency(sticker)
+            if TELEGRAM_RULES["sticker"]["needs_transparency"] and opaque:
                 raise StudioError(
                     "the picture has no transparent background; cut it out first, "
                     "or add padding or an outline"
@@ -180,6 +194,7 @@ def _write_pack(
             encoded.quality,
             sticker.width,
             sticker.height,
+            opaque,
         )
 
     reports: dict[int, StickerReport] = {}
@@ -207,7 +222,8 @@ def _write_pack(
     manifest = {
         "title": pack.title.strip(),
         "name": pack.name,
-        "sticker_type": TELEGRAM_RULES["set"]["sticker_type"],
+        "sticker_type": kind_rules(pack.kind)["sticker_type"],
+        "needs_repainting": bool(pack.needs_repainting),
         "thumbnail": thumb_rule["file"],
         "stickers": [
             {

@@ -7,6 +7,7 @@ without touching the library (each thread opens its own `Library`).
 from __future__ import annotations
 
 from studio.library import Library
+from studio.pack.rules import PackKind
 from studio.pack.spec import MaskedImage, PackSpec, RenderOptions, StickerSpec
 
 
@@ -28,4 +29,11 @@ def pack_spec_from_library(library: Library, pack_id: int) -> PackSpec:
     options = RenderOptions(
         outline_px=pack.outline_px, shadow=pack.shadow, padding_px=pack.padding_px
     )
-    return PackSpec(pack.title, pack.name, stickers, options)
+    return PackSpec(
+        pack.title,
+        pack.name,
+        stickers,
+        options,
+        kind=PackKind(pack.kind),
+        needs_repainting=pack.needs_repainting,
+    )

@@ -17,7 +17,7 @@ from PIL import Image
 
 from studio.errors import StudioError
 from studio.pack.imageload import to_rgba
-from studio.pack.rules import TELEGRAM_RULES
+from studio.pack.rules import TELEGRAM_RULES, PackKind, kind_rules
 from studio.pack.spec import RenderOptions
 
 STICKER_SIDE = TELEGRAM_RULES["sticker"]["side_px"]
@@ -206,6 +206,23 @@ def _straight_uint8(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     rgb += 0.5
     np.clip(rgb, 0.0, 255.0, out=rgb)
     return cv2.merge([*cv2.split(rgb.astype(np.uint8)), (alpha * 255.0 + 0.5).astype(np.uint8)])
+
+
+def render_for_kind(
+    image: Image.Image | np.ndarray,
+    options: RenderOptions | None = None,
+    kind: PackKind | str = PackKind.STICKERS,
+) -> Image.Image:
+    """Draw `image` as a picture of a set of `kind`: a 512 px sticker, or an exactly 100x100
+    custom emoji (a figure that is not square is centred on a transparent square)."""
+    rule = kind_rules(kind)
+    side = rule["side_px"]
+    sticker = render_sticker(image, options, size=side)
+    if not rule["square"] or sticker.size == (side, side):
+        return sticker
+    square = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    square.paste(sticker, ((side - sticker.width) // 2, (side - sticker.height) // 2))
+    return square
 
 
 def render_thumbnail(sticker: Image.Image) -> Image.Image:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from studio.pack.rules import PackKind
+
 
 @dataclass(frozen=True)
 class RenderOptions:
@@ -48,12 +50,15 @@ class StickerSpec:
 
 @dataclass(frozen=True)
 class PackSpec:
-    """A whole pack: title, set name, stickers in order, and the render options for all."""
+    """A whole pack: title, set name, stickers in order, the render options for all, and the
+    kind of Telegram set it becomes (`needs_repainting` only means something for emoji)."""
 
     title: str
     name: str
     stickers: Sequence[StickerSpec]
     options: RenderOptions = field(default_factory=RenderOptions)
+    kind: PackKind = PackKind.STICKERS
+    needs_repainting: bool = False
 
     def describe(self, index: int) -> str:
         """How a message refers to sticker `index` (0-based): 'sticker 3 (cat.png)'."""

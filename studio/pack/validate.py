@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import emoji as emoji_db
 
 from studio.errors import StudioError
-from studio.pack.rules import TELEGRAM_RULES
+from studio.pack.rules import TELEGRAM_RULES, PackKind, kind_rules
 from studio.pack.spec import PackSpec, RenderOptions
 
 
@@ -26,10 +26,11 @@ class Problem:
     field: str  # "title", "name", "stickers", "emoji_list", "keywords", "outline_px", ...
     message: str
     sticker: int | None = None  # index into PackSpec.stickers, or None for the whole pack
+    warning: bool = False  # worth knowing, but Telegram accepts it
 
     def __str__(self) -> str:
         where = f"sticker {self.sticker + 1}: " if self.sticker is not None else ""
-        return f"{where}{self.message}"
+        return f"{'warning: ' if self.warning else ''}{where}{self.message}"
 
 
 class PackInvalid(StudioError):
@@ -144,6 +145,21 @@ def keyword_problems(keywords: Sequence[str]) -> list[str]:
     return problems
 
 
+def count_problems(count: int, kind: PackKind | str = PackKind.STICKERS) -> list[str]:
+    """What is wrong with the number of stickers in a set of this kind (empty when fine)."""
+    low = TELEGRAM_RULES["set"]["min_stickers"]
+    high = kind_rules(kind)["max_stickers"]
+    what = "emoji" if PackKind(kind) is PackKind.EMOJI else "stickers"
+    if count < low:
+        return ["the pack is empty; add at least one sticker"]
+    if count > high:
+        return [
+            f"the pack has {count} {what}; a set holds {high} at most, "
+            f"so remove {count - high} or split it into two packs"
+        ]
+    return []
+
+
 def options_problems(options: RenderOptions) -> list[Problem]:
     """Render options outside the studio's limits (see `rules.TELEGRAM_RULES['render']`)."""
     rule = TELEGRAM_RULES["render"]
@@ -168,16 +184,13 @@ def validate(pack: PackSpec, bot_username: str | None = None) -> list[Problem]:
     """
     problems = [Problem("title", m) for m in title_problems(pack.title)]
     problems += [Problem("name", m) for m in name_problems(pack.name, bot_username)]
-    rule = TELEGRAM_RULES["set"]
-    count = len(pack.stickers)
-    if count < rule["min_stickers"]:
-        problems.append(Problem("stickers", "the pack is empty; add at least one sticker"))
-    elif count > rule["max_stickers"]:
+    problems += [Problem("stickers", m) for m in count_problems(len(pack.stickers), pack.kind)]
+    if pack.needs_repainting and not kind_rules(pack.kind)["can_repaint"]:
         problems.append(
             Problem(
-                "stickers",
-                f"the pack has {count} stickers; a set holds {rule['max_stickers']} at most, "
-                f"so remove {count - rule['max_stickers']} or split it into two packs",
+                "needs_repainting",
+                "only emoji packs can take the text colour; turn adaptive colour off, "
+                "or make it an emoji pack",
             )
         )
     for index, sticker in enumerate(pack.stickers):

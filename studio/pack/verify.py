@@ -13,9 +13,10 @@ from pathlib import Path
 
 from PIL import Image
 
-from studio.pack.rules import TELEGRAM_RULES, sticker_file_name
+from studio.pack.rules import TELEGRAM_RULES, PackKind, kind_rules, sticker_file_name
 from studio.pack.validate import (
     Problem,
+    count_problems,
     emoji_problems,
     keyword_problems,
     name_problems,
@@ -23,7 +24,9 @@ from studio.pack.validate import (
 )
 
 
-def _image_problems(path: Path, kind: str, index: int | None) -> list[Problem]:
+def _image_problems(
+    path: Path, kind: str, index: int | None, pack_kind: PackKind = PackKind.STICKERS
+) -> list[Problem]:
     rule = TELEGRAM_RULES[kind]
     where = "thumbnail" if kind == "thumbnail" else "file"
     if not path.is_file():
@@ -55,8 +58,17 @@ def _image_problems(path: Path, kind: str, index: int | None) -> list[Problem]:
                 )
             )
         return problems
-    side = rule["side_px"]
-    if max(width, height) != side or min(width, height) > side:
+    shape = kind_rules(pack_kind)
+    side = shape["side_px"]
+    if shape["square"] and (width, height) != (side, side):
+        problems.append(
+            Problem(
+                where,
+                f"{path.name} is {width}x{height}; a custom emoji must be exactly {side}x{side}",
+                index,
+            )
+        )
+    elif max(width, height) != side or min(width, height) > side:
         problems.append(
             Problem(
                 where,
@@ -65,13 +77,23 @@ def _image_problems(path: Path, kind: str, index: int | None) -> list[Problem]:
                 index,
             )
         )
-    if rule["needs_transparency"] and (mode != "RGBA" or alpha_low == 255):
-        problems.append(Problem(where, f"{path.name} has no transparent background", index))
+    if mode != "RGBA" or alpha_low == 255:
+        message = f"{path.name} has no transparent background"
+        if rule["needs_transparency"]:
+            problems.append(Problem(where, message, index))
+        elif rule["warn_when_opaque"]:
+            problems.append(Problem(where, f"{message}; it shows as a square", index, True))
     return problems
 
 
 def verify_export(folder: str | os.PathLike) -> list[Problem]:
     """Every way the pack in `folder` breaks the rules or the layout; empty when it is good."""
+    return [problem for problem in check_export(folder) if not problem.warning]
+
+
+def check_export(folder: str | os.PathLike) -> list[Problem]:
+    """`verify_export`'s problems plus warnings (`Problem.warning`): what Telegram accepts but
+    the user may not mean, such as a sticker with no transparent pixel."""
     folder = Path(folder)
     set_rule = TELEGRAM_RULES["set"]
     manifest_path = folder / set_rule["manifest_file"]
@@ -86,8 +108,17 @@ def verify_export(folder: str | os.PathLike) -> list[Problem]:
 
     problems = [Problem("title", m) for m in title_problems(str(manifest.get("title", "")))]
     problems += [Problem("name", m) for m in name_problems(str(manifest.get("name", "")))]
-    if manifest.get("sticker_type") != set_rule["sticker_type"]:
-        problems.append(Problem("manifest", f"sticker_type must be {set_rule['sticker_type']!r}"))
+    try:
+        pack_kind = PackKind.from_sticker_type(str(manifest.get("sticker_type")))
+    except ValueError:
+        types = " or ".join(repr(rule["sticker_type"]) for rule in TELEGRAM_RULES["kinds"].values())
+        problems.append(Problem("manifest", f"sticker_type must be {types}"))
+        pack_kind = PackKind.STICKERS
+    repaint = manifest.get("needs_repainting", False)
+    if not isinstance(repaint, bool):
+        problems.append(Problem("manifest", "needs_repainting must be true or false"))
+    elif repaint and not kind_rules(pack_kind)["can_repaint"]:
+        problems.append(Problem("manifest", "needs_repainting is only for custom emoji sets"))
     thumb_name = TELEGRAM_RULES["thumbnail"]["file"]
     if manifest.get("thumbnail") != thumb_name:
         problems.append(Problem("manifest", f"thumbnail must be {thumb_name!r}"))
@@ -96,14 +127,7 @@ def verify_export(folder: str | os.PathLike) -> list[Problem]:
     stickers = manifest.get("stickers")
     if not isinstance(stickers, list):
         return problems + [Problem("manifest", "stickers must be a list")]
-    if not set_rule["min_stickers"] <= len(stickers) <= set_rule["max_stickers"]:
-        problems.append(
-            Problem(
-                "stickers",
-                f"the pack has {len(stickers)} stickers; "
-                f"{set_rule['min_stickers']}-{set_rule['max_stickers']} allowed",
-            )
-        )
+    problems += [Problem("stickers", m) for m in count_problems(len(stickers), pack_kind)]
     expected_files = {manifest_path.name, thumb_name}
     for index, entry in enumerate(stickers):
         if not isinstance(entry, dict):
@@ -122,7 +146,7 @@ def verify_export(folder: str | os.PathLike) -> list[Problem]:
             continue
         problems += [Problem("emoji_list", m, index) for m in emoji_problems(emoji_list)]
         problems += [Problem("keywords", m, index) for m in keyword_problems(keywords)]
-        problems += _image_problems(folder / file_name, "sticker", index)
+        problems += _image_problems(folder / file_name, "sticker", index, pack_kind)
     extra = sorted(p.name for p in folder.iterdir() if p.name not in expected_files)
     if extra:
         problems.append(Problem("files", f"unexpected files in the pack: {', '.join(extra)}"))

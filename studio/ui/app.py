@@ -95,6 +95,8 @@ def run_app() -> int:
     from studio.ui.main_window import MainWindow
 
     app = create_application()
+    # One event loop for Qt and asyncio: coroutines (publishing to Telegram) run on it between
+    # Qt events, and an idle window waits in Qt's own event loop (no polling, no idle CPU).
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     try:

@@ -299,3 +299,44 @@ def test_as_a_user_runs_it(tmp_path):
     assert bad.returncode == 2
     expected = "error: 'x' is not an emoji; give real emoji such as 😀 or 👍🏽"
     assert bad.stderr.splitlines() == [expected]
+
+
+def test_build_an_adaptive_emoji_pack(tmp_path, capsys):
+    images = [figure(tmp_path / f"e{i}.png", 120 + 40 * i, 90) for i in range(3)]
+    code, _out, err = run(
+        capsys, "build", *images, "--title", "Blobs", "--name", "blob_emoji",
+        "--emoji", "🔵", "--kind", "emoji", "--adaptive",
+    )  # fmt: skip
+    assert code == 0, err
+    pack = tmp_path / "blob_emoji"
+    manifest = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sticker_type"] == "custom_emoji" and manifest["needs_repainting"] is True
+    for entry in manifest["stickers"]:
+        with Image.open(pack / entry["file"]) as image:
+            assert image.size == (100, 100)
+    code, out, _err = run(capsys, "check", pack)
+    assert code == 0 and "follows Telegram's rules" in out
+
+
+def test_adaptive_is_for_emoji_only_and_emoji_packs_hold_200(tmp_path, capsys):
+    figure(tmp_path / "a.png")
+    code, _out, err = run(
+        capsys, "build", "a.png", "--title", "T", "--name", "t1", "--emoji", "🐱", "--adaptive"
+    )
+    assert code == 2 and "--kind emoji" in err and not (tmp_path / "t1").exists()
+    code, _out, err = run(
+        capsys, "build", *["a.png"] * 201, "--title", "T", "--name", "t1", "--emoji", "🐱",
+        "--kind", "emoji",
+    )  # fmt: skip
+    assert code == 2 and "200" in err
+
+
+def test_check_warns_about_an_opaque_sticker(tmp_path, capsys):
+    from studio.pack import PackSpec, StickerSpec, export_pack
+
+    square = Image.new("RGB", (64, 64), (200, 0, 0))
+    export_pack(PackSpec("T", "sq", [StickerSpec(square, ["🟥"])]), tmp_path / "sq")
+    code, out, _err = run(capsys, "check", tmp_path / "sq")
+    assert code == 0  # Telegram accepts square stickers
+    assert "warning: sticker 1: 001.webp has no transparent background" in out
+    assert "(1 warning(s))" in out

@@ -28,10 +28,11 @@ def noise_rgba(width: int, height: int, seed: int = 0) -> Image.Image:
     return Image.fromarray(rng.integers(0, 256, (height, width, 4), dtype=np.uint8), "RGBA")
 
 
-def assert_valid_export(folder, n_stickers: int) -> dict:
+def assert_valid_export(folder, n_stickers: int, opaque: tuple[int, ...] = ()) -> dict:
     """Read every file of an exported pack back and check it against the rules data.
 
     Independent of `verify_export` (which is run too), so a bug there cannot hide one here.
+    `opaque`: the 0-based stickers expected to have no transparent pixel (a warning only).
     Returns the manifest.
     """
     import json
@@ -45,8 +46,11 @@ def assert_valid_export(folder, n_stickers: int) -> dict:
     assert verify_export(folder) == []
     rules = TELEGRAM_RULES
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest) == {"title", "name", "sticker_type", "thumbnail", "stickers"}
+    assert set(manifest) == {
+        "title", "name", "sticker_type", "needs_repainting", "thumbnail", "stickers"
+    }
     assert manifest["sticker_type"] == "regular"
+    assert manifest["needs_repainting"] is False
     assert manifest["thumbnail"] == "thumbnail.webp"
     assert len(manifest["stickers"]) == n_stickers
     names = {"manifest.json", "thumbnail.webp"}
@@ -61,9 +65,13 @@ def assert_valid_export(folder, n_stickers: int) -> dict:
         assert path.stat().st_size <= rules["sticker"]["max_bytes"]
         with Image.open(path) as image:
             image.load()
-            assert image.format == "WEBP" and image.mode == "RGBA"
             assert max(image.size) == 512 and min(image.size) <= 512
-            assert image.getchannel("A").getextrema()[0] < 255
+            if number - 1 in opaque:  # libwebp stores a fully opaque picture without alpha
+                assert image.format == "WEBP" and image.mode in ("RGB", "RGBA")
+                assert image.convert("RGBA").getchannel("A").getextrema()[0] == 255
+            else:
+                assert image.format == "WEBP" and image.mode == "RGBA"
+                assert image.getchannel("A").getextrema()[0] < 255
     thumb = folder / "thumbnail.webp"
     assert thumb.stat().st_size <= rules["thumbnail"]["max_bytes"]
     with Image.open(thumb) as image:

@@ -20,6 +20,7 @@ from studio.pack import (
     PackSpec,
     RenderOptions,
     StickerSpec,
+    check_export,
     export_pack,
     verify_export,
 )
@@ -102,16 +103,13 @@ def test_every_export_reads_back_valid(tmp_path_factory, sizes, outline, shadow,
             pictures.append(Image.fromarray(pixels, "RGBA"))
     out = tmp_path_factory.mktemp("export") / "pack"
     options = RenderOptions(outline_px=outline, shadow=shadow, padding_px=padding)
-    try:
-        export_pack(make_pack(pictures, options=options), out)
-    except ExportError as exc:
-        # A tiny figure can trim down to a fully opaque block; with nothing around it, the
-        # sticker would have no transparent background, which the rules refuse.
-        assert "no transparent background" in str(exc)
+    result = export_pack(make_pack(pictures, options=options), out)
+    # A tiny figure can trim down to a fully opaque block; with nothing around it, the sticker
+    # has no transparent background: Telegram accepts it, and the export warns about it.
+    for warning in result.warnings:
+        assert "no transparent background" in warning.message and warning.warning
         assert not (outline or shadow or padding)
-        assert not out.exists() and not any(out.parent.iterdir())
-        return
-    assert_valid_export(out, len(pictures))
+    assert_valid_export(out, len(pictures), opaque=tuple(w.sticker for w in result.warnings))
 
 
 def test_masked_image_and_path_sources(tmp_path):
@@ -246,17 +244,22 @@ def test_a_damaged_source_fails_cleanly_and_names_the_sticker(tmp_path):
     assert snapshot(tmp_path) == ["inputs", "inputs/broken.png"]
 
 
-def test_opaque_picture_without_room_is_refused(tmp_path):
+def test_opaque_picture_is_exported_with_a_warning(tmp_path):
+    # Telegram accepts square stickers: an opaque one is a warning, not an error.
     spec = make_pack([Image.new("RGB", (64, 64), (200, 0, 0))])
-    with pytest.raises(ExportError, match="no transparent background"):
-        export_pack(spec, tmp_path / "out")
-    assert snapshot(tmp_path) == []
-    # With padding, the same picture gets a transparent border and is fine.
-    export_pack(
+    result = export_pack(spec, tmp_path / "out")
+    assert [(w.sticker, w.warning) for w in result.warnings] == [(0, True)]
+    assert "no transparent background" in result.warnings[0].message
+    assert_valid_export(tmp_path / "out", 1, opaque=(0,))
+    found = check_export(tmp_path / "out")
+    assert [p.warning for p in found] == [True] and "001.webp" in found[0].message
+    # With padding, the same picture gets a transparent border and nothing to warn about.
+    result = export_pack(
         make_pack([Image.new("RGB", (64, 64))], options=RenderOptions(padding_px=8)),
         tmp_path / "out",
+        force=True,
     )
-    assert_valid_export(tmp_path / "out", 1)
+    assert result.warnings == [] and check_export(tmp_path / "out") == []
 
 
 def test_cancel_leaves_nothing_behind(tmp_path):

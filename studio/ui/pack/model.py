@@ -18,7 +18,7 @@ from PIL import Image
 
 from studio.library import Candidate, Cutout, Library, LibraryError, Pack, PackItem
 from studio.pack import MaskedImage, PackSpec, Problem, RenderOptions, validate
-from studio.pack.rules import TELEGRAM_RULES
+from studio.pack.rules import TELEGRAM_RULES, kind_rules
 
 # Problem field for a sticker whose picture cannot be used as it is (the panel offers a fix).
 CUTOUT_FIELD = "cutout"
@@ -199,8 +199,8 @@ def split_pack(library: Library, pack_id: int) -> list[int]:
     New items are added before the old ones are removed, so an interruption can duplicate a
     sticker but never lose one.
     """
-    limit = TELEGRAM_RULES["set"]["max_stickers"]
     pack = library.pack(pack_id)
+    limit = kind_rules(pack.kind)["max_stickers"]
     items = library.pack_items(pack_id)
     chunks = [items[i : i + limit] for i in range(0, len(items), limit)]
     if len(chunks) <= 1:
@@ -211,7 +211,12 @@ def split_pack(library: Library, pack_id: int) -> list[int]:
     ):
         new = library.create_pack(title, name)
         library.update_pack(
-            new.id, outline_px=pack.outline_px, shadow=pack.shadow, padding_px=pack.padding_px
+            new.id,
+            outline_px=pack.outline_px,
+            shadow=pack.shadow,
+            padding_px=pack.padding_px,
+            kind=pack.kind,
+            needs_repainting=pack.needs_repainting,
         )
         for item in chunk:
             library.add_pack_item(new.id, item.candidate_id, item.emoji_list, item.keywords)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.library import Pack
-from studio.pack.rules import TELEGRAM_RULES
+from studio.pack.rules import TELEGRAM_RULES, PackKind, kind_rules
 from studio.ui.pack.model import name_from_title
 
 # A field with a problem gets this border until the problem is fixed.
@@ -39,6 +40,16 @@ class PackFields(QWidget):
         self.shadow = QCheckBox("Drop shadow")
         self.padding = QSpinBox(suffix=" px")
         self.padding.setRange(render["padding_px"]["min"], render["padding_px"]["max"])
+        self.kind = QComboBox()
+        for kind, label in ((PackKind.STICKERS, "Stickers"), (PackKind.EMOJI, "Custom emoji")):
+            rule = kind_rules(kind)
+            side = (
+                f"{rule['side_px']}×{rule['side_px']}"
+                if rule["square"]
+                else f"{rule['side_px']} px"
+            )
+            self.kind.addItem(f"{label} ({side}, up to {rule['max_stickers']})", kind.value)
+        self.adaptive = QCheckBox("Adaptive colour (one-colour emoji take the text colour)")
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Title", self.title)
@@ -50,6 +61,8 @@ class PackFields(QWidget):
         name_row.addWidget(self.name, 1)
         name_row.addWidget(self.name_from_title)
         form.addRow("Name", name_row)
+        form.addRow("Kind", self.kind)
+        form.addRow("", self.adaptive)
         form.addRow("Outline", self.outline)
         form.addRow("", self.shadow)
         form.addRow("Padding", self.padding)
@@ -59,6 +72,8 @@ class PackFields(QWidget):
             "outline_px": self.outline,
             "shadow": self.shadow,
             "padding_px": self.padding,
+            "kind": self.kind,
+            "needs_repainting": self.adaptive,
         }
         self.title.textEdited.connect(lambda text: self.changed.emit("title", text))
         self.name.textEdited.connect(lambda text: self.changed.emit("name", text))
@@ -66,11 +81,18 @@ class PackFields(QWidget):
         self.outline.valueChanged.connect(lambda value: self._emit("outline_px", value))
         self.padding.valueChanged.connect(lambda value: self._emit("padding_px", value))
         self.shadow.toggled.connect(lambda on: self._emit("shadow", on))
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.adaptive.toggled.connect(lambda on: self._emit("needs_repainting", on))
         self._loading = False
 
     def _emit(self, field: str, value: object) -> None:
         if not self._loading:
             self.changed.emit(field, value)
+
+    def _kind_changed(self, _index: int) -> None:
+        kind = self.kind.currentData()
+        self.adaptive.setEnabled(bool(kind_rules(kind)["can_repaint"]))
+        self._emit("kind", kind)
 
     def _derive_name(self) -> None:
         name = name_from_title(self.title.text())
@@ -93,6 +115,9 @@ class PackFields(QWidget):
             self.outline.setValue(pack.outline_px)
             self.shadow.setChecked(bool(pack.shadow))
             self.padding.setValue(pack.padding_px)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(pack.kind)))
+            self.adaptive.setChecked(bool(pack.needs_repainting))
+            self.adaptive.setEnabled(bool(kind_rules(pack.kind)["can_repaint"]))
         finally:
             self._loading = False
 

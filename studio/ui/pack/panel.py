@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.library import Library, Pack
 from studio.pack import PackSpec, Problem, RenderOptions, pack_spec_from_library
-from studio.pack.rules import TELEGRAM_RULES
+from studio.pack.rules import TELEGRAM_RULES, kind_rules
 from studio.ui.pack import model
 from studio.ui.pack.emoji_picker import MAX_EMOJI, EmojiPicker
 from studio.ui.pack.export_bar import ExportBar
@@ -37,6 +37,8 @@ from studio.ui.pack.pack_fields import PackFields
 from studio.ui.pack.pack_list import PackList
 from studio.ui.pack.preview import STICKER_SIDE, StickerPreview
 from studio.ui.pack.problems import ProblemList
+from studio.ui.pack.publish_model import PublishModel
+from studio.ui.pack.publish_section import PublishSection
 from studio.ui.pack.renderer import StickerRenderer
 from studio.ui.pack.sticker_editor import StickerEditor
 from studio.ui.pack.sticker_list import ICON_SIDE, StickerList
@@ -63,9 +65,16 @@ class PackPanel(QWidget):
     exportCancelled = Signal()
     problemsChanged = Signal(int)
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        parent: QWidget | None = None,
+        publisher: PublishModel | None = None,
+    ) -> None:
         super().__init__(parent)
         self.library = library
+        # Publishing: coroutines on the app's qasync loop, exported packs in the cache.
+        self.publisher = publisher or PublishModel(library, library.paths.cache / "publish")
         self.emoji_index = EmojiIndex()
         self.renderer = StickerRenderer(self)
         self._alpha = model.AlphaCache()
@@ -103,6 +112,7 @@ class PackPanel(QWidget):
         self.export_button = self.export_bar.export_button
         self.progress = self.export_bar.progress
         self.cancel_button = self.export_bar.cancel_button
+        self.publish_section = PublishSection(self.publisher, self.spec)
 
         packs = QGroupBox("Packs")
         QVBoxLayout(packs).addWidget(self.pack_list)
@@ -145,8 +155,10 @@ class PackPanel(QWidget):
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(splitter)
         vertical.addWidget(checks)
+        vertical.addWidget(self.publish_section)
         vertical.setStretchFactor(0, 4)
         vertical.setStretchFactor(1, 1)
+        vertical.setStretchFactor(2, 0)
         # In a dock too small for everything, the panel scrolls instead of forcing the window
         # to grow.
         self.scroll = QScrollArea()
@@ -181,6 +193,7 @@ class PackPanel(QWidget):
         self.export_bar.exported.connect(self.exported)
         self.export_bar.exportFailed.connect(self.exportFailed)
         self.export_bar.exportCancelled.connect(self.exportCancelled)
+        self.publisher.bot_changed.connect(self._recheck)
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -225,6 +238,10 @@ class PackPanel(QWidget):
             return PackSpec(title="", name="", stickers=[])
         return pack_spec_from_library(self.library, self._pack.id)
 
+    def max_stickers(self) -> int:
+        """How many stickers a set of the current pack's kind holds (120, or 200 emoji)."""
+        return kind_rules(self._pack.kind if self._pack else "stickers")["max_stickers"]
+
     def options(self) -> RenderOptions:
         return model.options_of(self._pack) if self._pack else RenderOptions()
 
@@ -237,6 +254,9 @@ class PackPanel(QWidget):
             failure = self._render_failures.get(entry.render_key + (self.options(),))
             if failure:
                 problems.append(Problem(model.IMAGE_FIELD, failure, index))
+        name_problem = self.publish_section.final_name_problem() if self._pack else None
+        if name_problem:
+            problems.append(Problem("name", name_problem))
         problems.sort(key=lambda p: -1 if p.sticker is None else p.sticker)
         self.problems = problems
         self.problem_list.set_problems(problems, lambda i: model.describe(self.entries, i))
@@ -250,12 +270,20 @@ class PackPanel(QWidget):
         self.fields.mark_problems(by_field)
         self.sticker_list.set_entries(self.entries, by_sticker)
         count = len(problems)
-        self.split_button.setVisible(len(self.entries) > MAX_STICKERS)
+        self.split_button.setVisible(len(self.entries) > self.max_stickers())
         if self._pack is None:
             status = "Create a pack, then add keepers from the gallery"
         else:
             status = "Ready to export" if count == 0 else f"{count} problem(s) to fix before export"
-        self.export_bar.set_ready(self._pack is not None and count == 0, status)
+            link = self.publisher.link_for(self._pack.name, self._pack.kind)
+            if count == 0 and link:
+                status += f"; publishes as {link.rsplit('/', 1)[-1]}"
+        ready = self._pack is not None and count == 0
+        self.export_bar.set_ready(ready, status)
+        if self._pack is not None:
+            self.publish_section.set_pack(self._pack.name, self._pack.kind, ready)
+        else:
+            self.publish_section.set_pack("", "stickers", False)
         self.problemsChanged.emit(count)
 
     def point_at(self, field: str, sticker: int) -> None:
@@ -268,7 +296,7 @@ class PackPanel(QWidget):
                 self.editor.keywords_edit.setFocus()
             else:
                 self.sticker_list.setFocus()
-        elif field == "stickers" and len(self.entries) > MAX_STICKERS:
+        elif field == "stickers" and len(self.entries) > self.max_stickers():
             self._ask_split()
         elif not self.fields.focus_field(field):
             self.sticker_list.setFocus()
@@ -286,8 +314,10 @@ class PackPanel(QWidget):
         self._pack = self.library.update_pack(self._pack.id, **{field: value})
         if field == "title":
             self.pack_list.update_title(self._pack)
+        if field == "kind":
+            self.split_button.setText(f"Split into packs of {self.max_stickers()}…")
         self._recheck()
-        if field in ("outline_px", "shadow", "padding_px"):
+        if field in ("outline_px", "shadow", "padding_px", "kind"):
             self._request_icons()
             self._request_preview()
 
@@ -341,11 +371,12 @@ class PackPanel(QWidget):
     def _ask_split(self) -> None:
         if self._pack is None:
             return
-        parts = -(-len(self.entries) // MAX_STICKERS)
+        limit = self.max_stickers()
+        parts = -(-len(self.entries) // limit)
         answer = QMessageBox.question(
             self,
             "Split pack",
-            f"A Telegram set holds {MAX_STICKERS} stickers at most; this pack has "
+            f"A Telegram set holds {limit} stickers at most; this pack has "
             f"{len(self.entries)}. Split it into {parts} packs, keeping the order?",
         )
         if answer == QMessageBox.StandardButton.Yes:
@@ -387,9 +418,11 @@ class PackPanel(QWidget):
             )
             return
         options = self.options()
-        self._preview_key = ("preview", entry.render_key, options)
+        # At the set's own size: a custom emoji is previewed as the 100 px picture it becomes.
+        side = kind_rules(self._pack.kind)["side_px"] if self._pack else STICKER_SIDE
+        self._preview_key = ("preview", entry.render_key + (side,), options)
         self.preview.show_message("Drawing…")
-        self.renderer.request(self._preview_key, entry.source, options, STICKER_SIDE)
+        self.renderer.request(self._preview_key, entry.source, options, side)
 
     def _rendered(self, key: tuple, image: QImage) -> None:
         kind, render_key, options = key
@@ -443,7 +476,8 @@ class PackPanel(QWidget):
         super().resizeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop a running export (it leaves nothing behind) and the render thread."""
+        """Stop a running export (it leaves nothing behind), a publish, and the render thread."""
+        self.publisher.shutdown()
         self.export_bar.shutdown()
         self.renderer.shutdown()
 
