@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "studio.commands.importing",
     "studio.commands.library",
     "studio.commands.translate",
+    "studio.commands.style",
 ]
 
 EXIT_USER_ERROR = 2

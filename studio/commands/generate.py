@@ -76,6 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="with --where: this many CPU replicas instead of one per GPU",
     )
+    parser.add_argument("--style", default=None, help="a style from `style list`")
     parser.add_argument(
         "--no-translate", action="store_true", help="send the prompt as typed, untranslated"
     )
@@ -113,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     where = Where.parse(args.where)
     prompt = _model_prompt(args)
     args.out.mkdir(parents=True, exist_ok=True)
+    if where.uses_ray and args.style:
+        raise StudioError("--style works with the local model only (not with --where)")
     if where.uses_ray:
         from studio.cluster.command import run_on_replicas
 
@@ -130,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
     )
 
     models = load_models(args.model_dir, device=args.device, precision=args.precision)
+    if args.style:
+        from studio.commands.style import apply_named_style
+
+        apply_named_style(models, args.style)
     batch_size = args.batch_size or (16 if models.device.type == "cuda" else 4)
     _say(f"model {models.model_id} on {models.device} ({models.precision}), seed {params.seed}")
     if models.device.type == "cpu":
@@ -153,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         elif isinstance(event, BatchReady):
             results.extend(event.images)
     where_info = {"model": models.model_id, "device": str(models.device),
-                  "precision": models.precision}
+                  "precision": models.precision, "style": args.style}
     return _write_results(args, prompt, params, batch_size, results, where_info, started)
 
 
@@ -207,6 +214,19 @@ def _model_prompt(args: argparse.Namespace) -> str:
 
     if args.no_translate or not needs_translation(args.prompt):
         return args.prompt
+    translated = load_translator(args).translate(args.prompt)
+    if not translated.strip():
+        raise StudioError(
+            "the translator gave no Russian for this prompt; write it in Russian or add "
+            "--no-translate"
+        )
+    print(f"translated: {translated}", flush=True)
+    return translated
+
+
+def load_translator(args: argparse.Namespace):  # noqa: ANN201 - a Translator
+    """The translator of `--translator-dir` or the models folder; missing, an error naming how
+    to get it or to go without."""
     from studio.engine.store import ModelStore
     from studio.translate.files import (
         TranslatorMissing,
@@ -220,14 +240,7 @@ def _model_prompt(args: argparse.Namespace) -> str:
         require_translator(folder)
     except TranslatorMissing as exc:
         raise TranslatorMissing(f"{exc}; or add --no-translate to send it as typed") from None
-    translated = Translator.load(folder).translate(args.prompt)
-    if not translated.strip():
-        raise StudioError(
-            "the translator gave no Russian for this prompt; write it in Russian or add "
-            "--no-translate"
-        )
-    print(f"translated: {translated}", flush=True)
-    return translated
+    return Translator.load(folder)
 
 
 def _duration(seconds: float) -> str:
