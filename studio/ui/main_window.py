@@ -207,7 +207,9 @@ class MainWindow(QMainWindow):
         self.details_dock = self._dock("Details", "detailsDock", self.details, right)
         self.resizeDocks([self.generate_dock, self.details_dock], [340, 300],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.generate_dock, self.jobs_dock], [520, 300],
+        # Generate gets most of the height, so its button shows without scrolling on a
+        # 768 px laptop screen; the job list still shows a handful of jobs.
+        self.resizeDocks([self.generate_dock, self.jobs_dock], [600, 200],
                          Qt.Orientation.Vertical)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
