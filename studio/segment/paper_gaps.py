@@ -48,6 +48,10 @@ GRAIN_LEVELS = 0.4
 # Paper next to the figure may be grainier than on the border (faint blotches, the decoder's
 # ringing), up to this factor; paint is seldom grainier than the paper.
 GRAIN_ABOVE_FACTOR = 2.5
+# Inside a gap, a pixel is cleared when its colour (after a 3x3 median) is within this many
+# times the paper's grain of the paper's, or this many levels: the rest is paint it joins.
+PIXEL_GRAINS = 3.0
+PIXEL_LEVELS = 4.0
 # Emojich's paper has faint cyan streaks and blotches (`synth.EMOJICH_PAPER`): red up to this
 # many levels below the paper, green and blue within `COLOUR_LEVELS` of it. A region of that
 # colour with the paper's grain is the paper too.
@@ -103,6 +107,15 @@ class Paper:
         """Whether this paper is grainy enough to be told from flat paint of its colour."""
         return self.noise >= TELLING_GRAIN
 
+    def looks_like(self, smooth_offsets: np.ndarray) -> np.ndarray:
+        """(H,W) bool: pixels whose offsets from the field after a 3x3 median (H,W,3) put them
+        within `PIXEL_GRAINS` times the paper's grain (at least `PIXEL_LEVELS`) of its colour,
+        or of a blotch's."""
+        tolerance = max(PIXEL_LEVELS, PIXEL_GRAINS * self.noise)
+        red = smooth_offsets[..., 0]
+        red_ok = (red >= -BLOTCH_RED_LEVELS - tolerance) & (red <= tolerance)
+        return red_ok & (np.abs(smooth_offsets[..., 1:]).max(axis=2) <= tolerance)
+
     def matches(self, offset: np.ndarray, region_grain: float, paper: np.ndarray) -> bool:
         """Whether a region whose median colour is `offset` (3,) from the field and whose grain
         is `region_grain` levels looks like this paper, or like its faint cyan blotches, where
@@ -151,7 +164,9 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
         gaps[label] = paper.matches(np.median(values, axis=0), grain(values), here)
     if not gaps.any():
         return none, 0
-    found = gaps[labels]
+    # Within a gap, only the pixels of the paper's colour: white paint that a gap's pixels join
+    # (a highlight running into it) differs from the paper by more than its grain.
+    found = gaps[labels] & paper.looks_like(smooth)
     # With the soft rim between the gap and the figure: paper-coloured pixels just outside it.
     rim = cv2.dilate(found.astype(np.uint8), square, iterations=2).astype(bool) & near
     return found | rim, int(gaps.sum())
