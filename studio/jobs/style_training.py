@@ -53,11 +53,13 @@ class InvalidTrainingRequest(StudioError):
 @dataclass(frozen=True)
 class TrainingPicture:
     """One training picture: `caption` is what the model reads (Russian), `caption_typed` the
-    text the user wrote when `caption` is its translation."""
+    text the user wrote when `caption` is its translation; `mask` a cut-out (a kept photo's or
+    candidate's) the picture is trained through, on white, as stickers are."""
 
     image: str
     caption: str
     caption_typed: str | None = None
+    mask: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,29 @@ def forget_training(name: str) -> None:
     checkpoint_path(name).unlink(missing_ok=True)
 
 
+def cut_out_pictures(request: StyleTrainingRequest) -> list[Path]:
+    """The files the model learns from: a picture with a cut-out is drawn through it into
+    `<styles>/NAME.pictures/` (kept with the style's data list), the others are used as they are."""
+    from studio.fileio import atomic_save_image
+    from studio.pack.imageload import load_source
+    from studio.pack.spec import MaskedImage
+
+    folder = styles_dir() / f"{check_style_name(request.name)}.pictures"
+    out = []
+    for i, picture in enumerate(request.pictures):
+        if picture.mask is None:
+            out.append(Path(picture.image))
+            continue
+        path = folder / f"{i:03}-{Path(picture.image).stem}.png"
+        try:
+            rgba = load_source(MaskedImage(Path(picture.image), Path(picture.mask)))
+        except (OSError, ValueError) as exc:
+            raise StudioError(f"cannot cut out {picture.image}: {exc}") from None
+        atomic_save_image(path, rgba)
+        out.append(path)
+    return out
+
+
 def _png(picture: Any) -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
@@ -198,12 +223,16 @@ def run_training(
     if checkpoint.exists():
         trainer = StyleTrainer.resume(models.dalle, checkpoint, autocast=autocast)
     else:
-        examples = [StyleExample(Path(p.image), p.caption) for p in request.pictures]
+        files = cut_out_pictures(request)
+        examples = [
+            StyleExample(f, p.caption) for f, p in zip(files, request.pictures, strict=True)
+        ]
         text_ids, codes = encode_examples(models, examples)
         data = [
-            {"image": p.image, "caption": p.caption}
+            {"image": str(f), "caption": p.caption}
             | ({"caption_typed": p.caption_typed} if p.caption_typed else {})
-            for p in request.pictures
+            | ({"source": p.image} if p.mask else {})
+            for f, p in zip(files, request.pictures, strict=True)
         ]
         trainer = StyleTrainer(models.dalle, text_ids, codes, request.recipe(), autocast, data)
     try:
