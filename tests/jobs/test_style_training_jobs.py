@@ -195,3 +195,24 @@ def test_a_training_request_is_checked_before_it_is_queued(queue, pictures):
         blank = (*pictures[:3], TrainingPicture(pictures[3].image, "  "))
         queue.submit_training(_request(blank, "x"))
     assert queue.training_jobs() == []
+
+
+def test_a_picture_with_a_cut_out_is_trained_through_it(tmp_path, paths):
+    from studio.jobs.style_training import cut_out_pictures
+
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(photo)
+    mask = tmp_path / "mask.png"
+    cut = Image.new("L", (40, 40), 0)
+    ImageDraw.Draw(cut).rectangle((10, 10, 29, 29), fill=255)
+    cut.save(mask)
+    other = tmp_path / "plain.png"
+    Image.new("RGB", (40, 40), (0, 0, 255)).save(other)
+    request = StyleTrainingRequest(
+        "me", (TrainingPicture(str(photo), "я", mask=str(mask)), TrainingPicture(str(other), "я"))
+    )
+    [cut_file, plain] = cut_out_pictures(request)
+    assert plain == other and cut_file.parent.name == "me.pictures"
+    with Image.open(cut_file) as picture:
+        assert picture.mode == "RGBA"
+        assert picture.getpixel((0, 0))[3] == 0 and picture.getpixel((20, 20)) == (200, 30, 30, 255)

@@ -4,7 +4,7 @@ as they are drawn, and the measured time and estimated memory. Fed the queue's e
 from __future__ import annotations
 
 from PySide6.QtCharts import QChart, QChartView, QLineSeries, QLogValueAxis, QValueAxis
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -117,7 +117,10 @@ class TrainingMonitor(QWidget):
 
     def _draw_point(self, step: int, loss: float) -> None:
         points = self.curve.points
-        self.series.replace([(float(s), max(v, 1e-6)) for s, v in points])
+        if self.series.count() == len(points) - 1:
+            self.series.append(float(step), max(loss, 1e-6))  # the log axis needs > 0
+        else:  # a resumed training redid steps: draw the curve again
+            self.series.replace([QPointF(s, max(v, 1e-6)) for s, v in points])
         self.x_axis.setRange(0, max(points[-1][0], self._steps))
         low = min(v for _, v in points)
         high = max(v for _, v in points)
