@@ -3,7 +3,7 @@ as they are drawn, and the measured time and estimated memory. Fed the queue's e
 
 from __future__ import annotations
 
-from PySide6.QtCharts import QChart, QChartView, QLineSeries, QLogValueAxis, QValueAxis
+from PySide6.QtCharts import QChart, QChartView, QLineSeries, QValueAxis
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -83,7 +83,7 @@ class TrainingMonitor(QWidget):
         self.x_axis = QValueAxis()
         self.x_axis.setTitleText("step")
         self.x_axis.setLabelFormat("%d")
-        self.y_axis = QLogValueAxis()  # the weighted loss falls by orders of magnitude
+        self.y_axis = QValueAxis()
         self.y_axis.setTitleText("loss")
         self.y_axis.setLabelFormat("%.3g")
         chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
@@ -118,13 +118,15 @@ class TrainingMonitor(QWidget):
     def _draw_point(self, step: int, loss: float) -> None:
         points = self.curve.points
         if self.series.count() == len(points) - 1:
-            self.series.append(float(step), max(loss, 1e-6))  # the log axis needs > 0
+            self.series.append(float(step), loss)
         else:  # a resumed training redid steps: draw the curve again
-            self.series.replace([QPointF(s, max(v, 1e-6)) for s, v in points])
+            self.series.replace([QPointF(s, v) for s, v in points])
         self.x_axis.setRange(0, max(points[-1][0], self._steps))
         low = min(v for _, v in points)
         high = max(v for _, v in points)
-        self.y_axis.setRange(max(low * 0.8, 1e-6), max(high * 1.25, low * 1.5))
+        margin = max((high - low) * 0.05, abs(high) * 0.01, 1e-6)
+        self.y_axis.setRange(low - margin, high + margin)
+        self.y_axis.applyNiceNumbers()
 
     # -- events ---------------------------------------------------------------------------------
 

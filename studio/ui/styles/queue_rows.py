@@ -10,7 +10,7 @@ from studio.library import JobState
 
 
 def training_title(job: TrainingJob) -> str:
-    return f"Style “{job.name}”: training, {len(job.request.pictures)} pictures"
+    return f"Style “{job.name}” · {len(job.request.pictures)} pictures"
 
 
 def training_status(job: TrainingJob, queue: JobQueue, eta: str) -> str:
