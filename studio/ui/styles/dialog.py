@@ -29,8 +29,9 @@ from studio.library.importing import IMAGE_SUFFIXES
 from studio.translate.script import needs_translation
 from studio.ui.styles.form import CaptionState, StyleTrainingForm, default_caption
 
-# (image, caption, cut-out mask or None) for each picture to add.
-PictureSource = Callable[[], list[tuple[str, str, str | None]]]
+# The pictures to add, (image, caption as typed, cut-out mask or None) each, and the Russian
+# their captions already have, by image.
+PictureSource = Callable[[], tuple[list[tuple[str, str, str | None]], dict[str, str]]]
 
 _RUSSIAN_TEXT = {
     CaptionState.AS_TYPED: "(as typed)",
@@ -164,7 +165,7 @@ class TrainStyleDialog(QDialog):
 
     def add_selected(self) -> None:
         if self._selected_pictures is not None:
-            self.form.add_pictures(self._selected_pictures())
+            self.form.add_pictures(*self._selected_pictures())
 
     def add_files(self, paths: list[Path]) -> None:
         """Pictures from disk, captioned with their file names until edited."""

@@ -109,15 +109,22 @@ class StyleTrainingForm(QObject):
 
     # -- pictures -------------------------------------------------------------------------------
 
-    def add_pictures(self, pictures: list[tuple[str, str, str | None]]) -> int:
-        """Add (image, caption, mask) rows, skipping pictures already in; returns how many."""
+    def add_pictures(self, pictures: list[tuple[str, str, str | None]],
+                     russian: dict[str, str] | None = None) -> int:
+        """Add (image, caption, mask) rows, skipping pictures already in; returns how many.
+        `russian` holds, by image, the Russian a caption already has (a prompt's translation,
+        as it was sent to the model), which is then used instead of translating again."""
         known = {r.image for r in self.rows}
+        russian = russian or {}
         added = 0
         for image, caption, mask in pictures:
             if image in known:
                 continue
             known.add(image)
-            self.rows.append(PictureRow(image, caption.strip(), mask))
+            row = PictureRow(image, caption.strip(), mask)
+            if russian.get(image) and needs_translation(row.typed):
+                row = replace(row, russian=russian[image], state=CaptionState.TRANSLATED)
+            self.rows.append(row)
             added += 1
         if added:
             self._translate_pending()

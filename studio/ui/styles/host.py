@@ -118,21 +118,23 @@ class StyleHost(QObject):
             self.dialog.deleteLater()
         self.dialog = None
 
-    def selected_pictures(self) -> list[tuple[str, str, str | None]]:
-        """The kept pictures selected in the gallery: their files, their prompts as typed (the
-        Russian comes back from the translator), and their current cut-outs."""
-        out = []
+    def selected_pictures(self) -> tuple[list[tuple[str, str, str | None]], dict[str, str]]:
+        """The kept pictures selected in the gallery: their files, their prompts as typed, their
+        current cut-outs; and the Russian their prompts were sent to the model as."""
+        out, russian = [], {}
         chosen = [c for c in self._gallery.selected_candidates()
                   if c.status is CandidateStatus.KEPT]
         cutouts = self._library.current_cutouts([c.id for c in chosen])
         for candidate in chosen:
-            caption = candidate.prompt_original or candidate.prompt or ""
+            image = str(self._library.abspath(candidate.image_path))
             cutout = cutouts.get(candidate.id)
             mask = str(self._library.abspath(cutout.mask_path)) if cutout else None
-            out.append((str(self._library.abspath(candidate.image_path)), caption, mask))
+            out.append((image, candidate.prompt_original or candidate.prompt or "", mask))
+            if candidate.prompt_original and candidate.prompt:
+                russian[image] = candidate.prompt
         if not out:
             self.message.emit("Select kept pictures in the gallery first (K keeps a picture).")
-        return out
+        return out, russian
 
     def train(self, request: StyleTrainingRequest) -> None:
         try:

@@ -145,3 +145,14 @@ def test_the_request_carries_the_settings_and_the_cut_outs(form, pictures):
 def test_folder_pictures_are_captioned_with_their_names(tmp_path):
     assert default_caption(tmp_path / "ginger_cat-smiling_03.png") == "ginger cat smiling"
     assert default_caption(tmp_path / "2024.png") == "2024"
+
+
+def test_a_prompt_already_translated_keeps_its_russian(form, pictures, qtbot):
+    calls = []
+    form.set_translator(lambda text: calls.append(text) or "другое")
+    form.set_settings(name="cat")
+    form.add_pictures(_rows(pictures[:3], "a ginger cat"),
+                      russian={str(pictures[0]): "рыжий кот", str(pictures[1]): "рыжий кот"})
+    qtbot.waitUntil(lambda: form.translating == 0, timeout=10_000)
+    assert [r.caption for r in form.rows] == ["рыжий кот", "рыжий кот", "другое"]
+    assert calls == ["a ginger cat"]  # only the picture without a Russian was translated
