@@ -16,7 +16,11 @@ from studio.jobs.backend import GenerationBackend
 from studio.jobs.events import JobEvent, JobProgress
 from studio.jobs.replicas import SettingsBackend
 from studio.jobs.request import GenerationRequest
-from studio.jobs.style_training import StyleTrainingRequest, unfinished_trainings
+from studio.jobs.style_training import (
+    StyleTrainingRequest,
+    forget_training,
+    unfinished_trainings,
+)
 from studio.jobs.threads import outlive_owner
 from studio.jobs.training_events import TrainingProgress
 from studio.jobs.training_jobs import RESUMABLE, TrainingJob, TrainingJobs
@@ -136,6 +140,15 @@ class JobQueue(QObject):
         self._requests[job_id] = job.request
         self.changed.emit()
         self._dispatch()
+
+    def discard_training(self, job_id: int) -> None:
+        """Forget a stopped training and delete its checkpoint and request files."""
+        job = self._trainings.get(job_id)
+        if job.state not in RESUMABLE or job_id in self._pending:
+            return
+        self._trainings.remove(job_id)
+        forget_training(job.name)
+        self.changed.emit()
 
     def training_jobs(self) -> list[TrainingJob]:
         """Style trainings of this session and unfinished ones of earlier ones, newest first."""

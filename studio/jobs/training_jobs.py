@@ -62,6 +62,9 @@ class TrainingJobs:
         """The latest training of the style `name`."""
         return next((j for j in self.all() if j.name == name), None)
 
+    def remove(self, job_id: int) -> None:
+        del self._jobs[job_id]
+
     def set_state(self, job_id: int, state: JobState, error: str | None = None) -> None:
         self._jobs[job_id] = replace(self._jobs[job_id], state=state, error=error)
 

@@ -216,3 +216,23 @@ def test_a_picture_with_a_cut_out_is_trained_through_it(tmp_path, paths):
     with Image.open(cut_file) as picture:
         assert picture.mode == "RGBA"
         assert picture.getpixel((0, 0))[3] == 0 and picture.getpixel((20, 20)) == (200, 30, 30, 255)
+
+
+def test_an_unfinished_training_is_listed_at_start_and_can_be_discarded(library, pictures, qtbot):
+    from studio.jobs.style_training import save_request
+
+    save_request(_request(pictures, "left over"))
+    checkpoint_path("left over").write_bytes(b"a checkpoint")
+    queue = JobQueue(library, backend_factory=lambda: None)
+    try:
+        queue.restore()
+        [job] = queue.training_jobs()
+        assert job.name == "left over" and job.state is JobState.INTERRUPTED
+        assert job.request == _request(pictures, "left over")
+        assert queue.is_idle()  # listed, not started: Resume starts it
+        queue.discard_training(job.id)
+        assert queue.training_jobs() == []
+        assert not checkpoint_path("left over").exists()
+        assert not request_path("left over").exists()
+    finally:
+        queue.shutdown()

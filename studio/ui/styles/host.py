@@ -15,6 +15,7 @@ from studio.jobs.events import JobCancelled, JobEvent, JobFailed, JobStarted
 from studio.jobs.queue import JobQueue
 from studio.jobs.style_training import MIN_PICTURES, StyleTrainingRequest
 from studio.jobs.training_events import StyleSaved
+from studio.jobs.training_jobs import RESUMABLE
 from studio.library import CandidateStatus, Library
 from studio.settings import Settings
 from studio.ui.background import Background
@@ -75,6 +76,8 @@ class StyleHost(QObject):
         self.dock: QWidget | None = None  # the monitor's dock, shown when a training is followed
         self.monitor = TrainingMonitor()
         self.monitor.stop_requested.connect(queue.cancel)
+        self.monitor.discard_requested.connect(self.discard)
+        queue.changed.connect(self._show_unfinished)
         self.refresh_styles()
 
     # -- inputs from the window -----------------------------------------------------------------
@@ -150,8 +153,29 @@ class StyleHost(QObject):
         self._follow(job_id, job.name, job.request.steps)
         self._queue.resume_training(job_id)
 
-    def _follow(self, job_id: int, name: str, steps: int) -> None:
-        self.monitor.follow(job_id, name, steps)
+    def discard(self, job_id: int) -> None:
+        name = self._queue.training_job(job_id).name
+        try:
+            self._queue.discard_training(job_id)
+        except OSError as exc:
+            self.message.emit(f"Could not delete the training of “{name}”: {exc}")
+            return
+        self.monitor.forget()
+        self.message.emit(f"The unfinished training of “{name}” was deleted.")
+
+    def _show_unfinished(self) -> None:
+        """At start-up (or whenever nothing is followed): show a training a stop, a crash or a
+        closed app left unfinished, so that it can be resumed or discarded."""
+        if self.monitor.job_id is not None:
+            return
+        stopped = [j for j in self._queue.training_jobs() if j.state in RESUMABLE]
+        if stopped:
+            job = stopped[0]
+            self._follow(job.id, job.name, job.request.steps,
+                         "Unfinished: Resume in Jobs continues it from its last checkpoint.")
+
+    def _follow(self, job_id: int, name: str, steps: int, stopped: str | None = None) -> None:
+        self.monitor.follow(job_id, name, steps, stopped)
         if self.dock is not None:
             self.dock.show()
             self.dock.raise_()

@@ -16,7 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from studio.engine.styles.estimate import GIB
-from studio.jobs.events import JobCancelled, JobEvent, JobFailed, JobFinished, ModelsLoading
+from studio.jobs.events import (
+    JobCancelled,
+    JobEvent,
+    JobFailed,
+    JobFinished,
+    JobStarted,
+    ModelsLoading,
+)
 from studio.jobs.training_events import (
     StyleSaved,
     TrainingPlanned,
@@ -54,6 +61,7 @@ class TrainingMonitor(QWidget):
     """Follows one training job at a time (the latest one that sent an event)."""
 
     stop_requested = Signal(int)  # job id
+    discard_requested = Signal(int)  # job id: delete a stopped training's checkpoint
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +82,11 @@ class TrainingMonitor(QWidget):
             "Stop after this step; the training is saved and Resume in Jobs continues it"
         )
         self.stop_button.setEnabled(False)
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setToolTip(
+            "Delete this stopped training's checkpoint (its name becomes free again)"
+        )
+        self.discard_button.setVisible(False)
         self.series = QLineSeries()
         self.series.setName("loss")
         chart = QChart()
@@ -99,6 +112,7 @@ class TrainingMonitor(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.stop_button)
+        top.addWidget(self.discard_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
@@ -110,10 +124,21 @@ class TrainingMonitor(QWidget):
         self.curve.point_added.connect(self._draw_point)
         self.curve.cleared.connect(self.series.clear)
         self.stop_button.clicked.connect(self._stop)
+        self.discard_button.clicked.connect(self._discard)
 
     def _stop(self) -> None:
         if self.job_id is not None:
             self.stop_requested.emit(self.job_id)
+
+    def _discard(self) -> None:
+        if self.job_id is not None:
+            self.discard_requested.emit(self.job_id)
+
+    def _set_stopped(self, stopped: bool) -> None:
+        """Running or queued: Stop; stopped: Discard (Resume is in Jobs)."""
+        self.stop_button.setEnabled(not stopped)
+        self.stop_button.setVisible(not stopped)
+        self.discard_button.setVisible(stopped)
 
     def _draw_point(self, step: int, loss: float) -> None:
         points = self.curve.points
@@ -130,16 +155,28 @@ class TrainingMonitor(QWidget):
 
     # -- events ---------------------------------------------------------------------------------
 
-    def follow(self, job_id: int, name: str, steps: int) -> None:
-        """Show this training from now on (a new one, or a stopped one resumed)."""
+    def follow(self, job_id: int, name: str, steps: int, stopped: str | None = None) -> None:
+        """Show this training from now on: a new one, a stopped one resumed, or (with
+        `stopped`, what to say about it) one a stop or a crash left unfinished."""
         if job_id != self.job_id:
             self.curve.clear()
             self._clear_previews()
         self.job_id = job_id
         self._steps = steps
         self.title.setText(f"Style “{name}”")
-        self.status.setText("Queued: it starts when the jobs before it end.")
-        self.stop_button.setEnabled(True)
+        self.status.setText(stopped or "Queued: it starts when the jobs before it end.")
+        self._set_stopped(stopped is not None)
+
+    def forget(self) -> None:
+        """The followed training was discarded."""
+        self.job_id = None
+        self.curve.clear()
+        self._clear_previews()
+        self.title.setText("No style training: Models → Train a style…")
+        self.status.setText("")
+        self.stop_button.setVisible(True)
+        self.stop_button.setEnabled(False)
+        self.discard_button.setVisible(False)
 
     def handle(self, event: JobEvent) -> None:
         """A queue event; those of other jobs are ignored."""
@@ -172,14 +209,16 @@ class TrainingMonitor(QWidget):
                     f"Saved: {event.size_bytes / 1024**2:.1f} MB. Choose it under Style in the "
                     "sampler."
                 )
+            case JobStarted():
+                self._set_stopped(False)
             case JobFinished():
                 self.stop_button.setEnabled(False)
             case JobFailed(message=message):
                 self.status.setText(f"Failed: {message}")
-                self.stop_button.setEnabled(False)
+                self._set_stopped(True)
             case JobCancelled():
                 self.status.setText("Stopped; Resume in Jobs continues from where it stopped.")
-                self.stop_button.setEnabled(False)
+                self._set_stopped(True)
 
     def _clear_previews(self) -> None:
         while self.previews.count():

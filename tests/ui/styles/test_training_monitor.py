@@ -75,3 +75,18 @@ def test_stop_asks_for_this_training_and_a_stop_says_how_to_continue(monitor, qt
     assert stop.args == [-1]
     monitor.handle(JobCancelled(-1, 0))
     assert not monitor.stop_button.isEnabled() and "Resume" in monitor.status.text()
+
+
+def test_an_unfinished_training_offers_discard(qtbot):
+    monitor = TrainingMonitor()
+    qtbot.addWidget(monitor)
+    monitor.follow(-3, "Left over", 10, stopped="Unfinished: Resume in Jobs continues it.")
+    assert monitor.discard_button.isVisibleTo(monitor)
+    assert not monitor.stop_button.isVisibleTo(monitor)
+    with qtbot.waitSignal(monitor.discard_requested) as discard:
+        monitor.discard_button.click()
+    assert discard.args == [-3]
+    monitor.handle(JobStarted(-3))  # resumed
+    assert monitor.stop_button.isVisibleTo(monitor) and monitor.stop_button.isEnabled()
+    monitor.forget()
+    assert monitor.job_id is None and not monitor.discard_button.isVisibleTo(monitor)
