@@ -146,8 +146,8 @@ class JobQueue(QObject):
         job = self._trainings.get(job_id)
         if job.state not in RESUMABLE or job_id in self._pending:
             return
+        forget_training(job.name)  # first: files that cannot be deleted keep it listed
         self._trainings.remove(job_id)
-        forget_training(job.name)
         self.changed.emit()
 
     def training_jobs(self) -> list[TrainingJob]:
