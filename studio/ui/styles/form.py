@@ -90,10 +90,13 @@ class StyleTrainingForm(QObject):
         min_pictures: int = MIN_PICTURES,
         background: Background | None = None,
         parent: QObject | None = None,
+        unfinished: set[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.min_pictures = min_pictures
         self._existing = {s.lower() for s in existing_styles or ()}
+        # Names of trainings a stop or a crash left unfinished (their checkpoints hold them).
+        self._unfinished = {s.lower() for s in unfinished or ()}
         self._background = background or Background(self, threads=1)
         self._translate: Translate | None = None
         self.rows: list[PictureRow] = []
@@ -301,6 +304,11 @@ class StyleTrainingForm(QObject):
                 out.append(str(exc)[0].upper() + str(exc)[1:] + ".")
             if self.name.lower() in self._existing:
                 out.append(f"A style named “{self.name}” exists already; choose another name.")
+            elif self.name.lower() in self._unfinished:
+                out.append(
+                    f"A training named “{self.name}” is not finished: wait for it or resume "
+                    "it in Jobs, discard it in Style training, or choose another name."
+                )
         blank = sum(not r.caption for r in self.rows)
         if blank:
             out.append(f"{blank} picture(s) have no caption.")

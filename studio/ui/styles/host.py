@@ -104,8 +104,8 @@ class StyleHost(QObject):
             self.dialog.activateWindow()
             return self.dialog
         existing = {e.name for e in list_styles()}
-        existing |= {j.name for j in self._queue.training_jobs()}
-        form = StyleTrainingForm(existing, self._min_pictures)
+        trainings = {j.name for j in self._queue.training_jobs()} - existing
+        form = StyleTrainingForm(existing, self._min_pictures, unfinished=trainings)
         form.set_device(self._device)
         form.set_translator(self._translate)
         dialog = TrainStyleDialog(form, self.selected_pictures, self._window)

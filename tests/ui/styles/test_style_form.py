@@ -156,3 +156,14 @@ def test_a_prompt_already_translated_keeps_its_russian(form, pictures, qtbot):
     qtbot.waitUntil(lambda: form.translating == 0, timeout=10_000)
     assert [r.caption for r in form.rows] == ["рыжий кот", "рыжий кот", "другое"]
     assert calls == ["a ginger cat"]  # only the picture without a Russian was translated
+
+
+def test_an_unfinished_training_holds_its_name(pictures, qtbot):
+    form = StyleTrainingForm(min_pictures=3, unfinished={"Left over"})
+    form.set_settings(name="left over")
+    form.add_pictures(_rows(pictures[:3]))
+    assert form.problems() == [
+        "A training named “left over” is not finished: wait for it or resume it in Jobs, "
+        "discard it in Style training, or choose another name."
+    ]
+    form.close(5000)
