@@ -215,6 +215,12 @@ class GenerationWorker(QObject):
         except StudioError as exc:
             log.warning("Style training %s failed: %s", request.name, exc)
             self.event.emit(JobFailed(job_id, str(exc)))
+        except OSError as exc:  # the disk is full or read-only: the user's to fix, not a bug
+            log.warning("Style training %s could not write its files: %s", request.name, exc)
+            self.event.emit(
+                JobFailed(job_id, f"Could not write the training's files ({exc}); free some "
+                          "space or fix the folder, then Resume.")
+            )
         except Exception as exc:  # a bug: logged with its traceback; the checkpoint stays
             log.exception("Style training %s failed unexpectedly", request.name)
             self.event.emit(

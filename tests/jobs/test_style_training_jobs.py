@@ -236,3 +236,31 @@ def test_an_unfinished_training_is_listed_at_start_and_can_be_discarded(library,
         assert not request_path("left over").exists()
     finally:
         queue.shutdown()
+
+
+def test_a_full_disk_is_the_users_problem_and_the_training_can_resume(
+    queue, pictures, qtbot, monkeypatch
+):
+    import errno
+
+    from studio.engine.styles.trainer import StyleTrainer
+
+    real_save = StyleTrainer.save_checkpoint
+    state = {"full": True}
+
+    def save_or_fail(self, path):
+        if state["full"]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_save(self, path)
+
+    monkeypatch.setattr(StyleTrainer, "save_checkpoint", save_or_fail)
+    events = []
+    queue.event.connect(events.append)
+    job = queue.submit_training(_request(pictures, "full"))
+    qtbot.waitUntil(queue.is_idle, timeout=120_000)
+    assert isinstance(events[-1], JobFailed)
+    assert "No space left" in events[-1].message and "Unexpected" not in events[-1].message
+    state["full"] = False
+    queue.resume_training(job.id)  # no checkpoint was written: it starts again
+    qtbot.waitUntil(queue.is_idle, timeout=120_000)
+    assert isinstance(events[-1], JobFinished) and style_path("full").exists()
