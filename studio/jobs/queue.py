@@ -83,9 +83,11 @@ class JobQueue(QObject):
             if job.id not in self._requests:
                 self._pending.append(job.id)
                 self._requests[job.id] = GenerationRequest.from_spec(job.spec)
-        for request, _checkpoint in unfinished_trainings():
+        for request, checkpoint in unfinished_trainings():
             if self._trainings.named(request.name) is None:
-                self._trainings.add(request, JobState.INTERRUPTED, "The app stopped while it ran.")
+                note = ("Resume continues from the last checkpoint" if checkpoint
+                        else "stopped before its first checkpoint: Resume starts it again")
+                self._trainings.add(request, JobState.INTERRUPTED, note)
         self.changed.emit()
         self._dispatch()
         return interrupted

@@ -172,7 +172,8 @@ class StyleHost(QObject):
         if stopped:
             job = stopped[0]
             self._follow(job.id, job.name, job.request.steps,
-                         "Unfinished: Resume in Jobs continues it from its last checkpoint.")
+                         f"Unfinished: {job.error or 'Resume continues from the last checkpoint'}"
+                         " (Resume is in Jobs).")
 
     def _follow(self, job_id: int, name: str, steps: int, stopped: str | None = None) -> None:
         self.monitor.follow(job_id, name, steps, stopped)

@@ -147,6 +147,7 @@ class TrainingMonitor(QWidget):
         else:  # a resumed training redid steps: draw the curve again
             self.series.replace([QPointF(s, v) for s, v in points])
         self.x_axis.setRange(0, max(points[-1][0], self._steps))
+        self.x_axis.applyNiceNumbers()
         low = min(v for _, v in points)
         high = max(v for _, v in points)
         margin = max((high - low) * 0.05, abs(high) * 0.01, 1e-6)
@@ -163,6 +164,9 @@ class TrainingMonitor(QWidget):
             self._clear_previews()
         self.job_id = job_id
         self._steps = steps
+        if not self.curve.points:
+            self.x_axis.setRange(0, max(steps, 1))
+            self.x_axis.applyNiceNumbers()
         self.title.setText(f"Style “{name}”")
         self.status.setText(stopped or "Queued: it starts when the jobs before it end.")
         self._set_stopped(stopped is not None)

@@ -36,7 +36,7 @@ def training_status(job: TrainingJob, queue: JobQueue, eta: str) -> str:
         case JobState.CANCELLED:
             return f"stopped{done} · Resume continues it"
         case _:
-            return f"interrupted · Resume continues from the last checkpoint{done}"
+            return f"interrupted{done} · {job.error or 'Resume continues from the last checkpoint'}"
 
 
 def training_tooltip(job: TrainingJob) -> str:
