@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.library import Library, Pack
 from studio.pack import PackSpec, Problem, RenderOptions, pack_spec_from_library
+from studio.pack.looks import look_fields, look_named
 from studio.pack.rules import TELEGRAM_RULES, kind_rules
 from studio.ui.pack import model
 from studio.ui.pack.emoji_picker import MAX_EMOJI, EmojiPicker
@@ -39,10 +40,12 @@ from studio.ui.pack.preview import STICKER_SIDE, StickerPreview
 from studio.ui.pack.problems import ProblemList
 from studio.ui.pack.publish_model import PublishModel
 from studio.ui.pack.publish_section import PublishSection
+from studio.ui.pack.recent_emoji import RecentEmoji
 from studio.ui.pack.renderer import StickerRenderer
 from studio.ui.pack.sticker_editor import StickerEditor
 from studio.ui.pack.sticker_list import ICON_SIDE, StickerList
 from studio.ui.pack.suggest import EmojiIndex
+from studio.ui.window_state import window_settings
 
 MAX_STICKERS = TELEGRAM_RULES["set"]["max_stickers"]
 WIDE_LAYOUT_PX = 1000  # narrower than this, the columns stack (three need ~970 px)
@@ -173,6 +176,7 @@ class PackPanel(QWidget):
     def _connect(self) -> None:
         self.pack_list.packSelected.connect(self._pack_selected)
         self.fields.changed.connect(self._field_changed)
+        self.fields.look_chosen.connect(self.apply_look)
         self.sticker_list.orderChanged.connect(self.reorder)
         self.sticker_list.removeRequested.connect(self.remove_stickers)
         self.sticker_list.stickerActivated.connect(self.editCutoutRequested)
@@ -321,6 +325,16 @@ class PackPanel(QWidget):
             self._request_icons()
             self._request_preview()
 
+    def apply_look(self, key: str) -> None:
+        """Draw the current pack's stickers in the named look (outline, shadow, padding)."""
+        if self._pack is None:
+            return
+        self._pack = self.library.update_pack(self._pack.id, **look_fields(look_named(key)))
+        self.fields.set_pack(self._pack)
+        self._recheck()
+        self._request_icons()
+        self._request_preview()
+
     def _selected_entries(self) -> list[model.StickerEntry]:
         chosen = set(self.sticker_list.selected_item_ids())
         return [entry for entry in self.entries if entry.item.id in chosen]
@@ -350,8 +364,9 @@ class PackPanel(QWidget):
         lists = {tuple(e.item.emoji_list) for e in selected}
         initial = list(lists.pop()) if len(lists) == 1 else []
         target = "this sticker" if len(selected) == 1 else f"{len(selected)} stickers"
+        recent = RecentEmoji(window_settings(self.library.paths))
         self.picker = EmojiPicker(
-            self.emoji_index, initial, self.editor.suggested_emoji(), self, target=target
+            self.emoji_index, initial, self.editor.suggested_emoji(), self, target, recent
         )
         self.picker.accepted.connect(lambda: self.assign_emoji(self.picker.chosen()))
         self.picker.open()

@@ -62,12 +62,12 @@ class StickerEditor(QWidget):
         emoji_row = QHBoxLayout()
         emoji_row.addWidget(self.emoji_edit, 1)
         emoji_row.addWidget(self.pick_button)
-        suggest_box = QWidget()
-        suggest_box.setLayout(self.suggest_row)
-        form = QFormLayout()
+        self._suggest_box = QWidget()
+        self._suggest_box.setLayout(self.suggest_row)
+        self._form = form = QFormLayout()
         form.addRow("Emoji", emoji_row)
         form.addRow("", self.emoji_error)
-        form.addRow("Suggested", suggest_box)
+        form.addRow("Suggested", self._suggest_box)
         form.addRow("Keywords", self.keywords_edit)
         form.addRow("", self.suggested_keywords_button)
         layout = QVBoxLayout(self)
@@ -129,12 +129,12 @@ class StickerEditor(QWidget):
             button.clicked.connect(lambda _=False, c=char: self.emojiAdded.emit(c))
             self.suggest_row.addWidget(button)
             self.suggestion_buttons.append(button)
-        if not chars:
-            self.suggest_row.addWidget(button := QToolButton())
-            button.setText("—")
-            button.setEnabled(False)
-            button.setToolTip("No emoji name matches a word of the prompt")
-            self.suggestion_buttons.append(button)
+        # No emoji name matches a word of the prompt: no row, rather than an empty button.
+        self._form.setRowVisible(self._suggest_box, bool(chars))
+
+    def suggestions_shown(self) -> bool:
+        """Whether the Suggested row is shown (it is hidden when there is nothing to suggest)."""
+        return not self._suggest_box.isHidden()
 
     def _emoji_typed(self) -> None:
         # editingFinished also fires on focus loss: only an actual edit assigns anything.
