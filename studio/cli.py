@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except StudioError as exc:
+        log.warning("sticker-studio %s: %s", args.command, exc)  # the log keeps the story
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
@@ -72,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         problem = _user_problem(exc)
         if problem is not None:
+            log.warning("sticker-studio %s: %s", args.command, problem)
             print(f"error: {problem}", file=sys.stderr)
             return EXIT_USER_ERROR
         log.exception("sticker-studio %s failed", args.command)
