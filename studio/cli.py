@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__, faults
+from studio.display import display_problem
 from studio.errors import StudioError
 from studio.logs import install_excepthook, setup_logging
 from studio.paths import studio_paths
@@ -57,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     log_file = setup_logging(studio_paths().logs, console=args.verbose)
     if args.command is None:
+        problem = display_problem()
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_USER_ERROR
         from studio.ui.app import run_app  # Qt only when the window is wanted
 
         return run_app()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -82,9 +83,13 @@ class PackFields(QWidget):
         form.addRow("Kind", self.kind)
         form.addRow("", self.adaptive)
         form.addRow("Look", self.look)
-        form.addRow("Outline", self.outline)
-        form.addRow("", self.shadow)
-        form.addRow("Padding", self.padding)
+        # One row for the three values a look sets, so the sticker list keeps its height.
+        look_row = QHBoxLayout()
+        look_row.addWidget(self.outline, 1)
+        look_row.addWidget(self.shadow)
+        look_row.addWidget(QLabel("Padding"))
+        look_row.addWidget(self.padding, 1)
+        form.addRow("Outline", look_row)
         self.widgets: dict[str, QWidget] = {
             "title": self.title,
             "name": self.name,

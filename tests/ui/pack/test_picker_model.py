@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from studio.ui.pack.picker_model import MAX_EMOJI, RECENT_LIMIT, EmojiPickerModel, remember
+from studio.ui.pack.picker_model import (
+    MAX_EMOJI,
+    RECENT_LIMIT,
+    EmojiPickerModel,
+    has_skin_tone,
+    remember,
+)
 from studio.ui.pack.suggest import EmojiIndex
 
 
@@ -26,16 +32,31 @@ def test_recently_used_come_first_in_every_list(index):
     # A search shows the matching recent ones first, then the other matches.
     model.set_query("cat")
     results = model.results()
-    assert results[0] == "🐱"
+    assert results[0] == "🐱" and results[1] == "🐈"  # the recent one, then the best match
     assert "🍕" not in results and "🔥" not in results
     assert len(results) == len(set(results)) > 5
     assert model.results_heading() == f"{len(results)} found (recently used first)"
 
 
-def test_without_recent_emoji_the_order_is_the_index_order(index):
+def test_browsing_starts_with_faces_ends_with_flags_and_leaves_out_skin_tones(index):
     model = EmojiPickerModel(index)
-    assert model.results() == [e.emoji for e in index.search("")]
+    results = model.results()
     assert model.results_heading() == "All emoji"
+    assert results[0] == "😀"
+    assert results.index("🐱") < results.index("🚗") < results.index("🇷🇺")
+    assert "👍" in results and "👍🏽" not in results
+    assert all(has_skin_tone(c) is False for c in results)
+    assert len(results) == sum(1 for e in index.entries if not has_skin_tone(e.emoji))
+
+
+def test_search_puts_the_exact_name_first_and_skin_tones_after_the_plain_emoji(index):
+    model = EmojiPickerModel(index)
+    model.set_query("cat")
+    assert model.results()[:2] == ["🐈", "🐱"]
+    model.set_query("heart")
+    assert model.results()[0] == "❤️"
+    model.set_query("thumbs up")
+    assert model.results()[0] == "👍" and "👍🏽" in model.results()
 
 
 def test_unknown_or_repeated_recent_and_suggested_emoji_are_dropped(index):
