@@ -7,11 +7,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QToolButton
 
+from studio.library import CutoutMethod, JobSpec
 from studio.ui.pack.emoji_picker import EmojiPicker
 from studio.ui.pack.recent_emoji import RecentEmoji
 from studio.ui.pack.suggest import EmojiIndex
 from studio.ui.window_state import window_settings
-from tests.ui.pack.conftest import add_candidates
+from tests.ui.pack.conftest import add_candidates, figure_image
 
 pytestmark = pytest.mark.gui
 
@@ -116,8 +117,16 @@ def test_the_sticker_editor_never_shows_an_empty_suggested_button(panel, library
     buttons = editor.findChildren(QToolButton)
     assert buttons and all(b.text() and b.text() != "—" for b in buttons if b.isVisible())
     # A prompt no emoji name matches: the row goes away instead of a disabled dash.
-    editor._show_suggestions([])
+    job = library.create_job(JobSpec("qwxz zzyq", "emojich", 2048, 0.995, 1.0, 1, 1, 1))
+    picture, mask = figure_image(9)
+    candidate = library.add_candidate(job.id, 0, picture)
+    library.add_cutout(candidate.id, mask, CutoutMethod.UNET, 0.9)
+    panel.add_candidates([candidate.id])
+    panel.sticker_list.select_index(1)
+    assert editor.suggested_emoji() == []
     assert not editor.suggestions_shown()
+    panel.sticker_list.select_index(0)
+    assert editor.suggestions_shown()
 
 
 def test_the_panels_picker_remembers_recent_emoji_in_the_studio_store(panel, library, paths):
