@@ -34,8 +34,9 @@ TELEGRAM_TIP = Look(
     key="telegram",
     label="Telegram's tip",
     description=(
-        "A white outline and a soft shadow, with room around the figure: "
-        "stands out on light and dark chats alike"
+        "A white outline and a soft shadow, with room around the figure: stands out on light "
+        "and dark chats alike (not for adaptive-colour emoji: Telegram would paint the outline "
+        "in the text colour too)"
     ),
     # At 512 px: an 8 px stroke is 2.5-4 px on screen in a chat; 16 px of padding plus the
     # shadow's own margin keeps the figure well clear of the edges.
