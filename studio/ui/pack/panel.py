@@ -87,6 +87,7 @@ class PackPanel(QWidget):
         self._render_failures: dict[tuple, str] = {}
         self._preview_key: tuple | None = None
         self.picker: EmojiPicker | None = None
+        self.recent_emoji = RecentEmoji(window_settings(library.paths))
         self._build()
         self._connect()
         app = QApplication.instance()
@@ -343,6 +344,7 @@ class PackPanel(QWidget):
         """Give every selected sticker exactly these emoji."""
         for entry in self._selected_entries():
             self.library.update_pack_item(entry.item.id, emoji_list=list(chars))
+        self.recent_emoji.remember(list(chars))
         self.refresh()
 
     def add_emoji(self, char: str) -> None:
@@ -351,6 +353,7 @@ class PackPanel(QWidget):
             current = list(entry.item.emoji_list)
             if char not in current and len(current) < MAX_EMOJI:
                 self.library.update_pack_item(entry.item.id, emoji_list=current + [char])
+        self.recent_emoji.remember([char])
         self.refresh()
 
     def assign_keywords(self, keywords: list[str]) -> None:
@@ -364,9 +367,9 @@ class PackPanel(QWidget):
         lists = {tuple(e.item.emoji_list) for e in selected}
         initial = list(lists.pop()) if len(lists) == 1 else []
         target = "this sticker" if len(selected) == 1 else f"{len(selected)} stickers"
-        recent = RecentEmoji(window_settings(self.library.paths))
         self.picker = EmojiPicker(
-            self.emoji_index, initial, self.editor.suggested_emoji(), self, target, recent
+            self.emoji_index, initial, self.editor.suggested_emoji(), self, target,
+            self.recent_emoji,
         )
         self.picker.accepted.connect(lambda: self.assign_emoji(self.picker.chosen()))
         self.picker.open()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from studio.ui.pack.picker_model import RECENT_LIMIT
+from studio.ui.pack.picker_model import RECENT_LIMIT, remember
 
 _KEY = "emoji_picker/recent"
 
@@ -25,3 +25,7 @@ class RecentEmoji:
     def save(self, chars: list[str]) -> None:
         self._settings.setValue(_KEY, " ".join(chars[:RECENT_LIMIT]))
         self._settings.sync()
+
+    def remember(self, used: list[str]) -> None:
+        """Put `used` first (an emoji typed, suggested or picked for a sticker)."""
+        self.save(remember(self.load(), used))

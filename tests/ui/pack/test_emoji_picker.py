@@ -140,3 +140,14 @@ def test_the_panels_picker_remembers_recent_emoji_in_the_studio_store(panel, lib
     assert [item.emoji_list for item in library.pack_items(panel.current_pack_id())] == [chosen]
     assert (paths.config / "window.ini").is_file()
     assert panel.open_picker().results.item(0).text() == chosen[0]
+
+
+def test_emoji_typed_or_added_from_a_suggestion_count_as_used(panel, library, paths):
+    panel.add_candidates(add_candidates(library, 1))
+    panel.sticker_list.select_index(0)
+    panel.assign_emoji(["😀", "👍🏽"])  # what typing them in the Emoji field does
+    panel.add_emoji("🔥")  # a Suggested button
+    assert RecentEmoji(window_settings(paths)).load()[:3] == ["🔥", "😀", "👍🏽"]
+    assert [panel.open_picker().results.item(row).text() for row in range(3)] == [
+        "🔥", "😀", "👍🏽"
+    ]
