@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QToolButton
 
 from studio.library import CutoutMethod, JobSpec
 from studio.ui.pack.emoji_picker import EmojiPicker
+from studio.ui.pack.emoji_strip import BUTTON_PX, EmojiStrip
 from studio.ui.pack.recent_emoji import RecentEmoji
 from studio.ui.pack.suggest import EmojiIndex
 from studio.ui.window_state import window_settings
@@ -151,3 +152,19 @@ def test_emoji_typed_or_added_from_a_suggestion_count_as_used(panel, library, pa
     assert [panel.open_picker().results.item(row).text() for row in range(3)] == [
         "🔥", "😀", "👍🏽"
     ]
+
+
+def test_the_suggested_row_never_widens_the_panel(qtbot):
+    chars = ["🐱", "🐈", "😺", "😸", "😹", "😻", "😼", "😽"]
+    strip = EmojiStrip()
+    qtbot.addWidget(strip)
+    strip.set_emoji(chars, lambda char: f"Add {char}")
+    strip.resize(120, BUTTON_PX)
+    strip.show()
+    assert strip.minimumSizeHint().width() <= BUTTON_PX
+    assert strip.shown_emoji() == chars[:3]  # the best ones that fit
+    strip.resize(400, BUTTON_PX)
+    assert strip.shown_emoji() == chars
+    with qtbot.waitSignal(strip.emoji_clicked) as clicked:
+        qtbot.mouseClick(strip.buttons[1], Qt.MouseButton.LeftButton)
+    assert clicked.args == ["🐈"]
