@@ -103,7 +103,6 @@ class GalleryPanel(QWidget):
         bar.addWidget(self.job_box)
         bar.addWidget(self.status_box)
         bar.addWidget(self.backdrop_button)
-        bar.addWidget(self.count_label)
 
         self.empty_label = QLabel()
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -123,6 +122,7 @@ class GalleryPanel(QWidget):
         self.help_label.setWordWrap(True)
         hints = QHBoxLayout()
         hints.addWidget(self.help_label, 1)
+        hints.addWidget(self.count_label)
         hints.addWidget(self.advance_box)
 
         layout = QVBoxLayout(self)
@@ -153,6 +153,11 @@ class GalleryPanel(QWidget):
         self.backdrop_button.setMenu(self.backdrop_menu)
         self.backdrop_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.backdrop_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # As wide as its longest text, so the bar does not shift when the choice changes.
+        widest = max(BACKDROP_BUTTON_TEXT.values(), key=self.backdrop_button.fontMetrics().
+                     horizontalAdvance)
+        self.backdrop_button.setText(widest)
+        self.backdrop_button.setMinimumWidth(self.backdrop_button.sizeHint().width())
         self._show_backdrop(Backdrop.ORIGINAL)
 
     def _connect(self) -> None:
@@ -225,6 +230,7 @@ class GalleryPanel(QWidget):
         self.viewer.show_candidate(self.model.candidate(index.row()).id)
         self.stack.setCurrentWidget(self.viewer)
         self.viewer.setFocus()
+        self._show_help()
 
     def close_viewer(self) -> None:
         if not self.viewer_open():
@@ -233,6 +239,7 @@ class GalleryPanel(QWidget):
         self.view.scrollTo(self.view.currentIndex())
         self.view.setFocus()
         self._update_count()
+        self._show_help()
 
     def focus_candidates(self) -> None:
         """Give the keyboard to what shows the candidates: the large viewer or the grid."""
@@ -367,8 +374,11 @@ class GalleryPanel(QWidget):
         """Whether every triage key on one picture moves on to the next (the same for all)."""
         self.advance_box.setChecked(on)
 
-    def _on_auto_advance(self, on: bool) -> None:
-        self.help_label.setText(triage_help(on))
+    def _on_auto_advance(self, _on: bool = True) -> None:
+        self._show_help()
+
+    def _show_help(self) -> None:
+        self.help_label.setText(triage_help(self.auto_advance, self.viewer_open()))
 
     def _after_triage(self, rows: list[int]) -> None:
         """The one rule of every triage key: on one picture, move on when auto-advance is on;

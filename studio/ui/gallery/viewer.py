@@ -5,7 +5,7 @@ It only shows and asks: the arrow keys ask for the previous or next candidate
 (`triage_requested`, read by the same `triage_action`), Esc or Space ask to close. The gallery
 panel does all of it with the grid's own code, so the one triage rule (and "Next after a key")
 holds here too. The picture follows the gallery's backdrop (original or cut-out) and renders off
-the UI thread in the gallery's cache, at `PICTURE_SIZE`.
+the UI thread in the gallery's cache, at `PICTURE_SIZE`. Its keys show in the gallery's hint line.
 """
 
 from __future__ import annotations
@@ -20,10 +20,6 @@ from studio.ui.gallery.model import GalleryModel
 from studio.ui.gallery.triage import OpenEditor, triage_action
 
 PICTURE_SIZE = 768  # rendered once at this size, then scaled to the area when painted
-VIEWER_KEYS = (
-    "← → previous / next · K keep · X reject · U undecided · S star · P add to pack · "
-    "Enter edit mask · Esc or Space back to the grid"
-)
 
 
 def describe(c: Candidate, model: GalleryModel) -> str:
@@ -94,15 +90,10 @@ class CandidateViewer(QWidget):
         self.caption_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption_label.setWordWrap(True)
         self.caption_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.keys_label = QLabel(VIEWER_KEYS)
-        self.keys_label.setObjectName("hint")
-        self.keys_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.keys_label.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.picture, 1)
         layout.addWidget(self.caption_label)
-        layout.addWidget(self.keys_label)
 
     def _connect(self) -> None:
         self._model.dataChanged.connect(self._on_data_changed)
