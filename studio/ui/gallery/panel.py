@@ -42,9 +42,9 @@ NEXT_BACKDROP_KEY = "Ctrl+B"
 # Short, so the bar fits a laptop screen; the menu says it in full.
 BACKDROP_BUTTON_TEXT = {
     Backdrop.ORIGINAL: "Originals",
-    Backdrop.CHECKERBOARD: "Cut-outs ▦",
-    Backdrop.LIGHT_CHAT: "Cut-outs ☀",
-    Backdrop.DARK_CHAT: "Cut-outs ☾",
+    Backdrop.CHECKERBOARD: "Checkerboard",
+    Backdrop.LIGHT_CHAT: "Light chat",
+    Backdrop.DARK_CHAT: "Dark chat",
 }
 
 
@@ -154,10 +154,10 @@ class GalleryPanel(QWidget):
         self.backdrop_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.backdrop_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         # As wide as its longest text, so the bar does not shift when the choice changes.
-        widest = max(BACKDROP_BUTTON_TEXT.values(), key=self.backdrop_button.fontMetrics().
-                     horizontalAdvance)
-        self.backdrop_button.setText(widest)
-        self.backdrop_button.setMinimumWidth(self.backdrop_button.sizeHint().width())
+        # (The menu arrow is drawn over the text's right end: room is left for it.)
+        metrics = self.backdrop_button.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for text in BACKDROP_BUTTON_TEXT.values())
+        self.backdrop_button.setMinimumWidth(widest + 4 * metrics.averageCharWidth() + 16)
         self._show_backdrop(Backdrop.ORIGINAL)
 
     def _connect(self) -> None:

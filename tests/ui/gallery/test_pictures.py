@@ -89,7 +89,8 @@ def test_the_gallery_shows_cut_outs_and_fills_in_those_that_finish_later(library
     gallery.reload()
     original = _picture(gallery, qtbot, 1)
     gallery.set_backdrop(Backdrop.DARK_CHAT)
-    assert gallery.backdrop_button.text() == "Cut-outs ☾"
+    assert gallery.backdrop_button.text() == "Dark chat"
+    assert "Cut-outs on a dark chat" in gallery.backdrop_button.toolTip()
     dark = _colour(DARK_CHAT)
     qtbot.waitUntil(lambda: _picture(gallery, qtbot, 0).pixelColor(120, 64) == DARK_CHAT,
                     timeout=3000)
