@@ -157,7 +157,7 @@ class GalleryPanel(QWidget):
         # (The menu arrow is drawn over the text's right end: room is left for it.)
         metrics = self.backdrop_button.fontMetrics()
         widest = max(metrics.horizontalAdvance(text) for text in BACKDROP_BUTTON_TEXT.values())
-        self.backdrop_button.setMinimumWidth(widest + 4 * metrics.averageCharWidth() + 16)
+        self.backdrop_button.setMinimumWidth(widest + 3 * metrics.averageCharWidth() + 8)
         self._show_backdrop(Backdrop.ORIGINAL)
 
     def _connect(self) -> None:

@@ -16,11 +16,10 @@ TRIAGE_KEYS = "K keep · X reject · U undecided · S star · P add to pack"
 def triage_help(auto_advance: bool, in_viewer: bool = False) -> str:
     """The hint under the gallery (or the large viewer): the keys, and the one rule they all
     follow."""
-    then = "then on to the next picture" if auto_advance else "the picture stays selected"
+    then = "then the next picture" if auto_advance else "the picture stays"
     if in_viewer:
-        return f"← → previous / next · {TRIAGE_KEYS}: {then} · Enter edit mask · Esc or Space back"
-    return (f"{TRIAGE_KEYS}: {then} · Space large view · Enter edit mask · "
-            "Shift/Ctrl select several")
+        return f"← → previous / next · {TRIAGE_KEYS}, {then} · Enter edit mask · Esc/Space back"
+    return f"{TRIAGE_KEYS}, {then} · Space large view · Enter edit mask · Shift/Ctrl: several"
 
 
 class GalleryView(QListView):

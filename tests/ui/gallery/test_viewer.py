@@ -38,8 +38,8 @@ def test_space_opens_the_current_candidate_and_the_arrows_step(gallery, four, qt
     viewer = _open(gallery, qtbot)
     assert viewer.candidate_id() == four[1]
     assert "2 of 4" in viewer.caption_label.text()
-    assert "Esc or Space back" in gallery.help_label.text()  # its keys, in the hint line
-    assert "then on to the next" in gallery.help_label.text()
+    assert "Esc/Space back" in gallery.help_label.text()  # its keys, in the hint line
+    assert "then the next picture" in gallery.help_label.text()
     qtbot.keyClick(viewer, Qt.Key.Key_Right)
     assert viewer.candidate_id() == four[2] == gallery.current_candidate().id
     qtbot.keyClick(viewer, Qt.Key.Key_Left)
