@@ -409,8 +409,11 @@ class GalleryPanel(QWidget):
     def _update_count(self, *_args: object) -> None:
         n = self.model.rowCount()
         self.count_label.setText(f"{n} candidate{'s' if n != 1 else ''}")
-        if self.viewer_open() and self.viewer.candidate() is not None:
-            return  # new rows arrive while one is looked at: it stays
+        if self.viewer_open():
+            if self.viewer.candidate() is not None:
+                return  # new rows arrive while one is looked at: it stays
+            self.stack.setCurrentWidget(self.view)  # it was filtered away: back to the grid
+            self._show_help()
         if n:
             self.stack.setCurrentWidget(self.view)
             return

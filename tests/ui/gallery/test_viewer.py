@@ -116,6 +116,17 @@ def test_it_stays_open_while_new_candidates_arrive(library, gallery, four, qtbot
     assert "2 of 5" in viewer.caption_label.text()  # the new one sorts first
 
 
+def test_it_closes_when_a_filter_hides_what_it_shows(library, gallery, four, qtbot):
+    viewer = _open(gallery, qtbot)
+    qtbot.keyClick(viewer, Qt.Key.Key_X)  # rejected, on to the second
+    library.set_status([four[1]], CandidateStatus.REJECTED)
+    gallery.status_box.setCurrentText("Rejected")
+    assert gallery.viewer_open() and viewer.candidate_id() == four[1]  # still listed: stays
+    gallery.status_box.setCurrentText("Kept")  # nothing kept: the grid's empty state
+    assert not gallery.viewer_open()
+    assert "Space large view" in gallery.help_label.text()
+
+
 def test_without_a_candidate_space_does_nothing(gallery, qtbot):
     gallery.view.setFocus()
     qtbot.keyClick(gallery.view, Qt.Key.Key_Space)
