@@ -1,8 +1,11 @@
 """Screenshots of the window's main states, from the real app, for the README and for review.
 
 Every shot is taken at two screen widths, a 1366x768 laptop and a 1920x1080 desktop (the window
-as large as the screen less a task bar), named `NAME-1366.png` and `NAME-1920.png`. Run under a
-virtual X server as large as the larger screen (the real xcb platform, not offscreen):
+as large as the screen less a task bar), named `NAME-1366.png` and `NAME-1920.png`. Each width
+is a run of its own from the start, in a fresh process and studio (fixed seeds and the same
+pictures make the runs alike), so no shot shows what resizing between the two left behind.
+Run under a virtual X server as large as the larger screen (the real xcb platform, not
+offscreen):
 
     xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshots.py \
         --out docs/screenshots
@@ -236,6 +239,11 @@ def main() -> None:
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    if len(args.widths) > 1:  # one run per width
+        for width in args.widths:
+            subprocess.run([sys.executable, __file__, *sys.argv[1:], "--widths", str(width)],
+                           check=True)
+        return
     if args.only_publish:
         only_publish(out, args.widths)
         return
