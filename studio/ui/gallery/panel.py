@@ -79,6 +79,7 @@ class GalleryPanel(QWidget):
         for key, label in SORT_LABELS.items():
             self.sort_box.addItem(label, key)
         self.sort_box.setToolTip("Order of the candidates")
+        self.sort_box.setAccessibleName("Sort")
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by prompt…")
         self.filter_edit.setClearButtonEnabled(True)
@@ -96,13 +97,15 @@ class GalleryPanel(QWidget):
             box.setMinimumWidth(box.fontMetrics().averageCharWidth() * 8 + 32)
         self._build_backdrop_menu()
         self.count_label = QLabel()
+        # No "Sort:" label: the order box says what it is, and the room goes to the picture
+        # button (a laptop screen has none to spare).
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Sort:"))
         bar.addWidget(self.sort_box)
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.job_box)
         bar.addWidget(self.status_box)
         bar.addWidget(self.backdrop_button)
+        bar.addWidget(self.count_label)
 
         self.empty_label = QLabel()
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -122,7 +125,6 @@ class GalleryPanel(QWidget):
         self.help_label.setWordWrap(True)
         hints = QHBoxLayout()
         hints.addWidget(self.help_label, 1)
-        hints.addWidget(self.count_label)
         hints.addWidget(self.advance_box)
 
         layout = QVBoxLayout(self)

@@ -88,7 +88,10 @@ class CandidateViewer(QWidget):
         self.picture = _Picture(self)
         self.caption_label = QLabel()
         self.caption_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.caption_label.setWordWrap(True)
+        # One line, never wrapped: a wrapping label would make the gallery's page stack
+        # height-for-width, and the grid would lay itself out twice on every resize. A long
+        # prompt is cut at the edges instead of widening the window.
+        self.caption_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.caption_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
