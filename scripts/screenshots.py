@@ -13,8 +13,10 @@ offscreen):
 `--widths 1366` takes one width only. The publish shots (07, 08) run against the tests' fake Bot
 API server on 127.0.0.1 (nothing reaches Telegram), in a second process with a pack of 60
 stickers; `--only-publish` takes only those. The
-translation shots (07-prompt-translation, 08-translated-details) come from
-`scripts/screenshot_translation.py`, run at the end (`--no-translation` skips them). A window
+translation and style shots (07-prompt-translation, 08-translated-details, 09-train-style,
+10-style-training) come from `scripts/screenshot_translation.py` and
+`scripts/screenshot_style_training.py`, run at the end (`--no-translation` skips them: both need
+the tiny translator, trained for a minute). A window
 that cannot shrink to a screen's width is reported (and its shot is wider than the screen).
 
 Uses a temporary STUDIO_HOME. Generation runs on the engine's tiny random-weight test model
@@ -254,8 +256,9 @@ def main() -> None:
     subprocess.run([sys.executable, __file__, "--out", str(out), "--only-publish", *widths],
                    check=True)
     if not args.no_translation:
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshot_translation.py"),
-                        "--out", str(out), *widths], check=True)
+        for script in ("screenshot_translation.py", "screenshot_style_training.py"):
+            subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--out", str(out),
+                            *widths], check=True)
     print(f"screenshots in {out}")
 
 
