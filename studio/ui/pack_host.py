@@ -38,6 +38,18 @@ class PackHost(QWidget):
         """Append to the current pack (a new one if there is none); returns how many were new."""
         return self.ensure_panel().add_candidates(list(candidate_ids))
 
+    def current_pack_candidates(self) -> set[int]:
+        """The candidates in the pack the tab shows (before the tab is first opened: the pack
+        it will show, the first one)."""
+        if self.panel is not None:
+            pack_id = self.panel.current_pack_id()
+        else:
+            packs = self._library.packs()
+            pack_id = packs[0].id if packs else None
+        if pack_id is None:
+            return set()
+        return {item.candidate_id for item in self._library.pack_items(pack_id)}
+
     def refresh(self) -> None:
         """A cut-out changed elsewhere: re-render what shows it."""
         if self.panel is not None:

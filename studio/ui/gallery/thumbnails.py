@@ -1,9 +1,11 @@
-"""Thumbnails loaded off the UI thread and kept in a bounded cache.
+"""Pictures rendered off the UI thread and kept in a bounded cache.
 
 A request starts a `QRunnable` on a small pool; newer requests get a higher priority, so after a
 fast scroll the rows now on screen load first and the ones scrolled past wait (and are dropped
-from the cache first). Decoding and scaling happen in the pool as `QImage` (thread-safe); only the
-cheap `QPixmap` conversion happens in the UI thread.
+from the cache first). Reading, cutting out, scaling and composing happen in the pool as `QImage`
+(`render_picture`, thread-safe); only the cheap `QPixmap` conversion happens in the UI thread.
+The grid's thumbnails and the large viewer's pictures share the pool and the cache (the key
+holds the size and what is shown).
 """
 
 from __future__ import annotations
@@ -11,34 +13,28 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtGui import QImage, QPixmap
+
+from studio.ui.gallery.pictures import PictureRequest, render_picture
 
 
 class _Signals(QObject):
-    loaded = Signal(int, QImage)  # key, image (null when the file could not be read)
+    loaded = Signal(object, QImage)  # request, image (null when the file could not be read)
 
 
-class _LoadThumbnail(QRunnable):
-    def __init__(self, key: int, path: str, size: int, signals: _Signals) -> None:
+class _RenderPicture(QRunnable):
+    def __init__(self, request: PictureRequest, signals: _Signals) -> None:
         super().__init__()
-        self._key, self._path, self._size, self._signals = key, path, size, signals
+        self._request, self._signals = request, signals
 
     def run(self) -> None:
-        reader = QImageReader(self._path)
-        image = reader.read()
-        if not image.isNull():
-            image = image.scaled(
-                self._size,
-                self._size,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        self._signals.loaded.emit(self._key, image)
+        self._signals.loaded.emit(self._request, render_picture(self._request))
 
 
 class ThumbnailCache(QObject):
-    """`get(key, path)` returns a pixmap now, or None and emits `ready(key)` once loaded."""
+    """`get(request)` returns a pixmap now, or None and emits `ready(candidate_id)` once
+    rendered. `size` is the grid's thumbnail size."""
 
     ready = Signal(int)
 
@@ -46,32 +42,33 @@ class ThumbnailCache(QObject):
         super().__init__(parent)
         self.size = size
         self.capacity = capacity
-        self._cache: OrderedDict[int, QPixmap] = OrderedDict()
-        self._pending: set[int] = set()
-        self._failed: set[int] = set()
+        self._cache: OrderedDict[tuple, QPixmap] = OrderedDict()
+        self._pending: set[tuple] = set()
+        self._failed: set[tuple] = set()
         self._priority = itertools.count()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
         self._signals = _Signals()
         self._signals.loaded.connect(self._on_loaded)
 
-    def get(self, key: int, path: str) -> QPixmap | None:
+    def get(self, request: PictureRequest) -> QPixmap | None:
+        key = request.key
         pixmap = self._cache.get(key)
         if pixmap is not None:
             self._cache.move_to_end(key)
             return pixmap
         if key not in self._pending and key not in self._failed:
             self._pending.add(key)
-            task = _LoadThumbnail(key, path, self.size, self._signals)
-            self._pool.start(task, min(next(self._priority), 2**30))
+            self._pool.start(_RenderPicture(request, self._signals),
+                             min(next(self._priority), 2**30))
         return None
 
-    def failed(self, key: int) -> bool:
-        return key in self._failed
+    def cached(self, request: PictureRequest) -> QPixmap | None:
+        """The picture if it is in the cache; never starts a render."""
+        return self._cache.get(request.key)
 
-    def invalidate(self, key: int) -> None:
-        self._cache.pop(key, None)
-        self._failed.discard(key)
+    def failed(self, request: PictureRequest) -> bool:
+        return request.key in self._failed
 
     def wait_idle(self, msecs: int = 5000) -> bool:
         """Wait for loads in flight (tests)."""
@@ -85,7 +82,8 @@ class ThumbnailCache(QObject):
     def __len__(self) -> int:
         return len(self._cache)
 
-    def _on_loaded(self, key: int, image: QImage) -> None:
+    def _on_loaded(self, request: PictureRequest, image: QImage) -> None:
+        key = request.key
         self._pending.discard(key)
         if image.isNull():
             self._failed.add(key)
@@ -93,4 +91,4 @@ class ThumbnailCache(QObject):
             self._cache[key] = QPixmap.fromImage(image)
             while len(self._cache) > self.capacity:
                 self._cache.popitem(last=False)
-        self.ready.emit(key)
+        self.ready.emit(request.candidate_id)
