@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from studio.jobs.codes import grid_rows
 from studio.library import Candidate, CandidateStatus, Library, LibraryError
 from studio.ui.gallery.model import needs_review
+from studio.ui.gallery.thumbnails import load_thumbnail
 
 PREVIEW_SIZE = 256
 
@@ -120,15 +121,8 @@ class DetailsPanel(QWidget):
         self.body.setVisible(candidate is not None)
         if candidate is None:
             return
-        pixmap = QPixmap(str(self._library.abspath(candidate.image_path)))
-        if not pixmap.isNull():
-            pixmap = pixmap.scaled(
-                PREVIEW_SIZE,
-                PREVIEW_SIZE,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        self.preview.setPixmap(pixmap)
+        image = load_thumbnail(str(self._library.abspath(candidate.image_path)), PREVIEW_SIZE)
+        self.preview.setPixmap(QPixmap.fromImage(image))
         self.prompt.setText(candidate.prompt or "")
         self.typed.setText(f"Typed: {candidate.prompt_original}" if candidate.prompt_original
                            else "")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
@@ -37,8 +37,8 @@ from studio import APP_NAME
 from studio.errors import StudioError
 from studio.jobs import GenerationRequest, JobQueue
 from studio.jobs.backend import DeviceInfo, GenerationBackend
-from studio.jobs.cutouts import CutoutRunner, SharedSegmenter, default_segmenter
-from studio.jobs.events import JobEvent
+from studio.jobs.cutouts import SharedSegmenter, default_segmenter
+from studio.jobs.events import BatchStored, JobEvent, JobFailed, JobStarted
 from studio.jobs.replicas import SettingsBackend
 from studio.library import Library
 from studio.library.check import CheckReport, check_in_background
@@ -48,27 +48,27 @@ from studio.library.leftovers import clean_leftovers_at_start
 from studio.settings import Settings, load_settings
 from studio.translate.files import store_translator_dir
 from studio.translate.marian import LazyTranslator
-from studio.ui.background import Background
+from studio.ui.cutouts import CutoutRunner
 from studio.ui.details_panel import DetailsPanel
-from studio.ui.editor_host import EditorHost
 from studio.ui.gallery import GalleryPanel
 from studio.ui.heartbeat import Heartbeat
 from studio.ui.job_messages import status_message
+from studio.ui.lazy_page import LazyPage
 from studio.ui.model_files import ModelCheck, check_model_files
 from studio.ui.model_manager import ModelManagerDialog
-from studio.ui.pack_host import PackHost
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
 from studio.ui.stop_clock import StopClock
+from studio.ui.tasks import TaskFailure, TaskRunner
 from studio.ui.window_state import window_settings
 
+if TYPE_CHECKING:  # built on first use, see `LazyPage`
+    from studio.ui.editor import MaskEditorPanel
+    from studio.ui.pack import PackPanel
+
 log = logging.getLogger(__name__)
-
-
-def _log_only(exc: BaseException) -> None:
-    log.warning("A background library task failed", exc_info=exc)
 
 
 class MainWindow(QMainWindow):
@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self._translator: LazyTranslator | None = None  # loads on the worker at first use
         self._translator_seen = False
 
-        self.background = Background(self)
+        self.tasks = TaskRunner(self)  # the window's own work off the UI thread
         self.queue = JobQueue(
             self.library,
             backend_factory or (lambda: SettingsBackend(self.settings)),
@@ -121,8 +121,12 @@ class MainWindow(QMainWindow):
         self.queue_panel = QueuePanel(self.library, self.queue)
         self.gallery = GalleryPanel(self.library)
         self.details = DetailsPanel(self.library)
-        self.editor = EditorHost(self.library, segmenter)
-        self.pack = PackHost(self.library)
+        # The editor and the pack are built on first use: they cost nothing at start-up.
+        self.editor_page: LazyPage[MaskEditorPanel] = LazyPage(
+            lambda: self._make_editor(segmenter),
+            "Select a candidate in the gallery and press Enter to fix its cut-out mask here.",
+        )
+        self.pack_page: LazyPage[PackPanel] = LazyPage(self._make_pack, build_on_show=True)
         self._compose()
         self._build_menus()
         self._connect()
@@ -152,8 +156,9 @@ class MainWindow(QMainWindow):
                 "A deep check is running in the background."
             )
             paths = lib.paths
-            self.background.run(
-                lambda: check_in_background(paths), self._on_deep_check, _log_only
+            self.tasks.submit(
+                lambda _c: check_in_background(paths), on_result=self._on_deep_check,
+                what="the deep check",
             )
 
     def _on_deep_check(self, report: CheckReport) -> None:
@@ -214,8 +219,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.gallery, "Gallery")
-        self.tabs.addTab(self.editor, "Mask editor")
-        self.tabs.addTab(self.pack, "Pack")
+        self.tabs.addTab(self.editor_page, "Mask editor")
+        self.tabs.addTab(self.pack_page, "Pack")
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._size_to_current_tab()
@@ -252,12 +257,12 @@ class MainWindow(QMainWindow):
         view_menu.addAction(gallery_action)
         editor_action = QAction("Mask &editor", self)
         editor_action.setShortcut(QKeySequence("Ctrl+2"))
-        editor_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.editor))
+        editor_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.editor_page))
         view_menu.addAction(editor_action)
         view_menu.addSeparator()
         pack_action = QAction("&Pack", self)
         pack_action.setShortcut(QKeySequence("Ctrl+3"))
-        pack_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.pack))
+        pack_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.pack_page))
         view_menu.addAction(pack_action)
         view_menu.addSeparator()
         for dock in (self.generate_dock, self.jobs_dock, self.details_dock):
@@ -279,26 +284,44 @@ class MainWindow(QMainWindow):
         self.gallery.kept.connect(self.cutouts.cut)
         self.gallery.add_to_pack.connect(self.add_to_pack)
         self.details.add_to_pack_requested.connect(self.gallery.request_add_to_pack)
-        self.pack.edit_cutout_requested.connect(self.open_editor)
-        self.pack.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.gallery.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.details.status_requested.connect(self.gallery.set_status)
         self.details.star_requested.connect(self.gallery.toggle_star)
         self.details.open_requested.connect(self.open_editor)
         self.details.more_like_this.connect(self.more_like_this)
         self.cutouts.done.connect(self._on_cutout_done)
-        self.editor.cutout_changed.connect(self._on_cutout_done)
-        self.editor.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.editor.dirty_changed.connect(
-            lambda dirty: self.tabs.setTabText(
-                self.tabs.indexOf(self.editor), "Mask editor *" if dirty else "Mask editor"
-            )
-        )
         self.cutouts.failed.connect(
             lambda cid, msg: self.statusBar().showMessage(f"Cut-out of {cid} failed: {msg}", 8000)
         )
         self.cutouts.unavailable.connect(self._on_cutouts_unavailable)
         self.cutouts.remaining_changed.connect(self._show_cutouts_remaining)
+
+    def _make_editor(self, segmenter: SharedSegmenter) -> MaskEditorPanel:
+        from studio.ui.editor import MaskEditorPanel
+
+        # "Reset to automatic" uses the window's one cut-out model, never a second copy.
+        panel = MaskEditorPanel(self.library, segmenter_factory=segmenter)
+        panel.cutout_changed.connect(lambda cid, _cutout_id: self._on_cutout_done(cid))
+        panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        panel.dirty_changed.connect(
+            lambda dirty: self.tabs.setTabText(
+                self.tabs.indexOf(self.editor_page), "Mask editor *" if dirty else "Mask editor"
+            )
+        )
+        return panel
+
+    def _make_pack(self) -> PackPanel:
+        from studio.ui.pack import PackPanel
+
+        panel = PackPanel(self.library)
+        panel.edit_cutout_requested.connect(self.open_editor)
+        panel.exported.connect(
+            lambda folder: self.statusBar().showMessage(f"Pack exported to {folder}", 8000)
+        )
+        panel.export_failed.connect(
+            lambda text: self.statusBar().showMessage(f"Export failed: {text}", 8000)
+        )
+        return panel
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -322,12 +345,17 @@ class MainWindow(QMainWindow):
         if not self.library.read_only:
             self.cutouts.resume(self.library)
             paths = self.library.paths
-            self.background.run(lambda: clean_leftovers_at_start(paths), on_error=_log_only)
+            self.tasks.submit(
+                lambda _c: clean_leftovers_at_start(paths), what="cleaning up leftovers"
+            )
 
     def check_models(self) -> None:
         self.prompt_panel.set_model_state(checking=True)
         folder = self.settings.models_path
-        self.background.run(lambda: self._model_checker(folder), self._on_model_check)
+        self.tasks.submit(
+            lambda _c: self._model_checker(folder), on_result=self._on_model_check,
+            what="checking the model files",
+        )
 
     def _on_model_check(self, check: ModelCheck) -> None:
         if check.folder != self.settings.models_path:
@@ -414,12 +442,13 @@ class MainWindow(QMainWindow):
         )
 
     def _on_job_event(self, event: JobEvent) -> None:
-        if event.kind == "started" and not self.heartbeat.running:
-            self.heartbeat.start()
-        elif event.kind == "batch_ready":
-            self.gallery.add_candidates(list(event.candidate_ids))
-        elif event.kind == "failed":
-            self.check_models()  # perhaps files went missing: the generate button will say so
+        match event:
+            case JobStarted() if not self.heartbeat.running:
+                self.heartbeat.start()
+            case BatchStored(candidate_ids=ids):
+                self.gallery.add_candidates(list(ids))
+            case JobFailed():
+                self.check_models()  # perhaps files went missing: the generate button says so
         message = status_message(event)
         if message is not None:
             self.statusBar().showMessage(*message)
@@ -479,12 +508,12 @@ class MainWindow(QMainWindow):
         self.gallery.view.setFocus()
 
     def open_editor(self, candidate_id: int) -> None:
-        self.tabs.setCurrentWidget(self.editor)
-        self.editor.open_candidate(candidate_id)
+        self.tabs.setCurrentWidget(self.editor_page)
+        self.editor_page.ensure().open_candidate(candidate_id)
 
     def add_to_pack(self, candidate_ids: list[int]) -> None:
         try:
-            added = self.pack.add_candidates(candidate_ids)
+            added = self.pack_page.ensure().add_candidates(list(candidate_ids))
         except LibraryUnavailable as exc:  # read-only or full: said plainly, not as a bug
             self.statusBar().showMessage(f"Not added to the pack: {exc}", 10000)
             return
@@ -506,7 +535,8 @@ class MainWindow(QMainWindow):
 
     def _on_cutout_done(self, candidate_id: int) -> None:
         self.gallery.model.refresh_cutout(candidate_id)
-        self.pack.refresh()
+        if self.pack_page.panel is not None:
+            self.pack_page.panel.refresh()
         current = self.gallery.current_candidate()
         if current is not None and current.id == candidate_id:
             self.details.show_candidate(current)
@@ -524,8 +554,10 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths: list[Path]) -> None:
         studio = self.library.paths
         self.statusBar().showMessage(f"Importing {len(paths)} file(s)…")
-        self.background.run(lambda: import_files(paths, studio), self._on_imported,
-                            self._on_import_error)
+        self.tasks.submit(
+            lambda _c: import_files(paths, studio), on_result=self._on_imported,
+            on_error=self._on_import_error, what="the import",
+        )
 
     def _on_imported(self, report: ImportReport) -> None:
         self.gallery.add_candidates(report.candidate_ids)
@@ -535,9 +567,9 @@ class MainWindow(QMainWindow):
         if report.problems:
             self.notify("Some files were not imported:\n\n" + "\n".join(report.problems))
 
-    def _on_import_error(self, exc: BaseException) -> None:
-        log.error("Import failed", exc_info=exc)
-        self.notify(f"The import failed: {exc}")
+    def _on_import_error(self, failure: TaskFailure) -> None:
+        self.statusBar().clearMessage()
+        self.notify(failure.message)
 
     def notify(self, text: str) -> QMessageBox:
         """A warning that does not block the window (generation and imports go on)."""
@@ -563,7 +595,7 @@ class MainWindow(QMainWindow):
 
     def open_model_manager(self) -> ModelManagerDialog:
         if self._model_dialog is None:
-            dialog = ModelManagerDialog(self.settings, self.background, self.device_info, self)
+            dialog = ModelManagerDialog(self.settings, self.tasks, self.device_info, self)
             dialog.settings_changed.connect(self._on_settings_changed)
             dialog.files_changed.connect(self._on_model_check)
             dialog.finished.connect(lambda _r: setattr(self, "_model_dialog", None))
@@ -597,7 +629,7 @@ class MainWindow(QMainWindow):
     # -- window state and closing ---------------------------------------------------------------
 
     def _tab_names(self) -> dict[str, QWidget]:
-        return {"gallery": self.gallery, "editor": self.editor, "pack": self.pack}
+        return {"gallery": self.gallery, "editor": self.editor_page, "pack": self.pack_page}
 
     def _restore_window_state(self) -> None:
         """Geometry, docks and the open tab as they were. The dock layout is saved as the user
@@ -614,14 +646,15 @@ class MainWindow(QMainWindow):
             self.details_dock.show()
         # The editor needs a candidate, which the gallery gives: it reopens on the gallery.
         tab = self._tab_names().get(str(state.value("window/tab", "gallery")), self.gallery)
-        self.tabs.setCurrentWidget(self.pack if tab is self.pack else self.gallery)
+        self.tabs.setCurrentWidget(self.pack_page if tab is self.pack_page else self.gallery)
         sort = self.gallery.sort_box.findData(state.value("gallery/sort"))
         if sort >= 0:
             self.gallery.sort_box.setCurrentIndex(sort)
         self.gallery.set_auto_advance(state.value("gallery/auto_advance", True, type=bool))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
-        if not self.editor.maybe_close():
+        editor = self.editor_page.panel
+        if editor is not None and not editor.maybe_save():
             event.ignore()  # the user chose to stay with unsaved mask edits
             return
         self.shutdown()
@@ -651,13 +684,15 @@ class MainWindow(QMainWindow):
         clock = StopClock(self.SHUTDOWN_BUDGET_S)
         stopped = {
             "translation": self.prompt_panel.translation.close(),
-            "mask editor": self.editor.shutdown(clock.left_ms()),
         }
-        self.pack.shutdown()
+        editor = self.editor_page.panel
+        stopped["mask editor"] = editor is None or editor.shutdown(clock.left_ms())
+        if self.pack_page.panel is not None:
+            self.pack_page.panel.shutdown()
         stopped["generation"] = self.queue.shutdown(clock.left_ms())
         stopped["cut-outs"] = self.cutouts.shutdown(clock.left_ms())
         stopped["thumbnails"] = self.gallery.thumbnails.shutdown(clock.left_ms())
-        stopped["background"] = self.background.close(clock.left_ms())
+        stopped["background"] = self.tasks.close(clock.left_ms())
         self.busy_at_exit = [name for name, done in stopped.items() if not done]
         if self.busy_at_exit:
             log.info("Still busy when the window closed: %s", ", ".join(self.busy_at_exit))

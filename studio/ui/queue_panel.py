@@ -31,7 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.jobs import JobQueue
+from studio.jobs import (
+    BatchStored,
+    JobEvent,
+    JobProgress,
+    JobQueue,
+    JobStarted,
+    ModelsLoading,
+)
 from studio.library import Job, JobState, Library
 
 JobRole = Qt.ItemDataRole.UserRole + 1
@@ -94,18 +101,20 @@ class JobListModel(QAbstractListModel):
                 return i
         return None
 
-    def _on_event(self, event) -> None:  # noqa: ANN001
-        if event.kind == "models_loading":
-            self._loading.add(event.job_id)
-        elif event.kind == "progress":
-            self._loading.discard(event.job_id)
-        elif event.kind == "batch_ready":
-            self._candidates[event.job_id] = (
-                self._candidates.get(event.job_id, 0) + len(event.candidate_ids)
-            )
+    def _on_event(self, event: JobEvent) -> None:
+        reread = event.is_terminal
+        match event:
+            case ModelsLoading(job_id=job):
+                self._loading.add(job)
+            case JobProgress(job_id=job):
+                self._loading.discard(job)
+            case BatchStored(job_id=job, candidate_ids=ids):
+                self._candidates[job] = self._candidates.get(job, 0) + len(ids)
+            case JobStarted():
+                reread = True
         row = self._row(event.job_id)
         if row is not None:
-            if event.is_terminal or event.kind == "started":
+            if reread:  # its state changed in the library
                 self._jobs[row] = self._library.job(event.job_id)
             index = self.index(row)
             self.dataChanged.emit(index, index)

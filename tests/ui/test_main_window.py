@@ -271,8 +271,8 @@ def test_enter_opens_the_mask_editor_on_the_candidate(make_window, qtbot):
     window.gallery.select_candidate(chosen.id)
     window.gallery.view.setFocus()
     qtbot.keyClick(window.gallery.view, Qt.Key.Key_Return)
-    assert window.tabs.currentWidget() is window.editor
-    assert window.editor.candidate_id == chosen.id
+    assert window.tabs.currentWidget() is window.editor_page
+    assert window.editor_page.panel.candidate_id == chosen.id
     assert not window.details_dock.isVisible()  # the editor gets the width
     window.show_gallery()
     assert window.details_dock.isVisible()
@@ -288,10 +288,10 @@ def test_the_window_fits_a_laptop_screen_on_every_tab(make_window, qtbot):
     assert gallery_width <= laptop_width
     first = window.gallery.model.candidate(0)
     window.open_editor(first.id)
-    qtbot.waitUntil(lambda: window.editor.panel is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.editor_page.panel is not None, timeout=5000)
     assert window.minimumSizeHint().width() <= laptop_width
     window.add_to_pack([first.id])
-    window.tabs.setCurrentWidget(window.pack)
+    window.tabs.setCurrentWidget(window.pack_page)
     assert window.minimumSizeHint().width() <= laptop_width
     window.show_gallery()
     assert window.minimumSizeHint().width() == gallery_width
@@ -309,10 +309,10 @@ def test_the_window_never_resizes_itself(make_window, qtbot):
         qtbot.wait(50)
         for _round in range(2):
             window.open_editor(first.id)
-            qtbot.waitUntil(lambda: window.editor.panel is not None, timeout=5000)
+            qtbot.waitUntil(lambda: window.editor_page.panel is not None, timeout=5000)
             qtbot.wait(50)
             assert window.width() == width
-            window.tabs.setCurrentWidget(window.pack)
+            window.tabs.setCurrentWidget(window.pack_page)
             qtbot.wait(50)
             assert window.width() == width
             window.show_gallery()
@@ -326,11 +326,11 @@ def test_docks_and_tab_come_back_as_they_were(make_window, qtbot, studio_home):
     # next start lost them for good.
     window = make_window()
     window.jobs_dock.close()  # the user's own choice: it stays closed
-    window.tabs.setCurrentWidget(window.pack)
+    window.tabs.setCurrentWidget(window.pack_page)
     assert not window.details_dock.isVisible()
     window.shutdown()
     again = make_window()
-    assert again.tabs.currentWidget() is again.pack
+    assert again.tabs.currentWidget() is again.pack_page
     assert not again.jobs_dock.isVisible() and again.generate_dock.isVisible()
     again.show_gallery()
     assert again.details_dock.isVisible()
@@ -414,7 +414,7 @@ def test_a_candidate_without_cut_out_opens_with_its_automatic_one(open_window, q
     qtbot.waitUntil(lambda: window.library.current_cutout(second) is not None, timeout=5000)
     cut = window.library.current_cutout(second)
     assert cut.method is CutoutMethod.UNET and not cut.edited
-    panel = window.editor.panel
+    panel = window.editor_page.panel
     assert panel.document.mask.max() == 255 and not panel.dirty
     assert len(loads) == 1  # one model for the background cut-outs and the editor
 
@@ -426,7 +426,7 @@ def test_reset_to_automatic_then_save_is_not_labelled_edited(open_window, qtbot)
     cid = window.gallery.model.candidate(0).id
     window.open_editor(cid)
     qtbot.waitUntil(lambda: window.library.current_cutout(cid) is not None, timeout=5000)
-    panel = window.editor.panel
+    panel = window.editor_page.panel
     panel.document.reset_to(panel.document.mask * 0, "Clear")  # a hand edit
     assert panel.save().edited
     panel.reset_to_automatic()

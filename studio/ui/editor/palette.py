@@ -37,14 +37,14 @@ from studio.ui.editor.tools import (
 
 
 class ToolPalette(QWidget):
-    settingsChanged = Signal(object)  # ToolSettings
-    backgroundChanged = Signal(object)  # Background
-    fillHolesRequested = Signal()
-    removeIslandsRequested = Signal(int)  # smallest island kept, px
-    growRequested = Signal(int)
-    shrinkRequested = Signal(int)
-    smoothRequested = Signal(float)
-    featherRequested = Signal(float)
+    settings_changed = Signal(object)  # ToolSettings
+    background_changed = Signal(object)  # Background
+    fill_holes_requested = Signal()
+    remove_islands_requested = Signal(int)  # smallest island kept, px
+    grow_requested = Signal(int)
+    shrink_requested = Signal(int)
+    smooth_requested = Signal(float)
+    feather_requested = Signal(float)
 
     def __init__(self, settings: ToolSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -91,7 +91,7 @@ class ToolPalette(QWidget):
         for background in Background:
             self.background_combo.addItem(BACKGROUND_TITLES[background], background)
         self.background_combo.currentIndexChanged.connect(
-            lambda i: self.backgroundChanged.emit(Background(self.background_combo.itemData(i)))
+            lambda i: self.background_changed.emit(Background(self.background_combo.itemData(i)))
         )
 
         tool_box = QGroupBox("Tools", self)
@@ -111,7 +111,7 @@ class ToolPalette(QWidget):
         clean_box = QGroupBox("Clean up", self)
         clean = QFormLayout(clean_box)
         self.fill_button = QPushButton("Fill holes", self)
-        self.fill_button.clicked.connect(self.fillHolesRequested)
+        self.fill_button.clicked.connect(self.fill_holes_requested)
         clean.addRow(self.fill_button)
         self.island_spin = QSpinBox(self)
         self.island_spin.setRange(1, 1_000_000)
@@ -119,7 +119,7 @@ class ToolPalette(QWidget):
         self.island_spin.setSuffix(" px")
         self.islands_button = QPushButton("Remove islands <", self)
         self.islands_button.clicked.connect(
-            lambda: self.removeIslandsRequested.emit(self.island_spin.value())
+            lambda: self.remove_islands_requested.emit(self.island_spin.value())
         )
         clean.addRow(self.islands_button, self.island_spin)
         self.amount_spin = QSpinBox(self)
@@ -130,10 +130,10 @@ class ToolPalette(QWidget):
         row1 = QHBoxLayout()
         row2 = QHBoxLayout()
         for text, handler, row in (
-            ("Grow", lambda: self.growRequested.emit(self.amount_spin.value()), row1),
-            ("Shrink", lambda: self.shrinkRequested.emit(self.amount_spin.value()), row1),
-            ("Smooth", lambda: self.smoothRequested.emit(float(self.amount_spin.value())), row2),
-            ("Feather", lambda: self.featherRequested.emit(float(self.amount_spin.value())), row2),
+            ("Grow", lambda: self.grow_requested.emit(self.amount_spin.value()), row1),
+            ("Shrink", lambda: self.shrink_requested.emit(self.amount_spin.value()), row1),
+            ("Smooth", lambda: self.smooth_requested.emit(float(self.amount_spin.value())), row2),
+            ("Feather", lambda: self.feather_requested.emit(float(self.amount_spin.value())), row2),
         ):
             button = QPushButton(text, self)
             button.clicked.connect(handler)
@@ -160,7 +160,7 @@ class ToolPalette(QWidget):
         return self._settings
 
     def set_settings(self, settings: ToolSettings) -> None:
-        """Show `settings` without emitting settingsChanged."""
+        """Show `settings` without emitting settings_changed."""
         self._settings = settings
         self._updating = True
         try:
@@ -181,4 +181,4 @@ class ToolPalette(QWidget):
         if self._updating:
             return
         self._settings = self._settings.with_changes(**changes)
-        self.settingsChanged.emit(self._settings)
+        self.settings_changed.emit(self._settings)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLay
 from studio.pack import apply_mask
 from studio.ui.editor.rendering import DARK_CHAT, LIGHT_CHAT, qimage_from_rgba
 from studio.ui.editor.sticker_render import PreviewOptions, render_preview
-from studio.ui.editor.workers import serial_pool, submit
+from studio.ui.tasks import TaskFailure, TaskRunner
 
 DEBOUNCE_MS = 150
 _TILE = 168
@@ -52,13 +52,13 @@ class _Tiles(QWidget):
 class StickerPreview(QWidget):
     """Preview tiles plus the outline and shadow switches."""
 
-    optionsChanged = Signal(object)
+    options_changed = Signal(object)
     #: A render finished and is shown (the tests and the benchmark wait on it).
     rendered = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._pool = serial_pool(self)
+        self._tasks = TaskRunner(self, threads=1)
         self._serial = 0
         self._source: tuple[np.ndarray, np.ndarray] | None = None
         self.options = PreviewOptions(outline_px=0, shadow=False)
@@ -91,7 +91,7 @@ class StickerPreview(QWidget):
         layout.addLayout(controls)
 
     def set_options(self, options: PreviewOptions) -> None:
-        """Show the pack's outline / shadow settings (without emitting optionsChanged)."""
+        """Show the pack's outline / shadow settings (without emitting options_changed)."""
         self._outline.blockSignals(True)
         self._shadow.blockSignals(True)
         self._outline.setValue(options.outline_px)
@@ -116,10 +116,10 @@ class StickerPreview(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._timer.isActive() or self._pool.activeThreadCount() > 0
+        return self._timer.isActive() or self._tasks.busy
 
     def wait_idle(self, msecs: int = 10_000) -> None:
-        self._pool.waitForDone(msecs)
+        self._tasks.wait(msecs)
 
     def _on_controls(self) -> None:
         self.options = PreviewOptions(
@@ -127,7 +127,7 @@ class StickerPreview(QWidget):
             shadow=self._shadow.isChecked(),
             padding_px=self.options.padding_px,
         )
-        self.optionsChanged.emit(self.options)
+        self.options_changed.emit(self.options)
         self.schedule()
 
     def _render_now(self) -> None:
@@ -137,17 +137,17 @@ class StickerPreview(QWidget):
         rgba = np.dstack([rgb, mask])  # a copy: later strokes do not race the worker
         options = self.options
         self._serial += 1
-        submit(
-            self._pool,
+        serial = self._serial
+        self._tasks.submit(
             # The pack's own mask application (edge colours cleaned) and renderer.
-            lambda: render_preview(apply_mask(rgba[..., :3], rgba[..., 3]), options),
-            self._on_rendered,
-            self._on_failed,
-            tag=self._serial,
+            lambda _c: render_preview(apply_mask(rgba[..., :3], rgba[..., 3]), options),
+            on_result=lambda sticker: self._on_rendered(serial, sticker),
+            on_error=lambda failure: self._on_failed(serial, failure),
+            what="the sticker preview",
         )
 
-    def _on_rendered(self, tag: object, sticker: object) -> None:
-        if tag != self._serial:
+    def _on_rendered(self, serial: int, sticker: object) -> None:
+        if serial != self._serial:
             return  # a newer render is on its way
         self.sticker = sticker if isinstance(sticker, Image.Image) else None
         if self.sticker is None:
@@ -158,18 +158,17 @@ class StickerPreview(QWidget):
         self._tiles.update()
         self.rendered.emit()
 
-    def _on_failed(self, tag: object, message: str) -> None:
-        if tag != self._serial:
+    def _on_failed(self, serial: int, failure: TaskFailure) -> None:
+        if serial != self._serial:
             return
         self.sticker = None
         self._tiles.image = None
         self._tiles.note = "Preview failed"
-        self._tiles.setToolTip(message)
+        self._tiles.setToolTip(failure.message)
         self._tiles.update()
         self.rendered.emit()
 
     def shutdown(self) -> None:
         """Stop rendering (the panel is closing)."""
         self._timer.stop()
-        self._pool.clear()
-        self._pool.waitForDone(5_000)
+        self._tasks.close(5_000)

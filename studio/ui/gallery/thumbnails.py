@@ -1,6 +1,7 @@
 """Thumbnails loaded off the UI thread and kept in a bounded cache.
 
-A request starts a `QRunnable` on a small pool; newer requests get a higher priority, so after a
+A request is a background task (`studio.ui.tasks`) on a small pool; newer requests get a higher
+priority, so after a
 fast scroll the rows now on screen load first and the ones scrolled past wait (and are dropped
 from the cache first). Decoding and scaling happen in the pool as `QImage` (thread-safe); only the
 cheap `QPixmap` conversion happens in the UI thread.
@@ -11,30 +12,23 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
-
-class _Signals(QObject):
-    loaded = Signal(int, QImage)  # key, image (null when the file could not be read)
+from studio.ui.tasks import TaskRunner
 
 
-class _LoadThumbnail(QRunnable):
-    def __init__(self, key: int, path: str, size: int, signals: _Signals) -> None:
-        super().__init__()
-        self._key, self._path, self._size, self._signals = key, path, size, signals
-
-    def run(self) -> None:
-        reader = QImageReader(self._path)
-        image = reader.read()
-        if not image.isNull():
-            image = image.scaled(
-                self._size,
-                self._size,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        self._signals.loaded.emit(self._key, image)
+def load_thumbnail(path: str, size: int) -> QImage:
+    """The picture at `path` scaled to fit `size` px (a null image when it cannot be read)."""
+    image = QImageReader(path).read()
+    if not image.isNull():
+        image = image.scaled(
+            size,
+            size,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    return image
 
 
 class ThumbnailCache(QObject):
@@ -50,10 +44,7 @@ class ThumbnailCache(QObject):
         self._pending: set[int] = set()
         self._failed: set[int] = set()
         self._priority = itertools.count()
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-        self._signals = _Signals()
-        self._signals.loaded.connect(self._on_loaded)
+        self._tasks = TaskRunner(self, threads=2)
 
     def get(self, key: int, path: str) -> QPixmap | None:
         pixmap = self._cache.get(key)
@@ -62,8 +53,14 @@ class ThumbnailCache(QObject):
             return pixmap
         if key not in self._pending and key not in self._failed:
             self._pending.add(key)
-            task = _LoadThumbnail(key, path, self.size, self._signals)
-            self._pool.start(task, min(next(self._priority), 2**30))
+            size = self.size
+            self._tasks.submit(
+                lambda _c: load_thumbnail(path, size),
+                on_result=lambda image: self._on_loaded(key, image),
+                on_error=lambda _failure: self._on_loaded(key, QImage()),
+                what="loading a thumbnail",
+                priority=min(next(self._priority), 2**30),
+            )
         return None
 
     def failed(self, key: int) -> bool:
@@ -75,12 +72,11 @@ class ThumbnailCache(QObject):
 
     def wait_idle(self, msecs: int = 5000) -> bool:
         """Wait for loads in flight (tests)."""
-        return self._pool.waitForDone(msecs)
+        return self._tasks.wait(msecs)
 
     def shutdown(self, msecs: int) -> bool:
         """Drop the loads not started and wait up to `msecs` for those running."""
-        self._pool.clear()
-        return self._pool.waitForDone(msecs)
+        return self._tasks.close(msecs)
 
     def __len__(self) -> int:
         return len(self._cache)

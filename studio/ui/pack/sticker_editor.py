@@ -34,10 +34,10 @@ def parse_keywords(text: str) -> list[str]:
 class StickerEditor(QWidget):
     """Signals carry the new values; the panel writes them to every selected sticker."""
 
-    emojiAssigned = Signal(list)  # replace each selected sticker's emoji with these
-    emojiAdded = Signal(str)  # add one emoji to each selected sticker
-    keywordsAssigned = Signal(list)
-    pickRequested = Signal()  # open the picker for the selection
+    emoji_assigned = Signal(list)  # replace each selected sticker's emoji with these
+    emoji_added = Signal(str)  # add one emoji to each selected sticker
+    keywords_assigned = Signal(list)
+    pick_requested = Signal()  # open the picker for the selection
 
     def __init__(self, index: EmojiIndex, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,10 +76,10 @@ class StickerEditor(QWidget):
         layout.addLayout(form)
 
         self.emoji_edit.editingFinished.connect(self._emoji_typed)
-        self.pick_button.clicked.connect(self.pickRequested)
+        self.pick_button.clicked.connect(self.pick_requested)
         self.keywords_edit.editingFinished.connect(self._keywords_typed)
         self.suggested_keywords_button.clicked.connect(
-            lambda: self.keywordsAssigned.emit(list(self._suggested_keywords))
+            lambda: self.keywords_assigned.emit(list(self._suggested_keywords))
         )
         self.set_selection([])
 
@@ -126,7 +126,7 @@ class StickerEditor(QWidget):
             button.setText(char)
             button.setFont(font)
             button.setToolTip(f"Add {self._index.name(char)}")
-            button.clicked.connect(lambda _=False, c=char: self.emojiAdded.emit(c))
+            button.clicked.connect(lambda _=False, c=char: self.emoji_added.emit(c))
             self.suggest_row.addWidget(button)
             self.suggestion_buttons.append(button)
         if not chars:
@@ -150,10 +150,10 @@ class StickerEditor(QWidget):
             self.emoji_error.setText(str(exc))
             return
         self.emoji_error.setText("")
-        self.emojiAssigned.emit(chars)
+        self.emoji_assigned.emit(chars)
 
     def _keywords_typed(self) -> None:
         if not self.keywords_edit.isModified():
             return
         self.keywords_edit.setModified(False)
-        self.keywordsAssigned.emit(parse_keywords(self.keywords_edit.text()))
+        self.keywords_assigned.emit(parse_keywords(self.keywords_edit.text()))

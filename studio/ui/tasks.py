@@ -1,0 +1,231 @@
+"""The one way the window runs work off the UI thread: submit, progress, then a result or an error.
+
+A submitted function runs on a pool thread and receives a `TaskControl`: `should_stop()` says
+the task was cancelled (checked between steps, as the export checks between stickers) and
+`report(value)` sends progress. Progress, the result, the failure and the cancellation all
+arrive in the UI thread through queued Qt signals, so callbacks may touch widgets.
+
+Failures are described once, here (`TaskFailure`): a problem the user can act on (a
+`StudioError`, a full disk, a read-only folder, a permission) is one plain line; anything else
+is a bug, logged with its traceback and told briefly. Model work is not run here: the
+generation worker (`studio.jobs.worker`) is the one thread that owns the models.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from studio.errors import StudioError
+from studio.faults import describe
+
+log = logging.getLogger(__name__)
+
+
+class TaskCancelled(Exception):
+    """Raised by `TaskControl.check()`: the task was cancelled; nothing is reported but that."""
+
+
+class TaskControl:
+    """What a running function is handed: whether to stop, and a way to report progress."""
+
+    def __init__(self, report: Callable[[object], None]) -> None:
+        self._stop = threading.Event()
+        self._report = report
+
+    def should_stop(self) -> bool:
+        """True once the task was cancelled (or the window is closing)."""
+        return self._stop.is_set()
+
+    def check(self) -> None:
+        """Raise `TaskCancelled` when the task was cancelled (a step boundary)."""
+        if self._stop.is_set():
+            raise TaskCancelled
+
+    def report(self, progress: object) -> None:
+        """Send `progress` to the UI thread (the task's `on_progress`)."""
+        self._report(progress)
+
+    def _cancel(self) -> None:
+        self._stop.set()
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    """Why a task failed, worded once for the whole window."""
+
+    message: str  # one line for the status bar or a dialog
+    user_problem: bool  # True: the user can fix it; False: a bug (its traceback is in the log)
+    error: BaseException
+
+
+def describe_failure(exc: BaseException, what: str) -> TaskFailure:
+    """`exc`, raised while doing `what` ("the export"), as the line a user reads.
+
+    A user's problem is said plainly and never called a bug; anything else is logged with its
+    traceback and named as unexpected."""
+    if isinstance(exc, StudioError):
+        return TaskFailure(str(exc), True, exc)
+    problem = describe(exc)
+    if problem is not None:
+        return TaskFailure(f"{what.capitalize()} failed: {problem}", True, exc)
+    log.error("%s failed on an unexpected problem", what.capitalize(), exc_info=exc)
+    return TaskFailure(
+        f"{what.capitalize()} stopped on an unexpected problem "
+        f"({type(exc).__name__}: {exc}); see the log",
+        False,
+        exc,
+    )
+
+
+class Task(QObject):
+    """One submitted call. Exactly one of `succeeded`, `failed` or `cancelled` follows; each is
+    delivered in the UI thread."""
+
+    progress = Signal(object)
+    succeeded = Signal(object)
+    failed = Signal(object)  # TaskFailure
+    cancelled = Signal()
+
+    # Emitted from the pool thread; this QObject lives in the UI thread, so the connection to
+    # its own slots is queued and everything after runs there.
+    _progress_from_worker = Signal(object)
+    _ended_in_worker = Signal(str, object)
+
+    def __init__(self, fn: Callable[[TaskControl], Any], what: str, parent: QObject) -> None:
+        super().__init__(parent)
+        self.what = what
+        self.control = TaskControl(self._progress_from_worker.emit)
+        self.finished = False
+        self._fn = fn
+        self._progress_from_worker.connect(self._deliver_progress)
+        self._ended_in_worker.connect(self._deliver_end)
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self.control.should_stop()
+
+    def cancel(self) -> None:
+        """Ask the function to stop (its `should_stop()` turns True); a task not started yet
+        never runs. `cancelled` follows, whatever the function ends with."""
+        self.control._cancel()
+
+    def _run(self) -> None:
+        # On the pool thread: no widget is touched, only signals are emitted.
+        if self.control.should_stop():
+            self._ended_in_worker.emit("cancelled", None)
+            return
+        try:
+            result = self._fn(self.control)
+        except TaskCancelled:
+            self._ended_in_worker.emit("cancelled", None)
+        except BaseException as exc:  # handed to the UI thread, which words it
+            self._ended_in_worker.emit("failed", exc)
+        else:
+            self._ended_in_worker.emit("succeeded", result)
+
+    @Slot(object)
+    def _deliver_progress(self, value: object) -> None:
+        if not self.finished and not self.control.should_stop():
+            self.progress.emit(value)
+
+    @Slot(str, object)
+    def _deliver_end(self, outcome: str, payload: object) -> None:
+        self.finished = True
+        runner = self.parent()
+        if isinstance(runner, TaskRunner):
+            runner._forget(self)
+            if runner.closed:
+                self.deleteLater()
+                return  # the window is going: nobody is left to tell
+        if outcome == "cancelled" or self.control.should_stop():
+            self.cancelled.emit()
+        elif outcome == "failed":
+            self.failed.emit(describe_failure(payload, self.what))  # type: ignore[arg-type]
+        else:
+            self.succeeded.emit(payload)
+        self.deleteLater()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self._task = task
+
+    def run(self) -> None:
+        self._task._run()
+
+
+class TaskRunner(QObject):
+    """A small pool for the window's work off the UI thread (`threads=1` runs tasks in the
+    order submitted: autosave writes never overtake each other)."""
+
+    def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(threads)
+        self._tasks: set[Task] = set()
+        self.closed = False
+
+    def submit(
+        self,
+        fn: Callable[[TaskControl], Any],
+        *,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[TaskFailure], None] | None = None,
+        on_progress: Callable[[Any], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        what: str = "the background task",
+        priority: int = 0,
+    ) -> Task:
+        """Run `fn(control)` on the pool; the callbacks run in the UI thread. Without
+        `on_error`, a failure is logged (a bug with its traceback). Higher `priority` starts
+        first among the tasks waiting."""
+        task = Task(fn, what, self)
+        if on_result is not None:
+            task.succeeded.connect(on_result)
+        task.failed.connect(on_error if on_error is not None else _log_failure)
+        if on_progress is not None:
+            task.progress.connect(on_progress)
+        if on_cancelled is not None:
+            task.cancelled.connect(on_cancelled)
+        if self.closed:
+            task.cancel()
+        self._tasks.add(task)
+        self._pool.start(_Runnable(task), priority)
+        return task
+
+    @property
+    def busy(self) -> bool:
+        """Some task is waiting, running, or not yet delivered."""
+        return bool(self._tasks)
+
+    def cancel_all(self) -> None:
+        """Cancel every task not yet delivered (those waiting never start)."""
+        for task in list(self._tasks):
+            task.cancel()
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the pool is idle (closing, tests); results are then delivered by the
+        event loop. False when something still runs after `msecs`."""
+        return self._pool.waitForDone(msecs)
+
+    def close(self, msecs: int = 30_000) -> bool:
+        """Cancel everything and wait up to `msecs` for what runs; no callback runs after this.
+        False when a call that cannot be interrupted still runs."""
+        self.closed = True
+        self.cancel_all()
+        return self._pool.waitForDone(msecs)
+
+    def _forget(self, task: Task) -> None:
+        self._tasks.discard(task)
+
+
+def _log_failure(failure: TaskFailure) -> None:
+    if failure.user_problem:  # a bug was logged with its traceback when it was described
+        log.warning("%s", failure.message)
