@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
         self.gallery.current_changed.connect(self.details.show_candidate)
         self.gallery.open_editor.connect(self.open_editor)
         self.gallery.kept.connect(self.cutouts.cut)
-        self.gallery.add_to_pack.connect(self.add_to_pack)
+        self.gallery.set_pack_adder(self.add_to_pack)
         self.details.add_to_pack_requested.connect(self.gallery.request_add_to_pack)
         self.gallery.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.details.status_requested.connect(self.gallery.set_status)
@@ -511,18 +511,21 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.editor_page)
         self.editor_page.ensure().open_candidate(candidate_id)
 
-    def add_to_pack(self, candidate_ids: list[int]) -> None:
+    def add_to_pack(self, candidate_ids: list[int]) -> bool:
+        """Append to the current pack; False (and the status bar says why) when the library
+        refuses the write."""
         try:
             added = self.pack_page.ensure().add_candidates(list(candidate_ids))
         except LibraryUnavailable as exc:  # read-only or full: said plainly, not as a bug
             self.statusBar().showMessage(f"Not added to the pack: {exc}", 10000)
-            return
+            return False
         self.cutouts.cut(candidate_ids)  # a sticker needs a cut-out, kept or not
         self.statusBar().showMessage(
             f"{added} added to the pack" + (f" ({len(candidate_ids) - added} were in it)"
                                             if added < len(candidate_ids) else ""),
             5000,
         )
+        return True
 
     def _show_cutouts_remaining(self, count: int) -> None:
         self.cutout_label.setText(f"✂ Cutting out {count} picture{'s' if count != 1 else ''}…")

@@ -416,6 +416,10 @@ def test_a_candidate_without_cut_out_opens_with_its_automatic_one(open_window, q
     assert cut.method is CutoutMethod.UNET and not cut.edited
     panel = window.editor_page.panel
     assert panel.document.mask.max() == 255 and not panel.dirty
+    panel.document.reset_to(panel.document.mask * 0, "Clear")
+    panel.reset_to_automatic()  # the editor's reset uses the same model too
+    qtbot.waitUntil(lambda: panel.document.mask.max() == 255, timeout=5000)
+    panel.discard()
     assert len(loads) == 1  # one model for the background cut-outs and the editor
 
 
@@ -452,6 +456,8 @@ def test_triage_on_a_read_only_library_says_why_instead_of_a_bug(make_window, qt
         assert window.gallery.current_candidate().id == first.id  # nothing done: no moving on
     qtbot.keyClick(window.gallery.view, Qt.Key.Key_P)
     assert "Not added to the pack" in window.statusBar().currentMessage()
+    # The pack refused it: the gallery stays on the picture, as for K and S.
+    assert window.gallery.current_candidate().id == first.id
     assert window.library.candidate(first.id).status is CandidateStatus.NEW
     assert not [r for r in caplog.records if "Uncaught" in r.getMessage()]
     window.library.read_only_reason = None

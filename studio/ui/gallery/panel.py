@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,12 +37,12 @@ class GalleryPanel(QWidget):
     current_changed = Signal(object)  # Candidate or None
     open_editor = Signal(int)  # candidate id
     kept = Signal(list)  # candidate ids just marked kept (they get cut out)
-    add_to_pack = Signal(list)  # candidate ids the user sends to the pack
     message = Signal(str)
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
+        self._pack_adder: Callable[[list[int]], bool] | None = None
         self.thumbnails = ThumbnailCache(parent=self)
         self.model = GalleryModel(library, self.thumbnails, self)
         self.view = GalleryView(self.thumbnails.size, self)
@@ -212,11 +214,17 @@ class GalleryPanel(QWidget):
             self._emit_current()
             self._after_triage(rows)
 
+    def set_pack_adder(self, add: Callable[[list[int]], bool]) -> None:
+        """Who takes the pictures P sends to the pack: `add(ids)` is True when they went in
+        (the gallery then moves on, as for every triage key), False when the pack refused
+        them (a read-only library: the gallery stays on them, and the adder says why)."""
+        self._pack_adder = add
+
     def request_add_to_pack(self) -> None:
         rows = self.view.selected_rows()
-        if rows:
-            self.add_to_pack.emit([self.model.candidate(r).id for r in rows])
-            self._after_triage(rows)
+        if rows and self._pack_adder is not None:
+            if self._pack_adder([self.model.candidate(r).id for r in rows]):
+                self._after_triage(rows)
 
     @property
     def auto_advance(self) -> bool:
