@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.editor_page: LazyPage[MaskEditorPanel] = LazyPage(
             lambda: self._make_editor(segmenter),
             "Select a candidate in the gallery and press Enter to fix its cut-out mask here.",
+            scroll=True,  # a narrow window scrolls the editor; it never grows by itself
         )
         self.pack_page: LazyPage[PackPanel] = LazyPage(self._make_pack, build_on_show=True)
         self._compose()

@@ -321,6 +321,27 @@ def test_the_window_never_resizes_itself(make_window, qtbot):
             assert window.details_dock.isVisible()
 
 
+def test_opening_the_editor_never_widens_a_narrow_window(make_window, qtbot):
+    # Below about 1170 px the editor's minimum width (with the Generate dock beside it) once
+    # made the window grow when the editor opened.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    first = window.gallery.model.candidate(0)
+    gallery_minimum = window.minimumSizeHint().width()
+    for width in (1000, 1100, 1150, 1170):
+        window.resize(width, 760)
+        qtbot.wait(50)
+        before = window.width()  # no narrower than the gallery's own minimum
+        window.open_editor(first.id)
+        qtbot.waitUntil(lambda: window.editor_page.panel is not None, timeout=5000)
+        qtbot.wait(50)
+        assert window.width() == before, f"the editor widened the window at {width} px"
+        assert window.minimumSizeHint().width() <= gallery_minimum
+        window.show_gallery()
+        qtbot.wait(50)
+        assert window.width() == before
+
+
 def test_docks_and_tab_come_back_as_they_were(make_window, qtbot, studio_home):
     # Quitting on the Pack tab saved the details as hidden (the tab had hidden them), and the
     # next start lost them for good.

@@ -11,7 +11,15 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.pack import apply_mask
 from studio.ui.editor.rendering import DARK_CHAT, LIGHT_CHAT, qimage_from_rgba
@@ -19,7 +27,8 @@ from studio.ui.editor.sticker_render import PreviewOptions, render_preview
 from studio.ui.tasks import TaskFailure, TaskRunner
 
 DEBOUNCE_MS = 150
-_TILE = 168
+_TILE = 168  # each chat tile, at most; it shrinks to _MIN_TILE in a narrow window
+_MIN_TILE = 112
 
 
 class _Tiles(QWidget):
@@ -29,22 +38,31 @@ class _Tiles(QWidget):
         super().__init__(parent)
         self.image: QImage | None = None
         self.note = "No cut-out yet"
-        self.setFixedSize(QSize(2 * _TILE + 8, _TILE))
+        # Shrinks in a narrow window rather than widening it (the editor's minimum width).
+        self.setMinimumSize(QSize(2 * _MIN_TILE + 8, _MIN_TILE))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(2 * _TILE + 8, _TILE)
+
+    def _tile(self) -> int:
+        return max(_MIN_TILE, min(_TILE, (self.width() - 8) // 2))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        side = self._tile()
         for i, colour in enumerate((LIGHT_CHAT, DARK_CHAT)):
-            tile = QRectF(i * (_TILE + 8), 0, _TILE, _TILE)
+            tile = QRectF(i * (side + 8), 0, side, side)
             painter.fillRect(tile, colour)
             if self.image is None or self.image.isNull():
                 painter.setPen(QColor(90, 90, 90) if i == 0 else QColor(170, 170, 170))
                 painter.drawText(tile, Qt.AlignmentFlag.AlignCenter, self.note)
                 continue
             # Stickers show at most 512 px; scale into the tile keeping the aspect ratio.
-            scale = min((_TILE - 12) / self.image.width(), (_TILE - 12) / self.image.height())
+            scale = min((side - 12) / self.image.width(), (side - 12) / self.image.height())
             w, h = self.image.width() * scale, self.image.height() * scale
-            target = QRectF(tile.x() + (_TILE - w) / 2, tile.y() + (_TILE - h) / 2, w, h)
+            target = QRectF(tile.x() + (side - w) / 2, tile.y() + (side - h) / 2, w, h)
             painter.drawImage(target, self.image)
         painter.end()
 
