@@ -13,7 +13,6 @@ import pytest
 from ui_fixtures import FakeSegmenter, ready_check
 
 import studio.library.db as db
-from studio.jobs.testing import ScriptedBackend
 from studio.library import Library
 from studio.library.testing import (
     build_sample_library,
@@ -21,6 +20,7 @@ from studio.library.testing import (
     install,
     readable_candidate_ids,
 )
+from tests.jobs.scripted_backend import ScriptedBackend
 
 pytestmark = pytest.mark.gui
 
