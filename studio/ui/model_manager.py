@@ -52,7 +52,6 @@ class ModelManagerDialog(QDialog):
         self._tasks = tasks
         self._device_info = device_info
         self._download: Task | None = None
-        self._check: ModelCheck | None = None
 
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -148,7 +147,6 @@ class ModelManagerDialog(QDialog):
     def _show_check(self, check: ModelCheck) -> None:
         if check.folder != self._settings.models_path:
             return  # an older answer, for a folder no longer chosen
-        self._check = check
         rows = check.rows()
         self.table.setRowCount(len(rows))
         for row, f in enumerate(rows):

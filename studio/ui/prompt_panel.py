@@ -101,7 +101,6 @@ class PromptPanel(QWidget):
         layout.addWidget(self.prompt_box)
         layout.addWidget(self.translation_row)
         layout.addWidget(note)
-        self._button_layout = layout
         self._missing: list[str] | None = None
         self._checking = True
         self.set_model_state(checking=True)

@@ -158,9 +158,6 @@ class PromptTranslation(QObject):
     def waiting(self) -> bool:
         return self._waiting
 
-    def cancel_waiting(self) -> None:
-        self._waiting = False
-
     # -- the worker -----------------------------------------------------------------------------
 
     def _set(self, status: TranslationStatus, russian: str) -> None:

@@ -92,20 +92,9 @@ class OverlayComposite:
         out[:, :, 3:] = m + rest
 
 
-def composite_sticker(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The cut-out as an (H, W, 4) RGBA array: what the pack renders from."""
-    return np.dstack([rgb[:, :, :3], mask])
-
-
 def qimage_from_rgba(rgba: np.ndarray) -> QImage:
     """A QImage copy of an (H, W, 4) uint8 RGBA array."""
     h, w = rgba.shape[:2]
     data = np.ascontiguousarray(rgba)
     return QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
 
-
-def fill_background(painter: QPainter, rect, background: Background) -> None:
-    painter.save()
-    painter.setBrushOrigin(0, 0)
-    painter.fillRect(rect, background_brush(background))
-    painter.restore()

@@ -443,10 +443,6 @@ class PackPanel(QWidget):
             self._render_failures[render_key + (options,)] = message
             self._recheck()
 
-    def wait_for_pictures(self, timeout_s: float = 10.0) -> None:
-        """Block until pending renders are done (for tests and benchmarks)."""
-        self.renderer.wait_idle(timeout_s)
-
     # -- export ---------------------------------------------------------------------------------
 
     @property
@@ -462,9 +458,6 @@ class PackPanel(QWidget):
     def start_export(self, out: Path, make_zip: bool, force: bool = False) -> Task:
         """Export the current pack into `out` on a background thread (no dialogs)."""
         return self.export_bar.start(out, make_zip, force)
-
-    def cancel_export(self) -> None:
-        self.export_bar.cancel()
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
         # Three columns side by side when there is room; stacked in a narrow dock.
