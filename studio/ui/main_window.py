@@ -365,12 +365,12 @@ class MainWindow(QMainWindow):
         if self.library.read_only:  # nothing generated could be saved
             self.prompt_panel.set_model_state(error="The library is read-only.")
             self.queue.set_ready(False)
-            self.queue_panel.model.reload()
+            self.queue_panel.reload()
             return
         self.prompt_panel.set_model_state(missing=check.missing, error=check.error)
         self._use_translator(check)
         self.queue.set_ready(check.ready)
-        self.queue_panel.model.reload()
+        self.queue_panel.reload()
 
     def _use_translator(self, check: ModelCheck) -> None:
         """Hand the prompt panel the translator of the models folder, when it is complete; the
@@ -506,7 +506,7 @@ class MainWindow(QMainWindow):
 
     def show_gallery(self) -> None:
         self.tabs.setCurrentWidget(self.gallery)
-        self.gallery.view.setFocus()
+        self.gallery.setFocus()
 
     def open_editor(self, candidate_id: int) -> None:
         self.tabs.setCurrentWidget(self.editor_page)
@@ -533,12 +533,11 @@ class MainWindow(QMainWindow):
         self.cutout_label.setVisible(count > 0)
 
     def _on_cutouts_unavailable(self, message: str) -> None:
-        self.details.cutouts_unavailable = message
-        self.details.show_candidate(self.gallery.current_candidate())
+        self.details.set_cutouts_unavailable(message)
         self.statusBar().showMessage(message, 15000)
 
     def _on_cutout_done(self, candidate_id: int) -> None:
-        self.gallery.model.refresh_cutout(candidate_id)
+        self.gallery.refresh_cutout(candidate_id)
         if self.pack_page.panel is not None:
             self.pack_page.panel.refresh()
         current = self.gallery.current_candidate()
@@ -566,7 +565,7 @@ class MainWindow(QMainWindow):
     def _on_imported(self, report: ImportReport) -> None:
         self.gallery.add_candidates(report.candidate_ids)
         for cid in report.candidate_ids:
-            self.gallery.model.refresh_cutout(cid)
+            self.gallery.refresh_cutout(cid)
         self.statusBar().showMessage(f"Imported {len(report.candidate_ids)} picture(s).", 5000)
         if report.problems:
             self.notify("Some files were not imported:\n\n" + "\n".join(report.problems))
@@ -651,9 +650,7 @@ class MainWindow(QMainWindow):
         # The editor needs a candidate, which the gallery gives: it reopens on the gallery.
         tab = self._tab_names().get(str(state.value("window/tab", "gallery")), self.gallery)
         self.tabs.setCurrentWidget(self.pack_page if tab is self.pack_page else self.gallery)
-        sort = self.gallery.sort_box.findData(state.value("gallery/sort"))
-        if sort >= 0:
-            self.gallery.sort_box.setCurrentIndex(sort)
+        self.gallery.set_sort(state.value("gallery/sort"))
         self.gallery.set_auto_advance(state.value("gallery/auto_advance", True, type=bool))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
@@ -680,14 +677,14 @@ class MainWindow(QMainWindow):
         state.setValue("window/details_hidden_by_tab", self._details_hidden_by_tab)
         current = self.tabs.currentWidget()
         state.setValue("window/tab", next(n for n, w in self._tab_names().items() if w is current))
-        state.setValue("gallery/sort", self.gallery.sort_box.currentData())
+        state.setValue("gallery/sort", self.gallery.sort_key)
         state.setValue("gallery/auto_advance", self.gallery.auto_advance)
         # Everyone is told first, so that they all stop at once; then the waits share a budget.
         self.queue.request_stop()
         self.cutouts.request_stop()
         clock = StopClock(self.SHUTDOWN_BUDGET_S)
         stopped = {
-            "translation": self.prompt_panel.translation.close(),
+            "translation": self.prompt_panel.shutdown(),
         }
         editor = self.editor_page.panel
         stopped["mask editor"] = editor is None or editor.shutdown(clock.left_ms())
@@ -695,7 +692,7 @@ class MainWindow(QMainWindow):
             self.pack_page.panel.shutdown()
         stopped["generation"] = self.queue.shutdown(clock.left_ms())
         stopped["cut-outs"] = self.cutouts.shutdown(clock.left_ms())
-        stopped["thumbnails"] = self.gallery.thumbnails.shutdown(clock.left_ms())
+        stopped["thumbnails"] = self.gallery.shutdown(clock.left_ms())
         stopped["background"] = self.tasks.close(clock.left_ms())
         self.busy_at_exit = [name for name, done in stopped.items() if not done]
         if self.busy_at_exit:

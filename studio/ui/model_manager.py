@@ -52,7 +52,12 @@ class ModelManagerDialog(QDialog):
         self._tasks = tasks
         self._device_info = device_info
         self._download: Task | None = None
+        self._build()
+        self._connect()
+        self._fill_devices()
+        self.refresh()
 
+    def _build(self) -> None:
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_label.setWordWrap(True)
@@ -97,15 +102,14 @@ class ModelManagerDialog(QDialog):
         self.precision_box = QComboBox()
         self.device_label = QLabel()
         self.device_label.setObjectName("hint")
-        self.where_chooser = WhereChooser(settings.where)
+        self.where_chooser = WhereChooser(self._settings.where)
         form = QFormLayout()
         form.addRow("Where to generate", self.where_chooser)
         form.addRow("Device", self.device_box)
         form.addRow("Precision", self.precision_box)
         form.addRow("", self.device_label)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
 
         layout = QVBoxLayout(self)
         layout.addLayout(folder_row)
@@ -114,8 +118,10 @@ class ModelManagerDialog(QDialog):
         layout.addLayout(download_row)
         layout.addWidget(self.progress_label)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.close_buttons)
 
+    def _connect(self) -> None:
+        self.close_buttons.rejected.connect(self.reject)
         self.use_folder_button.clicked.connect(self._choose_folder)
         self.default_folder_button.clicked.connect(lambda: self.use_folder(None))
         self.download_button.clicked.connect(lambda: self.start_download())
@@ -126,8 +132,6 @@ class ModelManagerDialog(QDialog):
         self.device_box.currentIndexChanged.connect(self._on_device)
         self.precision_box.currentIndexChanged.connect(self._on_precision)
         self.where_chooser.where_changed.connect(lambda where: self._update_settings(where=where))
-        self._fill_devices()
-        self.refresh()
 
     # -- files ----------------------------------------------------------------------------------
 

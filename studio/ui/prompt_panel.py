@@ -193,6 +193,10 @@ class PromptPanel(QWidget):
         self.translation_note.setVisible(bool(note))
         self._show_button()
 
+    def shutdown(self, msecs: int = 0) -> bool:
+        """Drop translations on their way (the window is closing); False when one still runs."""
+        return self.translation.close(msecs)
+
     # -- the prompt -----------------------------------------------------------------------------
 
     def prompt(self) -> str:

@@ -246,7 +246,14 @@ class QueuePanel(QWidget):
     def __init__(self, library: Library, queue: JobQueue, parent: QWidget | None = None):
         super().__init__(parent)
         self._queue = queue
+        self._selected_id: int | None = None
         self.model = JobListModel(library, queue, self)
+        self._build()
+        self._connect()
+        self._update_buttons()
+
+    def _build(self) -> None:
+        queue = self._queue
         self.view = QListView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(JobDelegate(self.model, queue, self.view))
@@ -277,6 +284,8 @@ class QueuePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+
+    def _connect(self) -> None:
         self.up_button.clicked.connect(lambda: self._move(-1))
         self.down_button.clicked.connect(lambda: self._move(1))
         self.cancel_button.clicked.connect(self._cancel)
@@ -285,10 +294,12 @@ class QueuePanel(QWidget):
         self.view.doubleClicked.connect(lambda _i: self._show())
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
-        self._selected_id: int | None = None
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
-        self._update_buttons()
+
+    def reload(self) -> None:
+        """Read the jobs again (the queue became ready or not)."""
+        self.model.reload()
 
     def selected_job(self) -> Job | None:
         index = self.view.currentIndex()

@@ -47,6 +47,7 @@ class GalleryPanel(QWidget):
         self.model = GalleryModel(library, self.thumbnails, self)
         self.view = GalleryView(self.thumbnails.size, self)
         self.view.setModel(self.model)
+        self.setFocusProxy(self.view)  # focusing the gallery focuses its grid
 
         self.sort_box = QComboBox()
         for key, label in SORT_LABELS.items():
@@ -225,6 +226,25 @@ class GalleryPanel(QWidget):
         if rows and self._pack_adder is not None:
             if self._pack_adder([self.model.candidate(r).id for r in rows]):
                 self._after_triage(rows)
+
+    @property
+    def sort_key(self) -> str:
+        """The order shown ("perplexity", "time", ...), as the window state keeps it."""
+        return self.sort_box.currentData()
+
+    def set_sort(self, key: object) -> None:
+        """Show the candidates in the order `key`; an unknown key is ignored."""
+        index = self.sort_box.findData(key)
+        if index >= 0:
+            self.sort_box.setCurrentIndex(index)
+
+    def refresh_cutout(self, candidate_id: int) -> None:
+        """The candidate's cut-out changed elsewhere: its badge is drawn again."""
+        self.model.refresh_cutout(candidate_id)
+
+    def shutdown(self, msecs: int) -> bool:
+        """Stop loading thumbnails; False when a load still runs after `msecs`."""
+        return self.thumbnails.shutdown(msecs)
 
     @property
     def auto_advance(self) -> bool:
