@@ -83,28 +83,26 @@ def describe_failure(exc: BaseException, what: str) -> TaskFailure:
     )
 
 
-class Task(QObject):
-    """One submitted call. Exactly one of `succeeded`, `failed` or `cancelled` follows; each is
-    delivered in the UI thread."""
+class Task:
+    """One submitted call. Exactly one of its result, failure or cancellation callbacks runs,
+    in the UI thread (a plain object: the window submits one per thumbnail, so it is cheap)."""
 
-    progress = Signal(object)
-    succeeded = Signal(object)
-    failed = Signal(object)  # TaskFailure
-    cancelled = Signal()
-
-    # Emitted from the pool thread; this QObject lives in the UI thread, so the connection to
-    # its own slots is queued and everything after runs there.
-    _progress_from_worker = Signal(object)
-    _ended_in_worker = Signal(str, object)
-
-    def __init__(self, fn: Callable[[TaskControl], Any], what: str, parent: QObject) -> None:
-        super().__init__(parent)
+    def __init__(
+        self,
+        fn: Callable[[TaskControl], Any],
+        what: str,
+        on_result: Callable[[Any], None] | None,
+        on_error: Callable[[TaskFailure], None],
+        on_cancelled: Callable[[], None] | None,
+    ) -> None:
         self.what = what
-        self.control = TaskControl(self._progress_from_worker.emit)
         self.finished = False
+        self.control = TaskControl(lambda value: None)  # replaced by the runner
         self._fn = fn
-        self._progress_from_worker.connect(self._deliver_progress)
-        self._ended_in_worker.connect(self._deliver_end)
+        self._on_result = on_result
+        self._on_error = on_error
+        self._on_cancelled = on_cancelled
+        self._on_progress: list[Callable[[Any], None]] = []
 
     @property
     def cancel_requested(self) -> bool:
@@ -112,58 +110,59 @@ class Task(QObject):
 
     def cancel(self) -> None:
         """Ask the function to stop (its `should_stop()` turns True); a task not started yet
-        never runs. `cancelled` follows, whatever the function ends with."""
+        never runs. The cancellation callback follows, whatever the function ends with."""
         self.control._cancel()
 
-    def _run(self) -> None:
-        # On the pool thread: no widget is touched, only signals are emitted.
+    def on_progress(self, callback: Callable[[Any], None]) -> None:
+        """Also call `callback(value)` for each progress report (in the UI thread)."""
+        self._on_progress.append(callback)
+
+    def _run(self) -> tuple[str, object]:
+        # On the pool thread: no widget is touched.
         if self.control.should_stop():
-            self._ended_in_worker.emit("cancelled", None)
-            return
+            return "cancelled", None
         try:
-            result = self._fn(self.control)
+            return "succeeded", self._fn(self.control)
         except TaskCancelled:
-            self._ended_in_worker.emit("cancelled", None)
+            return "cancelled", None
         except BaseException as exc:  # handed to the UI thread, which words it
-            self._ended_in_worker.emit("failed", exc)
-        else:
-            self._ended_in_worker.emit("succeeded", result)
+            return "failed", exc
 
-    @Slot(object)
-    def _deliver_progress(self, value: object) -> None:
+    def _progress(self, value: object) -> None:
         if not self.finished and not self.control.should_stop():
-            self.progress.emit(value)
+            for callback in list(self._on_progress):
+                callback(value)
 
-    @Slot(str, object)
-    def _deliver_end(self, outcome: str, payload: object) -> None:
+    def _end(self, outcome: str, payload: object) -> None:
         self.finished = True
-        runner = self.parent()
-        if isinstance(runner, TaskRunner):
-            runner._forget(self)
-            if runner.closed:
-                self.deleteLater()
-                return  # the window is going: nobody is left to tell
         if outcome == "cancelled" or self.control.should_stop():
-            self.cancelled.emit()
+            if self._on_cancelled is not None:
+                self._on_cancelled()
         elif outcome == "failed":
-            self.failed.emit(describe_failure(payload, self.what))  # type: ignore[arg-type]
-        else:
-            self.succeeded.emit(payload)
-        self.deleteLater()
+            self._on_error(describe_failure(payload, self.what))  # type: ignore[arg-type]
+        elif self._on_result is not None:
+            self._on_result(payload)
 
 
 class _Runnable(QRunnable):
-    def __init__(self, task: Task) -> None:
+    def __init__(self, task: Task, ended: Signal) -> None:
         super().__init__()
         self._task = task
+        self._ended = ended
 
     def run(self) -> None:
-        self._task._run()
+        outcome, payload = self._task._run()
+        self._ended.emit(self._task, outcome, payload)
 
 
 class TaskRunner(QObject):
     """A small pool for the window's work off the UI thread (`threads=1` runs tasks in the
     order submitted: autosave writes never overtake each other)."""
+
+    # Emitted from the pool threads; the runner lives in the UI thread, so the connections to
+    # its own slots are queued and every callback runs there.
+    _ended = Signal(object, str, object)
+    _progressed = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
         super().__init__(parent)
@@ -171,6 +170,8 @@ class TaskRunner(QObject):
         self._pool.setMaxThreadCount(threads)
         self._tasks: set[Task] = set()
         self.closed = False
+        self._ended.connect(self._deliver_end)
+        self._progressed.connect(self._deliver_progress)
 
     def submit(
         self,
@@ -186,18 +187,14 @@ class TaskRunner(QObject):
         """Run `fn(control)` on the pool; the callbacks run in the UI thread. Without
         `on_error`, a failure is logged (a bug with its traceback). Higher `priority` starts
         first among the tasks waiting."""
-        task = Task(fn, what, self)
-        if on_result is not None:
-            task.succeeded.connect(on_result)
-        task.failed.connect(on_error if on_error is not None else _log_failure)
+        task = Task(fn, what, on_result, on_error or _log_failure, on_cancelled)
+        task.control = TaskControl(lambda value: self._progressed.emit(task, value))
         if on_progress is not None:
-            task.progress.connect(on_progress)
-        if on_cancelled is not None:
-            task.cancelled.connect(on_cancelled)
+            task.on_progress(on_progress)
         if self.closed:
             task.cancel()
         self._tasks.add(task)
-        self._pool.start(_Runnable(task), priority)
+        self._pool.start(_Runnable(task, self._ended), priority)
         return task
 
     @property
@@ -222,8 +219,16 @@ class TaskRunner(QObject):
         self.cancel_all()
         return self._pool.waitForDone(msecs)
 
-    def _forget(self, task: Task) -> None:
+    @Slot(object, object)
+    def _deliver_progress(self, task: Task, value: object) -> None:
+        if not self.closed:
+            task._progress(value)
+
+    @Slot(object, str, object)
+    def _deliver_end(self, task: Task, outcome: str, payload: object) -> None:
         self._tasks.discard(task)
+        if not self.closed:  # else the window is going: nobody is left to tell
+            task._end(outcome, payload)
 
 
 def _log_failure(failure: TaskFailure) -> None:

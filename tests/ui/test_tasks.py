@@ -69,9 +69,8 @@ def test_a_task_cancelled_before_it_starts_never_runs(qtbot):
     runner = TaskRunner(threads=1)
     gate, ran = threading.Event(), []
     runner.submit(lambda _c: gate.wait(5))
-    waiting = runner.submit(lambda _c: ran.append(True))
     cancelled = []
-    waiting.cancelled.connect(lambda: cancelled.append(True))
+    waiting = runner.submit(lambda _c: ran.append(True), on_cancelled=lambda: cancelled.append(1))
     waiting.cancel()
     gate.set()
     qtbot.waitUntil(lambda: bool(cancelled), timeout=5_000)

@@ -39,7 +39,7 @@ def test_export_from_the_window_writes_a_valid_pack(panel, library, qtbot, tmp_p
     progress = []
     with qtbot.waitSignal(panel.exported, timeout=60_000) as done:
         task = panel.start_export(out, make_zip=True)
-        task.progress.connect(lambda step: progress.append((step.done, step.total)))
+        task.on_progress(lambda step: progress.append((step.done, step.total)))
         assert not panel.export_button.isEnabled()
         assert panel.progress.isVisible()
     assert done.args == [out]
