@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -46,6 +47,8 @@ class DetailsPanel(QWidget):
         self._cutouts_unavailable: str | None = None
         self._build()
         self._connect()
+        # As wide with a candidate as without: showing the first one never widens the window.
+        self.setMinimumWidth(self.minimumSizeHint().width())
         self.show_candidate(None)
 
     def _build(self) -> None:
@@ -67,9 +70,12 @@ class DetailsPanel(QWidget):
         form = QFormLayout()
         for name, title in _FIELDS.items():
             form.addRow(title, self.fields[name])
-        for label in self.fields.values():
+        for label in (*self.fields.values(), self.prompt, self.typed):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
+            # The texts change with the candidate (a cut-out's review note, a long prompt):
+            # they wrap in the width the panel has and never widen the window.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.keep_button = QPushButton("Keep (K)")
         self.reject_button = QPushButton("Reject (X)")

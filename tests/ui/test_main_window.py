@@ -346,6 +346,17 @@ def test_opening_the_editor_never_widens_a_narrow_window(make_window, qtbot):
         assert window.width() == before
 
 
+def test_showing_a_candidate_never_changes_the_window_minimum(make_window, qtbot):
+    # The empty Details panel was 38 px narrower than one showing a candidate: a window at its
+    # minimum width grew by itself when the first picture was selected.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    window.details.show_candidate(None)
+    empty = window.minimumSizeHint().width()
+    window.details.show_candidate(window.gallery.model.candidate(0))
+    assert window.minimumSizeHint().width() == empty
+
+
 def test_docks_and_tab_come_back_as_they_were(make_window, qtbot, studio_home):
     # Quitting on the Pack tab saved the details as hidden (the tab had hidden them), and the
     # next start lost them for good.
