@@ -13,6 +13,7 @@ generation worker (`studio.jobs.worker`) is the one thread that owns the models.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections.abc import Callable
@@ -144,25 +145,51 @@ class Task:
             self._on_result(payload)
 
 
+class _Relay(QObject):
+    """Carries outcomes from the pool threads to the UI thread. It has no parent: the tasks
+    still running keep it alive, so a task that ends after its runner is gone (the window
+    closed while it could not be interrupted) has somewhere to report to."""
+
+    ended = Signal(object, str, object)
+    progressed = Signal(object, object)
+
+
 class _Runnable(QRunnable):
-    def __init__(self, task: Task, ended: Signal) -> None:
+    def __init__(self, task: Task, relay: _Relay) -> None:
         super().__init__()
         self._task = task
-        self._ended = ended
+        self._relay = relay
 
     def run(self) -> None:
         outcome, payload = self._task._run()
-        self._ended.emit(self._task, outcome, payload)
+        self._relay.ended.emit(self._task, outcome, payload)
+
+
+# Pools still running a call that cannot be interrupted after their runner closed. Destroying
+# a QThreadPool waits for its threads while holding the interpreter lock, which a Python task
+# needs to finish: a deadlock at exit. Such a pool is kept here instead, and a program that
+# ends normally (a script, a test) waits for it before Qt is torn down; the app itself exits
+# at once without waiting (`studio.ui.app`).
+_outliving: set[QThreadPool] = set()
+
+
+def _outlive_owner(pool: QThreadPool) -> None:
+    if not _outliving:
+        atexit.register(_wait_at_exit)  # after Qt's own exit handler, so it runs before it
+    pool.setParent(None)
+    _outliving.add(pool)
+
+
+def _wait_at_exit() -> None:
+    atexit.unregister(_wait_at_exit)
+    for pool in list(_outliving):
+        pool.waitForDone()
+    _outliving.clear()
 
 
 class TaskRunner(QObject):
     """A small pool for the window's work off the UI thread (`threads=1` runs tasks in the
     order submitted: autosave writes never overtake each other)."""
-
-    # Emitted from the pool threads; the runner lives in the UI thread, so the connections to
-    # its own slots are queued and every callback runs there.
-    _ended = Signal(object, str, object)
-    _progressed = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
         super().__init__(parent)
@@ -170,8 +197,11 @@ class TaskRunner(QObject):
         self._pool.setMaxThreadCount(threads)
         self._tasks: set[Task] = set()
         self.closed = False
-        self._ended.connect(self._deliver_end)
-        self._progressed.connect(self._deliver_progress)
+        # Emitted from the pool threads; the relay and the runner live in the UI thread, so
+        # these connections are queued and every callback runs there.
+        self._relay = _Relay()
+        self._relay.ended.connect(self._deliver_end)
+        self._relay.progressed.connect(self._deliver_progress)
 
     def submit(
         self,
@@ -188,13 +218,14 @@ class TaskRunner(QObject):
         `on_error`, a failure is logged (a bug with its traceback). Higher `priority` starts
         first among the tasks waiting."""
         task = Task(fn, what, on_result, on_error or _log_failure, on_cancelled)
-        task.control = TaskControl(lambda value: self._progressed.emit(task, value))
+        relay = self._relay
+        task.control = TaskControl(lambda value: relay.progressed.emit(task, value))
         if on_progress is not None:
             task.on_progress(on_progress)
         if self.closed:
             task.cancel()
         self._tasks.add(task)
-        self._pool.start(_Runnable(task, self._ended), priority)
+        self._pool.start(_Runnable(task, relay), priority)
         return task
 
     @property
@@ -217,7 +248,10 @@ class TaskRunner(QObject):
         False when a call that cannot be interrupted still runs."""
         self.closed = True
         self.cancel_all()
-        return self._pool.waitForDone(msecs)
+        done = self._pool.waitForDone(msecs)
+        if not done:
+            _outlive_owner(self._pool)
+        return done
 
     @Slot(object, object)
     def _deliver_progress(self, task: Task, value: object) -> None:

@@ -144,3 +144,34 @@ def test_close_cancels_waits_and_delivers_nothing_after(qtbot):
     qtbot.wait(50)
     assert delivered == []
     assert later.cancel_requested
+
+
+def test_a_script_ends_cleanly_while_a_task_outlives_its_runner():
+    # Destroying a pool waits for its threads while holding the interpreter lock, which the
+    # running Python task needs: a script once hung at exit (and its late result had no
+    # receiver: "Error calling Python override of QRunnable::run()").
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import time
+        from PySide6.QtCore import QObject
+        from PySide6.QtWidgets import QApplication
+        from studio.ui.tasks import TaskRunner
+        app = QApplication([])
+        owner = QObject()
+        runner = TaskRunner(owner, threads=1)
+        runner.submit(lambda _c: [time.sleep(0.05) for _ in range(20)])
+        time.sleep(0.1)
+        print("stopped", runner.close(50))
+        del owner, runner
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "stopped False"
+    assert "Error calling Python override" not in out.stderr
