@@ -18,11 +18,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from studio.cluster.events import ReplicasProgress
 from studio.engine.events import GenerationEvent
+from studio.jobs.events import JobEvent
 from studio.jobs.request import GenerationRequest
 from studio.settings import Settings
 
 if TYPE_CHECKING:  # numpy is imported by the worker, not to show the window
     import numpy as np
+
+    from studio.jobs.style_training import StyleTrainingRequest
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,7 @@ class DeviceInfo:
     description: str  # e.g. "NVIDIA RTX 4090, 24.0 GiB" or "CPU, 16 threads"
     suggested_batch_size: int
     error: str | None = None  # torch could not be imported: the message says why
+    gpu_memory_bytes: int | None = None  # the default GPU's, for the style-training estimate
 
 
 class GenerationBackend(Protocol):
@@ -113,11 +117,13 @@ class EngineBackend:
     def __init__(self, settings: Settings | None = None) -> None:
         self._settings = settings or Settings()
         self._models: Any = None
+        self._switcher: Any = None  # StyleSwitcher of the loaded model
 
     def configure(self, settings: Settings) -> None:
         if settings != self._settings:
             self._settings = settings
             self._models = None  # loaded again, with the new folder/device/precision, when needed
+            self._switcher = None
 
     def needs_loading(self) -> bool:
         return self._models is None
@@ -163,7 +169,30 @@ class EngineBackend:
             suggested_batch_size=suggest_batch_size(
                 chosen, memory_gib if chosen == "cuda" else None, self._settings.precision
             ),
+            gpu_memory_bytes=int(memory_gib * 2**30) if memory_gib else None,
         )
+
+    def use_style(self, name: str | None) -> None:
+        """Put the saved style `name` (None: none) on the loaded model; the base weights stay
+        in memory, so switching never reads the model files again."""
+        from studio.engine.styles import StyleSwitcher
+        from studio.engine.styles.library import load_style
+
+        if self._models is None:
+            self.load()
+        if self._switcher is None or self._switcher.model is not self._models.dalle:
+            self._switcher = StyleSwitcher(self._models.dalle)
+        if self._switcher.active != name:
+            self._switcher.apply(load_style(name) if name else None)
+
+    def train_style(
+        self, request: StyleTrainingRequest, job_id: int, should_stop: Callable[[], bool]
+    ) -> Iterator[JobEvent]:
+        """Train a style on the loaded base model (no style on it while it trains)."""
+        from studio.jobs.style_training import run_training
+
+        self.use_style(None)
+        yield from run_training(self._models, request, job_id, should_stop)
 
     def generate(
         self,
@@ -173,8 +202,7 @@ class EngineBackend:
     ) -> Iterator[BackendEvent]:
         from studio.engine import ImagePrompt, SamplingParams, generate
 
-        if self._models is None:
-            self.load()
+        self.use_style(request.style)
         params = SamplingParams(
             top_k=request.top_k,
             top_p=request.top_p,

@@ -16,6 +16,11 @@ class JobEventKind(enum.StrEnum):
     FINISHED = "finished"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # Style training (studio.jobs.training_events)
+    TRAINING_PLANNED = "training_planned"
+    TRAINING_STEP = "training_step"
+    TRAINING_PREVIEW = "training_preview"
+    STYLE_SAVED = "style_saved"
 
 
 @dataclass(frozen=True)

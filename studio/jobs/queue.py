@@ -16,7 +16,14 @@ from studio.jobs.backend import GenerationBackend
 from studio.jobs.events import BatchSizeReduced, JobEvent, JobProgress
 from studio.jobs.replicas import SettingsBackend
 from studio.jobs.request import GenerationRequest
+from studio.jobs.style_training import (
+    StyleTrainingRequest,
+    forget_training,
+    unfinished_trainings,
+)
 from studio.jobs.threads import outlive_owner
+from studio.jobs.training_events import TrainingProgress
+from studio.jobs.training_jobs import RESUMABLE, TrainingJob, TrainingJobs
 from studio.jobs.worker import GenerationWorker
 from studio.library import Job, JobState, Library
 from studio.settings import Settings
@@ -45,9 +52,10 @@ class JobQueue(QObject):
         super().__init__(parent)
         self._library = library
         self._pending: list[int] = []
-        self._requests: dict[int, GenerationRequest] = {}
+        self._requests: dict[int, GenerationRequest | StyleTrainingRequest] = {}
         self._running: int | None = None
-        self._progress: dict[int, JobProgress] = {}
+        self._progress: dict[int, JobProgress | TrainingProgress] = {}
+        self._trainings = TrainingJobs()
         self._notes: dict[int, str] = {}
         self._ready = True
         self._thread = QThread()
@@ -75,6 +83,11 @@ class JobQueue(QObject):
             if job.id not in self._requests:
                 self._pending.append(job.id)
                 self._requests[job.id] = GenerationRequest.from_spec(job.spec)
+        for request, checkpoint in unfinished_trainings():
+            if self._trainings.named(request.name) is None:
+                note = ("Resume continues from the last checkpoint" if checkpoint
+                        else "stopped before its first checkpoint: Resume starts it again")
+                self._trainings.add(request, JobState.INTERRUPTED, note)
         self.changed.emit()
         self._dispatch()
         return interrupted
@@ -108,6 +121,47 @@ class JobQueue(QObject):
         self._dispatch()
         return job
 
+    def submit_training(self, request: StyleTrainingRequest) -> TrainingJob:
+        """Validate and queue a style training (it runs between generation jobs, on the same
+        worker and model)."""
+        request.validate()
+        job = self._trainings.add(request)
+        self._pending.append(job.id)
+        self._requests[job.id] = request
+        self.changed.emit()
+        self._dispatch()
+        return job
+
+    def resume_training(self, job_id: int) -> None:
+        """Queue a stopped training again: it continues from its last checkpoint."""
+        job = self._trainings.get(job_id)
+        if job.state not in RESUMABLE or job_id in self._pending:
+            return
+        self._trainings.set_state(job_id, JobState.QUEUED)
+        self._pending.append(job_id)
+        self._requests[job_id] = job.request
+        self.changed.emit()
+        self._dispatch()
+
+    def discard_training(self, job_id: int) -> None:
+        """Forget a stopped training and delete its checkpoint and request files."""
+        job = self._trainings.get(job_id)
+        if job.state not in RESUMABLE or job_id in self._pending:
+            return
+        forget_training(job.name)  # first: files that cannot be deleted keep it listed
+        self._trainings.remove(job_id)
+        self.changed.emit()
+
+    def training_jobs(self) -> list[TrainingJob]:
+        """Style trainings of this session and unfinished ones of earlier ones, newest first."""
+        return self._trainings.all()
+
+    def is_training(self, job_id: int) -> bool:
+        return job_id in self._trainings
+
+    def training_job(self, job_id: int) -> TrainingJob:
+        return self._trainings.get(job_id)
+
     @property
     def running_job_id(self) -> int | None:
         return self._running
@@ -119,7 +173,7 @@ class JobQueue(QObject):
     def is_idle(self) -> bool:
         return self._running is None and not self._pending
 
-    def progress(self, job_id: int) -> JobProgress | None:
+    def progress(self, job_id: int) -> JobProgress | TrainingProgress | None:
         return self._progress.get(job_id)
 
     def note(self, job_id: int) -> str | None:
@@ -142,7 +196,10 @@ class JobQueue(QObject):
         """A queued job is cancelled at once; the running one within one sampling step."""
         if job_id in self._pending:
             self._pending.remove(job_id)
-            self._library.set_job_state(job_id, JobState.CANCELLED)
+            if job_id in self._trainings:
+                self._trainings.set_state(job_id, JobState.CANCELLED)
+            else:
+                self._library.set_job_state(job_id, JobState.CANCELLED)
             self._requests.pop(job_id, None)
             self.changed.emit()
         elif job_id == self._running:
@@ -181,10 +238,11 @@ class JobQueue(QObject):
 
     def _on_worker_event(self, event: JobEvent) -> None:
         match event:
-            case JobProgress(job_id=job):
+            case JobProgress(job_id=job) | TrainingProgress(job_id=job):
                 self._progress[job] = event
             case BatchSizeReduced(job_id=job, old=old, new=new):
                 self._notes[job] = f"Out of GPU memory: batch size reduced from {old} to {new}."
+        self._trainings.on_event(event)
         finished_running = event.is_terminal and event.job_id == self._running
         if finished_running:
             # Before the event goes out, so that listeners see the queue as it now is.

@@ -13,12 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from studio.cluster.plan import SamplingJob, plan_batches
 from studio.cluster.where import Where
+from studio.errors import StudioError
 from studio.jobs.backend import BackendEvent, DeviceInfo, EngineBackend, GenerationBackend
+from studio.jobs.events import JobEvent
 from studio.jobs.request import GenerationRequest
 from studio.settings import Settings
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from studio.jobs.style_training import StyleTrainingRequest
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +73,10 @@ class ReplicaBackend:
         image_prompt_codes: np.ndarray | None,
         should_stop: Callable[[], bool],
     ) -> Iterator[BackendEvent]:
+        if request.style:
+            raise StudioError(
+                "Styles run on this computer's model only; choose Style: none, or run here."
+            )
         if self._pool is None:
             self.load()
         job = SamplingJob(
@@ -130,6 +138,16 @@ class SettingsBackend:
         should_stop: Callable[[], bool],
     ) -> Iterator[BackendEvent]:
         return self.active().generate(request, image_prompt_codes, should_stop)
+
+    def train_style(
+        self, request: StyleTrainingRequest, job_id: int, should_stop: Callable[[], bool]
+    ) -> Iterator[JobEvent]:
+        backend = self.active()
+        if not isinstance(backend, EngineBackend):
+            raise StudioError(
+                "Styles train on this computer's GPU or CPU only; set the models to run here."
+            )
+        return backend.train_style(request, job_id, should_stop)
 
     def close(self) -> None:
         close = getattr(self._backend, "close", None)

@@ -40,6 +40,7 @@ class GenerationRequest:
     source_candidate_id: int | None = None
     prompt_rows: int = 0
     prompt_original: str | None = None
+    style: str | None = None  # a saved style put on the model for this job (None: the base)
 
     def validate(self) -> GenerationRequest:
         """Raise `InvalidRequest` with a message the user can act on; returns self."""
@@ -75,6 +76,7 @@ class GenerationRequest:
             source_candidate_id=self.source_candidate_id,
             prompt_rows=self.prompt_rows if self.source_candidate_id is not None else 0,
             prompt_original=self._original(),
+            style=self.style,
         )
 
     def _original(self) -> str | None:
@@ -97,6 +99,7 @@ class GenerationRequest:
             source_candidate_id=spec.source_candidate_id,
             prompt_rows=spec.prompt_rows,
             prompt_original=spec.prompt_original,
+            style=spec.style,
         )
 
     @classmethod

@@ -33,6 +33,7 @@ from studio.jobs.events import (
     ModelsLoading,
 )
 from studio.jobs.request import GenerationRequest
+from studio.jobs.style_training import StyleTrainingRequest
 from studio.library import JobState, Library
 from studio.paths import StudioPaths
 from studio.settings import Settings
@@ -133,7 +134,10 @@ class GenerationWorker(QObject):
             self._library = None
 
     @Slot(int, object)
-    def run_job(self, job_id: int, request: GenerationRequest) -> None:
+    def run_job(self, job_id: int, request: GenerationRequest | StyleTrainingRequest) -> None:
+        if isinstance(request, StyleTrainingRequest):
+            self._train(job_id, request)
+            return
         lib = self._lib()
         try:
             if self._should_stop(job_id):
@@ -184,6 +188,47 @@ class GenerationWorker(QObject):
         else:
             lib.set_job_state(job_id, JobState.FINISHED)
             self.event.emit(JobFinished(job_id, images_done))
+        finally:
+            with self._cancel_lock:
+                self._cancelled.discard(job_id)
+                self._interrupted.discard(job_id)
+
+    def _train(self, job_id: int, request: StyleTrainingRequest) -> None:
+        """A style training: it has no row in the library (its state is its checkpoint and
+        request files beside the style), so only events go out."""
+        try:
+            if self._should_stop(job_id):
+                self.event.emit(JobCancelled(job_id, 0))
+                return
+            self.event.emit(JobStarted(job_id))
+            backend = self._get_backend()
+            if backend.needs_loading():
+                self.event.emit(ModelsLoading(job_id))
+                backend.load()
+            train = getattr(backend, "train_style", None)
+            if train is None:
+                raise StudioError("This generator cannot train styles.")
+            for event in train(request, job_id, lambda: self._should_stop(job_id)):
+                self.event.emit(event)
+        except GenerationCancelled:
+            self.event.emit(JobCancelled(job_id, 0))
+        except StudioError as exc:
+            log.warning("Style training %s failed: %s", request.name, exc)
+            self.event.emit(JobFailed(job_id, str(exc)))
+        except OSError as exc:  # the disk is full or read-only: the user's to fix, not a bug
+            log.warning("Style training %s could not write its files: %s", request.name, exc)
+            self.event.emit(
+                JobFailed(job_id, f"Could not write the training's files ({exc}); free some "
+                          "space or fix the folder, then Resume.")
+            )
+        except Exception as exc:  # a bug: logged with its traceback; the checkpoint stays
+            log.exception("Style training %s failed unexpectedly", request.name)
+            self.event.emit(
+                JobFailed(job_id, f"Unexpected error: {type(exc).__name__}: {exc} (details in "
+                          "the log)")
+            )
+        else:
+            self.event.emit(JobFinished(job_id, 0))
         finally:
             with self._cancel_lock:
                 self._cancelled.discard(job_id)

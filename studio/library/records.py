@@ -48,6 +48,7 @@ class JobSpec:
     prompt_rows: int = 0  # how many of its top image rows are kept
     # The prompt as the user typed it when `prompt` (what the model reads) is its translation.
     prompt_original: str | None = None
+    style: str | None = None  # a trained style put on the model (None: the base model)
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ def _job(row: sqlite3.Row) -> Job:
         source_candidate_id=row["source_candidate_id"],
         prompt_rows=row["prompt_rows"],
         prompt_original=row["prompt_original"],
+        style=row["style"] if "style" in row.keys() else None,
     )
     return Job(
         id=row["id"],
@@ -371,8 +372,8 @@ class Library(TelegramRecords):
             cur = db.execute(
                 "INSERT INTO jobs (prompt, model_id, top_k, top_p, temperature, seed,"
                 " images_requested, batch_size, source_candidate_id, prompt_rows, created_at,"
-                " prompt_original)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " prompt_original, style)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     spec.prompt,
                     spec.model_id,
@@ -386,6 +387,7 @@ class Library(TelegramRecords):
                     spec.prompt_rows,
                     time.time(),
                     spec.prompt_original,
+                    spec.style,
                 ),
             )
         return self.job(cur.lastrowid)

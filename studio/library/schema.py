@@ -138,6 +138,10 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE cutouts ADD COLUMN review TEXT;
     """,
+    # 7: a job can draw with a trained style on the model (NULL: the base model).
+    """
+    ALTER TABLE jobs ADD COLUMN style TEXT;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -61,6 +61,7 @@ from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
 from studio.ui.stop_clock import StopClock
+from studio.ui.styles.host import StyleHost
 from studio.ui.tasks import TaskFailure, TaskRunner
 from studio.ui.window_state import window_settings
 
@@ -128,6 +129,8 @@ class MainWindow(QMainWindow):
             scroll=True,  # a narrow window scrolls the editor; it never grows by itself
         )
         self.pack_page: LazyPage[PackPanel] = LazyPage(self._make_pack, build_on_show=True)
+        self.styles = StyleHost(self, self.queue, self.library, self.sampler_panel, self.gallery,
+                                self.tasks)
         self._compose()
         self._build_menus()
         self._connect()
@@ -211,6 +214,11 @@ class MainWindow(QMainWindow):
         self.generate_dock = self._dock("Generate", "generateDock", scroll, left)
         self.jobs_dock = self._dock("Jobs", "jobsDock", self.queue_panel, left)
         self.details_dock = self._dock("Details", "detailsDock", self.details, right)
+        self.training_dock = self._dock("Style training", "trainingDock", self.styles.monitor,
+                                        right)
+        self.tabifyDockWidget(self.details_dock, self.training_dock)
+        self.details_dock.raise_()
+        self.styles.dock = self.training_dock
         self.resizeDocks([self.generate_dock, self.details_dock], [340, 300],
                          Qt.Orientation.Horizontal)
         # Generate gets most of the height, so its button shows without scrolling on a
@@ -251,6 +259,9 @@ class MainWindow(QMainWindow):
         self.models_action = QAction("&Model manager…", self)
         self.models_action.triggered.connect(self.open_model_manager)
         models_menu.addAction(self.models_action)
+        self.train_style_action = QAction("&Train a style…", self)
+        self.train_style_action.triggered.connect(self.styles.open_dialog)
+        models_menu.addAction(self.train_style_action)
         view_menu = self.menuBar().addMenu("&View")
         gallery_action = QAction("&Gallery", self)
         gallery_action.setShortcut(QKeySequence("Ctrl+1"))
@@ -266,7 +277,7 @@ class MainWindow(QMainWindow):
         pack_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.pack_page))
         view_menu.addAction(pack_action)
         view_menu.addSeparator()
-        for dock in (self.generate_dock, self.jobs_dock, self.details_dock):
+        for dock in (self.generate_dock, self.jobs_dock, self.details_dock, self.training_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
         keys_action = QAction("&Keyboard shortcuts", self)
@@ -277,6 +288,7 @@ class MainWindow(QMainWindow):
         self.prompt_panel.generate_requested.connect(self._on_generate_requested)
         self.prompt_panel.model_manager_requested.connect(self.open_model_manager)
         self.queue.event.connect(self._on_job_event)
+        self.styles.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.queue.device_info.connect(self._on_device_info)
         self.queue_panel.show_job_requested.connect(self._show_job)
         self.queue_panel.resume_requested.connect(self.resume_job)
@@ -380,15 +392,18 @@ class MainWindow(QMainWindow):
             if self._translator is not None or not self._translator_seen:
                 self._translator = None
                 self.prompt_panel.set_translator(None)
+                self.styles.set_translator(None)
         elif self._translator is None or self._translator.folder != folder:
             self._translator = LazyTranslator(folder)
             self.prompt_panel.set_translator(self._translator)
+            self.styles.set_translator(self._translator)
         self._translator_seen = True
 
     def _on_device_info(self, info: DeviceInfo) -> None:
         self.device_info = info
         self.device_label.setText(info.description if not info.error else "torch not available")
         self.sampler_panel.suggest_batch_size(info.suggested_batch_size, info.description)
+        self.styles.set_device(info, self.settings)
         if self._model_dialog is not None:
             self._model_dialog.set_device_info(info)
 
@@ -418,7 +433,10 @@ class MainWindow(QMainWindow):
         self._submit(request)
 
     def resume_job(self, job_id: int) -> None:
-        """Queue what a stopped job did not make."""
+        """Queue what a stopped job did not make (a style training: continue it)."""
+        if self.queue.is_training(job_id):
+            self.styles.resume(job_id)
+            return
         job = self.library.job(job_id)
         stored = self.library.candidates(job_id=job_id, sort="time")
         request = GenerationRequest.resume(job.spec, len(stored), {c.seed for c in stored})
@@ -443,6 +461,9 @@ class MainWindow(QMainWindow):
         )
 
     def _on_job_event(self, event: JobEvent) -> None:
+        if self.queue.is_training(event.job_id):
+            self.styles.handle(event)  # with its own messages
+            return
         match event:
             case JobStarted() if not self.heartbeat.running:
                 self.heartbeat.start()

@@ -39,7 +39,9 @@ from studio.jobs import (
     JobStarted,
     ModelsLoading,
 )
+from studio.jobs.training_jobs import TrainingJob
 from studio.library import Job, JobState, Library
+from studio.ui.styles.queue_rows import training_status, training_title, training_tooltip
 
 JobRole = Qt.ItemDataRole.UserRole + 1
 HISTORY_SHOWN = 30
@@ -80,13 +82,15 @@ class JobListModel(QAbstractListModel):
         self.reload()
 
     def reload(self) -> None:
-        by_id = {j.id: j for j in self._library.jobs()}
+        by_id: dict[int, Job | TrainingJob] = {j.id: j for j in self._library.jobs()}
+        by_id |= {j.id: j for j in self._queue.training_jobs()}
         order: list[int] = []
         running = self._queue.running_job_id
         if running in by_id:
             order.append(running)
         order += [i for i in self._queue.pending_job_ids() if i in by_id]
-        done = [i for i in sorted(by_id, reverse=True) if i not in order]
+        newest_first = sorted(by_id, key=lambda i: by_id[i].created_at, reverse=True)
+        done = [i for i in newest_first if i not in order]
         order += [i for i in done if by_id[i].state is not JobState.QUEUED][:HISTORY_SHOWN]
         self.beginResetModel()
         self._jobs = [by_id[i] for i in order]
@@ -114,12 +118,17 @@ class JobListModel(QAbstractListModel):
                 reread = True
         row = self._row(event.job_id)
         if row is not None:
-            if reread:  # its state changed in the library
+            if self._queue.is_training(event.job_id):
+                self._jobs[row] = self._queue.training_job(event.job_id)
+            elif reread:  # its state changed in the library
                 self._jobs[row] = self._library.job(event.job_id)
             index = self.index(row)
             self.dataChanged.emit(index, index)
 
-    def status_line(self, job: Job) -> str:
+    def status_line(self, job: Job | TrainingJob) -> str:
+        if isinstance(job, TrainingJob):
+            progress = self._queue.progress(job.id)
+            return training_status(job, self._queue, format_eta(getattr(progress, "eta_s", None)))
         spec = job.spec
         if job.id == self._queue.running_job_id:
             if job.id in self._loading:
@@ -154,6 +163,10 @@ class JobListModel(QAbstractListModel):
         job = self._jobs[index.row()]
         if role == JobRole:
             return job
+        if isinstance(job, TrainingJob):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{training_title(job)}\n{self.status_line(job)}"
+            return training_tooltip(job) if role == Qt.ItemDataRole.ToolTipRole else None
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{job.spec.prompt}\n{self.status_line(job)}"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -208,7 +221,8 @@ class JobDelegate(QStyledItemDelegate):
         painter.setFont(font)
         painter.setPen(text_color)
         title = option.fontMetrics.elidedText(
-            f"{job.id}. {job.spec.prompt}", Qt.TextElideMode.ElideRight, rect.width()
+            training_title(job) if isinstance(job, TrainingJob) else f"{job.id}. {job.spec.prompt}",
+            Qt.TextElideMode.ElideRight, rect.width()
         )
         painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line_h),
                          Qt.AlignmentFlag.AlignLeft, title)
@@ -327,7 +341,7 @@ class QueuePanel(QWidget):
         self.down_button.setEnabled(queued)
         self.cancel_button.setEnabled(queued or running)
         self.resume_button.setEnabled(job is not None and job.state in RESUMABLE)
-        self.show_button.setEnabled(job is not None)
+        self.show_button.setEnabled(job is not None and not isinstance(job, TrainingJob))
 
     def _move(self, delta: int) -> None:
         job = self.selected_job()

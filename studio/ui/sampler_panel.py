@@ -1,4 +1,5 @@
-"""The sampler panel: top-k, top-p, temperature, seed, number of images, batch size, presets."""
+"""The sampler panel: top-k, top-p, temperature, seed, number of images, batch size, presets,
+and the style the model draws with."""
 
 from __future__ import annotations
 
@@ -71,6 +72,11 @@ class SamplerPanel(QWidget):
         self.batch_size = QSpinBox(minimum=1, maximum=256, value=1)
         self.batch_size.setToolTip("Images sampled at once; larger is faster if the GPU fits it")
         self._batch_touched = False
+        self.style_box = QComboBox()
+        self.style_box.setToolTip(
+            "A style you trained, put on the model for this job (switching costs no reload)"
+        )
+        self.set_styles([])
 
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.random_seed)
@@ -80,6 +86,7 @@ class SamplerPanel(QWidget):
         seed_box.addLayout(seed_row)
         seed_box.addWidget(self.last_seed)
         form = QFormLayout()
+        form.addRow("Style", self.style_box)
         form.addRow("Preset", self.preset_box)
         form.addRow("Top-k", self.top_k)
         form.addRow("Top-p", self.top_p)
@@ -140,6 +147,26 @@ class SamplerPanel(QWidget):
             self.batch_size.setValue(size)
             self.batch_size.blockSignals(False)
 
+    def set_styles(self, styles: list[tuple[str, int]]) -> None:
+        """The trained styles, (name, file size in bytes); the current choice is kept while it
+        still exists."""
+        current = self.style()
+        self.style_box.blockSignals(True)
+        self.style_box.clear()
+        self.style_box.addItem("none", None)
+        for name, size in styles:
+            self.style_box.addItem(f"{name} ({size / 1024**2:.1f} MB)", name)
+        index = self.style_box.findData(current) if current else 0
+        self.style_box.setCurrentIndex(max(index, 0))
+        self.style_box.blockSignals(False)
+
+    def style(self) -> str | None:
+        """The chosen style's name; None for none."""
+        return self.style_box.currentData()
+
+    def set_style(self, name: str | None) -> None:
+        self.style_box.setCurrentIndex(max(self.style_box.findData(name), 0) if name else 0)
+
     def make_request(self, prompt: str, **extra: object) -> GenerationRequest:
         """A request with these settings; a random seed is drawn now and shown."""
         seed = self._rng.randrange(MAX_SEED) if self.random_seed.isChecked() else self.seed.value()
@@ -155,5 +182,6 @@ class SamplerPanel(QWidget):
             seed=seed,
             n_images=self.images.value(),
             batch_size=min(self.batch_size.value(), self.images.value()),
+            style=self.style(),
             **extra,  # type: ignore[arg-type]
         )

@@ -81,19 +81,26 @@ class DeviceTooSmall(StudioError):
     """The GPU cannot hold the training with the chosen settings."""
 
 
-def check_fits(need: int, free: int, recipe: StyleRecipe) -> None:
-    """Raise `DeviceTooSmall` saying what to change when `need` bytes exceed the `free` ones."""
+def check_fits(need: int, free: int, recipe: StyleRecipe, command_line: bool = True) -> None:
+    """Raise `DeviceTooSmall` saying what to change when `need` bytes exceed the `free` ones
+    (the changes named as command-line options, or as the window's settings)."""
     if need <= free:
         return
+    raise DeviceTooSmall(
+        f"the GPU has {free / GIB:.1f} GiB free but this training needs about {need / GIB:.1f} "
+        f"GiB: try {', '.join(suggested_changes(recipe, command_line))}"
+    )
+
+
+def suggested_changes(recipe: StyleRecipe, command_line: bool = True) -> list[str]:
+    """What would make the training need less memory, most effective first."""
     changes = []
     if recipe.batch_size > 1:
-        changes.append("--batch-size 1")
+        changes.append("--batch-size 1" if command_line else "batch size 1")
     if not recipe.gradient_checkpointing:
         changes.append("gradient checkpointing")
     if recipe.optimizer != "adamw8bit":
-        changes.append("--optimizer adamw8bit")
+        changes.append("--optimizer adamw8bit" if command_line else "the 8-bit AdamW optimizer")
     changes.append("closing other programs that use the GPU")
-    raise DeviceTooSmall(
-        f"the GPU has {free / GIB:.1f} GiB free but this training needs about {need / GIB:.1f} "
-        f"GiB: try {', '.join(changes)}, or --device cpu (slow)"
-    )
+    changes.append("--device cpu (slow)" if command_line else "the CPU as device (slow)")
+    return changes

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import Any
-
-from torch import nn
+from typing import TYPE_CHECKING, Any
 
 from studio.errors import StudioError
+
+if TYPE_CHECKING:  # the window reads recipes without importing torch
+    from torch import nn
 
 # The paper freezes the feed-forward (`mlp`) and self-attention (`attention`) sublayers of every
 # transformer layer; their layer norms, the embeddings and the output head keep learning.

@@ -12,11 +12,11 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save
 
+from studio.engine.styles.library import STYLE_SUFFIX
 from studio.engine.transformer import DalleModel
 from studio.errors import StudioError
 from studio.fileio import atomic_write_bytes
 
-STYLE_SUFFIX = ".style.safetensors"
 FORMAT = "sticker-studio-style/1"
 
 

@@ -175,6 +175,10 @@ class GalleryPanel(QWidget):
         index = self.view.currentIndex()
         return self.model.candidate(index.row()) if index.isValid() else None
 
+    def selected_candidates(self) -> list[Candidate]:
+        """The candidates selected in the grid, in grid order."""
+        return [self.model.candidate(r) for r in self.view.selected_rows()]
+
     def select_candidate(self, candidate_id: int) -> bool:
         row = self.model.row_of(candidate_id)
         if row is None:

@@ -1,0 +1,88 @@
+"""Screenshots of training a style in the window: the dialog, then the training monitor.
+
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshot_style_training.py \
+        --out docs/screenshots
+
+Uses a temporary STUDIO_HOME whose models folder holds the engine's tiny random-weight model and
+the tests' tiny MarianMT translator (so English captions show their Russian); the pictures are
+synthetic emoji. The tiny model learns nothing worth seeing: the curve and the previews are the
+point, not what they show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from scripts.screenshots import emoji_pictures, settle, wait_for  # noqa: E402
+
+# Captions the tiny translator knows (English), and Russian ones that go as typed.
+CAPTIONS = ("a cat in a space helmet", "cute panda holds a heart", "кот спит",
+            "happy sun with sunglasses", "радостный кот")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument("--steps", type=int, default=40)
+    args = parser.parse_args()
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["STUDIO_HOME"] = home
+        models = Path(home) / "models"
+        subprocess.run(
+            [sys.executable, "-c",
+             "import sys; from pathlib import Path; "
+             "from studio.engine.testing import write_tiny_model_dir as emojich; "
+             "from tests.translate.tiny_marian import write_tiny_marian as marian; "
+             "emojich(Path(sys.argv[1])); "
+             "marian(Path(sys.argv[1]) / 'opus-mt-en-ru', d_model=32, init_std=0.02, "
+             "train_steps=600)", str(models)],
+            check=True, cwd=ROOT,
+        )
+        folder = Path(home) / "pictures"
+        folder.mkdir()
+        pictures = emoji_pictures(folder, 24)
+        if not pictures:
+            sys.exit("no emoji font here: cannot draw the training pictures")
+        from studio.settings import Settings
+        from studio.ui.app import create_application
+        from studio.ui.main_window import MainWindow
+
+        app = create_application()
+        window = MainWindow(settings=Settings(models_dir=str(models), device="cpu"))
+        window.resize(1366, 740)
+        window.show()
+        window.start()
+        wait_for(app, lambda: window.prompt_panel.model_ready, what="the model")
+        wait_for(app, lambda: window.device_info is not None, what="the device")
+        dialog = window.styles.open_dialog()
+        dialog.add_files(pictures)
+        for row in range(dialog.table.rowCount()):
+            dialog.table.item(row, 1).setText(CAPTIONS[row % len(CAPTIONS)])
+        dialog.name.setText("Emoji cats")
+        dialog.steps.setValue(args.steps)
+        dialog.lr.setValue(0.003)
+        dialog.previews.setText("кот в шляпе; кот с сердечком")
+        wait_for(app, lambda: dialog.form.translating == 0, what="the translations")
+        settle(app, 0.5)
+        dialog.grab().save(str(out / "09-train-style.png"))
+        dialog.train.click()
+        wait_for(app, window.queue.is_idle, timeout=600, what="the training")
+        settle(app, 0.5)
+        window.grab().save(str(out / "10-style-training.png"))
+        window.close()
+    print(f"screenshots in {out}")
+
+
+if __name__ == "__main__":
+    main()
