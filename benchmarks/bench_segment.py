@@ -4,7 +4,9 @@
         [--compare OTHER.safetensors]
 
 Rows: our shipped model end to end (network + upsampling + edge colours), its network alone,
-batched, our contour fallback, the reference fallback, and (--official) the official Emojich
+batched, the paper-gap rule alone (`paper_gaps`, on pictures on Emojich's grainy paper, where
+it measures every candidate region; on clean paper it stops at once), our contour fallback, the
+reference fallback, and (--official) the official Emojich
 U-Net architecture with random weights (its speed does not depend on the weights), end to end
 and its forward pass alone timed in turn with ours end to end (the speed goal: ours at most half
 of it), and (--compare) another model file of ours, end to end and network alone, in the same run.
@@ -54,6 +56,23 @@ def _pictures(count: int) -> list[Image.Image]:
     ]
 
 
+def _emojich_pictures(count: int) -> list[np.ndarray]:
+    """Pictures on Emojich's own grainy paper (where the paper-gap rule does all its work)."""
+    from studio.segment.training import synth
+
+    glyphs = synth.noto_glyphs("held_out")
+    return [
+        synth.make_sample(synth.sample_rng(8, i), glyphs, 512, False, emojich_paper=1.0).image
+        for i in range(count)
+    ]
+
+
+def _gaps_of(pictures: list[np.ndarray], masks: list[np.ndarray], index: int):
+    from studio.segment.paper_gaps import paper_gaps
+
+    return paper_gaps(pictures[index], masks[index])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=2)
@@ -93,6 +112,15 @@ def main(argv: list[str] | None = None) -> int:
             "ours, batch of 4",
             4,
             _time(lambda: ours.cutout_many(batch, batch_size=4), max(3, args.repeats // 4)),
+        )
+    )
+    emojich = _emojich_pictures(8)
+    masks = [ours.without_paper_gaps().cutout(Image.fromarray(rgb)).mask for rgb in emojich]
+    rows.append(
+        (
+            "paper-gap rule alone (Emojich paper)",
+            1,
+            _time(lambda: _gaps_of(emojich, masks, next(cycle) % 8), args.repeats),
         )
     )
     rows.append(

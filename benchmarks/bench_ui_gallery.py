@@ -5,8 +5,10 @@ candidates of 256 px, opens the real gallery panel (offscreen Qt unless QT_QPA_P
 otherwise) at 1200x800, then: reloads the model, paints the first screen, scrolls the whole list a
 screen at a time (painting each screen and letting visible thumbnails arrive), and triages 200
 candidates by keyboard. A 10 ms heartbeat on the UI thread records the longest stall.
+With `--backdrop checkerboard` (or light, dark) every candidate also gets a cut-out mask and the
+gallery shows the cut-outs on that background (composed off the UI thread).
 
-    .venv/bin/python benchmarks/bench_ui_gallery.py [--counts 1000 5000]
+    .venv/bin/python benchmarks/bench_ui_gallery.py [--counts 1000 5000] [--backdrop dark]
 """
 
 from __future__ import annotations
@@ -21,32 +23,38 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def fill(library, n: int) -> None:
+def fill(library, n: int, with_cutouts: bool = False) -> None:
     import numpy as np
     from PIL import Image
 
     from studio.jobs.request import GenerationRequest
+    from studio.library import CutoutMethod
 
     rng = np.random.default_rng(0)
     per_job = 256
+    mask = np.zeros((256, 256), np.uint8)
+    mask[64:192, 64:192] = 255
+    mask_png = Image.fromarray(mask)
     for start in range(0, n, per_job):
         count = min(per_job, n - start)
         job = library.create_job(GenerationRequest(f"кот номер {start}", n_images=count).to_spec())
         for i in range(count):
             pixels = np.full((256, 256, 3), 245, np.uint8)
             pixels[64:192, 64:192] = rng.integers(0, 255, 3, dtype=np.uint8)  # something to see
-            library.add_candidate(job.id, i, Image.fromarray(pixels),
-                                  np.arange(1024, dtype="<u2").tobytes(),
-                                  float(rng.uniform(5, 50)), seed=start + i)
+            candidate = library.add_candidate(job.id, i, Image.fromarray(pixels),
+                                              np.arange(1024, dtype="<u2").tobytes(),
+                                              float(rng.uniform(5, 50)), seed=start + i)
+            if with_cutouts:
+                library.add_cutout(candidate.id, mask_png, CutoutMethod.UNET, 0.9)
 
 
-def measure(n: int, on_disk: bool = False) -> dict[str, float]:
+def measure(n: int, on_disk: bool = False, backdrop: str = "original") -> dict[str, float]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from studio.library import Library
     from studio.ui.app import create_application
-    from studio.ui.gallery import GalleryPanel
+    from studio.ui.gallery import Backdrop, GalleryPanel
     from studio.ui.heartbeat import Heartbeat
 
     app = create_application()
@@ -55,9 +63,10 @@ def measure(n: int, on_disk: bool = False) -> dict[str, float]:
         os.environ["STUDIO_HOME"] = home
         library = Library()
         t = time.perf_counter()
-        fill(library, n)
+        fill(library, n, with_cutouts=backdrop != "original")
         fill_s = time.perf_counter() - t
         panel = GalleryPanel(library)
+        panel.set_backdrop(Backdrop(backdrop))
         panel.resize(1200, 800)
         panel.show()
         app.processEvents()
@@ -117,11 +126,14 @@ def main() -> None:
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--on-disk", action="store_true",
                         help="library in the system temp folder (real fsyncs), not /dev/shm")
+    parser.add_argument("--backdrop", default="original",
+                        choices=["original", "checkerboard", "light", "dark"],
+                        help="show cut-outs on this background (each candidate gets a mask)")
     args = parser.parse_args()
-    results = {n: measure(n, args.on_disk) for n in args.counts}
+    results = {n: measure(n, args.on_disk, args.backdrop) for n in args.counts}
     where = "temp folder on disk" if args.on_disk else "/dev/shm"
     print(f"Gallery with N candidates (1200x800 view, library in {where}, QT_QPA_PLATFORM="
-          f"{os.environ['QT_QPA_PLATFORM']})")
+          f"{os.environ['QT_QPA_PLATFORM']}, pictures: {args.backdrop})")
     header = f"{'measure':<40}" + "".join(f"{'N=' + str(n):>12}" for n in args.counts)
     print(header)
     for key in results[args.counts[0]]:

@@ -5,7 +5,9 @@ layout feedback loop once showed: the scroll bar came and went forever), resizes
 width, lets it settle, then runs the event loop idle for a few seconds and reads the process's
 CPU time. Offscreen Qt unless QT_QPA_PLATFORM is set (e.g. xcb under xvfb-run). Prints a table.
 
-    .venv/bin/python benchmarks/bench_ui_idle.py [--seconds 3] [--candidates 20]
+    .venv/bin/python benchmarks/bench_ui_idle.py [--seconds 3] [--candidates 20] [--backdrop dark]
+
+`--backdrop` shows the gallery's cut-outs on that background (every candidate gets one).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="idle time per width")
     parser.add_argument("--candidates", type=int, default=20)
+    parser.add_argument("--backdrop", default="original",
+                        choices=["original", "checkerboard", "light", "dark"])
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["STUDIO_HOME"] = tempfile.mkdtemp(prefix="bench-idle-")
@@ -32,18 +36,26 @@ def main() -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from ui_fixtures import FakeSegmenter, fill_library, ready_check
 
-    from studio.library import Library
+    from studio.library import CutoutMethod, Library
     from studio.ui.app import create_application
     from studio.ui.main_window import MainWindow
     from tests.jobs.scripted_backend import ScriptedBackend
 
     app = create_application()
     library = Library()
-    fill_library(library, [float(i) for i in range(args.candidates)])
+    ids = fill_library(library, [float(i) for i in range(args.candidates)])
+    if args.backdrop != "original":
+        from PIL import Image
+
+        for cid in ids:
+            library.add_cutout(cid, Image.new("L", (32, 32), 255), CutoutMethod.UNET, 0.9)
     window = MainWindow(library=library, backend_factory=ScriptedBackend,
                         segmenter_factory=FakeSegmenter, model_checker=ready_check)
     window.show()
     window.start()
+    from studio.ui.gallery import Backdrop
+
+    window.gallery.set_backdrop(Backdrop(args.backdrop))
 
     def idle(seconds: float) -> None:
         loop = QEventLoop()

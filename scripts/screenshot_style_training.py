@@ -1,7 +1,10 @@
 """Screenshots of training a style in the window: the dialog, then the training monitor.
 
-    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshot_style_training.py \
-        --out docs/screenshots
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshot_style_training.py \
+        --out docs/screenshots [--widths 1366 1920]
+
+(`scripts/screenshots.py` runs it after its own shots.) Each shot is taken at every width, as
+`NAME-1366.png` and `NAME-1920.png`; the dialog is shot over the window.
 
 Uses a temporary STUDIO_HOME whose models folder holds the engine's tiny random-weight model and
 the tests' tiny MarianMT translator (so English captions show their Russian); the pictures are
@@ -22,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from scripts.screenshots import emoji_pictures, settle, wait_for  # noqa: E402
+from scripts.screenshots import SCREENS, Camera, emoji_pictures, settle, wait_for  # noqa: E402
 
 # Captions the tiny translator knows (English), and Russian ones that go as typed.
 CAPTIONS = ("a cat in a space helmet", "cute panda holds a heart", "кот спит",
@@ -33,6 +36,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--widths", type=int, nargs="+", choices=sorted(SCREENS),
+                        default=sorted(SCREENS), help="screen widths to shoot at (px)")
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -60,9 +65,11 @@ def main() -> None:
 
         app = create_application()
         window = MainWindow(settings=Settings(models_dir=str(models), device="cpu"))
-        window.resize(1366, 740)
+        window.move(0, 0)
+        window.resize(*SCREENS[args.widths[0]])
         window.show()
         window.start()
+        camera = Camera(app, window, out, args.widths)
         wait_for(app, lambda: window.prompt_panel.model_ready, what="the model")
         wait_for(app, lambda: window.device_info is not None, what="the device")
         dialog = window.styles.open_dialog()
@@ -75,12 +82,13 @@ def main() -> None:
         dialog.previews.setText("кот в шляпе; кот с сердечком")
         wait_for(app, lambda: dialog.form.translating == 0, what="the translations")
         settle(app, 0.5)
-        dialog.grab().save(str(out / "09-train-style.png"))
+        camera.shoot("09-train-style", dialog=dialog)
         dialog.train.click()
         wait_for(app, window.queue.is_idle, timeout=600, what="the training")
         settle(app, 0.5)
-        window.grab().save(str(out / "10-style-training.png"))
+        camera.shoot("10-style-training")
         window.close()
+        camera.report()
     print(f"screenshots in {out}")
 
 

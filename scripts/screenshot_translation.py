@@ -1,7 +1,10 @@
 """Screenshots of the prompt panel translating an English prompt, and of the job it made.
 
-    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshot_translation.py \
-        --out docs/screenshots
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python scripts/screenshot_translation.py \
+        --out docs/screenshots [--widths 1366 1920]
+
+(`scripts/screenshots.py` runs it after its own shots.) Each shot is taken at every width, as
+`NAME-1366.png` and `NAME-1920.png`.
 
 Uses a temporary STUDIO_HOME whose models folder holds the engine's tiny random-weight model
 and a tiny MarianMT translator built by the tests' helper, trained for a few seconds on six
@@ -22,13 +25,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from scripts.screenshots import settle, wait_for  # noqa: E402
+from scripts.screenshots import SCREENS, Camera, settle, wait_for  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--prompt", default="a cat in a space helmet")
+    parser.add_argument("--widths", type=int, nargs="+", choices=sorted(SCREENS),
+                        default=sorted(SCREENS), help="screen widths to shoot at (px)")
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -51,17 +56,22 @@ def main() -> None:
 
         app = create_application()
         window = MainWindow(settings=Settings(models_dir=str(models), device="cpu"))
+        window.move(0, 0)
+        window.resize(*SCREENS[args.widths[0]])
         window.show()
         window.start()
+        camera = Camera(app, window, out, args.widths)
         panel = window.prompt_panel
         wait_for(app, lambda: panel.model_ready, what="the model")
         panel.set_prompt(args.prompt)
         wait_for(app, lambda: bool(panel.russian()), what="the translation")
         settle(app, 0.5)
-        window.grab().save(str(out / "07-prompt-translation.png"))
+        camera.shoot("07-prompt-translation")
         print(f"{args.prompt!r} -> {panel.russian()!r}")
 
         # Generated with the Russian: Details shows both texts, the filter finds the English.
+        window.sampler_panel.random_seed.setChecked(False)  # the same pictures on every run
+        window.sampler_panel.seed.setValue(2024)
         window.sampler_panel.images.setValue(4)
         window.sampler_panel.batch_size.setValue(4)
         panel.generate_button.click()
@@ -71,8 +81,9 @@ def main() -> None:
         settle(app, 0.5)
         window.gallery.select_candidate(window.gallery.model.candidates()[0].id)
         settle(app, 0.5)
-        window.grab().save(str(out / "08-translated-details.png"))
+        camera.shoot("08-translated-details")
         window.close()
+        camera.report()
     print(f"screenshots in {out}")
 
 

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from studio import __version__, faults
+from studio.display import display_problem
 from studio.errors import StudioError
 from studio.logs import install_excepthook, setup_logging
 from studio.paths import studio_paths
@@ -57,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     log_file = setup_logging(studio_paths().logs, console=args.verbose)
     if args.command is None:
+        problem = display_problem()
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_USER_ERROR
         from studio.ui.app import run_app  # Qt only when the window is wanted
 
         return run_app()
@@ -64,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args) or 0)
     except StudioError as exc:
+        log.warning("sticker-studio %s: %s", args.command, exc)  # the log keeps the story
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
@@ -72,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         problem = _user_problem(exc)
         if problem is not None:
+            log.warning("sticker-studio %s: %s", args.command, problem)
             print(f"error: {problem}", file=sys.stderr)
             return EXIT_USER_ERROR
         log.exception("sticker-studio %s failed", args.command)

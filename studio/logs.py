@@ -67,6 +67,34 @@ def setup_logging(
     return log_file
 
 
+class _IntoStudioLog(logging.Handler):
+    """Hands a library's log records to the `studio` loggers, whose handlers write the file."""
+
+    def __init__(self, target: logging.Logger) -> None:
+        super().__init__()
+        self._target = target
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._target.handle(record)
+
+
+def adopt_library_logger(name: str) -> None:
+    """Send a library's log records (retries, warnings) to the studio's log file instead of the
+    terminal. Some libraries put their own terminal handler on their logger when imported
+    (huggingface_hub prints every download retry), so call this after importing the library.
+    Idempotent; with `-v` the records still reach the terminal through the studio's handler."""
+    library = logging.getLogger(name)
+    for handler in list(library.handlers):
+        if isinstance(handler, _IntoStudioLog):
+            return
+        if isinstance(handler, logging.StreamHandler) and not isinstance(
+            handler, logging.FileHandler
+        ):
+            library.removeHandler(handler)
+    library.addHandler(_IntoStudioLog(logging.getLogger(f"studio.{name}")))
+    library.propagate = False  # not to the root logger's handlers (or Python's last resort)
+
+
 ExceptionListener = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 

@@ -100,6 +100,11 @@ def run(args: argparse.Namespace) -> int:
         raise StudioError("-n must be at least 1")
     if args.batch_size is not None and args.batch_size < 1:
         raise StudioError("--batch-size must be at least 1")
+    from studio.cluster.where import Where
+
+    where = Where.parse(args.where)
+    if where.address is None:  # this machine's folder; a cluster's nodes read their own
+        require_model_files(args.model_dir)
     try:
         from studio.engine import SamplingParams
 
@@ -109,9 +114,6 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise StudioError(f"bad sampling setting: {exc}") from None
 
-    from studio.cluster.where import Where
-
-    where = Where.parse(args.where)
     prompt = _model_prompt(args)
     args.out.mkdir(parents=True, exist_ok=True)
     if where.uses_ray and args.style:
@@ -162,6 +164,14 @@ def run(args: argparse.Namespace) -> int:
     where_info = {"model": models.model_id, "device": str(models.device),
                   "precision": models.precision, "style": args.style}
     return _write_results(args, prompt, params, batch_size, results, where_info, started)
+
+
+def require_model_files(model_dir: Path | None) -> None:
+    """Stop at once, naming `models download`, when model files are missing: before torch and
+    the sampler are imported (seconds on a loaded machine) or the translator is loaded."""
+    from studio.engine.store import ModelStore
+
+    ModelStore(model_dir).require()
 
 
 def _write_results(  # noqa: ANN001 - the command's own values, passed through

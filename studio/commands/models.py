@@ -79,6 +79,9 @@ def run_download(args: argparse.Namespace) -> int:
             share = f" ({100 * done / total:.0f}%)" if total else ""
             print(f"  {key}: {_size(done)}{share}", file=sys.stderr, flush=True)
 
+    wanted = [s.filename for s in store.missing(tuple(args.keys) if args.keys else None)]
+    if wanted:  # the hub may retry for a while before the first byte or the error
+        print(f"downloading {', '.join(wanted)}…", file=sys.stderr, flush=True)
     names = store.download(args.keys or None, on_progress=progress)
     print("nothing to download" if not names else f"downloaded: {', '.join(names)}")
     return 0

@@ -18,6 +18,9 @@ from studio.errors import StudioError
 if TYPE_CHECKING:  # Pillow and the pack package load when a command runs, not for --help
     from PIL import Image
 
+# The named looks of `studio.pack.looks`, spelled out so that --help does not load the package.
+LOOK_KEYS = ["plain", "telegram"]
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -54,18 +57,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="search keywords for every sticker (up to 20, 64 characters in all)",
     )
     build.add_argument(
+        "--look",
+        choices=LOOK_KEYS,
+        default="plain",
+        help="plain (the default: edge to edge) or telegram (Telegram's tip: a white outline, "
+        "a soft shadow and padding, as new packs get in the window); --outline, --padding and "
+        "--shadow change it",
+    )
+    build.add_argument(
         "--outline",
         type=int,
-        default=0,
+        default=None,
         metavar="PX",
-        help="white outline width in px (0-32; default none)",
+        help="white outline width in px (0-32; default: the look's)",
     )
     build.add_argument(
         "--padding",
         type=int,
-        default=0,
+        default=None,
         metavar="PX",
-        help="transparent margin in px (0-64; default none)",
+        help="transparent margin in px (0-64; default: the look's)",
     )
     build.add_argument("--shadow", action="store_true", help="add a soft drop shadow")
     build.add_argument(
@@ -162,6 +173,19 @@ def _check_images(paths: list[Path]) -> None:
             load_image(path)  # raises the precise, user-facing reason
 
 
+def _render_options(args: argparse.Namespace):  # noqa: ANN202 - a RenderOptions
+    """The named look, with the outline, padding and shadow given on the command line."""
+    from studio.pack import RenderOptions
+    from studio.pack.looks import look_named
+
+    base = look_named(args.look).options
+    return RenderOptions(
+        outline_px=base.outline_px if args.outline is None else args.outline,
+        shadow=base.shadow or args.shadow,
+        padding_px=base.padding_px if args.padding is None else args.padding,
+    )
+
+
 def _emoji_per_sticker(values: list[str], count: int) -> list[list[str]]:
     from studio.pack import split_emoji
 
@@ -181,7 +205,6 @@ def run_build(args: argparse.Namespace) -> int:
         ExportProgress,
         PackKind,
         PackSpec,
-        RenderOptions,
         StickerSpec,
         ensure_valid,
         export_pack,
@@ -208,7 +231,7 @@ def run_build(args: argparse.Namespace) -> int:
             StickerSpec(_source(path, cutter), emoji, keywords, label=path.name)
             for path, emoji in zip(args.images, emoji_lists, strict=True)
         ],
-        options=RenderOptions(outline_px=args.outline, shadow=args.shadow, padding_px=args.padding),
+        options=_render_options(args),
         kind=kind,
         needs_repainting=args.adaptive,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import shutil
 from collections.abc import Callable
@@ -19,8 +20,11 @@ from typing import Any
 
 from studio.engine.errors import ModelDownloadError, ModelFileError, ModelFilesMissing
 from studio.fileio import atomic_write_json
+from studio.logs import adopt_library_logger
 from studio.paths import studio_paths
 from studio.translate import files as translator
+
+log = logging.getLogger(__name__)
 
 MODEL_JSON = "studio-model.json"
 MANIFEST = ".studio-manifest.json"  # sizes and hashes learned from the hub at download time
@@ -332,6 +336,7 @@ class ModelStore:
             RepositoryNotFoundError,
         )
 
+        adopt_library_logger("huggingface_hub")  # its retries go to the log, not the terminal
         progress_class = _progress_class(entry.key, on_progress, should_stop)
         self.models_dir.mkdir(parents=True, exist_ok=True)
         tried = []
@@ -343,10 +348,17 @@ class ModelStore:
                     repo, remote, local_dir=local_dir, tqdm_class=progress_class
                 )
             except (OfflineModeIsEnabled, LocalEntryNotFoundError) as exc:
+                log.warning("downloading %s from %s failed", remote, repo, exc_info=True)
+                status = _http_status(exc)
+                why = (
+                    f"the model hub kept answering {status}; try again later"
+                    if status
+                    else "the model hub is unreachable or offline mode is on "
+                    f"({type(exc).__name__}). Connect to the internet"
+                )
                 raise ModelDownloadError(
-                    f"cannot download {entry.filename}: the model hub is unreachable or offline "
-                    f"mode is on ({type(exc).__name__}). Connect to the internet, or copy the "
-                    "files from another machine and run `sticker-studio models import FOLDER`."
+                    f"cannot download {entry.filename}: {why}, or copy the files from another "
+                    "machine and run `sticker-studio models import FOLDER`. The log has details."
                 ) from None
             except (RepositoryNotFoundError, EntryNotFoundError):
                 tried.append(repo)  # renamed or moved: try the next known name
@@ -354,6 +366,7 @@ class ModelStore:
             except DownloadCancelled:
                 raise
             except OSError as exc:
+                log.warning("downloading %s from %s failed", remote, repo, exc_info=True)
                 raise ModelDownloadError(
                     f"downloading {entry.filename} failed: {exc}. Run the download again to "
                     "resume it."
@@ -435,6 +448,21 @@ def _write_problem(exc: OSError, where: Path) -> str:
     from studio.faults import describe
 
     return describe(exc, f"cannot import into {where}") or f"cannot import into {where}: {exc}"
+
+
+def _http_status(exc: BaseException) -> str | None:
+    """'503 Service Unavailable' when the hub answered with an error status somewhere in the
+    chain of causes (it retried first); None when it was never reached."""
+    seen = 0
+    while exc is not None and seen < 5:
+        response = getattr(exc, "response", None)
+        code = getattr(response, "status_code", None)
+        if isinstance(code, int):
+            phrase = getattr(response, "reason_phrase", "") or ""
+            return f"HTTP {code} {phrase}".strip()
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
 
 
 def _sha256(path: Path) -> str:

@@ -13,9 +13,10 @@ Masks are predicted at the network's (largest) size and upsampled to the picture
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
 picture's own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps
 are kept whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
-(`contour.whiter_than_background`), pale specks detached from the figure are removed and the
-result flagged for review (`islands.remove_specks`), and edge colours are decontaminated so the
-sticker has no white halo on a dark background.
+(`contour.whiter_than_background`), gaps the network filled that show the paper's own colour
+and grain are cleared (`paper_gaps`) and pale specks detached from the figure removed
+(`islands.remove_specks`), either flagging the result for review, and edge colours are
+decontaminated so the sticker has no white halo on a dark background.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from studio.paths import resource
 from studio.segment import contour
 from studio.segment.edges import decontaminate, guided_filter, refine_alpha
 from studio.segment.islands import remove_specks
+from studio.segment.paper_gaps import clear_paper_gaps
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
 OFFICIAL_THRESHOLD = 0.99
@@ -60,7 +62,8 @@ class CutoutResult:
     method: Method
     confidence: float  # the U-Net's mean winning-class probability, in [0, 1]
     # Why a person should look at this mask before it is used, or None: set when a step after
-    # the network changed it where the network was sure (`islands.remove_specks`).
+    # the network changed it where the network was sure (`paper_gaps.clear_paper_gaps`,
+    # `islands.remove_specks`).
     review: str | None = None
 
 
@@ -77,6 +80,7 @@ class _Network:
     tolerance: int
     flip_average: bool = False  # average with the mirrored picture's prediction
     remove_specks: bool = True  # `islands.remove_specks` after the network (off: measuring)
+    clear_paper_gaps: bool = True  # `paper_gaps.clear_paper_gaps` (off: measuring)
 
     @property
     def output_size(self) -> int:
@@ -225,6 +229,10 @@ class Segmenter:
         """The same network with pale specks left in place (to measure what the removal does)."""
         return Segmenter(dataclasses.replace(self._net, remove_specks=False), self._device)
 
+    def without_paper_gaps(self) -> Segmenter:
+        """The same network with the gaps it fills left filled (to measure what clearing does)."""
+        return Segmenter(dataclasses.replace(self._net, clear_paper_gaps=False), self._device)
+
     def cutout(self, image: Image.Image) -> CutoutResult:
         """Cut one picture (any size, any mode) out of its background."""
         return self.cutout_many([image], batch_size=1)[0]
@@ -314,6 +322,7 @@ class Segmenter:
     ) -> CutoutResult:
         height, width = rgb.shape[:2]
         method: Method
+        gaps_note = None
         if confidence >= self._net.threshold:
             method = "unet"
             upsampled = cv2.resize(prob, (width, height), interpolation=cv2.INTER_LINEAR)
@@ -331,14 +340,18 @@ class Segmenter:
             if whiter.any():
                 soft = cv2.GaussianBlur(whiter, (0, 0), 0.7)
                 mask = np.maximum(mask, (soft * 255.0 + 0.5).astype(np.uint8))
+            if self._net.clear_paper_gaps:
+                # Gaps the network filled that show the paper's own colour and grain.
+                mask, gaps_note = clear_paper_gaps(rgb, mask)
         else:
             method = "contour"
             mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance
         if own_alpha is not None:
             mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque
-        review = None
+        specks_note = None
         if self._net.remove_specks:
-            mask, review = remove_specks(rgb, mask)
+            mask, specks_note = remove_specks(rgb, mask)
+        review = "; ".join(note for note in (gaps_note, specks_note) if note) or None
         colours = decontaminate(rgb, mask)
         rgba = Image.fromarray(np.dstack([colours, mask]), "RGBA")
         return CutoutResult(

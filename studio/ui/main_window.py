@@ -50,7 +50,7 @@ from studio.translate.files import store_translator_dir
 from studio.translate.marian import LazyTranslator
 from studio.ui.cutouts import CutoutRunner
 from studio.ui.details_panel import DetailsPanel
-from studio.ui.gallery import GalleryPanel
+from studio.ui.gallery import Backdrop, GalleryPanel
 from studio.ui.heartbeat import Heartbeat
 from studio.ui.job_messages import status_message
 from studio.ui.lazy_page import LazyPage
@@ -277,6 +277,8 @@ class MainWindow(QMainWindow):
         pack_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.pack_page))
         view_menu.addAction(pack_action)
         view_menu.addSeparator()
+        view_menu.addMenu(self.gallery.backdrop_menu)
+        view_menu.addSeparator()
         for dock in (self.generate_dock, self.jobs_dock, self.details_dock, self.training_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
@@ -494,6 +496,7 @@ class MainWindow(QMainWindow):
         # the window grow by itself (1400 -> 1453 px) each time the editor opened.
         on_gallery = self.tabs.currentWidget() is self.gallery
         if on_gallery:
+            self._show_pack_members()  # the pack may have changed on its tab
             if self._details_hidden_by_tab:
                 self.details_dock.show()
             self._details_hidden_by_tab = False
@@ -527,7 +530,7 @@ class MainWindow(QMainWindow):
 
     def show_gallery(self) -> None:
         self.tabs.setCurrentWidget(self.gallery)
-        self.gallery.setFocus()
+        self.gallery.focus_candidates()
 
     def open_editor(self, candidate_id: int) -> None:
         self.tabs.setCurrentWidget(self.editor_page)
@@ -542,12 +545,27 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Not added to the pack: {exc}", 10000)
             return False
         self.cutouts.cut(candidate_ids)  # a sticker needs a cut-out, kept or not
+        self._show_pack_members()
         self.statusBar().showMessage(
             f"{added} added to the pack" + (f" ({len(candidate_ids) - added} were in it)"
                                             if added < len(candidate_ids) else ""),
             5000,
         )
         return True
+
+    def _show_pack_members(self) -> None:
+        """The gallery's "in pack" badges follow the pack the Pack tab shows (before the tab
+        is first opened: the pack it will show, the first one)."""
+        panel = self.pack_page.panel
+        if panel is not None:
+            pack_id = panel.current_pack_id()
+        else:
+            packs = self.library.packs()
+            pack_id = packs[0].id if packs else None
+        members = set()
+        if pack_id is not None:
+            members = {item.candidate_id for item in self.library.pack_items(pack_id)}
+        self.gallery.set_pack_members(members)
 
     def _show_cutouts_remaining(self, count: int) -> None:
         self.cutout_label.setText(f"✂ Cutting out {count} picture{'s' if count != 1 else ''}…")
@@ -644,7 +662,9 @@ class MainWindow(QMainWindow):
             "  K: keep    X: reject    U: undecided    S: star / unstar    P: add to pack\n"
             "  each key on one picture then moves on to the next (untick «Next after a key»\n"
             "  under the gallery to stay); on several selected pictures none moves\n"
-            "  Enter or double-click: edit the cut-out mask\n\n"
+            "  Enter or double-click: edit the cut-out mask\n"
+            "  Space: large view (arrows: previous / next, the same keys; Esc or Space: back)\n"
+            "  Ctrl+B: originals, or cut-outs on a checkerboard, light or dark chat\n\n"
             "Window\n"
             "  Ctrl+1: gallery    Ctrl+2: mask editor    Ctrl+3: pack    Ctrl+I: import\n"
             "  Enter in the prompt: generate",
@@ -673,6 +693,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.pack_page if tab is self.pack_page else self.gallery)
         self.gallery.set_sort(state.value("gallery/sort"))
         self.gallery.set_auto_advance(state.value("gallery/auto_advance", True, type=bool))
+        try:
+            self.gallery.set_backdrop(Backdrop(state.value("gallery/backdrop", "original")))
+        except ValueError:
+            pass  # a value from another version: the originals
+        self._show_pack_members()
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         editor = self.editor_page.panel
@@ -700,6 +725,7 @@ class MainWindow(QMainWindow):
         state.setValue("window/tab", next(n for n, w in self._tab_names().items() if w is current))
         state.setValue("gallery/sort", self.gallery.sort_key)
         state.setValue("gallery/auto_advance", self.gallery.auto_advance)
+        state.setValue("gallery/backdrop", self.gallery.backdrop.value)
         # Everyone is told first, so that they all stop at once; then the waits share a budget.
         self.queue.request_stop()
         self.cutouts.request_stop()

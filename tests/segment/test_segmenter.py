@@ -210,3 +210,32 @@ def test_a_kept_pale_speck_is_removed_and_flagged_for_review(seg):
     assert clean.review is None
     kept = network.without_speck_removal()._finish(rgb, None, prob, 0.99)
     assert kept.mask[16, 112] > 0 and kept.review is None  # measured as it was before
+
+
+def _grainy(rgb: np.ndarray, seed: int = 0) -> np.ndarray:
+    """`rgb` with Gaussian grain of 1.5 levels, as on Emojich's paper at 512 px."""
+    noise = np.random.default_rng(seed).normal(0, 1.5, rgb.shape)
+    return np.clip(rgb + noise + 0.5, 0, 255).astype(np.uint8)
+
+
+def test_a_filled_gap_showing_the_paper_is_cleared_and_flagged_for_review(seg):
+    # A ring on Emojich's grainy paper; the network's output is forced to fill its hole.
+    rgb = np.full((256, 256, 3), (253, 252, 252), np.uint8)
+    cv2.circle(rgb, (128, 128), 80, (210, 40, 40), 30)
+    rgb = _grainy(rgb)
+    prob = np.zeros((256, 256), np.float32)
+    cv2.circle(prob, (128, 128), 95, 1.0, -1)
+    network = seg.with_threshold(0.0)
+    cut = network._finish(rgb, None, prob, 0.99)
+    assert cut.mask[100:156, 100:156].max() == 0 and cut.mask[128, 48] == 255
+    assert cut.review == "cleared 1 gap showing the paper"
+    filled = network.without_paper_gaps()._finish(rgb, None, prob, 0.99)
+    assert filled.mask[128, 128] == 255 and filled.review is None  # measured as before
+
+
+def test_shipped_model_keeps_white_eyes_on_grainy_emojich_paper():
+    image, truth = emoji_like(256, background=(253, 252, 252))
+    cut = Segmenter.default("cpu").cutout(Image.fromarray(_grainy(np.asarray(image), seed=1)))
+    mask = cut.mask >= 128
+    assert (mask & truth).sum() / (mask | truth).sum() > 0.95
+    assert mask[truth].mean() > 0.99 and cut.review is None  # the eyes are paint, not gaps

@@ -377,8 +377,9 @@ def style_table(scores: dict[tuple[str, str], Score], method: str) -> str:
 
 def real_pictures_report(segmenter, folder: Path) -> str:
     """Cut-outs of real pictures (no truth: Emojich's own outputs): per picture the network's
-    confidence, the pale specks removed after it (`CutoutResult.review`), and islands left
-    detached from the largest part. The last line counts the pictures with specks."""
+    confidence, what the steps after it changed (`CutoutResult.review`: pale specks removed, gaps
+    showing the paper cleared), and islands left detached from the largest part. The last line
+    counts the pictures flagged and those keeping an island."""
     from studio.segment.islands import VISIBLE_ALPHA
 
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in synth.DESIGN_SUFFIXES)
@@ -396,11 +397,11 @@ def real_pictures_report(segmenter, folder: Path) -> str:
         left += islands > 0
         lines.append(
             f"  {path.name}: confidence {result.confidence:.3f}; "
-            f"{result.review or 'no speck removed'}; {islands} other islands left"
+            f"{result.review or 'nothing removed'}; {islands} other islands left"
         )
     lines.append(
-        f"{flagged} of {len(files)} pictures had pale specks removed (flagged for review); "
-        f"{left} keep another island"
+        f"{flagged} of {len(files)} pictures were flagged for review (specks removed or gaps "
+        f"cleared); {left} keep another island"
     )
     return "\n".join(lines)
 
@@ -442,6 +443,11 @@ def main(argv: list[str] | None = None) -> int:
         help="leave pale specks in place (the cut-out before `islands.remove_specks`)",
     )
     parser.add_argument(
+        "--keep-gaps",
+        action="store_true",
+        help="leave filled gaps that show the paper filled (the cut-out before `paper_gaps`)",
+    )
+    parser.add_argument(
         "--real", type=Path, help="also cut these real pictures (no truth) and count specks"
     )
     args = parser.parse_args(argv)
@@ -458,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.keep_specks:
         ours = ours.without_speck_removal()
+    if args.keep_gaps:
+        ours = ours.without_paper_gaps()
     methods: dict[str, Method] = {"ours": _segmenter_method(ours)}
     if not args.ours_only:
         methods[UNET_ONLY] = _segmenter_method(ours.with_threshold(0.0))

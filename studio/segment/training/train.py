@@ -96,6 +96,8 @@ class TrainConfig:
     init: str | None = None
     # Feed the network a fifth channel, `contour.paper_distance`.
     paper_distance: bool = False
+    # Extra loss weight of opaque near-white pixels (white parts of the figure); stages 1-6: 4.
+    white_weight: float = 4.0
 
     @property
     def in_channels(self) -> int:
@@ -192,7 +194,7 @@ def make_batch(
     hard = alpha[:, None]
     band = (F.max_pool2d(hard, 5, 1, 2) - (-F.max_pool2d(-hard, 5, 1, 2)))[:, 0]
     near_white = inputs[:, :3].min(dim=1).values > 0.86
-    weights = 1.0 + 3.0 * band + 4.0 * (near_white & (alpha > 0.5)).float()
+    weights = 1.0 + 3.0 * band + config.white_weight * (near_white & (alpha > 0.5)).float()
     return inputs, alpha, weights
 
 
@@ -321,6 +323,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="add contour.paper_distance as a fifth input channel",
     )
+    parser.add_argument(
+        "--white-weight",
+        type=float,
+        default=TrainConfig.white_weight,
+        help="extra loss weight of opaque near-white pixels (white parts of the figure)",
+    )
     parser.add_argument("--export", type=Path, help="write the finished weights here")
     parser.add_argument(
         "--threshold",
@@ -358,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         designs=tuple(args.designs),
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
+        white_weight=args.white_weight,
     )
 
     def report(progress: dict) -> None:
@@ -375,6 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             "batch_size": config.batch_size,
             **{name: getattr(config, name) for name in RECIPE_OPTIONS},
             "designs": list(config.designs),
+            "white_weight": config.white_weight,
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

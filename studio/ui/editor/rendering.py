@@ -8,49 +8,23 @@ format, so drawing it never converts; a stroke recomposes only its box.
 
 from __future__ import annotations
 
-import enum
-
 import numpy as np
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QImage
 
 from studio.masks import Box
 
+# The backgrounds moved to a module of their own (the gallery shows cut-outs on them too).
+from studio.ui.backdrops import (  # noqa: F401 - re-exported for the editor's modules
+    BACKGROUND_TITLES,
+    DARK_CHAT,
+    LIGHT_CHAT,
+    Background,
+    background_brush,
+    fill_background,
+)
+
 #: Removed parts are mixed half-way towards this colour (BGR order, as the buffer stores it).
 _TINT_BGR = np.array([60, 40, 230], np.uint16)
-
-
-class Background(enum.StrEnum):
-    CHECKERBOARD = "checkerboard"
-    LIGHT_CHAT = "light"
-    DARK_CHAT = "dark"
-
-
-BACKGROUND_TITLES = {
-    Background.CHECKERBOARD: "Checkerboard",
-    Background.LIGHT_CHAT: "Light chat",
-    Background.DARK_CHAT: "Dark chat",
-}
-
-# Plain colours close to Telegram's default day and night chat backgrounds.
-LIGHT_CHAT = QColor(0xD7, 0xE4, 0xC9)
-DARK_CHAT = QColor(0x0E, 0x16, 0x21)
-_CHECKER_CELL = 8
-
-
-def background_brush(background: Background) -> QBrush:
-    """The brush a view fills its background with (the checkerboard is a screen-space tile)."""
-    if background is Background.LIGHT_CHAT:
-        return QBrush(LIGHT_CHAT)
-    if background is Background.DARK_CHAT:
-        return QBrush(DARK_CHAT)
-    tile = QPixmap(2 * _CHECKER_CELL, 2 * _CHECKER_CELL)
-    tile.fill(QColor(0xFF, 0xFF, 0xFF))
-    painter = QPainter(tile)
-    grey = QColor(0xCC, 0xCC, 0xCC)
-    painter.fillRect(0, 0, _CHECKER_CELL, _CHECKER_CELL, grey)
-    painter.fillRect(_CHECKER_CELL, _CHECKER_CELL, _CHECKER_CELL, _CHECKER_CELL, grey)
-    painter.end()
-    return QBrush(tile)
 
 
 class OverlayComposite:
@@ -97,4 +71,3 @@ def qimage_from_rgba(rgba: np.ndarray) -> QImage:
     h, w = rgba.shape[:2]
     data = np.ascontiguousarray(rgba)
     return QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
-

@@ -2,7 +2,9 @@
 
 Drawn, not built from widgets, so thousands of cells cost nothing until they are on screen.
 Badges: a star (top left), the triage state (coloured frame; rejected cells are dimmed), the
-cut-out method and confidence (bottom left; weak masks in amber), and the perplexity below.
+cut-out method and confidence (bottom left; weak masks in amber), "in pack" (top right) for
+candidates in the current pack. The caption below: the perplexity of a generated picture, the
+file name of an imported one.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from studio.library import Candidate, CandidateStatus, Cutout, CutoutMethod
-from studio.ui.gallery.model import CandidateRole, CutoutRole, needs_review
+from studio.ui.gallery.model import CandidateRole, CutoutRole, InPackRole, needs_review
 
 KEPT = QColor("#2fa84f")
 REJECTED = QColor("#d0453b")
 STAR = QColor("#f2b705")
 WEAK = QColor("#e08a00")
+IN_PACK = QColor("#5eb5f7")  # Telegram's blue
 BADGE_BG = QColor(20, 20, 20, 190)
+IN_PACK_TEXT = "in pack"
 
 _METHOD_SHORT = {
     CutoutMethod.UNET: "U-Net",
@@ -26,6 +30,14 @@ _METHOD_SHORT = {
     CutoutMethod.MANUAL: "edited",
     CutoutMethod.ALPHA: "alpha",
 }
+
+
+def caption(c: Candidate) -> str:
+    """The text under a cell: a generated picture's perplexity (lower is better), an imported
+    picture's file name (or the prompt given when it was imported)."""
+    if c.job_id is None:
+        return c.prompt or "imported"
+    return f"{c.perplexity:.1f}" if c.perplexity is not None else ""
 
 
 def cutout_badge(cutout: Cutout) -> tuple[str, bool]:
@@ -92,6 +104,10 @@ class CandidateDelegate(QStyledItemDelegate):
                 ("⚠ " if weak else "✂ ") + text,
                 WEAK if weak else QColor("white"),
             )
+        if index.data(InPackRole):
+            # Top, left of the triage mark: the bottom holds the cut-out badge.
+            self._badge(painter, thumb_rect.right() - 27, thumb_rect.top() + 5, IN_PACK_TEXT,
+                        IN_PACK, align_right=True)
         if current:
             pen = QPen(palette.color(QPalette.ColorRole.Highlight).darker(130), 2)
             painter.setPen(pen)
@@ -104,7 +120,9 @@ class CandidateDelegate(QStyledItemDelegate):
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.WindowText
         )
         painter.setPen(palette.color(role))
-        label = f"{c.perplexity:.1f}" if c.perplexity is not None else "imported"
+        label = painter.fontMetrics().elidedText(
+            caption(c), Qt.TextElideMode.ElideMiddle, text_rect.width() - 4  # keeps the suffix
+        )
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, label)
         painter.restore()
 
@@ -127,13 +145,17 @@ class CandidateDelegate(QStyledItemDelegate):
         painter.setFont(font)
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, mark)
 
-    def _badge(self, painter: QPainter, x: int, y: int, text: str, color: QColor) -> None:
+    def _badge(
+        self, painter: QPainter, x: int, y: int, text: str, color: QColor,
+        align_right: bool = False,
+    ) -> None:
+        """A small dark label at (x, y), its left edge there (or its right edge)."""
         font = QFont(painter.font())
         font.setPointSizeF(8)
         font.setBold(True)
         painter.setFont(font)
         width = painter.fontMetrics().horizontalAdvance(text) + 8
-        rect = QRect(x, y, width, 16)
+        rect = QRect(x - width if align_right else x, y, width, 16)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(BADGE_BG)
         painter.drawRoundedRect(rect, 4, 4)

@@ -3,6 +3,8 @@
 It holds plain `Candidate` records (a few hundred bytes each, so thousands are cheap); pictures
 come lazily from the `ThumbnailCache`. New batches are inserted in place (the current sort order
 is kept, the selection and scroll position survive), instead of reloading everything.
+The pictures are the white originals or the cut-outs on a background (`set_backdrop`); a
+candidate not cut out yet shows its original until its cut-out is stored.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPixmap
 
 from studio.library import Candidate, CandidateStatus, Cutout, Job, Library, LibraryError
 from studio.library.repository import CandidateSort
+from studio.ui.gallery.pictures import Backdrop, PictureRequest
 from studio.ui.gallery.thumbnails import ThumbnailCache
 
 CandidateRole = Qt.ItemDataRole.UserRole + 1
 CutoutRole = Qt.ItemDataRole.UserRole + 2
 JobRole = Qt.ItemDataRole.UserRole + 3
+InPackRole = Qt.ItemDataRole.UserRole + 4  # bool: in the pack the Pack tab shows
 
 # Below this U-Net confidence a cut-out is flagged for review.
 WEAK_CUTOUT = 0.6
@@ -110,6 +115,8 @@ class GalleryModel(QAbstractListModel):
         self._row_of: dict[int, int] | None = None
         self._cutouts: dict[int, Cutout] = {}
         self._jobs: dict[int, Job] = {}
+        self._backdrop = Backdrop.ORIGINAL
+        self._in_pack: frozenset[int] = frozenset()
         thumbnails.ready.connect(self._on_thumbnail)
 
     # -- queries --------------------------------------------------------------------------------
@@ -215,7 +222,63 @@ class GalleryModel(QAbstractListModel):
         row = self.row_of(candidate_id)
         if row is not None:
             index = self.index(row)
-            self.dataChanged.emit(index, index, [CutoutRole, Qt.ItemDataRole.ToolTipRole])
+            roles = [CutoutRole, Qt.ItemDataRole.ToolTipRole]
+            if self._backdrop is not Backdrop.ORIGINAL:
+                roles.append(Qt.ItemDataRole.DecorationRole)  # the cut-out replaces the original
+            self.dataChanged.emit(index, index, roles)
+
+    # -- what the cells show --------------------------------------------------------------------
+
+    @property
+    def backdrop(self) -> Backdrop:
+        return self._backdrop
+
+    def set_backdrop(self, backdrop: Backdrop) -> None:
+        """Show the originals, or the cut-outs on a background; the cells on screen re-render."""
+        if backdrop is self._backdrop:
+            return
+        self._backdrop = backdrop
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0), self.index(len(self._rows) - 1), [Qt.ItemDataRole.DecorationRole]
+            )
+
+    def set_pack_members(self, candidate_ids: Iterable[int]) -> None:
+        """The candidates in the current pack (they get the "in pack" badge)."""
+        members = frozenset(candidate_ids)
+        changed = members ^ self._in_pack
+        self._in_pack = members
+        for cid in changed:
+            row = self.row_of(cid)
+            if row is not None:
+                index = self.index(row)
+                self.dataChanged.emit(index, index, [InPackRole])
+
+    def in_pack(self, candidate_id: int) -> bool:
+        return candidate_id in self._in_pack
+
+    def picture_request(self, c: Candidate, size: int) -> PictureRequest:
+        """What shows `c` at `size` px: its cut-out on the backdrop when it has one, else the
+        original."""
+        background = self._backdrop.background
+        cutout = self._cutouts.get(c.id) if background is not None else None
+        mask = str(self._library.abspath(cutout.mask_path)) if cutout is not None else None
+        return PictureRequest(
+            c.id,
+            str(self._library.abspath(c.image_path)),
+            mask,
+            background if mask is not None else None,
+            size,
+        )
+
+    def picture(self, row: int, size: int) -> QPixmap | None:
+        """The row's picture at `size` px, or None while it renders (`ready` follows). While a
+        cut-out renders, the original shows if it is at hand, so switching is never blank."""
+        request = self.picture_request(self._rows[row], size)
+        pixmap = self._thumbs.get(request)
+        if pixmap is None and request.mask_path is not None:
+            pixmap = self._thumbs.cached(replace(request, mask_path=None, background=None))
+        return pixmap
 
     def _replace(self, row: int, **changes: Any) -> None:
         self._rows[row] = replace(self._rows[row], **changes)
@@ -234,13 +297,15 @@ class GalleryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return c.prompt or ""
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._thumbs.get(c.id, str(self._library.abspath(c.image_path)))
+            return self.picture(index.row(), self._thumbs.size)
         if role == CandidateRole:
             return c
         if role == CutoutRole:
             return self._cutouts.get(c.id)
         if role == JobRole:
             return self.job(c.job_id)
+        if role == InPackRole:
+            return c.id in self._in_pack
         if role == Qt.ItemDataRole.ToolTipRole:
             return describe_candidate(c, self.job(c.job_id), self._cutouts.get(c.id))
         if role == Qt.ItemDataRole.AccessibleTextRole:

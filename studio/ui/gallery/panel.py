@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -19,8 +22,11 @@ from PySide6.QtWidgets import (
 from studio.library import Candidate, CandidateStatus, Library
 from studio.library.db import LibraryUnavailable
 from studio.ui.gallery.model import SORT_LABELS, GalleryModel, GalleryQuery
+from studio.ui.gallery.pictures import BACKDROP_TITLES, Backdrop
 from studio.ui.gallery.thumbnails import ThumbnailCache
+from studio.ui.gallery.triage import AddToPack, OpenEditor, SetStatus, ToggleStar, TriageAction
 from studio.ui.gallery.view import GalleryView, triage_help
+from studio.ui.gallery.viewer import CandidateViewer
 
 # Label, status, starred only, cut-out needs review only.
 _STATUS_FILTERS: list[tuple[str, CandidateStatus | None, bool, bool]] = [
@@ -32,12 +38,26 @@ _STATUS_FILTERS: list[tuple[str, CandidateStatus | None, bool, bool]] = [
     ("Cut-out to review", None, False, True),
 ]
 
+NEXT_BACKDROP_KEY = "Ctrl+B"
+# Short, so the bar fits a laptop screen; the menu says it in full.
+BACKDROP_BUTTON_TEXT = {
+    Backdrop.ORIGINAL: "Originals",
+    Backdrop.CHECKERBOARD: "Checkerboard",
+    Backdrop.LIGHT_CHAT: "Light chat",
+    Backdrop.DARK_CHAT: "Dark chat",
+}
+
 
 class GalleryPanel(QWidget):
+    """The candidate grid with its sort and filter bar, the picture-background choice and the
+    large viewer (Space). Every triage action, from a key in the grid or in the viewer, from the
+    context menu or the Details panel, is carried out by `triage` with the one rule."""
+
     current_changed = Signal(object)  # Candidate or None
     open_editor = Signal(int)  # candidate id
     kept = Signal(list)  # candidate ids just marked kept (they get cut out)
     message = Signal(str)
+    backdrop_changed = Signal(object)  # Backdrop
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,14 +65,22 @@ class GalleryPanel(QWidget):
         self._pack_adder: Callable[[list[int]], bool] | None = None
         self.thumbnails = ThumbnailCache(parent=self)
         self.model = GalleryModel(library, self.thumbnails, self)
+        self._build()
+        self._connect()
+        self.refresh_jobs()
+        self.model.reload()
+
+    def _build(self) -> None:
         self.view = GalleryView(self.thumbnails.size, self)
         self.view.setModel(self.model)
         self.setFocusProxy(self.view)  # focusing the gallery focuses its grid
+        self.viewer = CandidateViewer(self.model, self)
 
         self.sort_box = QComboBox()
         for key, label in SORT_LABELS.items():
             self.sort_box.addItem(label, key)
         self.sort_box.setToolTip("Order of the candidates")
+        self.sort_box.setAccessibleName("Sort")
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by prompt…")
         self.filter_edit.setClearButtonEnabled(True)
@@ -68,13 +96,16 @@ class GalleryPanel(QWidget):
         self.job_box.setMaximumWidth(320)  # a long prompt must not push the filter away
         for box in (self.sort_box, self.job_box, self.status_box):
             box.setMinimumWidth(box.fontMetrics().averageCharWidth() * 8 + 32)
+        self._build_backdrop_menu()
         self.count_label = QLabel()
+        # No "Sort:" label: the order box says what it is, and the room goes to the picture
+        # button (a laptop screen has none to spare).
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("Sort:"))
         bar.addWidget(self.sort_box)
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.job_box)
         bar.addWidget(self.status_box)
+        bar.addWidget(self.backdrop_button)
         bar.addWidget(self.count_label)
 
         self.empty_label = QLabel()
@@ -84,6 +115,7 @@ class GalleryPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(self.viewer)
         self.advance_box = QCheckBox("Next after a key")
         self.advance_box.setToolTip(
             "After K, X, U, S or P on one picture, move on to the next one"
@@ -102,6 +134,36 @@ class GalleryPanel(QWidget):
         layout.addWidget(self.stack, 1)
         layout.addLayout(hints)
 
+    def _build_backdrop_menu(self) -> None:
+        """Original pictures or cut-outs on a background: a menu for the bar's button and the
+        window's View menu, and a shortcut that steps through the choices."""
+        self.backdrop_menu = QMenu("Gallery &pictures", self)
+        self._backdrop_group = QActionGroup(self)
+        self._backdrop_actions: dict[Backdrop, QAction] = {}
+        for backdrop, title in BACKDROP_TITLES.items():
+            action = self.backdrop_menu.addAction(title)
+            action.setCheckable(True)
+            action.setData(backdrop.value)
+            self._backdrop_group.addAction(action)
+            self._backdrop_actions[backdrop] = action
+        self._backdrop_actions[Backdrop.ORIGINAL].setChecked(True)
+        self.backdrop_menu.addSeparator()
+        self.next_backdrop_action = QAction("&Next picture background", self)
+        self.next_backdrop_action.setShortcut(QKeySequence(NEXT_BACKDROP_KEY))
+        self.backdrop_menu.addAction(self.next_backdrop_action)
+        self.addAction(self.next_backdrop_action)  # the shortcut works with the panel alone
+        self.backdrop_button = QToolButton()
+        self.backdrop_button.setMenu(self.backdrop_menu)
+        self.backdrop_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.backdrop_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # As wide as its longest text, so the bar does not shift when the choice changes.
+        # (The menu arrow is drawn over the text's right end: room is left for it.)
+        metrics = self.backdrop_button.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for text in BACKDROP_BUTTON_TEXT.values())
+        self.backdrop_button.setMinimumWidth(widest + 3 * metrics.averageCharWidth() + 8)
+        self._show_backdrop(Backdrop.ORIGINAL)
+
+    def _connect(self) -> None:
         # Typing in the filter re-queries after a short pause, not on every key.
         self._filter_timer = QTimer(self, singleShot=True, interval=200)
         self._filter_timer.timeout.connect(self._apply_query)
@@ -110,17 +172,91 @@ class GalleryPanel(QWidget):
         self.job_box.currentIndexChanged.connect(self._apply_query)
         self.status_box.currentIndexChanged.connect(self._apply_query)
         self.advance_box.toggled.connect(self._on_auto_advance)
-        self.view.status_requested.connect(self.set_status)
-        self.view.star_requested.connect(self.toggle_star)
-        self.view.open_requested.connect(self._open_current)
-        self.view.pack_requested.connect(self.request_add_to_pack)
+        self._backdrop_group.triggered.connect(
+            lambda action: self.set_backdrop(Backdrop(action.data()))
+        )
+        self.next_backdrop_action.triggered.connect(self.next_backdrop)
+        self.view.triage_requested.connect(self.triage)
+        self.view.viewer_requested.connect(self.open_viewer)
         self.view.doubleClicked.connect(lambda _index: self._open_current())
         self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.viewer.triage_requested.connect(self.triage)
+        self.viewer.step_requested.connect(self.step)
+        self.viewer.close_requested.connect(self.close_viewer)
         self.model.modelReset.connect(self._update_count)
         self.model.rowsInserted.connect(self._update_count)
         self.model.dataChanged.connect(self._on_data_changed)
-        self.refresh_jobs()
-        self.model.reload()
+
+    # -- pictures -------------------------------------------------------------------------------
+
+    @property
+    def backdrop(self) -> Backdrop:
+        return self.model.backdrop
+
+    def set_backdrop(self, backdrop: Backdrop) -> None:
+        """Show the white originals, or the cut-outs on a checkerboard or a chat background
+        (in the grid and the large viewer); candidates not cut out yet show the original."""
+        if backdrop is self.model.backdrop:
+            return
+        self.model.set_backdrop(backdrop)
+        self._show_backdrop(backdrop)
+        self.backdrop_changed.emit(backdrop)
+
+    def next_backdrop(self) -> None:
+        self.set_backdrop(self.backdrop.next())
+
+    def _show_backdrop(self, backdrop: Backdrop) -> None:
+        self._backdrop_actions[backdrop].setChecked(True)
+        self.backdrop_button.setText(BACKDROP_BUTTON_TEXT[backdrop])
+        self.backdrop_button.setToolTip(
+            f"{BACKDROP_TITLES[backdrop]} ({NEXT_BACKDROP_KEY}: the next choice)"
+        )
+
+    def set_pack_members(self, candidate_ids: Iterable[int]) -> None:
+        """The candidates of the current pack: they show the "in pack" badge."""
+        self.model.set_pack_members(candidate_ids)
+
+    # -- the large viewer -----------------------------------------------------------------------
+
+    def viewer_open(self) -> bool:
+        return self.stack.currentWidget() is self.viewer
+
+    def open_viewer(self) -> None:
+        """Show the current candidate large. It becomes the only selected one: what the viewer
+        shows is what its keys act on."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.viewer.show_candidate(self.model.candidate(index.row()).id)
+        self.stack.setCurrentWidget(self.viewer)
+        self.viewer.setFocus()
+        self._show_help()
+
+    def close_viewer(self) -> None:
+        if not self.viewer_open():
+            return
+        self.stack.setCurrentWidget(self.view)
+        self.view.scrollTo(self.view.currentIndex())
+        self.view.setFocus()
+        self._update_count()
+        self._show_help()
+
+    def focus_candidates(self) -> None:
+        """Give the keyboard to what shows the candidates: the large viewer or the grid."""
+        (self.viewer if self.viewer_open() else self.view).setFocus()
+
+    def step(self, delta: int) -> None:
+        """Move the current candidate by `delta` rows (the large viewer's arrow keys)."""
+        current = self.view.currentIndex()
+        if not current.isValid():
+            return
+        row = min(max(current.row() + delta, 0), self.model.rowCount() - 1)
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
 
     # -- queries --------------------------------------------------------------------------------
 
@@ -194,6 +330,18 @@ class GalleryPanel(QWidget):
         """A user problem (read-only library, full disk), said plainly, never a bug dialog."""
         self.message.emit(f"Not saved: {exc}")
 
+    def triage(self, action: TriageAction) -> None:
+        """Carry out a triage key, from the grid or the large viewer."""
+        match action:
+            case SetStatus(status):
+                self.set_status(status)
+            case ToggleStar():
+                self.toggle_star()
+            case AddToPack():
+                self.request_add_to_pack()
+            case OpenEditor():
+                self._open_current()
+
     def set_status(self, status: CandidateStatus) -> None:
         rows = self.view.selected_rows()
         if not rows:
@@ -258,8 +406,11 @@ class GalleryPanel(QWidget):
         """Whether every triage key on one picture moves on to the next (the same for all)."""
         self.advance_box.setChecked(on)
 
-    def _on_auto_advance(self, on: bool) -> None:
-        self.help_label.setText(triage_help(on))
+    def _on_auto_advance(self, _on: bool = True) -> None:
+        self._show_help()
+
+    def _show_help(self) -> None:
+        self.help_label.setText(triage_help(self.auto_advance, self.viewer_open()))
 
     def _after_triage(self, rows: list[int]) -> None:
         """The one rule of every triage key: on one picture, move on when auto-advance is on;
@@ -273,6 +424,9 @@ class GalleryPanel(QWidget):
             self.open_editor.emit(candidate.id)
 
     def _on_current(self, *_args: object) -> None:
+        if self.viewer_open():
+            candidate = self.current_candidate()
+            self.viewer.show_candidate(candidate.id if candidate else None)
         self._emit_current()
 
     def _on_data_changed(self, top, bottom, roles=()) -> None:  # noqa: ANN001
@@ -287,6 +441,11 @@ class GalleryPanel(QWidget):
     def _update_count(self, *_args: object) -> None:
         n = self.model.rowCount()
         self.count_label.setText(f"{n} candidate{'s' if n != 1 else ''}")
+        if self.viewer_open():
+            if self.viewer.candidate() is not None:
+                return  # new rows arrive while one is looked at: it stays
+            self.stack.setCurrentWidget(self.view)  # it was filtered away: back to the grid
+            self._show_help()
         if n:
             self.stack.setCurrentWidget(self.view)
             return

@@ -1,4 +1,5 @@
-"""`GalleryView`: a grid list with the triage keys (K keep, X reject, S star, Enter edit)."""
+"""`GalleryView`: a grid list with the triage keys (K keep, X reject, S star, Enter edit) and
+Space for the large viewer."""
 
 from __future__ import annotations
 
@@ -6,25 +7,26 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyle
 
-from studio.library import CandidateStatus
 from studio.ui.gallery.delegate import CandidateDelegate
+from studio.ui.gallery.triage import MENU_ENTRIES, triage_action
 
 TRIAGE_KEYS = "K keep · X reject · U undecided · S star · P add to pack"
 
 
-def triage_help(auto_advance: bool) -> str:
-    """The hint under the gallery: the keys, and the one rule they all follow."""
-    then = "then on to the next picture" if auto_advance else "the picture stays selected"
-    return f"{TRIAGE_KEYS}: {then} · Enter edit mask · Shift/Ctrl select several"
+def triage_help(auto_advance: bool, in_viewer: bool = False) -> str:
+    """The hint under the gallery (or the large viewer): the keys, and the one rule they all
+    follow."""
+    then = "then the next picture" if auto_advance else "the picture stays"
+    if in_viewer:
+        return f"← → previous / next · {TRIAGE_KEYS}, {then} · Enter edit mask · Esc/Space back"
+    return f"{TRIAGE_KEYS}, {then} · Space large view · Enter edit mask · Shift/Ctrl: several"
 
 
 class GalleryView(QListView):
     """Emits what the keys ask for; the panel does it (with the library) and moves on."""
 
-    status_requested = Signal(object)  # CandidateStatus
-    star_requested = Signal()
-    open_requested = Signal()
-    pack_requested = Signal()
+    triage_requested = Signal(object)  # a TriageAction
+    viewer_requested = Signal()
 
     def __init__(self, thumb_size: int = 128, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -75,23 +77,11 @@ class GalleryView(QListView):
         return max(1, (self.layout_width() - self.spacing()) // max(1, self.gridSize().width()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        key = event.key()
-        plain = not (
-            event.modifiers()
-            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
-        )
-        if plain and key == Qt.Key.Key_K:
-            self.status_requested.emit(CandidateStatus.KEPT)
-        elif plain and key == Qt.Key.Key_X:
-            self.status_requested.emit(CandidateStatus.REJECTED)
-        elif plain and key == Qt.Key.Key_U:
-            self.status_requested.emit(CandidateStatus.NEW)
-        elif plain and key == Qt.Key.Key_S:
-            self.star_requested.emit()
-        elif plain and key == Qt.Key.Key_P:
-            self.pack_requested.emit()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.open_requested.emit()
+        action = triage_action(event.key(), event.modifiers())
+        if action is not None:
+            self.triage_requested.emit(action)
+        elif event.key() == Qt.Key.Key_Space and not event.modifiers():
+            self.viewer_requested.emit()
         else:
             super().keyPressEvent(event)
             return
@@ -102,15 +92,11 @@ class GalleryView(QListView):
         if not self.indexAt(event.pos()).isValid():
             return
         menu = QMenu(self)
-        for label, emit in (
-            ("Keep\tK", lambda: self.status_requested.emit(CandidateStatus.KEPT)),
-            ("Reject\tX", lambda: self.status_requested.emit(CandidateStatus.REJECTED)),
-            ("Undecided\tU", lambda: self.status_requested.emit(CandidateStatus.NEW)),
-            ("Star / unstar\tS", self.star_requested.emit),
-            ("Add to pack\tP", self.pack_requested.emit),
-            ("Edit mask\tEnter", self.open_requested.emit),
-        ):
-            menu.addAction(label).triggered.connect(emit)
+        for label, action in MENU_ENTRIES:
+            menu.addAction(label).triggered.connect(
+                lambda _checked=False, a=action: self.triage_requested.emit(a)
+            )
+        menu.addAction("Large view\tSpace").triggered.connect(self.viewer_requested.emit)
         menu.exec(event.globalPos())
 
     def selected_rows(self) -> list[int]:

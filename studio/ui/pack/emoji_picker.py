@@ -1,8 +1,13 @@
-"""A searchable emoji picker: type a name (English or Russian), pick up to 20 emoji."""
+"""A searchable emoji picker: type a name (English or Russian), click to pick up to 20 emoji.
+
+The state lives in `picker_model.EmojiPickerModel`; this dialog draws it. One click on an emoji
+picks it (Enter too), one click on a chosen emoji removes it (Delete too). Recently used emoji
+come first and are remembered when the choice is assigned.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -16,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.pack.rules import TELEGRAM_RULES
+from studio.ui.pack.picker_model import MAX_EMOJI, EmojiPickerModel
+from studio.ui.pack.recent_emoji import RecentEmoji
 from studio.ui.pack.suggest import EmojiIndex
 
-MAX_EMOJI = TELEGRAM_RULES["emoji"]["max_per_sticker"]
+__all__ = ["MAX_EMOJI", "EmojiPicker"]
 
 
 def _emoji_font(point_size: int) -> QFont:
@@ -29,10 +35,9 @@ def _emoji_font(point_size: int) -> QFont:
 
 
 class EmojiPicker(QDialog):
-    """Pick emoji for one sticker or a selection of stickers.
+    """Pick emoji for one sticker or a selection of stickers; `chosen()` after `accept()`.
 
-    Double-click (or Enter) on a search result adds it to the chosen row; double-click on a
-    chosen emoji removes it. `chosen()` is the result after `accept()`.
+    `recent`, when given, supplies the recently used emoji and remembers the choice on accept.
     """
 
     def __init__(
@@ -42,18 +47,37 @@ class EmojiPicker(QDialog):
         suggested: list[str] | None = None,
         parent: QWidget | None = None,
         target: str = "this sticker",
+        recent: RecentEmoji | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Choose emoji")
         self.resize(520, 560)
-        self._index = index
+        self._recent = recent
+        self.model = EmojiPickerModel(
+            index,
+            recent=recent.load() if recent else (),
+            initial=initial or (),
+            suggested=suggested or (),
+        )
+        self._build(target)
+        self._connect()
+        self._show_results()
+        self._show_chosen()
+        self.search.setFocus()
 
+    def _build(self, target: str) -> None:
         self.search = QLineEdit(placeholderText="Search: cat, кот, heart, сердце…")
         self.search.setClearButtonEnabled(True)
+        self.suggested_label = QLabel("Suggested from the prompt:")
+        self.suggested_list = self._grid(rows=1)
+        self._fill(self.suggested_list, self.model.suggested)
+        # Nothing to suggest: no row at all rather than an empty one.
+        self.suggested_label.setVisible(bool(self.model.suggested))
+        self.suggested_list.setVisible(bool(self.model.suggested))
+        self.results_label = QLabel()
         self.results = self._grid()
-        self.chosen_list = self._grid()
-        self.chosen_list.setMaximumHeight(64)
         self.count_label = QLabel()
+        self.chosen_list = self._grid(rows=1)
         self.clear_button = QPushButton("Clear")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -62,32 +86,28 @@ class EmojiPicker(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
-        if suggested:
-            layout.addWidget(QLabel("Suggested from the prompt:"))
-            self.suggested_list = self._grid()
-            self.suggested_list.setMaximumHeight(64)
-            self._fill(self.suggested_list, suggested)
-            self.suggested_list.itemActivated.connect(self._add_item)
-            layout.addWidget(self.suggested_list)
+        layout.addWidget(self.suggested_label)
+        layout.addWidget(self.suggested_list)
+        layout.addWidget(self.results_label)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.count_label)
         layout.addWidget(self.chosen_list)
         layout.addWidget(self.clear_button)
         layout.addWidget(self.buttons)
 
-        self._chosen: list[str] = []
-        for char in initial or []:
-            self.add(char)
-        self.search.textChanged.connect(self._refresh_results)
-        self.results.itemActivated.connect(self._add_item)
-        self.chosen_list.itemActivated.connect(self._remove_item)
+    def _connect(self) -> None:
+        self.search.textChanged.connect(self.set_query)
+        # A click picks; Enter (or a double click, which is also a click) picks once too.
+        for grid in (self.results, self.suggested_list):
+            grid.itemClicked.connect(self._pick_item)
+            grid.itemActivated.connect(self._pick_item)
+        self.chosen_list.itemClicked.connect(self._unpick_item)
+        self.chosen_list.installEventFilter(self)  # Delete or Backspace removes the current one
         self.clear_button.clicked.connect(self.clear)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        self._refresh_results("")
-        self._refresh_chosen()
 
-    def _grid(self) -> QListWidget:
+    def _grid(self, rows: int = 0) -> QListWidget:
         grid = QListWidget()
         grid.setViewMode(QListWidget.ViewMode.IconMode)
         grid.setResizeMode(QListWidget.ResizeMode.Adjust)
@@ -95,6 +115,8 @@ class EmojiPicker(QDialog):
         grid.setGridSize(QSize(44, 44))
         grid.setFont(_emoji_font(20))
         grid.setUniformItemSizes(True)
+        if rows:
+            grid.setMaximumHeight(rows * 44 + 20)
         return grid
 
     def _fill(self, grid: QListWidget, chars: list[str]) -> None:
@@ -102,43 +124,64 @@ class EmojiPicker(QDialog):
         for char in chars:
             item = QListWidgetItem(char)
             item.setData(Qt.ItemDataRole.UserRole, char)
-            item.setToolTip(self._index.name(char))
+            item.setToolTip(self.model.name(char))
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.addItem(item)
 
-    def _refresh_results(self, text: str) -> None:
-        self._fill(self.results, [entry.emoji for entry in self._index.search(text)])
+    def _show_results(self) -> None:
+        self._fill(self.results, self.model.results())
+        self.results_label.setText(self.model.results_heading())
 
-    def _refresh_chosen(self) -> None:
-        self._fill(self.chosen_list, self._chosen)
-        self.count_label.setText(
-            f"Chosen: {len(self._chosen)} of {MAX_EMOJI} (double-click one to remove it)"
-        )
+    def _show_chosen(self) -> None:
+        self._fill(self.chosen_list, self.model.chosen())
+        self.count_label.setText(self.model.chosen_text())
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(bool(self._chosen))
+        ok.setEnabled(self.model.can_assign())
 
-    def _add_item(self, item: QListWidgetItem) -> None:
+    def _pick_item(self, item: QListWidgetItem) -> None:
         self.add(item.data(Qt.ItemDataRole.UserRole))
 
-    def _remove_item(self, item: QListWidgetItem) -> None:
+    def _unpick_item(self, item: QListWidgetItem) -> None:
         self.remove(item.data(Qt.ItemDataRole.UserRole))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            watched is self.chosen_list
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        ):
+            item = self.chosen_list.currentItem()
+            if item is not None:
+                self._unpick_item(item)
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def set_query(self, text: str) -> None:
+        """Search the emoji names for `text` (what typing in the search field does)."""
+        self.model.set_query(text)
+        self._show_results()
 
     def add(self, char: str) -> bool:
         """Add an emoji to the chosen ones; False when it is there already or 20 are chosen."""
-        if char in self._chosen or len(self._chosen) >= MAX_EMOJI:
-            return False
-        self._chosen.append(char)
-        self._refresh_chosen()
-        return True
+        added = self.model.pick(char)
+        if added:
+            self._show_chosen()
+        return added
 
     def remove(self, char: str) -> None:
-        if char in self._chosen:
-            self._chosen.remove(char)
-            self._refresh_chosen()
+        self.model.unpick(char)
+        self._show_chosen()
 
     def clear(self) -> None:
-        self._chosen.clear()
-        self._refresh_chosen()
+        self.model.clear()
+        self._show_chosen()
 
     def chosen(self) -> list[str]:
-        return list(self._chosen)
+        return self.model.chosen()
+
+    def accept(self) -> None:
+        if self._recent is not None:
+            self._recent.save(self.model.recent_after_assign())
+        super().accept()

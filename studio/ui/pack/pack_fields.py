@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -15,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.library import Pack
+from studio.pack import RenderOptions
+from studio.pack.looks import LOOKS, look_named, look_of
 from studio.pack.rules import TELEGRAM_RULES, PackKind, kind_rules
 from studio.ui.pack.model import name_from_title
 
@@ -22,10 +25,18 @@ from studio.ui.pack.model import name_from_title
 _PROBLEM_STYLE = "border: 2px solid #d9534f; border-radius: 3px;"
 
 
+# The look combo's entry for outline, shadow and padding that match no named look.
+CUSTOM_LOOK = "custom"
+_LOOK_FIELDS = ("outline_px", "shadow", "padding_px")
+
+
 class PackFields(QWidget):
-    """Edits one pack; `changed(field, value)` for each edit the user makes."""
+    """Edits one pack; `changed(field, value)` for each edit the user makes, and
+    `look_chosen(key)` when the user picks a named look (it sets outline, shadow and padding
+    at once: `studio.pack.looks`)."""
 
     changed = Signal(str, object)
+    look_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +45,14 @@ class PackFields(QWidget):
         self.title.setMaxLength(200)  # longer than the rule, so the check can say so
         self.name = QLineEdit(placeholderText="t.me/addstickers/NAME, e.g. kotiki_2026")
         self.name.setMaxLength(200)
+        self.look = QComboBox()
+        for look in LOOKS:
+            self.look.addItem(look.label, look.key)
+            self.look.setItemData(
+                self.look.count() - 1, look.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self.look.addItem("Custom", CUSTOM_LOOK)
+        self.look.setToolTip("How every sticker is drawn; the preview shows it")
         self.outline = QSpinBox(suffix=" px")
         self.outline.setRange(render["outline_px"]["min"], render["outline_px"]["max"])
         self.outline.setToolTip("White stroke around each sticker (Telegram's own tip)")
@@ -63,9 +82,14 @@ class PackFields(QWidget):
         form.addRow("Name", name_row)
         form.addRow("Kind", self.kind)
         form.addRow("", self.adaptive)
-        form.addRow("Outline", self.outline)
-        form.addRow("", self.shadow)
-        form.addRow("Padding", self.padding)
+        form.addRow("Look", self.look)
+        # One row for the three values a look sets, so the sticker list keeps its height.
+        look_row = QHBoxLayout()
+        look_row.addWidget(self.outline, 1)
+        look_row.addWidget(self.shadow)
+        look_row.addWidget(QLabel("Padding"))
+        look_row.addWidget(self.padding, 1)
+        form.addRow("Outline", look_row)
         self.widgets: dict[str, QWidget] = {
             "title": self.title,
             "name": self.name,
@@ -82,17 +106,48 @@ class PackFields(QWidget):
         self.padding.valueChanged.connect(lambda value: self._emit("padding_px", value))
         self.shadow.toggled.connect(lambda on: self._emit("shadow", on))
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.look.activated.connect(self._look_activated)
         self.adaptive.toggled.connect(lambda on: self._emit("needs_repainting", on))
         self._loading = False
 
     def _emit(self, field: str, value: object) -> None:
-        if not self._loading:
-            self.changed.emit(field, value)
+        if self._loading:
+            return
+        if field in _LOOK_FIELDS:
+            self._show_look()
+        self.changed.emit(field, value)
 
     def _kind_changed(self, _index: int) -> None:
         kind = self.kind.currentData()
         self.adaptive.setEnabled(bool(kind_rules(kind)["can_repaint"]))
         self._emit("kind", kind)
+
+    def _look_activated(self, index: int) -> None:
+        key = self.look.itemData(index)
+        if key != CUSTOM_LOOK:
+            self.look_chosen.emit(key)
+            return
+        # "Custom" is where the spin boxes lead; picking it keeps the current values.
+        self.outline.setFocus()
+
+    def _show_look(self) -> None:
+        options = RenderOptions(
+            outline_px=self.outline.value(),
+            shadow=self.shadow.isChecked(),
+            padding_px=self.padding.value(),
+        )
+        look = look_of(options)
+        self.look.setCurrentIndex(self.look.findData(look.key if look else CUSTOM_LOOK))
+
+    def chosen_look(self) -> str:
+        """The key of the look shown: a named one (`studio.pack.looks`) or "custom"."""
+        return self.look.currentData()
+
+    def choose_look(self, key: str) -> None:
+        """Pick the named look `key` as the user would (emits `look_chosen`)."""
+        look_named(key)  # KeyError for an unknown look
+        self.look.setCurrentIndex(self.look.findData(key))
+        self.look_chosen.emit(key)
 
     def _derive_name(self) -> None:
         name = name_from_title(self.title.text())
@@ -115,6 +170,7 @@ class PackFields(QWidget):
             self.outline.setValue(pack.outline_px)
             self.shadow.setChecked(bool(pack.shadow))
             self.padding.setValue(pack.padding_px)
+            self._show_look()
             self.kind.setCurrentIndex(max(0, self.kind.findData(pack.kind)))
             self.adaptive.setChecked(bool(pack.needs_repainting))
             self.adaptive.setEnabled(bool(kind_rules(pack.kind)["can_repaint"]))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.library import Library, Pack
+from studio.pack.looks import NEW_PACK_LOOK, look_fields
 
 NEW_PACK_TITLE = "New pack"
 
@@ -92,9 +93,12 @@ class PackList(QWidget):
         )
 
     def create_pack(self) -> Pack:
-        """A new, empty pack, selected; its name is a valid placeholder the user can change."""
+        """A new, empty pack, selected; its name is a valid placeholder the user can change, and
+        its stickers get the new-pack look (`studio.pack.looks.NEW_PACK_LOOK`)."""
         pack = self._library.create_pack(NEW_PACK_TITLE, "")
-        pack = self._library.update_pack(pack.id, name=f"stickers_{pack.id}")
+        pack = self._library.update_pack(
+            pack.id, name=f"stickers_{pack.id}", **look_fields(NEW_PACK_LOOK)
+        )
         self.reload(select=pack.id)
         self.packs_changed.emit()
         return pack

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from studio.library import Library, Pack
 from studio.pack import PackSpec, Problem, RenderOptions, pack_spec_from_library
+from studio.pack.looks import look_fields, look_named
 from studio.pack.rules import TELEGRAM_RULES, kind_rules
 from studio.ui.pack import model
 from studio.ui.pack.emoji_picker import MAX_EMOJI, EmojiPicker
@@ -38,6 +39,7 @@ from studio.ui.pack.preview import STICKER_SIDE, StickerPreview
 from studio.ui.pack.problems import ProblemList
 from studio.ui.pack.publish_model import PublishModel
 from studio.ui.pack.publish_section import PublishSection
+from studio.ui.pack.recent_emoji import RecentEmoji
 from studio.ui.pack.renderer import StickerRenderer
 from studio.ui.pack.sticker_editor import StickerEditor
 from studio.ui.pack.sticker_list import ICON_SIDE, StickerList
@@ -85,6 +87,7 @@ class PackPanel(QWidget):
         self._render_failures: dict[tuple, str] = {}
         self._preview_key: tuple | None = None
         self.picker: EmojiPicker | None = None
+        self.recent_emoji = RecentEmoji(window_settings(library.paths))
         self._build()
         self._connect()
         app = QApplication.instance()
@@ -175,6 +178,7 @@ class PackPanel(QWidget):
     def _connect(self) -> None:
         self.pack_list.pack_selected.connect(self._pack_selected)
         self.fields.changed.connect(self._field_changed)
+        self.fields.look_chosen.connect(self.apply_look)
         self.sticker_list.order_changed.connect(self.reorder)
         self.sticker_list.remove_requested.connect(self.remove_stickers)
         self.sticker_list.sticker_activated.connect(self.edit_cutout_requested)
@@ -323,6 +327,16 @@ class PackPanel(QWidget):
             self._request_icons()
             self._request_preview()
 
+    def apply_look(self, key: str) -> None:
+        """Draw the current pack's stickers in the named look (outline, shadow, padding)."""
+        if self._pack is None:
+            return
+        self._pack = self.library.update_pack(self._pack.id, **look_fields(look_named(key)))
+        self.fields.set_pack(self._pack)
+        self._recheck()
+        self._request_icons()
+        self._request_preview()
+
     def _selected_entries(self) -> list[model.StickerEntry]:
         chosen = set(self.sticker_list.selected_item_ids())
         return [entry for entry in self.entries if entry.item.id in chosen]
@@ -331,6 +345,7 @@ class PackPanel(QWidget):
         """Give every selected sticker exactly these emoji."""
         for entry in self._selected_entries():
             self.library.update_pack_item(entry.item.id, emoji_list=list(chars))
+        self.recent_emoji.remember(list(chars))
         self.refresh()
 
     def add_emoji(self, char: str) -> None:
@@ -339,6 +354,7 @@ class PackPanel(QWidget):
             current = list(entry.item.emoji_list)
             if char not in current and len(current) < MAX_EMOJI:
                 self.library.update_pack_item(entry.item.id, emoji_list=current + [char])
+        self.recent_emoji.remember([char])
         self.refresh()
 
     def assign_keywords(self, keywords: list[str]) -> None:
@@ -353,7 +369,8 @@ class PackPanel(QWidget):
         initial = list(lists.pop()) if len(lists) == 1 else []
         target = "this sticker" if len(selected) == 1 else f"{len(selected)} stickers"
         self.picker = EmojiPicker(
-            self.emoji_index, initial, self.editor.suggested_emoji(), self, target=target
+            self.emoji_index, initial, self.editor.suggested_emoji(), self, target,
+            self.recent_emoji,
         )
         self.picker.accepted.connect(lambda: self.assign_emoji(self.picker.chosen()))
         self.picker.open()

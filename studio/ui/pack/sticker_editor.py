@@ -14,12 +14,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.pack import InvalidEmoji, split_emoji
+from studio.ui.pack.emoji_strip import EmojiStrip
 from studio.ui.pack.model import StickerEntry
 from studio.ui.pack.suggest import EmojiIndex, prompt_words, suggest_keywords
 
@@ -52,22 +52,18 @@ class StickerEditor(QWidget):
         self.emoji_error.setWordWrap(True)
         self.pick_button = QPushButton("Choose emoji…")
         self.keywords_edit = QLineEdit(placeholderText="search words, separated by commas")
-        self.suggest_row = QHBoxLayout()
-        self.suggest_row.setSpacing(2)
+        self.suggestions = EmojiStrip()
         self.suggested_keywords_button = QPushButton("Use suggested keywords")
-        self.suggestion_buttons: list[QToolButton] = []
         self._suggested_keywords: list[str] = []
         self._suggested_emoji: list[str] = []
 
         emoji_row = QHBoxLayout()
         emoji_row.addWidget(self.emoji_edit, 1)
         emoji_row.addWidget(self.pick_button)
-        suggest_box = QWidget()
-        suggest_box.setLayout(self.suggest_row)
-        form = QFormLayout()
+        self._form = form = QFormLayout()
         form.addRow("Emoji", emoji_row)
         form.addRow("", self.emoji_error)
-        form.addRow("Suggested", suggest_box)
+        form.addRow("Suggested", self.suggestions)
         form.addRow("Keywords", self.keywords_edit)
         form.addRow("", self.suggested_keywords_button)
         layout = QVBoxLayout(self)
@@ -77,6 +73,7 @@ class StickerEditor(QWidget):
 
         self.emoji_edit.editingFinished.connect(self._emoji_typed)
         self.pick_button.clicked.connect(self.pick_requested)
+        self.suggestions.emoji_clicked.connect(self.emoji_added)
         self.keywords_edit.editingFinished.connect(self._keywords_typed)
         self.suggested_keywords_button.clicked.connect(
             lambda: self.keywords_assigned.emit(list(self._suggested_keywords))
@@ -114,27 +111,14 @@ class StickerEditor(QWidget):
         return list(self._suggested_emoji)
 
     def _show_suggestions(self, chars: list[str]) -> None:
-        for button in self.suggestion_buttons:
-            self.suggest_row.removeWidget(button)
-            button.deleteLater()
-        self.suggestion_buttons = []
         self._suggested_emoji = list(chars)
-        font = QFont()
-        font.setPointSize(16)
-        for char in chars:
-            button = QToolButton()
-            button.setText(char)
-            button.setFont(font)
-            button.setToolTip(f"Add {self._index.name(char)}")
-            button.clicked.connect(lambda _=False, c=char: self.emoji_added.emit(c))
-            self.suggest_row.addWidget(button)
-            self.suggestion_buttons.append(button)
-        if not chars:
-            self.suggest_row.addWidget(button := QToolButton())
-            button.setText("—")
-            button.setEnabled(False)
-            button.setToolTip("No emoji name matches a word of the prompt")
-            self.suggestion_buttons.append(button)
+        self.suggestions.set_emoji(chars, lambda char: f"Add {self._index.name(char)}")
+        # No emoji name matches a word of the prompt: no row, rather than an empty button.
+        self._form.setRowVisible(self.suggestions, bool(chars))
+
+    def suggestions_shown(self) -> bool:
+        """Whether the Suggested row is shown (it is hidden when there is nothing to suggest)."""
+        return not self.suggestions.isHidden()
 
     def _emoji_typed(self) -> None:
         # editingFinished also fires on focus loss: only an actual edit assigns anything.

@@ -79,6 +79,10 @@ class EmojiIndex:
     def _by_emoji(self) -> dict[str, EmojiName]:
         return {entry.emoji: entry for entry in self.entries}
 
+    def knows(self, char: str) -> bool:
+        """Whether `char` is one fully qualified emoji of the index."""
+        return char in self._by_emoji
+
     def name(self, char: str) -> str:
         """A readable name of an emoji, for tooltips: 'grinning face · широко улыбается'."""
         entry = self._by_emoji.get(char)

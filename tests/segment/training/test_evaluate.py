@@ -194,8 +194,9 @@ def test_real_pictures_report_counts_flagged_cut_outs(tmp_path):
     (tmp_path / "notes.txt").write_text("skipped")
     report = evaluate.real_pictures_report(Fake(), tmp_path).splitlines()
     assert len(report) == 4
-    assert report[1].startswith("  clean.png: confidence 0.990; no speck removed; 0 other")
+    assert report[1].startswith("  clean.png: confidence 0.990; nothing removed; 0 other")
     assert "stained.png" in report[2] and "1 other islands left" in report[2]
     assert report[-1] == (
-        "1 of 2 pictures had pale specks removed (flagged for review); 1 keep another island"
+        "1 of 2 pictures were flagged for review (specks removed or gaps cleared); "
+        "1 keep another island"
     )

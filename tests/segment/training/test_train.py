@@ -162,3 +162,14 @@ def test_other_designs_join_noto_and_their_glyphs_are_kept_for_a_resume(
     model = train.train(config)
     assert json.loads((tmp_path / "run" / "config.json").read_text())["designs"] == [str(design)]
     assert model is not None
+
+
+def test_white_weight_weighs_only_the_opaque_near_white_pixels(tmp_path, few_glyphs):
+    config = replace(_config(tmp_path / "w", 1), size=96, white_spots=1.0)
+    glyphs = synth.noto_glyphs("train")
+    inputs, alpha, usual = train.make_batch(glyphs, config, 0)
+    _, _, heavy = train.make_batch(glyphs, replace(config, white_weight=8.0), 0)
+    white = (inputs[:, :3].min(dim=1).values > 0.86) & (alpha > 0.5)
+    assert white.any()
+    assert torch.allclose(heavy[white] - usual[white], torch.full_like(usual[white], 4.0))
+    assert torch.equal(heavy[~white], usual[~white])

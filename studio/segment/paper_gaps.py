@@ -1,0 +1,184 @@
+"""Paper the figure encloses or half encloses, told from white paint by its colour and grain.
+
+The network fills some gaps of the paper the figure surrounds: a lifebuoy's hole, the paper
+between a ladder's rungs or a shrimp's legs. The contour method never does (it calls every
+near-paper pixel joined to the border background, and no more), but it cannot tell an eye's
+white from a hole either. What can tell them apart is the paper itself, measured on the
+picture's border: its colour (Emojich's is (253, 252, 252), not white) and its grain (Emojich's
+paper at 512 px has a noise of 1-3 levels per channel that flat paint does not have). A region
+the cut-out keeps opaque whose median colour and grain match the border's paper is a gap
+showing the paper, whatever its shape; white paint differs from the paper in one or the other.
+The faint cyan blotches of Emojich's paper (red a few levels lower) count as paper too.
+
+The rule abstains where paint could match the paper: on paper without grain (clean white, or
+a flat tint: paint of the paper's colour matches it) and on paper within `OFF_WHITE_LEVELS` of
+white (white paint a little darkened by the picture's own noise and compression matches it).
+There the network's decision stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from studio.segment import contour
+
+# A candidate pixel is opaque in the cut-out (alpha >= this) ...
+OPAQUE_ALPHA = 128
+# ... and within this many levels of the fitted paper (largest over RGB, after a 3x3 median).
+NEAR_PAPER_LEVELS = float(contour.DEFAULT_TOLERANCE)
+# Regions smaller than this (pixels at 512 px) carry too few pixels for their statistics, and
+# their anti-aliased rim is most of them.
+MIN_AREA = 60
+# The statistics are measured on the region shrunk by this many pixels (at 512 px): its rim
+# mixes in the figure's colour.
+CORE_MARGIN = 2
+MIN_CORE = 24
+# The region's median colour is within this many levels of the paper's in every channel, or
+# this many times the paper's noise when that is larger (the median of a few dozen noisy pixels
+# is that precise; white paint on Emojich's paper is 2-3 levels off it) ...
+COLOUR_LEVELS = 1.5
+COLOUR_NOISE_FACTOR = 0.3
+# ... and its grain (robust standard deviation, mean over RGB) is within this factor of the
+# paper's, or this many levels of it when the paper is nearly clean.
+GRAIN_FACTOR = 1.3
+GRAIN_LEVELS = 0.4
+# Paper next to the figure may be grainier than on the border (faint blotches, the decoder's
+# ringing), up to this factor; paint is seldom grainier than the paper.
+GRAIN_ABOVE_FACTOR = 2.5
+# Inside a gap, a pixel is cleared when its colour (after a 3x3 median) is within this many
+# times the paper's grain of the paper's, or this many levels: the rest is paint it joins.
+PIXEL_GRAINS = 3.0
+PIXEL_LEVELS = 4.0
+# Emojich's paper has faint cyan streaks and blotches (`synth.EMOJICH_PAPER`): red up to this
+# many levels below the paper, green and blue within `COLOUR_LEVELS` of it. A region of that
+# colour with the paper's grain is the paper too.
+BLOTCH_RED_LEVELS = 12.0
+# The rule acts only on paper at least this grainy (levels): flat paper of any colour may be
+# matched by paint of its colour (generated art tints both alike), grainy paper only by paint
+# that happens to have its colour and its grain.
+TELLING_GRAIN = 0.7
+# ... and at least this far (levels, in some channel) from pure white, so that white paint,
+# which the picture's own noise makes as grainy as the paper, differs from it in colour. Paper
+# a level or two below white is matched by white paint a little darkened (a JPEG, a brightness
+# shift) far too often; Emojich's measured paper (253, 252, 252) is 3 levels off it.
+OFF_WHITE_LEVELS = 2.5
+# The paper's grain is measured on a ring this wide (pixels) round the picture.
+BORDER_RING = 3
+# The mean of the closest 90% of |x| for Gaussian noise x is 0.651 of its standard deviation.
+GAUSSIAN_SCALE = 1 / 0.651
+
+
+def grain(offsets: np.ndarray) -> float:
+    """The grain of pixels whose offsets from the paper are `offsets` (K,3): a robust standard
+    deviation (the mean absolute deviation from the median over the closest 90%, scaled to a
+    Gaussian's standard deviation), averaged over RGB. Unlike the median absolute deviation it
+    still sees noise of one level on pixels quantised to whole levels."""
+    deviation = np.abs(offsets - np.median(offsets, axis=0))
+    kept = np.sort(deviation, axis=0)[: max(1, int(0.9 * len(deviation)))]
+    return float(GAUSSIAN_SCALE * kept.mean())
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The paper's colour and grain, measured on the picture's border."""
+
+    field: np.ndarray  # (H,W,3) float32: the fitted paper colour (`contour.background_field`)
+    noise: float  # its grain (`grain`) on the border ring's paper pixels
+
+    @classmethod
+    def measure(cls, rgb: np.ndarray) -> Paper:
+        field, _ = contour.background_field(rgb)
+        offsets = rgb.astype(np.float32) - field
+        ring = np.ones(rgb.shape[:2], dtype=bool)
+        ring[BORDER_RING:-BORDER_RING, BORDER_RING:-BORDER_RING] = False
+        on_paper = ring & (np.abs(offsets).max(axis=2) <= NEAR_PAPER_LEVELS)
+        if on_paper.sum() < MIN_CORE:
+            return cls(field, 0.0)  # no paper on the border: nothing to compare with
+        # The field is fitted to the brighter half of the border, so it sits above the paper's
+        # middle by about its grain; centre it on the ring's median.
+        ring_offsets = offsets[on_paper]
+        centred = field + np.median(ring_offsets, axis=0).astype(np.float32)
+        return cls(centred, grain(ring_offsets))
+
+    def telling(self) -> bool:
+        """Whether this paper is grainy enough to be told from flat paint of its colour."""
+        return self.noise >= TELLING_GRAIN
+
+    def looks_like(self, smooth_offsets: np.ndarray) -> np.ndarray:
+        """(H,W) bool: pixels whose offsets from the field after a 3x3 median (H,W,3) put them
+        within `PIXEL_GRAINS` times the paper's grain (at least `PIXEL_LEVELS`) of its colour,
+        or of a blotch's."""
+        tolerance = max(PIXEL_LEVELS, PIXEL_GRAINS * self.noise)
+        red = smooth_offsets[..., 0]
+        red_ok = (red >= -BLOTCH_RED_LEVELS - tolerance) & (red <= tolerance)
+        return red_ok & (np.abs(smooth_offsets[..., 1:]).max(axis=2) <= tolerance)
+
+    def matches(self, offset: np.ndarray, region_grain: float, paper: np.ndarray) -> bool:
+        """Whether a region whose median colour is `offset` (3,) from the field and whose grain
+        is `region_grain` levels looks like this paper, or like its faint cyan blotches, where
+        the paper there is of colour `paper` (3,), far enough from white (`OFF_WHITE_LEVELS`)."""
+        if float((255.0 - paper).max()) < OFF_WHITE_LEVELS:
+            return False
+        tolerance = max(COLOUR_LEVELS, COLOUR_NOISE_FACTOR * self.noise)
+        # The paper itself, or it with less red (a blotch): green and blue as the paper's.
+        red_ok = -max(BLOTCH_RED_LEVELS, tolerance) <= offset[0] <= tolerance
+        colour_ok = red_ok and np.abs(offset[1:]).max() <= tolerance
+        low = min(self.noise / GRAIN_FACTOR, self.noise - GRAIN_LEVELS)
+        high = max(self.noise * GRAIN_ABOVE_FACTOR, self.noise + GRAIN_LEVELS)
+        return colour_ok and low <= region_grain <= high
+
+
+def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """The regions of cut-out `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8) that are kept
+    opaque but show the paper (module docstring), with their faint rims, as (H,W) bool, and
+    how many there are."""
+    height, width = rgb.shape[:2]
+    none = np.zeros((height, width), dtype=bool)
+    paper = Paper.measure(rgb)
+    if not paper.telling():
+        return none, 0
+    scale = max(height, width) / 512.0
+    offset = rgb.astype(np.float32) - paper.field
+    smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32) - paper.field
+    near = np.abs(smooth).max(axis=2) <= NEAR_PAPER_LEVELS
+    candidate = (mask >= OPAQUE_ALPHA) & near
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8), 4)
+    min_area = max(12, round(MIN_AREA * scale * scale))
+    margin = max(1, round(CORE_MARGIN * scale))
+    square = np.ones((3, 3), np.uint8)
+    gaps = np.zeros(count, dtype=bool)
+    for label in range(1, count):
+        if stats[label, cv2.CC_STAT_AREA] < min_area:
+            continue
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
+        region = (labels[box] == label).astype(np.uint8)
+        core = cv2.erode(region, square, iterations=margin).astype(bool)
+        if core.sum() < MIN_CORE:
+            continue
+        values = offset[box][core]  # (K,3)
+        here = np.median(paper.field[box][core], axis=0)
+        gaps[label] = paper.matches(np.median(values, axis=0), grain(values), here)
+    if not gaps.any():
+        return none, 0
+    # Within a gap, only the pixels of the paper's colour: white paint that a gap's pixels join
+    # (a highlight running into it) differs from the paper by more than its grain.
+    found = gaps[labels] & paper.looks_like(smooth)
+    # With the soft rim between the gap and the figure: paper-coloured pixels just outside it.
+    rim = cv2.dilate(found.astype(np.uint8), square, iterations=2).astype(bool) & near
+    return found | rim, int(gaps.sum())
+
+
+def clear_paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """`mask` with its paper gaps (`paper_gaps`) made transparent, and a note for review when
+    any were: the cut-out changed where the network called it figure."""
+    gaps, count = paper_gaps(rgb, mask)
+    if count == 0:
+        return mask, None
+    cleared = mask.copy()
+    cleared[gaps] = 0
+    noun = "gap" if count == 1 else "gaps"
+    return cleared, f"cleared {count} {noun} showing the paper"
