@@ -152,6 +152,10 @@ START = textwrap.dedent(
     app.exec()
     print("candidates", window.gallery.model.rowCount())
     window.shutdown()
+    # End as the app does: a normal interpreter exit would tear torch down mid-import (the
+    # worker may still be loading it) and print torch's own clean-up errors.
+    from studio.ui.app import exit_now
+    exit_now(window.busy_at_exit)
     """
 )
 
