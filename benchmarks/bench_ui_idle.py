@@ -31,14 +31,15 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["STUDIO_HOME"] = tempfile.mkdtemp(prefix="bench-idle-")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
+    root = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(root / "tests" / "ui"), str(root)]  # the test doubles live in tests/
     from PySide6.QtCore import QEventLoop, QTimer
     from ui_fixtures import FakeSegmenter, fill_library, ready_check
 
-    from studio.jobs.testing import ScriptedBackend
     from studio.library import CutoutMethod, Library
     from studio.ui.app import create_application
     from studio.ui.main_window import MainWindow
+    from tests.jobs.scripted_backend import ScriptedBackend
 
     app = create_application()
     library = Library()

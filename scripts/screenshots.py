@@ -197,9 +197,9 @@ def publish_shots(app, window, camera: Camera) -> None:  # noqa: ANN001
     fake = FakeBotApi(token, bot_username="my_sticker_bot")
     fake.started_users.add(123456789)
     url = fake.start()
-    panel = window.pack.ensure_panel()
+    panel = window.pack_page.ensure()
     panel.publisher.api_url = url
-    window.tabs.setCurrentWidget(window.pack)
+    window.tabs.setCurrentWidget(window.pack_page)
     panel.sticker_list.selectAll()
     panel.assign_emoji(["😺"])
     panel.fields.title.setText("Котики")
@@ -353,7 +353,7 @@ def window_shots(out: Path, widths: list[int]) -> None:
         # 6. Kept pictures sent to the pack.
         window.show_gallery()
         window.add_to_pack(kept[:6])
-        window.tabs.setCurrentWidget(window.pack)
+        window.tabs.setCurrentWidget(window.pack_page)
         settle(app, 2.5)
         camera.shoot("06-pack")
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from studio.jobs.backend import GenerationBackend
-from studio.jobs.events import JobEvent, JobProgress
+from studio.jobs.events import BatchSizeReduced, JobEvent, JobProgress
 from studio.jobs.replicas import SettingsBackend
 from studio.jobs.request import GenerationRequest
 from studio.jobs.style_training import (
@@ -237,13 +237,12 @@ class JobQueue(QObject):
         self.changed.emit()
 
     def _on_worker_event(self, event: JobEvent) -> None:
-        if isinstance(event, JobProgress | TrainingProgress):
-            self._progress[event.job_id] = event
+        match event:
+            case JobProgress(job_id=job) | TrainingProgress(job_id=job):
+                self._progress[job] = event
+            case BatchSizeReduced(job_id=job, old=old, new=new):
+                self._notes[job] = f"Out of GPU memory: batch size reduced from {old} to {new}."
         self._trainings.on_event(event)
-        if event.kind == "batch_size_reduced":
-            self._notes[event.job_id] = (
-                f"Out of GPU memory: batch size reduced from {event.old} to {event.new}."
-            )
         finished_running = event.is_terminal and event.job_id == self._running
         if finished_running:
             # Before the event goes out, so that listeners see the queue as it now is.

@@ -10,16 +10,26 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from studio.jobs.codes import grid_rows
-from studio.library import Candidate, CandidateStatus, Library, LibraryError
-from studio.ui.gallery.model import needs_review
+from studio.library import Candidate, CandidateStatus, Library
+from studio.ui.details_model import describe_candidate
+from studio.ui.gallery.thumbnails import load_thumbnail
 
 PREVIEW_SIZE = 256
+# The fields of `CandidateDetails` shown in the form, with their titles.
+_FIELDS = {
+    "score": "Perplexity",
+    "seed": "Seed",
+    "sampler": "Sampler",
+    "job": "Job",
+    "status": "Status",
+    "cutout": "Cut-out",
+}
 
 
 class DetailsPanel(QWidget):
@@ -33,8 +43,15 @@ class DetailsPanel(QWidget):
         super().__init__(parent)
         self._library = library
         self._candidate: Candidate | None = None
-        #: Why automatic cut-outs cannot be made here, once the cut-out thread has found out.
-        self.cutouts_unavailable: str | None = None
+        # Why automatic cut-outs cannot be made here, once the cut-outs have found out.
+        self._cutouts_unavailable: str | None = None
+        self._build()
+        self._connect()
+        # As wide with a candidate as without: showing the first one never widens the window.
+        self.setMinimumWidth(self.minimumSizeHint().width())
+        self.show_candidate(None)
+
+    def _build(self) -> None:
         self.preview = QLabel()
         self.preview.setFixedSize(PREVIEW_SIZE, PREVIEW_SIZE)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -49,20 +66,16 @@ class DetailsPanel(QWidget):
         self.typed.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.typed.setObjectName("hint")
         self.typed.setToolTip("The prompt as you typed it; the model read the Russian above")
-        self.fields = {
-            name: QLabel()
-            for name in ("score", "seed", "sampler", "job", "status", "cutout")
-        }
+        self.fields = {name: QLabel() for name in _FIELDS}
         form = QFormLayout()
-        form.addRow("Perplexity", self.fields["score"])
-        form.addRow("Seed", self.fields["seed"])
-        form.addRow("Sampler", self.fields["sampler"])
-        form.addRow("Job", self.fields["job"])
-        form.addRow("Status", self.fields["status"])
-        form.addRow("Cut-out", self.fields["cutout"])
-        for label in self.fields.values():
+        for name, title in _FIELDS.items():
+            form.addRow(title, self.fields[name])
+        for label in (*self.fields.values(), self.prompt, self.typed):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
+            # The texts change with the candidate (a cut-out's review note, a long prompt):
+            # they wrap in the width the panel has and never widen the window.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.keep_button = QPushButton("Keep (K)")
         self.reject_button = QPushButton("Reject (X)")
@@ -104,6 +117,7 @@ class DetailsPanel(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(self.body)
 
+    def _connect(self) -> None:
         self.keep_button.clicked.connect(lambda: self.status_requested.emit(CandidateStatus.KEPT))
         self.reject_button.clicked.connect(
             lambda: self.status_requested.emit(CandidateStatus.REJECTED)
@@ -112,7 +126,11 @@ class DetailsPanel(QWidget):
         self.edit_button.clicked.connect(self._open)
         self.pack_button.clicked.connect(self.add_to_pack_requested)
         self.more_button.clicked.connect(self._more)
-        self.show_candidate(None)
+
+    def set_cutouts_unavailable(self, reason: str) -> None:
+        """Automatic cut-outs cannot be made here: the cut-out field says why from now on."""
+        self._cutouts_unavailable = reason
+        self.show_candidate(self._candidate)
 
     def show_candidate(self, candidate: Candidate | None) -> None:
         self._candidate = candidate
@@ -120,66 +138,20 @@ class DetailsPanel(QWidget):
         self.body.setVisible(candidate is not None)
         if candidate is None:
             return
-        pixmap = QPixmap(str(self._library.abspath(candidate.image_path)))
-        if not pixmap.isNull():
-            pixmap = pixmap.scaled(
-                PREVIEW_SIZE,
-                PREVIEW_SIZE,
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-        self.preview.setPixmap(pixmap)
-        self.prompt.setText(candidate.prompt or "")
-        self.typed.setText(f"Typed: {candidate.prompt_original}" if candidate.prompt_original
-                           else "")
-        self.typed.setVisible(bool(candidate.prompt_original))
-        f = self.fields
-        f["score"].setText(
-            f"{candidate.perplexity:.2f} (lower is better)"
-            if candidate.perplexity is not None
-            else "— (imported)"
-        )
-        f["seed"].setText(str(candidate.seed) if candidate.seed is not None else "—")
-        job = None
-        if candidate.job_id is not None:
-            try:
-                job = self._library.job(candidate.job_id)
-            except LibraryError:
-                job = None
-        if job is not None:
-            s = job.spec
-            f["sampler"].setText(f"top-k {s.top_k} · top-p {s.top_p} · T {s.temperature}")
-            source = (
-                f", from candidate {s.source_candidate_id}" if s.source_candidate_id else ""
-            )
-            f["job"].setText(f"{job.id}, image {candidate.index + 1} of "
-                             f"{s.images_requested}{source}")
-        else:
-            f["sampler"].setText("—")
-            f["job"].setText("imported")
-        f["status"].setText(candidate.status.value + (" ★" if candidate.starred else ""))
-        cutout = self._library.current_cutout(candidate.id)
-        if cutout is None:
-            if self.cutouts_unavailable:
-                f["cutout"].setText(f"none: {self.cutouts_unavailable}")
-            else:
-                f["cutout"].setText(
-                    "being made…" if candidate.status is CandidateStatus.KEPT else "made when kept"
-                )
-        else:
-            conf = "" if cutout.confidence is None else f", confidence {cutout.confidence:.0%}"
-            weak = ""
-            if needs_review(cutout):
-                why = f" ({cutout.review})" if cutout.review and not cutout.edited else ""
-                weak = f" — please review{why}"
-            f["cutout"].setText(f"{cutout.method.value} v{cutout.version}{conf}{weak}")
-        self.star_button.setText("Unstar (S)" if candidate.starred else "Star (S)")
-        has_codes = candidate.codes is not None
-        self.more_button.setEnabled(has_codes)
-        self.rows_spin.setEnabled(has_codes)
-        if has_codes:
-            rows = grid_rows(candidate.codes)
-            self.rows_spin.setMaximum(max(rows - 1, 1))
+        image = load_thumbnail(str(self._library.abspath(candidate.image_path)), PREVIEW_SIZE)
+        self.preview.setPixmap(QPixmap.fromImage(image))
+        details = describe_candidate(self._library, candidate, self._cutouts_unavailable)
+        self.prompt.setText(details.prompt)
+        self.typed.setText(details.typed)
+        self.typed.setVisible(bool(details.typed))
+        for name in _FIELDS:
+            self.fields[name].setText(getattr(details, name))
+        self.star_button.setText(details.star_label)
+        can_seed = details.seed_rows is not None
+        self.more_button.setEnabled(can_seed)
+        self.rows_spin.setEnabled(can_seed)
+        if details.seed_rows is not None:
+            self.rows_spin.setMaximum(details.seed_rows)
         else:
             self.more_button.setToolTip("Only generated candidates can seed new ones")
 

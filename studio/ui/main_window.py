@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import (
@@ -37,8 +37,8 @@ from studio import APP_NAME
 from studio.errors import StudioError
 from studio.jobs import GenerationRequest, JobQueue
 from studio.jobs.backend import DeviceInfo, GenerationBackend
-from studio.jobs.cutouts import CutoutRunner, SharedSegmenter, default_segmenter
-from studio.jobs.events import JobEvent
+from studio.jobs.cutouts import SharedSegmenter, default_segmenter
+from studio.jobs.events import BatchStored, JobEvent, JobFailed, JobStarted
 from studio.jobs.replicas import SettingsBackend
 from studio.library import Library
 from studio.library.check import CheckReport, check_in_background
@@ -48,28 +48,28 @@ from studio.library.leftovers import clean_leftovers_at_start
 from studio.settings import Settings, load_settings
 from studio.translate.files import store_translator_dir
 from studio.translate.marian import LazyTranslator
-from studio.ui.background import Background
+from studio.ui.cutouts import CutoutRunner
 from studio.ui.details_panel import DetailsPanel
-from studio.ui.editor_host import EditorHost
 from studio.ui.gallery import Backdrop, GalleryPanel
 from studio.ui.heartbeat import Heartbeat
 from studio.ui.job_messages import status_message
+from studio.ui.lazy_page import LazyPage
 from studio.ui.model_files import ModelCheck, check_model_files
 from studio.ui.model_manager import ModelManagerDialog
-from studio.ui.pack_host import PackHost
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
 from studio.ui.stop_clock import StopClock
 from studio.ui.styles.host import StyleHost
+from studio.ui.tasks import TaskFailure, TaskRunner
 from studio.ui.window_state import window_settings
 
+if TYPE_CHECKING:  # built on first use, see `LazyPage`
+    from studio.ui.editor import MaskEditorPanel
+    from studio.ui.pack import PackPanel
+
 log = logging.getLogger(__name__)
-
-
-def _log_only(exc: BaseException) -> None:
-    log.warning("A background library task failed", exc_info=exc)
 
 
 class MainWindow(QMainWindow):
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self._translator: LazyTranslator | None = None  # loads on the worker at first use
         self._translator_seen = False
 
-        self.background = Background(self)
+        self.tasks = TaskRunner(self)  # the window's own work off the UI thread
         self.queue = JobQueue(
             self.library,
             backend_factory or (lambda: SettingsBackend(self.settings)),
@@ -122,10 +122,15 @@ class MainWindow(QMainWindow):
         self.queue_panel = QueuePanel(self.library, self.queue)
         self.gallery = GalleryPanel(self.library)
         self.details = DetailsPanel(self.library)
-        self.editor = EditorHost(self.library, segmenter)
-        self.pack = PackHost(self.library)
+        # The editor and the pack are built on first use: they cost nothing at start-up.
+        self.editor_page: LazyPage[MaskEditorPanel] = LazyPage(
+            lambda: self._make_editor(segmenter),
+            "Select a candidate in the gallery and press Enter to fix its cut-out mask here.",
+            scroll=True,  # a narrow window scrolls the editor; it never grows by itself
+        )
+        self.pack_page: LazyPage[PackPanel] = LazyPage(self._make_pack, build_on_show=True)
         self.styles = StyleHost(self, self.queue, self.library, self.sampler_panel, self.gallery,
-                                self.background)
+                                self.tasks)
         self._compose()
         self._build_menus()
         self._connect()
@@ -155,8 +160,9 @@ class MainWindow(QMainWindow):
                 "A deep check is running in the background."
             )
             paths = lib.paths
-            self.background.run(
-                lambda: check_in_background(paths), self._on_deep_check, _log_only
+            self.tasks.submit(
+                lambda _c: check_in_background(paths), on_result=self._on_deep_check,
+                what="the deep check",
             )
 
     def _on_deep_check(self, report: CheckReport) -> None:
@@ -222,8 +228,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.gallery, "Gallery")
-        self.tabs.addTab(self.editor, "Mask editor")
-        self.tabs.addTab(self.pack, "Pack")
+        self.tabs.addTab(self.editor_page, "Mask editor")
+        self.tabs.addTab(self.pack_page, "Pack")
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._size_to_current_tab()
@@ -263,12 +269,12 @@ class MainWindow(QMainWindow):
         view_menu.addAction(gallery_action)
         editor_action = QAction("Mask &editor", self)
         editor_action.setShortcut(QKeySequence("Ctrl+2"))
-        editor_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.editor))
+        editor_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.editor_page))
         view_menu.addAction(editor_action)
         view_menu.addSeparator()
         pack_action = QAction("&Pack", self)
         pack_action.setShortcut(QKeySequence("Ctrl+3"))
-        pack_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.pack))
+        pack_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.pack_page))
         view_menu.addAction(pack_action)
         view_menu.addSeparator()
         view_menu.addMenu(self.gallery.backdrop_menu)
@@ -291,28 +297,46 @@ class MainWindow(QMainWindow):
         self.gallery.current_changed.connect(self.details.show_candidate)
         self.gallery.open_editor.connect(self.open_editor)
         self.gallery.kept.connect(self.cutouts.cut)
-        self.gallery.add_to_pack.connect(self.add_to_pack)
+        self.gallery.set_pack_adder(self.add_to_pack)
         self.details.add_to_pack_requested.connect(self.gallery.request_add_to_pack)
-        self.pack.edit_cutout_requested.connect(self.open_editor)
-        self.pack.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.gallery.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.details.status_requested.connect(self.gallery.set_status)
         self.details.star_requested.connect(self.gallery.toggle_star)
         self.details.open_requested.connect(self.open_editor)
         self.details.more_like_this.connect(self.more_like_this)
         self.cutouts.done.connect(self._on_cutout_done)
-        self.editor.cutout_changed.connect(self._on_cutout_done)
-        self.editor.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.editor.dirty_changed.connect(
-            lambda dirty: self.tabs.setTabText(
-                self.tabs.indexOf(self.editor), "Mask editor *" if dirty else "Mask editor"
-            )
-        )
         self.cutouts.failed.connect(
             lambda cid, msg: self.statusBar().showMessage(f"Cut-out of {cid} failed: {msg}", 8000)
         )
         self.cutouts.unavailable.connect(self._on_cutouts_unavailable)
         self.cutouts.remaining_changed.connect(self._show_cutouts_remaining)
+
+    def _make_editor(self, segmenter: SharedSegmenter) -> MaskEditorPanel:
+        from studio.ui.editor import MaskEditorPanel
+
+        # "Reset to automatic" uses the window's one cut-out model, never a second copy.
+        panel = MaskEditorPanel(self.library, segmenter_factory=segmenter)
+        panel.cutout_changed.connect(lambda cid, _cutout_id: self._on_cutout_done(cid))
+        panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        panel.dirty_changed.connect(
+            lambda dirty: self.tabs.setTabText(
+                self.tabs.indexOf(self.editor_page), "Mask editor *" if dirty else "Mask editor"
+            )
+        )
+        return panel
+
+    def _make_pack(self) -> PackPanel:
+        from studio.ui.pack import PackPanel
+
+        panel = PackPanel(self.library)
+        panel.edit_cutout_requested.connect(self.open_editor)
+        panel.exported.connect(
+            lambda folder: self.statusBar().showMessage(f"Pack exported to {folder}", 8000)
+        )
+        panel.export_failed.connect(
+            lambda text: self.statusBar().showMessage(f"Export failed: {text}", 8000)
+        )
+        return panel
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -336,12 +360,17 @@ class MainWindow(QMainWindow):
         if not self.library.read_only:
             self.cutouts.resume(self.library)
             paths = self.library.paths
-            self.background.run(lambda: clean_leftovers_at_start(paths), on_error=_log_only)
+            self.tasks.submit(
+                lambda _c: clean_leftovers_at_start(paths), what="cleaning up leftovers"
+            )
 
     def check_models(self) -> None:
         self.prompt_panel.set_model_state(checking=True)
         folder = self.settings.models_path
-        self.background.run(lambda: self._model_checker(folder), self._on_model_check)
+        self.tasks.submit(
+            lambda _c: self._model_checker(folder), on_result=self._on_model_check,
+            what="checking the model files",
+        )
 
     def _on_model_check(self, check: ModelCheck) -> None:
         if check.folder != self.settings.models_path:
@@ -350,12 +379,12 @@ class MainWindow(QMainWindow):
         if self.library.read_only:  # nothing generated could be saved
             self.prompt_panel.set_model_state(error="The library is read-only.")
             self.queue.set_ready(False)
-            self.queue_panel.model.reload()
+            self.queue_panel.reload()
             return
         self.prompt_panel.set_model_state(missing=check.missing, error=check.error)
         self._use_translator(check)
         self.queue.set_ready(check.ready)
-        self.queue_panel.model.reload()
+        self.queue_panel.reload()
 
     def _use_translator(self, check: ModelCheck) -> None:
         """Hand the prompt panel the translator of the models folder, when it is complete; the
@@ -437,12 +466,13 @@ class MainWindow(QMainWindow):
         if self.queue.is_training(event.job_id):
             self.styles.handle(event)  # with its own messages
             return
-        if event.kind == "started" and not self.heartbeat.running:
-            self.heartbeat.start()
-        elif event.kind == "batch_ready":
-            self.gallery.add_candidates(list(event.candidate_ids))
-        elif event.kind == "failed":
-            self.check_models()  # perhaps files went missing: the generate button will say so
+        match event:
+            case JobStarted() if not self.heartbeat.running:
+                self.heartbeat.start()
+            case BatchStored(candidate_ids=ids):
+                self.gallery.add_candidates(list(ids))
+            case JobFailed():
+                self.check_models()  # perhaps files went missing: the generate button says so
         message = status_message(event)
         if message is not None:
             self.statusBar().showMessage(*message)
@@ -503,15 +533,17 @@ class MainWindow(QMainWindow):
         self.gallery.focus_candidates()
 
     def open_editor(self, candidate_id: int) -> None:
-        self.tabs.setCurrentWidget(self.editor)
-        self.editor.open_candidate(candidate_id)
+        self.tabs.setCurrentWidget(self.editor_page)
+        self.editor_page.ensure().open_candidate(candidate_id)
 
-    def add_to_pack(self, candidate_ids: list[int]) -> None:
+    def add_to_pack(self, candidate_ids: list[int]) -> bool:
+        """Append to the current pack; False (and the status bar says why) when the library
+        refuses the write."""
         try:
-            added = self.pack.add_candidates(candidate_ids)
+            added = self.pack_page.ensure().add_candidates(list(candidate_ids))
         except LibraryUnavailable as exc:  # read-only or full: said plainly, not as a bug
             self.statusBar().showMessage(f"Not added to the pack: {exc}", 10000)
-            return
+            return False
         self.cutouts.cut(candidate_ids)  # a sticker needs a cut-out, kept or not
         self._show_pack_members()
         self.statusBar().showMessage(
@@ -519,23 +551,34 @@ class MainWindow(QMainWindow):
                                             if added < len(candidate_ids) else ""),
             5000,
         )
+        return True
 
     def _show_pack_members(self) -> None:
-        """The gallery's "in pack" badges follow the pack the Pack tab shows."""
-        self.gallery.set_pack_members(self.pack.current_pack_candidates())
+        """The gallery's "in pack" badges follow the pack the Pack tab shows (before the tab
+        is first opened: the pack it will show, the first one)."""
+        panel = self.pack_page.panel
+        if panel is not None:
+            pack_id = panel.current_pack_id()
+        else:
+            packs = self.library.packs()
+            pack_id = packs[0].id if packs else None
+        members = set()
+        if pack_id is not None:
+            members = {item.candidate_id for item in self.library.pack_items(pack_id)}
+        self.gallery.set_pack_members(members)
 
     def _show_cutouts_remaining(self, count: int) -> None:
         self.cutout_label.setText(f"✂ Cutting out {count} picture{'s' if count != 1 else ''}…")
         self.cutout_label.setVisible(count > 0)
 
     def _on_cutouts_unavailable(self, message: str) -> None:
-        self.details.cutouts_unavailable = message
-        self.details.show_candidate(self.gallery.current_candidate())
+        self.details.set_cutouts_unavailable(message)
         self.statusBar().showMessage(message, 15000)
 
     def _on_cutout_done(self, candidate_id: int) -> None:
-        self.gallery.model.refresh_cutout(candidate_id)
-        self.pack.refresh()
+        self.gallery.refresh_cutout(candidate_id)
+        if self.pack_page.panel is not None:
+            self.pack_page.panel.refresh()
         current = self.gallery.current_candidate()
         if current is not None and current.id == candidate_id:
             self.details.show_candidate(current)
@@ -553,20 +596,22 @@ class MainWindow(QMainWindow):
     def import_paths(self, paths: list[Path]) -> None:
         studio = self.library.paths
         self.statusBar().showMessage(f"Importing {len(paths)} file(s)…")
-        self.background.run(lambda: import_files(paths, studio), self._on_imported,
-                            self._on_import_error)
+        self.tasks.submit(
+            lambda _c: import_files(paths, studio), on_result=self._on_imported,
+            on_error=self._on_import_error, what="the import",
+        )
 
     def _on_imported(self, report: ImportReport) -> None:
         self.gallery.add_candidates(report.candidate_ids)
         for cid in report.candidate_ids:
-            self.gallery.model.refresh_cutout(cid)
+            self.gallery.refresh_cutout(cid)
         self.statusBar().showMessage(f"Imported {len(report.candidate_ids)} picture(s).", 5000)
         if report.problems:
             self.notify("Some files were not imported:\n\n" + "\n".join(report.problems))
 
-    def _on_import_error(self, exc: BaseException) -> None:
-        log.error("Import failed", exc_info=exc)
-        self.notify(f"The import failed: {exc}")
+    def _on_import_error(self, failure: TaskFailure) -> None:
+        self.statusBar().clearMessage()
+        self.notify(failure.message)
 
     def notify(self, text: str) -> QMessageBox:
         """A warning that does not block the window (generation and imports go on)."""
@@ -592,7 +637,7 @@ class MainWindow(QMainWindow):
 
     def open_model_manager(self) -> ModelManagerDialog:
         if self._model_dialog is None:
-            dialog = ModelManagerDialog(self.settings, self.background, self.device_info, self)
+            dialog = ModelManagerDialog(self.settings, self.tasks, self.device_info, self)
             dialog.settings_changed.connect(self._on_settings_changed)
             dialog.files_changed.connect(self._on_model_check)
             dialog.finished.connect(lambda _r: setattr(self, "_model_dialog", None))
@@ -628,7 +673,7 @@ class MainWindow(QMainWindow):
     # -- window state and closing ---------------------------------------------------------------
 
     def _tab_names(self) -> dict[str, QWidget]:
-        return {"gallery": self.gallery, "editor": self.editor, "pack": self.pack}
+        return {"gallery": self.gallery, "editor": self.editor_page, "pack": self.pack_page}
 
     def _restore_window_state(self) -> None:
         """Geometry, docks and the open tab as they were. The dock layout is saved as the user
@@ -645,10 +690,8 @@ class MainWindow(QMainWindow):
             self.details_dock.show()
         # The editor needs a candidate, which the gallery gives: it reopens on the gallery.
         tab = self._tab_names().get(str(state.value("window/tab", "gallery")), self.gallery)
-        self.tabs.setCurrentWidget(self.pack if tab is self.pack else self.gallery)
-        sort = self.gallery.sort_box.findData(state.value("gallery/sort"))
-        if sort >= 0:
-            self.gallery.sort_box.setCurrentIndex(sort)
+        self.tabs.setCurrentWidget(self.pack_page if tab is self.pack_page else self.gallery)
+        self.gallery.set_sort(state.value("gallery/sort"))
         self.gallery.set_auto_advance(state.value("gallery/auto_advance", True, type=bool))
         try:
             self.gallery.set_backdrop(Backdrop(state.value("gallery/backdrop", "original")))
@@ -657,7 +700,8 @@ class MainWindow(QMainWindow):
         self._show_pack_members()
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
-        if not self.editor.maybe_close():
+        editor = self.editor_page.panel
+        if editor is not None and not editor.maybe_save():
             event.ignore()  # the user chose to stay with unsaved mask edits
             return
         self.shutdown()
@@ -679,7 +723,7 @@ class MainWindow(QMainWindow):
         state.setValue("window/details_hidden_by_tab", self._details_hidden_by_tab)
         current = self.tabs.currentWidget()
         state.setValue("window/tab", next(n for n, w in self._tab_names().items() if w is current))
-        state.setValue("gallery/sort", self.gallery.sort_box.currentData())
+        state.setValue("gallery/sort", self.gallery.sort_key)
         state.setValue("gallery/auto_advance", self.gallery.auto_advance)
         state.setValue("gallery/backdrop", self.gallery.backdrop.value)
         # Everyone is told first, so that they all stop at once; then the waits share a budget.
@@ -687,14 +731,16 @@ class MainWindow(QMainWindow):
         self.cutouts.request_stop()
         clock = StopClock(self.SHUTDOWN_BUDGET_S)
         stopped = {
-            "translation": self.prompt_panel.translation.close(),
-            "mask editor": self.editor.shutdown(clock.left_ms()),
+            "translation": self.prompt_panel.shutdown(),
         }
-        self.pack.shutdown()
+        editor = self.editor_page.panel
+        stopped["mask editor"] = editor is None or editor.shutdown(clock.left_ms())
+        if self.pack_page.panel is not None:
+            self.pack_page.panel.shutdown()
         stopped["generation"] = self.queue.shutdown(clock.left_ms())
         stopped["cut-outs"] = self.cutouts.shutdown(clock.left_ms())
-        stopped["thumbnails"] = self.gallery.thumbnails.shutdown(clock.left_ms())
-        stopped["background"] = self.background.close(clock.left_ms())
+        stopped["thumbnails"] = self.gallery.shutdown(clock.left_ms())
+        stopped["background"] = self.tasks.close(clock.left_ms())
         self.busy_at_exit = [name for name, done in stopped.items() if not done]
         if self.busy_at_exit:
             log.info("Still busy when the window closed: %s", ", ".join(self.busy_at_exit))

@@ -4,7 +4,6 @@ cancel), use a folder you already have, choose the device and precision, and whe
 from __future__ import annotations
 
 import logging
-import threading
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,11 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.errors import StudioError
 from studio.jobs.backend import DeviceInfo
 from studio.settings import PRECISIONS, Settings, save_settings
-from studio.ui.background import Background
 from studio.ui.model_files import TRANSLATOR_KEY, ModelCheck, check_model_files, human_size
+from studio.ui.tasks import Task, TaskControl, TaskFailure, TaskRunner
 from studio.ui.where_chooser import WhereChooser
 
 log = logging.getLogger(__name__)
@@ -43,7 +41,7 @@ class ModelManagerDialog(QDialog):
     def __init__(
         self,
         settings: Settings,
-        background: Background,
+        tasks: TaskRunner,
         device_info: DeviceInfo | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -51,11 +49,15 @@ class ModelManagerDialog(QDialog):
         self.setWindowTitle("Model manager")
         self.resize(720, 460)
         self._settings = settings
-        self._background = background
+        self._tasks = tasks
         self._device_info = device_info
-        self._download_stop: threading.Event | None = None
-        self._check: ModelCheck | None = None
+        self._download: Task | None = None
+        self._build()
+        self._connect()
+        self._fill_devices()
+        self.refresh()
 
+    def _build(self) -> None:
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_label.setWordWrap(True)
@@ -100,15 +102,14 @@ class ModelManagerDialog(QDialog):
         self.precision_box = QComboBox()
         self.device_label = QLabel()
         self.device_label.setObjectName("hint")
-        self.where_chooser = WhereChooser(settings.where)
+        self.where_chooser = WhereChooser(self._settings.where)
         form = QFormLayout()
         form.addRow("Where to generate", self.where_chooser)
         form.addRow("Device", self.device_box)
         form.addRow("Precision", self.precision_box)
         form.addRow("", self.device_label)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
 
         layout = QVBoxLayout(self)
         layout.addLayout(folder_row)
@@ -117,8 +118,10 @@ class ModelManagerDialog(QDialog):
         layout.addLayout(download_row)
         layout.addWidget(self.progress_label)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.close_buttons)
 
+    def _connect(self) -> None:
+        self.close_buttons.rejected.connect(self.reject)
         self.use_folder_button.clicked.connect(self._choose_folder)
         self.default_folder_button.clicked.connect(lambda: self.use_folder(None))
         self.download_button.clicked.connect(lambda: self.start_download())
@@ -129,8 +132,6 @@ class ModelManagerDialog(QDialog):
         self.device_box.currentIndexChanged.connect(self._on_device)
         self.precision_box.currentIndexChanged.connect(self._on_precision)
         self.where_chooser.where_changed.connect(lambda where: self._update_settings(where=where))
-        self._fill_devices()
-        self.refresh()
 
     # -- files ----------------------------------------------------------------------------------
 
@@ -142,12 +143,14 @@ class ModelManagerDialog(QDialog):
         folder = self._settings.models_path
         self.folder_label.setText(f"Model folder: {folder}")
         self.default_folder_button.setEnabled(self._settings.models_dir is not None)
-        self._background.run(lambda: check_model_files(folder), self._show_check)
+        self._tasks.submit(
+            lambda _c: check_model_files(folder), on_result=self._show_check,
+            what="checking the model files",
+        )
 
     def _show_check(self, check: ModelCheck) -> None:
         if check.folder != self._settings.models_path:
             return  # an older answer, for a folder no longer chosen
-        self._check = check
         rows = check.rows()
         self.table.setRowCount(len(rows))
         for row, f in enumerate(rows):
@@ -176,7 +179,7 @@ class ModelManagerDialog(QDialog):
             )
         else:
             self.summary.setText("All required files are present: the studio can generate.")
-        downloading = self._download_stop is not None
+        downloading = self._download is not None
         self.download_button.setEnabled(bool(check.missing) and not downloading
                                         and check.error is None)
         self.translator_button.setEnabled(not check.translator_ready and not downloading
@@ -199,13 +202,11 @@ class ModelManagerDialog(QDialog):
 
     @property
     def downloading(self) -> bool:
-        return self._download_stop is not None
+        return self._download is not None
 
     def start_download(self, keys: list[str] | None = None) -> None:
         """Download the missing required files, or the file sets `keys` (the translator)."""
         folder = self._settings.models_path
-        stop = threading.Event()
-        self._download_stop = stop
         self.download_button.setEnabled(False)
         self.translator_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -213,22 +214,29 @@ class ModelManagerDialog(QDialog):
         self.progress.setRange(0, 0)
         self.progress_label.setText("Connecting to the model hub…")
 
-        def download(report) -> None:  # noqa: ANN001
+        def download(control: TaskControl) -> None:
             from studio.engine import ModelStore
 
             ModelStore(folder).download(
                 keys,
-                on_progress=lambda key, done, total: report((key, done, total)),
-                should_stop=stop.is_set,
+                on_progress=lambda key, done, total: control.report((key, done, total)),
+                should_stop=control.should_stop,
             )
 
-        self._background.run(
-            download, self._download_done, self._download_failed, self._download_progress
+        self._download = self._tasks.submit(
+            download,
+            on_result=lambda _r: self._download_finished("Download finished."),
+            on_error=self._download_failed,
+            on_progress=self._download_progress,
+            on_cancelled=lambda: self._download_finished(
+                "Download cancelled; it resumes where it stopped next time."
+            ),
+            what="the download",
         )
 
     def cancel_download(self) -> None:
-        if self._download_stop is not None:
-            self._download_stop.set()
+        if self._download is not None:
+            self._download.cancel()
             self.progress_label.setText("Stopping the download…")
             self.cancel_button.setEnabled(False)
 
@@ -243,26 +251,16 @@ class ModelManagerDialog(QDialog):
             self.progress_label.setText(f"{key}: {human_size(done)}")
 
     def _download_finished(self, message: str) -> None:
-        cancelled = self._download_stop is not None and self._download_stop.is_set()
-        self._download_stop = None
+        self._download = None
         self.cancel_button.setEnabled(False)
         self.progress.setVisible(False)
-        self.progress_label.setText(
-            "Download cancelled; it resumes where it stopped next time." if cancelled else message
-        )
+        self.progress_label.setText(message)
         self.refresh()
 
-    def _download_done(self, _result: object) -> None:
-        self._download_finished("Download finished.")
-
-    def _download_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, StudioError):
-            message = str(exc)
-            if "offline" in message or "unreachable" in message:
-                message += " Or choose Use folder… if the files are already on this machine."
-        else:
-            log.error("Model download failed", exc_info=exc)
-            message = f"The download failed: {exc}. Details are in the log."
+    def _download_failed(self, failure: TaskFailure) -> None:
+        message = failure.message
+        if "offline" in message or "unreachable" in message:
+            message += " Or choose Use folder… if the files are already on this machine."
         self._download_finished(message)
         self.progress_label.setStyleSheet("color: #c0392b")
 

@@ -101,7 +101,6 @@ class PromptPanel(QWidget):
         layout.addWidget(self.prompt_box)
         layout.addWidget(self.translation_row)
         layout.addWidget(note)
-        self._button_layout = layout
         self._missing: list[str] | None = None
         self._checking = True
         self.set_model_state(checking=True)
@@ -193,6 +192,10 @@ class PromptPanel(QWidget):
         self.translation_note.setText(note)
         self.translation_note.setVisible(bool(note))
         self._show_button()
+
+    def shutdown(self, msecs: int = 0) -> bool:
+        """Drop translations on their way (the window is closing); False when one still runs."""
+        return self.translation.close(msecs)
 
     # -- the prompt -----------------------------------------------------------------------------
 

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from studio.errors import StudioError
 from studio.translate.script import needs_translation
-from studio.ui.background import Background
+from studio.ui.tasks import TaskFailure, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +51,13 @@ class PromptTranslation(QObject):
     submission_ready = Signal(object)  # Submission, for a Generate asked while translating
 
     def __init__(
-        self, background: Background | None = None, debounce_ms: int = DEBOUNCE_MS,
+        self, tasks: TaskRunner | None = None, debounce_ms: int = DEBOUNCE_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         # One worker thread of its own: a first load takes seconds and must not hold up the
         # window's other background calls; one at a time, so translations never pile up.
-        self._background = background or Background(self, threads=1)
+        self._tasks = tasks or TaskRunner(self, threads=1)
         self._translate: Translate | None = None
         self._translator_known = False
         self._timer = QTimer(self)
@@ -159,9 +158,6 @@ class PromptTranslation(QObject):
     def waiting(self) -> bool:
         return self._waiting
 
-    def cancel_waiting(self) -> None:
-        self._waiting = False
-
     # -- the worker -----------------------------------------------------------------------------
 
     def _set(self, status: TranslationStatus, russian: str) -> None:
@@ -174,10 +170,11 @@ class PromptTranslation(QObject):
             return  # the answer in flight starts the next one (see `_finished`)
         text, translate = self.text, self._translate
         self._in_flight = text
-        self._background.run(
-            lambda: translate(text),
-            lambda russian: self._finished(text, russian),
-            lambda exc: self._failed(text, exc),
+        self._tasks.submit(
+            lambda _control: translate(text),
+            on_result=lambda russian: self._finished(text, russian),
+            on_error=lambda failure: self._failed(text, failure),
+            what="the translation",
         )
 
     def _finished(self, text: str, russian: str) -> None:
@@ -190,16 +187,12 @@ class PromptTranslation(QObject):
             self._waiting = False
             self.submission_ready.emit(self.submission())
 
-    def _failed(self, text: str, exc: BaseException) -> None:
+    def _failed(self, text: str, failure: TaskFailure) -> None:
         self._in_flight = None
         if text != self.text or self.status is not TranslationStatus.TRANSLATING:
             self._restart_if_needed()
             return
-        if isinstance(exc, StudioError):
-            self.error = str(exc)
-        else:
-            log.error("Translating the prompt failed", exc_info=exc)
-            self.error = f"the translation failed ({exc}); details are in the log"
+        self.error = failure.message
         self._waiting = False
         self._set(TranslationStatus.FAILED, "")
 
@@ -212,4 +205,4 @@ class PromptTranslation(QObject):
         """Drop answers still on their way (the window is closing); False when a translation
         (or the translator's first load, which cannot be interrupted) still runs."""
         self._timer.stop()
-        return self._background.close(msecs)
+        return self._tasks.close(msecs)

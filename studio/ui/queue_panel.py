@@ -31,7 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.jobs import JobQueue
+from studio.jobs import (
+    BatchStored,
+    JobEvent,
+    JobProgress,
+    JobQueue,
+    JobStarted,
+    ModelsLoading,
+)
 from studio.jobs.training_jobs import TrainingJob
 from studio.library import Job, JobState, Library
 from studio.ui.styles.queue_rows import training_status, training_title, training_tooltip
@@ -98,20 +105,22 @@ class JobListModel(QAbstractListModel):
                 return i
         return None
 
-    def _on_event(self, event) -> None:  # noqa: ANN001
-        if event.kind == "models_loading":
-            self._loading.add(event.job_id)
-        elif event.kind == "progress":
-            self._loading.discard(event.job_id)
-        elif event.kind == "batch_ready":
-            self._candidates[event.job_id] = (
-                self._candidates.get(event.job_id, 0) + len(event.candidate_ids)
-            )
+    def _on_event(self, event: JobEvent) -> None:
+        reread = event.is_terminal
+        match event:
+            case ModelsLoading(job_id=job):
+                self._loading.add(job)
+            case JobProgress(job_id=job):
+                self._loading.discard(job)
+            case BatchStored(job_id=job, candidate_ids=ids):
+                self._candidates[job] = self._candidates.get(job, 0) + len(ids)
+            case JobStarted():
+                reread = True
         row = self._row(event.job_id)
         if row is not None:
             if self._queue.is_training(event.job_id):
                 self._jobs[row] = self._queue.training_job(event.job_id)
-            elif event.is_terminal or event.kind == "started":
+            elif reread:  # its state changed in the library
                 self._jobs[row] = self._library.job(event.job_id)
             index = self.index(row)
             self.dataChanged.emit(index, index)
@@ -251,7 +260,14 @@ class QueuePanel(QWidget):
     def __init__(self, library: Library, queue: JobQueue, parent: QWidget | None = None):
         super().__init__(parent)
         self._queue = queue
+        self._selected_id: int | None = None
         self.model = JobListModel(library, queue, self)
+        self._build()
+        self._connect()
+        self._update_buttons()
+
+    def _build(self) -> None:
+        queue = self._queue
         self.view = QListView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(JobDelegate(self.model, queue, self.view))
@@ -282,6 +298,8 @@ class QueuePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
+
+    def _connect(self) -> None:
         self.up_button.clicked.connect(lambda: self._move(-1))
         self.down_button.clicked.connect(lambda: self._move(1))
         self.cancel_button.clicked.connect(self._cancel)
@@ -290,10 +308,12 @@ class QueuePanel(QWidget):
         self.view.doubleClicked.connect(lambda _i: self._show())
         self.view.selectionModel().currentChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
-        self._selected_id: int | None = None
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
-        self._update_buttons()
+
+    def reload(self) -> None:
+        """Read the jobs again (the queue became ready or not)."""
+        self.model.reload()
 
     def selected_job(self) -> Job | None:
         index = self.view.currentIndex()

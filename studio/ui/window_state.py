@@ -1,6 +1,7 @@
 """The one store of window state: geometry, docks, the open tab, the gallery's order, the last
-export folder. An INI file in the studio's config folder (beside settings.toml), so that a
-portable STUDIO_HOME carries it and tests never touch the user's own."""
+export folder, the Telegram user id to publish for. An INI file in the studio's config folder
+(beside settings.toml), so that a portable STUDIO_HOME carries it and tests never touch the
+user's own. Nothing in the window uses a default `QSettings()` (that writes outside it)."""
 
 from __future__ import annotations
 

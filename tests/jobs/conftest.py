@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from studio.jobs.testing import ScriptedBackend
+from tests.jobs.scripted_backend import ScriptedBackend
 
 
 @pytest.fixture

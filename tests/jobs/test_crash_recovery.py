@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 
 from studio.jobs import GenerationRequest, JobQueue
-from studio.jobs.testing import ScriptedBackend
 from studio.library import JobState, Library
+from tests.jobs.scripted_backend import ScriptedBackend
 
 pytestmark = pytest.mark.gui
 
@@ -24,7 +24,7 @@ CHILD = textwrap.dedent(
     from PySide6.QtCore import QCoreApplication
     from studio.jobs import GenerationRequest, JobQueue
     from studio.jobs.events import BatchStored
-    from studio.jobs.testing import ScriptedBackend
+    from tests.jobs.scripted_backend import ScriptedBackend
     from studio.library import Library
 
     app = QCoreApplication([])

@@ -204,11 +204,25 @@ def test_the_columns_hold_still_at_every_width(library, gallery, qtbot):
         assert len(firsts) == 1, f"{columns} columns were expected on the first row at {width}"
 
 
+def test_p_stays_when_the_pack_refuses_the_pictures(library, gallery, qtbot):
+    # A read-only library refused the write, yet P moved on as if the picture were added.
+    ids = fill_library(library, [1.0, 2.0])
+    sent = []
+    gallery.set_pack_adder(lambda chosen: sent.append(chosen) or False)
+    gallery.reload()
+    gallery.view.setFocus()
+    gallery.select_candidate(ids[0])
+    qtbot.keyClick(gallery.view, Qt.Key.Key_P)
+    assert sent == [[ids[0]]]
+    assert gallery.current_candidate().id == ids[0]
+
+
 @pytest.mark.parametrize("key", [Qt.Key.Key_K, Qt.Key.Key_X, Qt.Key.Key_U, Qt.Key.Key_S,
                                  Qt.Key.Key_P])
 def test_every_triage_key_follows_the_same_rule(library, gallery, qtbot, key):
     # K and X once moved on while S and P stayed, and nothing said so.
     ids = fill_library(library, [1.0, 2.0, 3.0])
+    gallery.set_pack_adder(lambda _ids: True)  # the pack takes them (the window's pack)
     gallery.reload()
     gallery.view.setFocus()
     gallery.select_candidate(ids[0])

@@ -6,8 +6,8 @@ import pytest
 
 from studio.jobs.backend import DeviceInfo
 from studio.settings import Settings, load_settings
-from studio.ui.background import Background
 from studio.ui.model_manager import ModelManagerDialog
+from studio.ui.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 
@@ -22,7 +22,7 @@ GPU_MACHINE = DeviceInfo(
 
 @pytest.fixture
 def dialog(qtbot, tmp_path):
-    background = Background()
+    background = TaskRunner()
     dlg = ModelManagerDialog(Settings(models_dir=str(tmp_path / "models")), background)
     qtbot.addWidget(dlg)
     yield dlg

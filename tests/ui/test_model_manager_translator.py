@@ -7,8 +7,8 @@ import shutil
 import pytest
 
 from studio.settings import Settings
-from studio.ui.background import Background
 from studio.ui.model_manager import ModelManagerDialog
+from studio.ui.tasks import TaskRunner
 from tests.translate.tiny_marian import write_tiny_marian
 
 pytestmark = pytest.mark.gui
@@ -19,7 +19,7 @@ def open_dialog(qtbot):
     backgrounds = []
 
     def open_(folder):
-        background = Background()
+        background = TaskRunner()
         backgrounds.append(background)
         dialog = ModelManagerDialog(Settings(models_dir=str(folder)), background)
         qtbot.addWidget(dialog)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from studio.jobs import GenerationRequest, JobQueue
-from studio.jobs.testing import ScriptedBackend
 from studio.library import JobState
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel, format_eta
 from studio.ui.sampler_panel import CUSTOM, SamplerPanel
+from tests.jobs.scripted_backend import ScriptedBackend
 
 pytestmark = pytest.mark.gui
 

@@ -18,12 +18,13 @@ pytestmark = pytest.mark.gui
 CHILD = textwrap.dedent(
     """
     import sys, time
-    sys.path.insert(0, sys.argv[1])
+    from pathlib import Path
+    sys.path[:0] = [sys.argv[1], str(Path(sys.argv[1]).parents[1])]  # tests/ui, the repo
     from PySide6.QtCore import QTimer
     from ui_fixtures import fill_library, ready_check
 
     import studio.ui.main_window as main_window
-    from studio.jobs.testing import ScriptedBackend
+    from tests.jobs.scripted_backend import ScriptedBackend
     from studio.library import CandidateStatus, Library
 
     BLOCK_S = 20.0

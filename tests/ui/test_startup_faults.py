@@ -13,7 +13,6 @@ import pytest
 from ui_fixtures import FakeSegmenter, ready_check
 
 import studio.library.db as db
-from studio.jobs.testing import ScriptedBackend
 from studio.library import Library
 from studio.library.testing import (
     build_sample_library,
@@ -21,6 +20,7 @@ from studio.library.testing import (
     install,
     readable_candidate_ids,
 )
+from tests.jobs.scripted_backend import ScriptedBackend
 
 pytestmark = pytest.mark.gui
 
@@ -84,9 +84,9 @@ def test_a_damaged_library_starts_with_its_readable_candidates(
         qtbot.wait(100)
         shown = {c.id for c in window.gallery.model.candidates()}
         assert len(readable - shown) <= 1  # (a garbled duplicate row may be dropped)
-        window.pack.ensure_panel()  # the pack and editor panels load from the library too
+        window.pack_page.ensure()  # the pack and editor panels load from the library too
         for candidate_id in sorted(shown)[:3]:
-            window.editor.open_candidate(candidate_id)
+            window.editor_page.ensure().open_candidate(candidate_id)
         if kind == "recovered":
             assert "damaged" in notices(window)
         if kind == "rows skipped":

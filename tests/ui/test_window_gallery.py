@@ -7,8 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from ui_fixtures import FakeSegmenter, fill_library, ready_check
 
-from studio.jobs.testing import ScriptedBackend
 from studio.ui.gallery import Backdrop
+from tests.jobs.scripted_backend import ScriptedBackend
 
 pytestmark = pytest.mark.gui
 
@@ -39,11 +39,11 @@ def test_in_pack_badges_follow_the_pack(make_window, qtbot):
     window.add_to_pack(ids[:2])
     assert [window.gallery.model.in_pack(i) for i in ids] == [True, True, False]
     # Removed on the Pack tab: the badge goes when the gallery shows again.
-    pack_id = window.pack.panel.current_pack_id()
+    pack_id = window.pack_page.panel.current_pack_id()
     item = next(i for i in window.library.pack_items(pack_id) if i.candidate_id == ids[0])
-    window.tabs.setCurrentWidget(window.pack)
+    window.tabs.setCurrentWidget(window.pack_page)
     window.library.remove_pack_item(item.id)
-    window.pack.refresh()
+    window.pack_page.panel.refresh()
     window.show_gallery()
     assert [window.gallery.model.in_pack(i) for i in ids] == [False, True, False]
     window.shutdown()
@@ -62,6 +62,6 @@ def test_the_viewer_keys_reach_the_window(make_window, qtbot):
     qtbot.keyClick(window.gallery.viewer, Qt.Key.Key_P)  # the window adds it to the pack
     assert window.gallery.model.in_pack(ids[0])
     qtbot.keyClick(window.gallery.viewer, Qt.Key.Key_Return)  # the editor opens
-    assert window.tabs.currentWidget() is window.editor
+    assert window.tabs.currentWidget() is window.editor_page
     window.show_gallery()  # back to where the user was: the viewer has the keyboard
     assert window.gallery.viewer_open() and window.focusWidget() is window.gallery.viewer

@@ -1,7 +1,8 @@
 """The mask editor: where the user fixes what the automatic cut-out got wrong.
 
 `MaskEditorPanel` is what the window embeds; the rest are its parts (document, canvas, palette,
-preview, autosave, background workers), each in its own module.
+preview, autosave), each in its own module; their work off the UI thread goes through
+`studio.ui.tasks`.
 """
 
 from studio.ui.editor.canvas import MaskCanvas

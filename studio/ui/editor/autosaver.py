@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.ui.editor.autosave import AutosaveStore
 from studio.ui.editor.document import MaskDocument
-from studio.ui.editor.workers import serial_pool, submit
+from studio.ui.tasks import TaskRunner
 
 AUTOSAVE_INTERVAL_MS = 2_000
 
@@ -29,11 +29,12 @@ class Autosaver(QObject):
         self.base_cutout_id: int | None = None  # the saved version the edits start from
         self._serial = 0  # bumped on every history change
         self._written_serial = 0
-        self._pool = serial_pool(self)
+        # One thread: the writes happen in order and never overtake each other.
+        self._tasks = TaskRunner(self, threads=1)
         self.timer = QTimer(self)
         self.timer.setInterval(AUTOSAVE_INTERVAL_MS)
         self.timer.timeout.connect(self.write_if_changed)
-        document.historyChanged.connect(self._on_history)
+        document.history_changed.connect(self._on_history)
 
     def start(self, candidate_id: int, base_cutout_id: int | None) -> None:
         """Follow this candidate from now on (its document was just loaded)."""
@@ -61,11 +62,10 @@ class Autosaver(QObject):
         self._written_serial = self._serial
         candidate_id, base, store = self.candidate_id, self.base_cutout_id, self.store
         mask = self.document.mask.copy()  # a snapshot: later strokes do not race the write
-        submit(
-            self._pool,
-            lambda: store.write(candidate_id, mask, base),
-            None,
-            self._on_failed,
+        self._tasks.submit(
+            lambda _c: store.write(candidate_id, mask, base),
+            on_error=lambda failure: self.failed.emit(failure.message),
+            what="the autosave",
         )
 
     def flush(self, msecs: int = 10_000) -> None:
@@ -79,10 +79,10 @@ class Autosaver(QObject):
             return
         candidate_id, store = self.candidate_id, self.store
         self._written_serial = self._serial
-        submit(self._pool, lambda: store.clear(candidate_id))
+        self._tasks.submit(lambda _c: store.clear(candidate_id), what="removing the autosave")
 
     def wait(self, msecs: int = 10_000) -> None:
-        self._pool.waitForDone(msecs)
+        self._tasks.wait(msecs)
 
     def recover(self, candidate_id: int) -> str | None:
         """Apply the candidate's autosaved mask to the (just loaded) document as an undoable
@@ -99,6 +99,3 @@ class Autosaver(QObject):
             return None
         self._written_serial = self._serial  # the file already holds exactly this
         return dt.datetime.fromtimestamp(found.saved_at).strftime("%H:%M:%S")
-
-    def _on_failed(self, _tag: object, message: str) -> None:
-        self.failed.emit(f"Autosave failed: {message}")

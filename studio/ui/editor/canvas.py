@@ -38,7 +38,7 @@ _ANTS_INTERVAL_MS = 120
 class MaskCanvas(QWidget):
     """Draws a `MaskDocument` and edits it with the tool in `settings`."""
 
-    zoomChanged = Signal(float)
+    zoom_changed = Signal(float)
     #: Something the status bar could say (e.g. "Dropped a shape").
     message = Signal(str)
 
@@ -72,8 +72,8 @@ class MaskCanvas(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 200)
         document.loaded.connect(self._on_loaded)
-        document.maskChanged.connect(self._on_mask_changed)
-        document.contoursChanged.connect(self._on_contours_changed)
+        document.mask_changed.connect(self._on_mask_changed)
+        document.contours_changed.connect(self._on_contours_changed)
 
     # -- settings -------------------------------------------------------------------------------
 
@@ -163,7 +163,7 @@ class MaskCanvas(QWidget):
         self._zoom, self._offset = zoom, offset
         self.update()
         if changed:
-            self.zoomChanged.emit(zoom)
+            self.zoom_changed.emit(zoom)
 
     # -- document events ------------------------------------------------------------------------
 

@@ -22,12 +22,12 @@ class MaskDocument(QObject):
     """Signals carry what the views need to repaint only what changed."""
 
     #: Pixels of the mask changed inside this box (image coordinates).
-    maskChanged = Signal(object)
+    mask_changed = Signal(object)
     #: The undo / redo stacks or the saved point moved.
-    historyChanged = Signal()
-    dirtyChanged = Signal(bool)
+    history_changed = Signal()
+    dirty_changed = Signal(bool)
     #: Contours at the current threshold were recomputed.
-    contoursChanged = Signal()
+    contours_changed = Signal()
     #: A new image (and mask) was loaded: views refit and redraw everything.
     loaded = Signal()
 
@@ -120,7 +120,7 @@ class MaskDocument(QObject):
         box = masks.paint_segment(self.mask, a, b, self._stroke_brush)
         if box is not None:
             self.history.touch(box)
-            self.maskChanged.emit(box)
+            self.mask_changed.emit(box)
         return box
 
     # -- one-shot operations --------------------------------------------------------------------
@@ -205,16 +205,16 @@ class MaskDocument(QObject):
 
     def _invalidate_contours(self) -> None:
         self._contours = None
-        self.contoursChanged.emit()
+        self.contours_changed.emit()
 
     def _after_change(self, box: Box) -> None:
-        self.maskChanged.emit(box)
+        self.mask_changed.emit(box)
         self._invalidate_contours()
         self._emit_history()
 
     def _emit_history(self) -> None:
-        self.historyChanged.emit()
+        self.history_changed.emit()
         dirty = self.history.modified
         if dirty != self._was_dirty:
             self._was_dirty = dirty
-            self.dirtyChanged.emit(dirty)
+            self.dirty_changed.emit(dirty)

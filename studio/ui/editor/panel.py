@@ -4,10 +4,10 @@ The window embeds one `MaskEditorPanel`, calls `load(candidate_id)` to edit a ca
 cut-out, and `maybe_save()` before switching away or closing. Signals:
 
 - `saved(candidate_id, cutout_id)`: a new cut-out version was written by Save.
-- `cutoutChanged(candidate_id, cutout_id)`: the current version changed (Save or Restore);
+- `cutout_changed(candidate_id, cutout_id)`: the current version changed (Save or Restore);
   galleries showing the cut-out refresh on this one.
-- `dirtyChanged(bool)`: unsaved edits appeared / went away.
-- `statusMessage(str)`: a line for the status bar.
+- `dirty_changed(bool)`: unsaved edits appeared / went away.
+- `status_message(str)`: a line for the status bar.
 """
 
 from __future__ import annotations
@@ -44,16 +44,16 @@ from studio.ui.editor.palette import ToolPalette
 from studio.ui.editor.preview import StickerPreview
 from studio.ui.editor.tools import TOOL_HINTS, TOOL_KEYS, TOOL_TITLES, Tool, ToolSettings
 from studio.ui.editor.versions import VersionList
-from studio.ui.editor.workers import serial_pool, submit
+from studio.ui.tasks import TaskFailure, TaskRunner
 
 log = logging.getLogger(__name__)
 
 
 class MaskEditorPanel(QWidget):
     saved = Signal(int, int)
-    cutoutChanged = Signal(int, int)
-    dirtyChanged = Signal(bool)
-    statusMessage = Signal(str)
+    cutout_changed = Signal(int, int)
+    dirty_changed = Signal(bool)
+    status_message = Signal(str)
 
     def __init__(
         self,
@@ -66,7 +66,7 @@ class MaskEditorPanel(QWidget):
         self.library = library
         store = autosave or AutosaveStore()
         self.candidate_id: int | None = None
-        self._cutout_pool = serial_pool(self)  # automatic cut-outs (torch lives there)
+        self._cutout_tasks = TaskRunner(self, threads=1)  # automatic cut-outs (torch there)
         # The window may share its segmenter factory; by default Segmenter.default().
         self.cutouts = AutoCutouts(segmenter_factory)
         self._automatic: AutoCutout | None = None  # the last automatic cut-out computed
@@ -134,26 +134,26 @@ class MaskEditorPanel(QWidget):
 
     def _connect(self) -> None:
         doc = self.document
-        doc.historyChanged.connect(self._on_history)
-        doc.dirtyChanged.connect(self._on_dirty)
-        doc.maskChanged.connect(self._on_mask_changed)
-        self.palette.settingsChanged.connect(self._on_settings)
-        self.palette.backgroundChanged.connect(self.canvas.set_background)
-        self.palette.fillHolesRequested.connect(lambda: self._run(doc.fill_holes))
-        self.palette.removeIslandsRequested.connect(lambda n: self._run(doc.remove_islands, n))
-        self.palette.growRequested.connect(lambda n: self._run(doc.grow, n))
-        self.palette.shrinkRequested.connect(lambda n: self._run(doc.shrink, n))
-        self.palette.smoothRequested.connect(lambda r: self._run(doc.smooth, r))
-        self.palette.featherRequested.connect(lambda r: self._run(doc.feather, r))
+        doc.history_changed.connect(self._on_history)
+        doc.dirty_changed.connect(self._on_dirty)
+        doc.mask_changed.connect(self._on_mask_changed)
+        self.palette.settings_changed.connect(self._on_settings)
+        self.palette.background_changed.connect(self.canvas.set_background)
+        self.palette.fill_holes_requested.connect(lambda: self._run(doc.fill_holes))
+        self.palette.remove_islands_requested.connect(lambda n: self._run(doc.remove_islands, n))
+        self.palette.grow_requested.connect(lambda n: self._run(doc.grow, n))
+        self.palette.shrink_requested.connect(lambda n: self._run(doc.shrink, n))
+        self.palette.smooth_requested.connect(lambda r: self._run(doc.smooth, r))
+        self.palette.feather_requested.connect(lambda r: self._run(doc.feather, r))
         self.undo_button.clicked.connect(self.undo)
         self.redo_button.clicked.connect(self.redo)
         self.save_button.clicked.connect(self.save)
         self.fit_button.clicked.connect(self.canvas.fit)
         self.actual_button.clicked.connect(self.canvas.actual_size)
-        self.canvas.zoomChanged.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
+        self.canvas.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{z * 100:.0f} %"))
         self.canvas.message.connect(self._say)
-        self.versions.restoreRequested.connect(self._restore_requested)
-        self.versions.nothingSelected.connect(lambda: self._say("Pick a version to restore."))
+        self.versions.restore_requested.connect(self._restore_requested)
+        self.versions.nothing_selected.connect(lambda: self._say("Pick a version to restore."))
 
     def _install_shortcuts(self) -> None:
         def add(keys: QKeySequence | str, handler) -> None:
@@ -181,6 +181,22 @@ class MaskEditorPanel(QWidget):
     @property
     def dirty(self) -> bool:
         return self.candidate_id is not None and self.document.dirty
+
+    def open_candidate(self, candidate_id: int) -> bool:
+        """Open the editor on a candidate, asking about unsaved edits of the one open first.
+        False when the user chose to stay, or when the candidate's row or picture is damaged
+        or gone (the status line says so)."""
+        if self.candidate_id != candidate_id:
+            if not self.maybe_save():
+                return False
+            try:
+                self.load(candidate_id)
+            except StudioError as exc:
+                log.warning("Cannot edit candidate %d: %s", candidate_id, exc)
+                self._say(str(exc))
+                return False
+        self.setFocus()
+        return True
 
     def load(self, candidate_id: int, mask: np.ndarray | None = None) -> None:
         """Edit this candidate's cut-out: `mask` when given, else its current saved version,
@@ -216,7 +232,7 @@ class MaskEditorPanel(QWidget):
         self._refresh_versions()
         self._set_enabled(True)
         self._on_history()
-        self.dirtyChanged.emit(self.document.dirty)
+        self.dirty_changed.emit(self.document.dirty)
         title = candidate.prompt or f"candidate {candidate_id}"
         note = f"Editing {title} ({size[0]}x{size[1]})."
         if recovered_at:
@@ -251,7 +267,7 @@ class MaskEditorPanel(QWidget):
         self._refresh_versions()
         self._say(f"Saved as version {cutout.version}")
         self.saved.emit(self.candidate_id, cutout.id)
-        self.cutoutChanged.emit(self.candidate_id, cutout.id)
+        self.cutout_changed.emit(self.candidate_id, cutout.id)
         return cutout
 
     def _saved_as(self) -> tuple[CutoutMethod, float | None, bool]:
@@ -305,7 +321,7 @@ class MaskEditorPanel(QWidget):
         self.autosaver.clear()
         self._refresh_versions()
         self._say(f"Restored version {self._version_of(cutout_id)} as v{restored.version}")
-        self.cutoutChanged.emit(restored.candidate_id, restored.id)
+        self.cutout_changed.emit(restored.candidate_id, restored.id)
         return restored
 
     def set_tool(self, tool: Tool) -> None:
@@ -352,17 +368,17 @@ class MaskEditorPanel(QWidget):
         rgb = self.document.image
         self.reset_button.setEnabled(False)
         self._say(f"Computing the {kind} cut-out…")
-        submit(
-            self._cutout_pool,
-            lambda: fn(rgb),
-            self._on_cutout_done,
-            self._on_cutout_failed,
-            tag=(kind, self.candidate_id, opening),
+        tag = (kind, self.candidate_id, opening)
+        self._cutout_tasks.submit(
+            lambda _c: fn(rgb),
+            on_result=lambda result: self._on_cutout_done(tag, result),
+            on_error=lambda failure: self._on_cutout_failed(tag, failure),
+            what=f"the {kind} cut-out",
         )
 
-    def _on_cutout_done(self, tag: object, result: object) -> None:
+    def _on_cutout_done(self, tag: tuple[str, int, bool], result: object) -> None:
         self.reset_button.setEnabled(True)
-        kind, candidate_id, opening = tag  # type: ignore[misc]
+        kind, candidate_id, opening = tag
         if self._shut_down:
             return
         if candidate_id != self.candidate_id or not isinstance(result, AutoCutout):
@@ -392,9 +408,10 @@ class MaskEditorPanel(QWidget):
         self._say(f"Automatic cut-out ({result.method}{confidence}), saved as version "
                   f"{saved.version}.")
 
-    def _on_cutout_failed(self, tag: object, message: str) -> None:
+    def _on_cutout_failed(self, tag: tuple[str, int, bool], failure: TaskFailure) -> None:
         self.reset_button.setEnabled(True)
-        kind, candidate_id, _opening = tag  # type: ignore[misc]
+        kind, candidate_id, _opening = tag
+        message = failure.message
         if self._shut_down or candidate_id != self.candidate_id:
             return
         log.warning("%s cut-out failed: %s", kind, message)
@@ -413,7 +430,7 @@ class MaskEditorPanel(QWidget):
     def wait_for_background_work(self, msecs: int = 30_000) -> None:
         """Block until autosave writes and cut-outs finish (closing, tests)."""
         self.autosaver.wait(msecs)
-        self._cutout_pool.waitForDone(msecs)
+        self._cutout_tasks.wait(msecs)
         self.preview.wait_idle(msecs)
 
     # -- autosave -------------------------------------------------------------------------------
@@ -454,7 +471,7 @@ class MaskEditorPanel(QWidget):
 
     def _on_dirty(self, dirty: bool) -> None:
         self.save_button.setText("Save*" if dirty else "Save")
-        self.dirtyChanged.emit(dirty)
+        self.dirty_changed.emit(dirty)
 
     def _on_mask_changed(self, _box: Box) -> None:
         self.preview.schedule()
@@ -507,7 +524,7 @@ class MaskEditorPanel(QWidget):
 
     def _say(self, text: str) -> None:
         self.status_label.setText(text)
-        self.statusMessage.emit(text)
+        self.status_message.emit(text)
 
     def shutdown(self, cutout_wait_ms: int = 30_000) -> bool:
         """Stop timers and finish background writes (the window calls this when closing,
@@ -519,4 +536,4 @@ class MaskEditorPanel(QWidget):
             self.autosaver.flush()
         self.preview.shutdown()
         self.autosaver.wait()  # the user's edits: always written before the window goes
-        return self._cutout_pool.waitForDone(cutout_wait_ms)
+        return self._cutout_tasks.close(cutout_wait_ms)

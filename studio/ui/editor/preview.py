@@ -11,15 +11,24 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.pack import apply_mask
 from studio.ui.editor.rendering import DARK_CHAT, LIGHT_CHAT, qimage_from_rgba
 from studio.ui.editor.sticker_render import PreviewOptions, render_preview
-from studio.ui.editor.workers import serial_pool, submit
+from studio.ui.tasks import TaskFailure, TaskRunner
 
 DEBOUNCE_MS = 150
-_TILE = 168
+_TILE = 168  # each chat tile, at most; it shrinks to _MIN_TILE in a narrow window
+_MIN_TILE = 112
 
 
 class _Tiles(QWidget):
@@ -29,22 +38,31 @@ class _Tiles(QWidget):
         super().__init__(parent)
         self.image: QImage | None = None
         self.note = "No cut-out yet"
-        self.setFixedSize(QSize(2 * _TILE + 8, _TILE))
+        # Shrinks in a narrow window rather than widening it (the editor's minimum width).
+        self.setMinimumSize(QSize(2 * _MIN_TILE + 8, _MIN_TILE))
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(2 * _TILE + 8, _TILE)
+
+    def _tile(self) -> int:
+        return max(_MIN_TILE, min(_TILE, (self.width() - 8) // 2))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        side = self._tile()
         for i, colour in enumerate((LIGHT_CHAT, DARK_CHAT)):
-            tile = QRectF(i * (_TILE + 8), 0, _TILE, _TILE)
+            tile = QRectF(i * (side + 8), 0, side, side)
             painter.fillRect(tile, colour)
             if self.image is None or self.image.isNull():
                 painter.setPen(QColor(90, 90, 90) if i == 0 else QColor(170, 170, 170))
                 painter.drawText(tile, Qt.AlignmentFlag.AlignCenter, self.note)
                 continue
             # Stickers show at most 512 px; scale into the tile keeping the aspect ratio.
-            scale = min((_TILE - 12) / self.image.width(), (_TILE - 12) / self.image.height())
+            scale = min((side - 12) / self.image.width(), (side - 12) / self.image.height())
             w, h = self.image.width() * scale, self.image.height() * scale
-            target = QRectF(tile.x() + (_TILE - w) / 2, tile.y() + (_TILE - h) / 2, w, h)
+            target = QRectF(tile.x() + (side - w) / 2, tile.y() + (side - h) / 2, w, h)
             painter.drawImage(target, self.image)
         painter.end()
 
@@ -52,13 +70,13 @@ class _Tiles(QWidget):
 class StickerPreview(QWidget):
     """Preview tiles plus the outline and shadow switches."""
 
-    optionsChanged = Signal(object)
+    options_changed = Signal(object)
     #: A render finished and is shown (the tests and the benchmark wait on it).
     rendered = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._pool = serial_pool(self)
+        self._tasks = TaskRunner(self, threads=1)
         self._serial = 0
         self._source: tuple[np.ndarray, np.ndarray] | None = None
         self.options = PreviewOptions(outline_px=0, shadow=False)
@@ -91,7 +109,7 @@ class StickerPreview(QWidget):
         layout.addLayout(controls)
 
     def set_options(self, options: PreviewOptions) -> None:
-        """Show the pack's outline / shadow settings (without emitting optionsChanged)."""
+        """Show the pack's outline / shadow settings (without emitting options_changed)."""
         self._outline.blockSignals(True)
         self._shadow.blockSignals(True)
         self._outline.setValue(options.outline_px)
@@ -116,10 +134,10 @@ class StickerPreview(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._timer.isActive() or self._pool.activeThreadCount() > 0
+        return self._timer.isActive() or self._tasks.busy
 
     def wait_idle(self, msecs: int = 10_000) -> None:
-        self._pool.waitForDone(msecs)
+        self._tasks.wait(msecs)
 
     def _on_controls(self) -> None:
         self.options = PreviewOptions(
@@ -127,7 +145,7 @@ class StickerPreview(QWidget):
             shadow=self._shadow.isChecked(),
             padding_px=self.options.padding_px,
         )
-        self.optionsChanged.emit(self.options)
+        self.options_changed.emit(self.options)
         self.schedule()
 
     def _render_now(self) -> None:
@@ -137,17 +155,17 @@ class StickerPreview(QWidget):
         rgba = np.dstack([rgb, mask])  # a copy: later strokes do not race the worker
         options = self.options
         self._serial += 1
-        submit(
-            self._pool,
+        serial = self._serial
+        self._tasks.submit(
             # The pack's own mask application (edge colours cleaned) and renderer.
-            lambda: render_preview(apply_mask(rgba[..., :3], rgba[..., 3]), options),
-            self._on_rendered,
-            self._on_failed,
-            tag=self._serial,
+            lambda _c: render_preview(apply_mask(rgba[..., :3], rgba[..., 3]), options),
+            on_result=lambda sticker: self._on_rendered(serial, sticker),
+            on_error=lambda failure: self._on_failed(serial, failure),
+            what="the sticker preview",
         )
 
-    def _on_rendered(self, tag: object, sticker: object) -> None:
-        if tag != self._serial:
+    def _on_rendered(self, serial: int, sticker: object) -> None:
+        if serial != self._serial:
             return  # a newer render is on its way
         self.sticker = sticker if isinstance(sticker, Image.Image) else None
         if self.sticker is None:
@@ -158,18 +176,17 @@ class StickerPreview(QWidget):
         self._tiles.update()
         self.rendered.emit()
 
-    def _on_failed(self, tag: object, message: str) -> None:
-        if tag != self._serial:
+    def _on_failed(self, serial: int, failure: TaskFailure) -> None:
+        if serial != self._serial:
             return
         self.sticker = None
         self._tiles.image = None
         self._tiles.note = "Preview failed"
-        self._tiles.setToolTip(message)
+        self._tiles.setToolTip(failure.message)
         self._tiles.update()
         self.rendered.emit()
 
     def shutdown(self) -> None:
         """Stop rendering (the panel is closing)."""
         self._timer.stop()
-        self._pool.clear()
-        self._pool.waitForDone(5_000)
+        self._tasks.close(5_000)

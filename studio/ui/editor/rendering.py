@@ -66,11 +66,6 @@ class OverlayComposite:
         out[:, :, 3:] = m + rest
 
 
-def composite_sticker(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The cut-out as an (H, W, 4) RGBA array: what the pack renders from."""
-    return np.dstack([rgb[:, :, :3], mask])
-
-
 def qimage_from_rgba(rgba: np.ndarray) -> QImage:
     """A QImage copy of an (H, W, 4) uint8 RGBA array."""
     h, w = rgba.shape[:2]

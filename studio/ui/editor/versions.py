@@ -31,9 +31,9 @@ def describe(cutout: Cutout, current: bool) -> str:
 
 class VersionList(QWidget):
     #: The user asked to make this cut-out id current again.
-    restoreRequested = Signal(int)
+    restore_requested = Signal(int)
     #: Restore was pressed with nothing selected.
-    nothingSelected = Signal()
+    nothing_selected = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +65,6 @@ class VersionList(QWidget):
     def _restore_selected(self) -> None:
         item = self.list.currentItem()
         if item is None:
-            self.nothingSelected.emit()
+            self.nothing_selected.emit()
             return
-        self.restoreRequested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+        self.restore_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))

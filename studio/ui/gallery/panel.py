@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -56,13 +56,13 @@ class GalleryPanel(QWidget):
     current_changed = Signal(object)  # Candidate or None
     open_editor = Signal(int)  # candidate id
     kept = Signal(list)  # candidate ids just marked kept (they get cut out)
-    add_to_pack = Signal(list)  # candidate ids the user sends to the pack
     message = Signal(str)
     backdrop_changed = Signal(object)  # Backdrop
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._library = library
+        self._pack_adder: Callable[[list[int]], bool] | None = None
         self.thumbnails = ThumbnailCache(parent=self)
         self.model = GalleryModel(library, self.thumbnails, self)
         self._build()
@@ -73,6 +73,7 @@ class GalleryPanel(QWidget):
     def _build(self) -> None:
         self.view = GalleryView(self.thumbnails.size, self)
         self.view.setModel(self.model)
+        self.setFocusProxy(self.view)  # focusing the gallery focuses its grid
         self.viewer = CandidateViewer(self.model, self)
 
         self.sort_box = QComboBox()
@@ -366,11 +367,36 @@ class GalleryPanel(QWidget):
             self._emit_current()
             self._after_triage(rows)
 
+    def set_pack_adder(self, add: Callable[[list[int]], bool]) -> None:
+        """Who takes the pictures P sends to the pack: `add(ids)` is True when they went in
+        (the gallery then moves on, as for every triage key), False when the pack refused
+        them (a read-only library: the gallery stays on them, and the adder says why)."""
+        self._pack_adder = add
+
     def request_add_to_pack(self) -> None:
         rows = self.view.selected_rows()
-        if rows:
-            self.add_to_pack.emit([self.model.candidate(r).id for r in rows])
-            self._after_triage(rows)
+        if rows and self._pack_adder is not None:
+            if self._pack_adder([self.model.candidate(r).id for r in rows]):
+                self._after_triage(rows)
+
+    @property
+    def sort_key(self) -> str:
+        """The order shown ("perplexity", "time", ...), as the window state keeps it."""
+        return self.sort_box.currentData()
+
+    def set_sort(self, key: object) -> None:
+        """Show the candidates in the order `key`; an unknown key is ignored."""
+        index = self.sort_box.findData(key)
+        if index >= 0:
+            self.sort_box.setCurrentIndex(index)
+
+    def refresh_cutout(self, candidate_id: int) -> None:
+        """The candidate's cut-out changed elsewhere: its badge is drawn again."""
+        self.model.refresh_cutout(candidate_id)
+
+    def shutdown(self, msecs: int) -> bool:
+        """Stop loading thumbnails; False when a load still runs after `msecs`."""
+        return self.thumbnails.shutdown(msecs)
 
     @property
     def auto_advance(self) -> bool:

@@ -1,11 +1,11 @@
 """Pictures rendered off the UI thread and kept in a bounded cache.
 
-A request starts a `QRunnable` on a small pool; newer requests get a higher priority, so after a
-fast scroll the rows now on screen load first and the ones scrolled past wait (and are dropped
-from the cache first). Reading, cutting out, scaling and composing happen in the pool as `QImage`
-(`render_picture`, thread-safe); only the cheap `QPixmap` conversion happens in the UI thread.
-The grid's thumbnails and the large viewer's pictures share the pool and the cache (the key
-holds the size and what is shown).
+A request is a background task (`studio.ui.tasks`) on a small pool; newer requests get a higher
+priority, so after a fast scroll the rows now on screen load first and the ones scrolled past
+wait (and are dropped from the cache first). Reading, cutting out, scaling and composing happen
+in the pool as `QImage` (`render_picture`, thread-safe); only the cheap `QPixmap` conversion
+happens in the UI thread. The grid's thumbnails and the large viewer's pictures share the pool
+and the cache (the key holds the size and what is shown).
 """
 
 from __future__ import annotations
@@ -13,23 +13,24 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QImage, QImageReader, QPixmap
 
 from studio.ui.gallery.pictures import PictureRequest, render_picture
+from studio.ui.tasks import TaskRunner
 
 
-class _Signals(QObject):
-    loaded = Signal(object, QImage)  # request, image (null when the file could not be read)
-
-
-class _RenderPicture(QRunnable):
-    def __init__(self, request: PictureRequest, signals: _Signals) -> None:
-        super().__init__()
-        self._request, self._signals = request, signals
-
-    def run(self) -> None:
-        self._signals.loaded.emit(self._request, render_picture(self._request))
+def load_thumbnail(path: str, size: int) -> QImage:
+    """The picture at `path` scaled to fit `size` px (a null image when it cannot be read)."""
+    image = QImageReader(path).read()
+    if not image.isNull():
+        image = image.scaled(
+            size,
+            size,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    return image
 
 
 class ThumbnailCache(QObject):
@@ -46,10 +47,7 @@ class ThumbnailCache(QObject):
         self._pending: set[tuple] = set()
         self._failed: set[tuple] = set()
         self._priority = itertools.count()
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-        self._signals = _Signals()
-        self._signals.loaded.connect(self._on_loaded)
+        self._tasks = TaskRunner(self, threads=2)
 
     def get(self, request: PictureRequest) -> QPixmap | None:
         key = request.key
@@ -59,8 +57,13 @@ class ThumbnailCache(QObject):
             return pixmap
         if key not in self._pending and key not in self._failed:
             self._pending.add(key)
-            self._pool.start(_RenderPicture(request, self._signals),
-                             min(next(self._priority), 2**30))
+            self._tasks.submit(
+                lambda _c: render_picture(request),
+                on_result=lambda image: self._on_loaded(request, image),
+                on_error=lambda _failure: self._on_loaded(request, QImage()),
+                what="drawing a thumbnail",
+                priority=min(next(self._priority), 2**30),
+            )
         return None
 
     def cached(self, request: PictureRequest) -> QPixmap | None:
@@ -72,12 +75,11 @@ class ThumbnailCache(QObject):
 
     def wait_idle(self, msecs: int = 5000) -> bool:
         """Wait for loads in flight (tests)."""
-        return self._pool.waitForDone(msecs)
+        return self._tasks.wait(msecs)
 
     def shutdown(self, msecs: int) -> bool:
         """Drop the loads not started and wait up to `msecs` for those running."""
-        self._pool.clear()
-        return self._pool.waitForDone(msecs)
+        return self._tasks.close(msecs)
 
     def __len__(self) -> int:
         return len(self._cache)

@@ -21,10 +21,10 @@ NEW_PACK_TITLE = "New pack"
 
 
 class PackList(QWidget):
-    """Packs of the library; `packSelected(pack_id)` (-1 for none) follows the current row."""
+    """Packs of the library; `pack_selected(pack_id)` (-1 for none) follows the current row."""
 
-    packSelected = Signal(int)
-    packsChanged = Signal()
+    pack_selected = Signal(int)
+    packs_changed = Signal()
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,7 +88,7 @@ class PackList(QWidget):
 
     def _current_changed(self, current, _previous) -> None:  # noqa: ANN001
         self._update_buttons()
-        self.packSelected.emit(
+        self.pack_selected.emit(
             -1 if current is None else int(current.data(Qt.ItemDataRole.UserRole))
         )
 
@@ -100,18 +100,18 @@ class PackList(QWidget):
             pack.id, name=f"stickers_{pack.id}", **look_fields(NEW_PACK_LOOK)
         )
         self.reload(select=pack.id)
-        self.packsChanged.emit()
+        self.packs_changed.emit()
         return pack
 
     def rename_pack(self, pack_id: int, title: str) -> None:
         self._library.update_pack(pack_id, title=title)
         self.update_title(self._library.pack(pack_id))
-        self.packsChanged.emit()
+        self.packs_changed.emit()
 
     def delete_pack(self, pack_id: int) -> None:
         self._library.delete_pack(pack_id)
         self.reload()
-        self.packsChanged.emit()
+        self.packs_changed.emit()
 
     def _ask_rename(self) -> None:
         pack_id = self.current_pack_id()

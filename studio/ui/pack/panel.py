@@ -33,7 +33,6 @@ from studio.pack.rules import TELEGRAM_RULES, kind_rules
 from studio.ui.pack import model
 from studio.ui.pack.emoji_picker import MAX_EMOJI, EmojiPicker
 from studio.ui.pack.export_bar import ExportBar
-from studio.ui.pack.export_runner import ExportRunner
 from studio.ui.pack.pack_fields import PackFields
 from studio.ui.pack.pack_list import PackList
 from studio.ui.pack.preview import STICKER_SIDE, StickerPreview
@@ -45,6 +44,7 @@ from studio.ui.pack.renderer import StickerRenderer
 from studio.ui.pack.sticker_editor import StickerEditor
 from studio.ui.pack.sticker_list import ICON_SIDE, StickerList
 from studio.ui.pack.suggest import EmojiIndex
+from studio.ui.tasks import Task
 from studio.ui.window_state import window_settings
 
 MAX_STICKERS = TELEGRAM_RULES["set"]["max_stickers"]
@@ -55,18 +55,18 @@ STACKED_HEIGHT_PX = 1600  # the stacked panel's height inside its scroll area
 class PackPanel(QWidget):
     """Everything about packs, over a `Library`.
 
-    Signals: `editCutoutRequested(candidate_id)` when the user asks to fix a sticker's cut-out
-    (double-click); `exported(folder)` after a finished export, `exportFailed(message)`,
-    `exportCancelled()`; `problemsChanged(count)` after every check.
+    Signals: `edit_cutout_requested(candidate_id)` when the user asks to fix a sticker's cut-out
+    (double-click); `exported(folder)` after a finished export, `export_failed(message)`,
+    `export_cancelled()`; `problems_changed(count)` after every check.
     The main window adds keepers with `add_candidates(ids)` and calls `refresh()` after a
     cut-out changed elsewhere.
     """
 
-    editCutoutRequested = Signal(int)
+    edit_cutout_requested = Signal(int)
     exported = Signal(Path)
-    exportFailed = Signal(str)
-    exportCancelled = Signal()
-    problemsChanged = Signal(int)
+    export_failed = Signal(str)
+    export_cancelled = Signal()
+    problems_changed = Signal(int)
 
     def __init__(
         self,
@@ -109,14 +109,15 @@ class PackPanel(QWidget):
         self.editor = StickerEditor(self.emoji_index)
         self.preview = StickerPreview()
         self.problem_list = ProblemList()
-        self.export_bar = ExportBar(self.spec)
+        store = window_settings(self.library.paths)  # the last export folder, the user id
+        self.export_bar = ExportBar(self.spec, store)
         # The export row's parts, by name, for the window and the tests.
         self.status_label = self.export_bar.status_label
         self.zip_box = self.export_bar.zip_box
         self.export_button = self.export_bar.export_button
         self.progress = self.export_bar.progress
         self.cancel_button = self.export_bar.cancel_button
-        self.publish_section = PublishSection(self.publisher, self.spec)
+        self.publish_section = PublishSection(self.publisher, self.spec, store)
 
         packs = QGroupBox("Packs")
         QVBoxLayout(packs).addWidget(self.pack_list)
@@ -175,12 +176,12 @@ class PackPanel(QWidget):
         layout.addWidget(self.scroll)
 
     def _connect(self) -> None:
-        self.pack_list.packSelected.connect(self._pack_selected)
+        self.pack_list.pack_selected.connect(self._pack_selected)
         self.fields.changed.connect(self._field_changed)
         self.fields.look_chosen.connect(self.apply_look)
-        self.sticker_list.orderChanged.connect(self.reorder)
-        self.sticker_list.removeRequested.connect(self.remove_stickers)
-        self.sticker_list.stickerActivated.connect(self.editCutoutRequested)
+        self.sticker_list.order_changed.connect(self.reorder)
+        self.sticker_list.remove_requested.connect(self.remove_stickers)
+        self.sticker_list.sticker_activated.connect(self.edit_cutout_requested)
         self.sticker_list.itemSelectionChanged.connect(self._selection_changed)
         self.remove_button.clicked.connect(
             lambda: self.remove_stickers(self.sticker_list.selected_item_ids())
@@ -188,16 +189,16 @@ class PackPanel(QWidget):
         self.up_button.clicked.connect(lambda: self.sticker_list.move_selected(-1))
         self.down_button.clicked.connect(lambda: self.sticker_list.move_selected(1))
         self.split_button.clicked.connect(self._ask_split)
-        self.editor.emojiAssigned.connect(self.assign_emoji)
-        self.editor.emojiAdded.connect(self.add_emoji)
-        self.editor.keywordsAssigned.connect(self.assign_keywords)
-        self.editor.pickRequested.connect(self.open_picker)
-        self.problem_list.problemActivated.connect(self.point_at)
+        self.editor.emoji_assigned.connect(self.assign_emoji)
+        self.editor.emoji_added.connect(self.add_emoji)
+        self.editor.keywords_assigned.connect(self.assign_keywords)
+        self.editor.pick_requested.connect(self.open_picker)
+        self.problem_list.problem_activated.connect(self.point_at)
         self.renderer.rendered.connect(self._rendered)
         self.renderer.failed.connect(self._render_failed)
         self.export_bar.exported.connect(self.exported)
-        self.export_bar.exportFailed.connect(self.exportFailed)
-        self.export_bar.exportCancelled.connect(self.exportCancelled)
+        self.export_bar.export_failed.connect(self.export_failed)
+        self.export_bar.export_cancelled.connect(self.export_cancelled)
         self.publisher.bot_changed.connect(self._recheck)
 
     # -- public API -----------------------------------------------------------------------------
@@ -289,7 +290,7 @@ class PackPanel(QWidget):
             self.publish_section.set_pack(self._pack.name, self._pack.kind, ready)
         else:
             self.publish_section.set_pack("", "stickers", False)
-        self.problemsChanged.emit(count)
+        self.problems_changed.emit(count)
 
     def point_at(self, field: str, sticker: int) -> None:
         """Select the sticker or focus the field a problem concerns."""
@@ -459,28 +460,21 @@ class PackPanel(QWidget):
             self._render_failures[render_key + (options,)] = message
             self._recheck()
 
-    def wait_for_pictures(self, timeout_s: float = 10.0) -> None:
-        """Block until pending renders are done (for tests and benchmarks)."""
-        self.renderer.wait_idle(timeout_s)
-
     # -- export ---------------------------------------------------------------------------------
 
     @property
-    def runner(self) -> ExportRunner | None:
+    def export_task(self) -> Task | None:
         """The export running now, if one is."""
-        return self.export_bar.runner
+        return self.export_bar.export_task
 
     @property
     def message_box(self) -> QMessageBox | None:
         """The last export's result message (it offers to open the folder)."""
         return self.export_bar.message_box
 
-    def start_export(self, out: Path, make_zip: bool, force: bool = False) -> ExportRunner:
+    def start_export(self, out: Path, make_zip: bool, force: bool = False) -> Task:
         """Export the current pack into `out` on a background thread (no dialogs)."""
         return self.export_bar.start(out, make_zip, force)
-
-    def cancel_export(self) -> None:
-        self.export_bar.cancel()
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 (Qt's name)
         # Three columns side by side when there is room; stacked in a narrow dock.

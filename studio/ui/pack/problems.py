@@ -11,9 +11,9 @@ from studio.pack import Problem
 
 
 class ProblemList(QListWidget):
-    """Shows `Problem`s; `problemActivated(field, sticker)` (sticker -1 = the whole pack)."""
+    """Shows `Problem`s; `problem_activated(field, sticker)` (sticker -1 = the whole pack)."""
 
-    problemActivated = Signal(str, int)
+    problem_activated = Signal(str, int)
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -39,4 +39,4 @@ class ProblemList(QListWidget):
 
     def _activated(self, item: QListWidgetItem) -> None:
         field, sticker = item.data(Qt.ItemDataRole.UserRole)
-        self.problemActivated.emit(field, -1 if sticker is None else sticker)
+        self.problem_activated.emit(field, -1 if sticker is None else sticker)

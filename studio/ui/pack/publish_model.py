@@ -94,10 +94,6 @@ class PublishModel(QObject):
     def running(self) -> bool:
         return self.task is not None and not self.task.done()
 
-    @property
-    def has_token(self) -> bool:
-        return bool(self._token)
-
     def _set_status(self, text: str) -> None:
         self.status = text
         self.state_changed.emit()
@@ -136,10 +132,6 @@ class PublishModel(QObject):
         return kind_rules(kind)["link"].format(name=name) if name else None
 
     # -- token ----------------------------------------------------------------------------------
-
-    def load_token(self) -> asyncio.Task:
-        """Read the saved token (off the UI thread); `state_changed` when done."""
-        return self._start(self._load_token())
 
     async def _load_token(self) -> None:
         loop = asyncio.get_running_loop()

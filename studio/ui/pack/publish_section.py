@@ -38,17 +38,22 @@ class PublishSection(QGroupBox):
     publish_failed = Signal(str)
 
     def __init__(
-        self, model: PublishModel, spec: Callable[[], PackSpec], parent: QWidget | None = None
+        self,
+        model: PublishModel,
+        spec: Callable[[], PackSpec],
+        store: QSettings,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__("Publish to Telegram", parent)
         self.model = model
         self._spec = spec
+        self._store = store  # the window-state store (`studio.ui.window_state`)
         self._pack_name = ""
         self._kind = "stickers"
         self._ready = False
         self._build()
         self._connect()
-        saved = QSettings().value(_USER_SETTING, "")
+        saved = self._store.value(_USER_SETTING, "")
         if saved:
             self.user_edit.setText(str(saved))
             self.model.set_user_id(str(saved))
@@ -140,7 +145,7 @@ class PublishSection(QGroupBox):
     def _user_edited(self, text: str) -> None:
         problem = self.model.set_user_id(text)
         if problem is None:
-            QSettings().setValue(_USER_SETTING, text.strip())
+            self._store.setValue(_USER_SETTING, text.strip())
         self.user_edit.setToolTip(problem or "")
 
     def _refresh(self) -> None:

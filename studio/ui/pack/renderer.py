@@ -1,24 +1,23 @@
 """Sticker pictures for the panel, rendered off the UI thread and kept in a small cache.
 
 The list's icons and the 512 px previews come from `studio.pack.render_sticker` -- the function
-the export uses -- so what the panel shows is what the pack gets. Loading and rendering run on
-one background thread (OpenCV releases the GIL); the result comes back as a `QImage` through a
-queued signal. A request that is already cached is answered at once.
+the export uses -- so what the panel shows is what the pack gets. Loading and rendering run as
+background tasks on one thread (`studio.ui.tasks`; OpenCV releases the GIL); the result comes
+back as a `QImage` in the UI thread. A request that is already cached is answered at once.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from PIL import Image
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QImage
 
-from studio.errors import StudioError
 from studio.pack import RenderOptions, load_source, render_sticker
 from studio.pack.spec import StickerSource
+from studio.ui.tasks import Task, TaskFailure, TaskRunner
 
 
 def to_qimage(picture: Image.Image) -> QImage:
@@ -41,15 +40,13 @@ class StickerRenderer(QObject):
 
     def __init__(self, parent: QObject | None = None, cache_bytes: int = 48 << 20) -> None:
         super().__init__(parent)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-preview")
+        self._tasks = TaskRunner(self, threads=1)
         # Least recently used first; a 512 px preview is 1 MiB, a list icon 16 KiB.
         self._cache: OrderedDict[Hashable, QImage] = OrderedDict()
         self._cache_bytes = cache_bytes
-        self._pending: dict[Hashable, Future] = {}
-        self._closed = False
+        self._pending: dict[Hashable, Task] = {}
         # Connected first, so the cache is filled before any other receiver hears of it.
         self.rendered.connect(self._store)
-        self.failed.connect(self._forget)
 
     def cached(self, key: Hashable) -> QImage | None:
         image = self._cache.get(key)
@@ -65,48 +62,34 @@ class StickerRenderer(QObject):
         if image is not None:
             self.rendered.emit(key, image)
             return
-        if key in self._pending or self._closed:
+        if key in self._pending or self._tasks.closed:
             return
-        self._pending[key] = self._pool.submit(self._render, key, source, options, size)
+        self._pending[key] = self._tasks.submit(
+            lambda _c: to_qimage(render_sticker(load_source(source), options, size=size)),
+            on_result=lambda picture: self.rendered.emit(key, picture),
+            on_error=lambda failure: self._failed(key, failure),
+            on_cancelled=lambda: self._pending.pop(key, None),
+            what="drawing this sticker",
+        )
 
     def cancel_pending(self) -> None:
-        """Drop requests that have not started (e.g. the user moved on to another pack)."""
-        for key, future in list(self._pending.items()):
-            if future.cancel():
-                del self._pending[key]
+        """Drop the requests not answered yet (e.g. the user moved on to another pack)."""
+        for task in self._pending.values():
+            task.cancel()
 
     def wait_idle(self, timeout_s: float = 10.0) -> None:
         """Block until every pending render is done and its answer delivered (tests)."""
-        wait(list(self._pending.values()), timeout=timeout_s)
+        self._tasks.wait(int(timeout_s * 1000))
         QCoreApplication.processEvents()
 
     def shutdown(self) -> None:
         """Stop the render thread (waits for the picture being drawn, drops the rest)."""
-        self._closed = True
-        self.cancel_pending()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._tasks.close()
 
-    def _render(
-        self, key: Hashable, source: StickerSource, options: RenderOptions, size: int
-    ) -> None:
-        # Runs on the worker thread: no widget is touched here, only signals are emitted.
-        try:
-            picture = render_sticker(load_source(source), options, size=size)
-            image = to_qimage(picture)
-        except StudioError as exc:
-            self._finish(key, None, str(exc))
-            return
-        except Exception as exc:  # a damaged file must not silently freeze the preview
-            self._finish(key, None, f"cannot draw this sticker: {exc}")
-            return
-        self._finish(key, image, "")
-
-    def _finish(self, key: Hashable, image: QImage | None, message: str) -> None:
-        # Emitted from the worker thread; Qt queues it to the receivers on the UI thread.
-        if image is None:
-            self.failed.emit(key, message)
-        else:
-            self.rendered.emit(key, image)
+    def _failed(self, key: Hashable, failure: TaskFailure) -> None:
+        # A damaged file must not silently freeze the preview: the panel shows the reason.
+        self._pending.pop(key, None)
+        self.failed.emit(key, failure.message)
 
     def _store(self, key: Hashable, image: QImage) -> None:
         # On the UI thread, through the queued signal.
@@ -117,6 +100,3 @@ class StickerRenderer(QObject):
         while used > self._cache_bytes and len(self._cache) > 1:
             _, dropped = self._cache.popitem(last=False)
             used -= dropped.sizeInBytes()
-
-    def _forget(self, key: Hashable, _message: str) -> None:
-        self._pending.pop(key, None)

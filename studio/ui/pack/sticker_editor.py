@@ -34,10 +34,10 @@ def parse_keywords(text: str) -> list[str]:
 class StickerEditor(QWidget):
     """Signals carry the new values; the panel writes them to every selected sticker."""
 
-    emojiAssigned = Signal(list)  # replace each selected sticker's emoji with these
-    emojiAdded = Signal(str)  # add one emoji to each selected sticker
-    keywordsAssigned = Signal(list)
-    pickRequested = Signal()  # open the picker for the selection
+    emoji_assigned = Signal(list)  # replace each selected sticker's emoji with these
+    emoji_added = Signal(str)  # add one emoji to each selected sticker
+    keywords_assigned = Signal(list)
+    pick_requested = Signal()  # open the picker for the selection
 
     def __init__(self, index: EmojiIndex, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,11 +72,11 @@ class StickerEditor(QWidget):
         layout.addLayout(form)
 
         self.emoji_edit.editingFinished.connect(self._emoji_typed)
-        self.pick_button.clicked.connect(self.pickRequested)
-        self.suggestions.emoji_clicked.connect(self.emojiAdded)
+        self.pick_button.clicked.connect(self.pick_requested)
+        self.suggestions.emoji_clicked.connect(self.emoji_added)
         self.keywords_edit.editingFinished.connect(self._keywords_typed)
         self.suggested_keywords_button.clicked.connect(
-            lambda: self.keywordsAssigned.emit(list(self._suggested_keywords))
+            lambda: self.keywords_assigned.emit(list(self._suggested_keywords))
         )
         self.set_selection([])
 
@@ -134,10 +134,10 @@ class StickerEditor(QWidget):
             self.emoji_error.setText(str(exc))
             return
         self.emoji_error.setText("")
-        self.emojiAssigned.emit(chars)
+        self.emoji_assigned.emit(chars)
 
     def _keywords_typed(self) -> None:
         if not self.keywords_edit.isModified():
             return
         self.keywords_edit.setModified(False)
-        self.keywordsAssigned.emit(parse_keywords(self.keywords_edit.text()))
+        self.keywords_assigned.emit(parse_keywords(self.keywords_edit.text()))

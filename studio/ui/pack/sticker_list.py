@@ -15,13 +15,13 @@ _PROBLEM_BRUSH = QBrush(QColor(217, 83, 79, 60))
 class StickerList(QListWidget):
     """One row per sticker; rows carry the pack item id.
 
-    `orderChanged(item_ids)` after a drag or a keyboard move; `removeRequested(item_ids)` on
-    Delete; `stickerActivated(candidate_id)` on double-click (to open it in the mask editor).
+    `order_changed(item_ids)` after a drag or a keyboard move; `remove_requested(item_ids)` on
+    Delete; `sticker_activated(candidate_id)` on double-click (to open it in the mask editor).
     """
 
-    orderChanged = Signal(list)
-    removeRequested = Signal(list)
-    stickerActivated = Signal(int)
+    order_changed = Signal(list)
+    remove_requested = Signal(list)
+    sticker_activated = Signal(int)
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -36,10 +36,10 @@ class StickerList(QListWidget):
         self._order_timer = QTimer(self)
         self._order_timer.setSingleShot(True)
         self._order_timer.setInterval(0)
-        self._order_timer.timeout.connect(lambda: self.orderChanged.emit(self.item_ids()))
+        self._order_timer.timeout.connect(lambda: self.order_changed.emit(self.item_ids()))
         self.model().rowsMoved.connect(self._rows_moved)
         self.itemDoubleClicked.connect(
-            lambda item: self.stickerActivated.emit(item.data(Qt.ItemDataRole.UserRole + 1))
+            lambda item: self.sticker_activated.emit(item.data(Qt.ItemDataRole.UserRole + 1))
         )
         for keys, step in (("Ctrl+Up", -1), ("Ctrl+Down", 1)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -47,7 +47,7 @@ class StickerList(QListWidget):
             shortcut.activated.connect(lambda step=step: self.move_selected(step))
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(lambda: self.removeRequested.emit(self.selected_item_ids()))
+        delete.activated.connect(lambda: self.remove_requested.emit(self.selected_item_ids()))
 
     def set_entries(self, entries: list[StickerEntry], problems: dict[int, list[str]]) -> None:
         """Refill, keeping the selection by item id; `problems` maps index -> messages."""
@@ -129,7 +129,7 @@ class StickerList(QListWidget):
             if order[row] in chosen and 0 <= other < len(order) and order[other] not in chosen:
                 order[row], order[other] = order[other], order[row]
         if order != ids:
-            self.orderChanged.emit(order)
+            self.order_changed.emit(order)
 
     def _rows_moved(self, *_args: QModelIndex) -> None:
         self._order_timer.start()

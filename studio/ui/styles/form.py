@@ -29,7 +29,7 @@ from studio.jobs.style_training import (
     TrainingPicture,
 )
 from studio.translate.script import needs_translation
-from studio.ui.background import Background
+from studio.ui.tasks import TaskFailure, TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class StyleTrainingForm(QObject):
         self,
         existing_styles: set[str] | None = None,
         min_pictures: int = MIN_PICTURES,
-        background: Background | None = None,
+        tasks: TaskRunner | None = None,
         parent: QObject | None = None,
         unfinished: set[str] | None = None,
     ) -> None:
@@ -97,7 +97,7 @@ class StyleTrainingForm(QObject):
         self._existing = {s.lower() for s in existing_styles or ()}
         # Names of trainings a stop or a crash left unfinished (their checkpoints hold them).
         self._unfinished = {s.lower() for s in unfinished or ()}
-        self._background = background or Background(self, threads=1)
+        self._tasks = tasks or TaskRunner(self, threads=1)
         self._translate: Translate | None = None
         self.rows: list[PictureRow] = []
         self.name = ""
@@ -189,12 +189,15 @@ class StyleTrainingForm(QObject):
             if row.state is CaptionState.AS_TYPED and needs_translation(row.typed):
                 self.rows[i] = replace(row, state=CaptionState.TRANSLATING)
                 image, typed = row.image, row.typed
-                self._background.run(
-                    lambda typed=typed: translate(typed),
-                    lambda russian, image=image, typed=typed: self._translated(
+                self._tasks.submit(
+                    lambda _c, typed=typed: translate(typed),
+                    on_result=lambda russian, image=image, typed=typed: self._translated(
                         image, typed, russian
                     ),
-                    lambda exc, image=image, typed=typed: self._failed(image, typed, exc),
+                    on_error=lambda failure, image=image, typed=typed: self._failed(
+                        image, typed, failure
+                    ),
+                    what="translating a caption",
                 )
 
     def _find(self, image: str, typed: str) -> int | None:
@@ -210,9 +213,8 @@ class StyleTrainingForm(QObject):
             self.rows[i] = replace(self.rows[i], russian=russian.strip(), state=state)
             self.changed.emit()
 
-    def _failed(self, image: str, typed: str, exc: BaseException) -> None:
-        if not isinstance(exc, StudioError):
-            log.error("Translating a caption failed", exc_info=exc)
+    def _failed(self, image: str, typed: str, _failure: TaskFailure) -> None:
+        # A bug was logged with its traceback when the failure was described.
         i = self._find(image, typed)
         if i is not None:
             self.rows[i] = replace(self.rows[i], state=CaptionState.FAILED)
@@ -344,7 +346,7 @@ class StyleTrainingForm(QObject):
         ).validate()
 
     def close(self, msecs: int = 0) -> bool:
-        return self._background.close(msecs)
+        return self._tasks.close(msecs)
 
 
 def _duration(seconds: float) -> str:

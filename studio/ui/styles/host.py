@@ -18,10 +18,10 @@ from studio.jobs.training_events import StyleSaved
 from studio.jobs.training_jobs import RESUMABLE
 from studio.library import CandidateStatus, Library
 from studio.settings import Settings
-from studio.ui.background import Background
 from studio.ui.styles.dialog import TrainStyleDialog
 from studio.ui.styles.form import DeviceFacts, KnownSpeed, StyleTrainingForm, Translate
 from studio.ui.styles.monitor import TrainingMonitor
+from studio.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from studio.jobs.backend import DeviceInfo
@@ -59,7 +59,7 @@ class StyleHost(QObject):
         library: Library,
         sampler: SamplerPanel,
         gallery: GalleryPanel,
-        background: Background,
+        tasks: TaskRunner,
         min_pictures: int = MIN_PICTURES,
     ) -> None:
         super().__init__(window)
@@ -68,7 +68,7 @@ class StyleHost(QObject):
         self._library = library
         self._sampler = sampler
         self._gallery = gallery
-        self._background = background
+        self._tasks = tasks
         self._min_pictures = min_pictures
         self._translate: Translate | None = None
         self._device = DeviceFacts()
@@ -112,7 +112,10 @@ class StyleHost(QObject):
         dialog.train_requested.connect(self.train)
         dialog.finished.connect(self._dialog_closed)
         self.dialog = dialog
-        self._background.run(known_speed, form.set_known_speed, lambda _exc: None)
+        self._tasks.submit(
+            lambda _c: known_speed(), on_result=form.set_known_speed,
+            on_error=lambda _failure: None, what="reading the training speed",
+        )
         dialog.show()
         return dialog
 

@@ -24,7 +24,7 @@ def test_paint_stroke_then_undo_and_redo_with_shortcuts(panel, qtbot):
     _use(panel, qtbot, "B", Tool.BRUSH)
     panel._apply_settings(panel.palette.settings.with_changes(brush_size=6.0, hardness=1.0))
     before = panel.document.mask.copy()
-    with qtbot.waitSignal(panel.dirtyChanged) as dirty:
+    with qtbot.waitSignal(panel.dirty_changed) as dirty:
         drag(qtbot, panel.canvas, [(50, 8), (60, 8), (70, 8), (85, 8)])
     assert dirty.args == [True]
     mask = panel.document.mask
@@ -164,9 +164,9 @@ def test_clean_up_buttons_are_undoable(panel, qtbot):
     qtbot.mouseClick(panel.palette.fill_button, Qt.MouseButton.LeftButton)
     assert panel.document.mask[24, 24] == 255
     panel.palette.amount_spin.setValue(3)
-    panel.palette.growRequested.emit(3)
+    panel.palette.grow_requested.emit(3)
     assert panel.document.mask[8, 20] == 255
-    panel.palette.removeIslandsRequested.emit(2000)  # both shapes are smaller: all gone
+    panel.palette.remove_islands_requested.emit(2000)  # both shapes are smaller: all gone
     assert not panel.document.mask.any()
     for _ in range(3):
         panel.undo()

@@ -21,7 +21,7 @@ def test_editor_shortcuts_work_inside_the_window(qtbot, library, candidate_id):
     window.activateWindow()
     qtbot.waitActive(window)
     window.open_editor(candidate_id)
-    panel = window.editor.panel
+    panel = window.editor_page.panel
     panel.canvas.setFocus()
     qtbot.waitUntil(lambda: panel.canvas.hasFocus())
 
@@ -29,7 +29,7 @@ def test_editor_shortcuts_work_inside_the_window(qtbot, library, candidate_id):
     assert panel.palette.settings.tool is Tool.CONTOURS
     click(qtbot, panel.canvas, 65, 65)
     assert panel.document.mask[65, 65] == 0
-    assert window.tabs.tabText(window.tabs.indexOf(window.editor)).endswith("*")
+    assert window.tabs.tabText(window.tabs.indexOf(window.editor_page)).endswith("*")
     qtbot.keyClick(panel.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert panel.document.mask[65, 65] == 255 and not panel.dirty
     qtbot.keyClick(panel.canvas, Qt.Key.Key_1)
@@ -37,5 +37,5 @@ def test_editor_shortcuts_work_inside_the_window(qtbot, library, candidate_id):
     qtbot.keyClick(panel.canvas, "]")
     qtbot.keyClick(panel.canvas, "E")
     assert panel.palette.settings.tool is Tool.ERASER
-    assert window.tabs.currentWidget() is window.editor
+    assert window.tabs.currentWidget() is window.editor_page
     window.close()

@@ -52,7 +52,7 @@ def test_restore_an_earlier_version(panel, qtbot, library, candidate_id):
     _paint_line(panel, qtbot)
     panel.save()
     first = library.cutout_history(candidate_id)[0]
-    with qtbot.waitSignal(panel.cutoutChanged):
+    with qtbot.waitSignal(panel.cutout_changed):
         panel.restore_version(first.id)
     assert np.array_equal(panel.document.mask, first_mask())
     history = library.cutout_history(candidate_id)
@@ -201,7 +201,7 @@ def test_candidate_without_cutout_starts_from_its_alpha_or_empty(qtbot, library)
 def test_discard_returns_to_the_saved_version_even_past_the_undo_stack(panel, qtbot, library):
     _paint_line(panel, qtbot)
     saved = panel.document.mask.copy()
-    with qtbot.waitSignal(panel.dirtyChanged) as clean:
+    with qtbot.waitSignal(panel.dirty_changed) as clean:
         panel.save()
     assert clean.args == [False]
     panel.undo()  # back past the save...

@@ -58,6 +58,7 @@ def test_space_opens_the_current_candidate_and_the_arrows_step(gallery, four, qt
 @pytest.mark.parametrize("key", [Qt.Key.Key_K, Qt.Key.Key_X, Qt.Key.Key_U, Qt.Key.Key_S,
                                  Qt.Key.Key_P])
 def test_the_triage_keys_follow_the_grids_rule(library, gallery, four, qtbot, key):
+    gallery.set_pack_adder(lambda _ids: True)  # the pack takes them (the window's pack)
     viewer = _open(gallery, qtbot)
     qtbot.keyClick(viewer, key)
     assert viewer.candidate_id() == four[1]  # "Next after a key" is on: on to the next
@@ -69,7 +70,7 @@ def test_the_triage_keys_follow_the_grids_rule(library, gallery, four, qtbot, ke
 def test_keys_in_the_viewer_are_saved_and_signalled_as_in_the_grid(library, gallery, four, qtbot):
     kept, packed, opened = [], [], []
     gallery.kept.connect(kept.extend)
-    gallery.add_to_pack.connect(packed.extend)
+    gallery.set_pack_adder(lambda ids: packed.extend(ids) or True)  # the window's pack
     gallery.open_editor.connect(opened.append)
     viewer = _open(gallery, qtbot)
     for key in (Qt.Key.Key_K, Qt.Key.Key_X, Qt.Key.Key_S, Qt.Key.Key_P):

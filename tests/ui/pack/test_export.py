@@ -38,12 +38,12 @@ def test_export_from_the_window_writes_a_valid_pack(panel, library, qtbot, tmp_p
     out = tmp_path / "cats"
     progress = []
     with qtbot.waitSignal(panel.exported, timeout=60_000) as done:
-        runner = panel.start_export(out, make_zip=True)
-        runner.progress.connect(lambda d, t, m: progress.append((d, t)))
+        task = panel.start_export(out, make_zip=True)
+        task.on_progress(lambda step: progress.append((step.done, step.total)))
         assert not panel.export_button.isEnabled()
         assert panel.progress.isVisible()
     assert done.args == [out]
-    qtbot.waitUntil(lambda: panel.runner is None)
+    qtbot.waitUntil(lambda: panel.export_task is None)
     assert progress[-1][0] == progress[-1][1] == 3 + 2
     assert not panel.progress.isVisible()
     assert panel.export_button.isEnabled()
@@ -82,10 +82,10 @@ def test_export_from_the_window_writes_a_valid_pack(panel, library, qtbot, tmp_p
 def test_cancelled_export_leaves_nothing_behind(panel, library, qtbot, tmp_path):
     _ready_pack(panel, library, 12)
     out = tmp_path / "cats"
-    with qtbot.waitSignal(panel.exportCancelled, timeout=60_000):
+    with qtbot.waitSignal(panel.export_cancelled, timeout=60_000):
         panel.start_export(out, make_zip=True)
         panel.cancel_button.click()
-    qtbot.waitUntil(lambda: panel.runner is None)
+    qtbot.waitUntil(lambda: panel.export_task is None)
     assert list(tmp_path.iterdir()) == []
     assert "cancelled" in panel.status_label.text()
     assert panel.export_button.isEnabled()
@@ -96,10 +96,10 @@ def test_an_existing_pack_is_replaced_only_when_asked(panel, library, qtbot, tmp
     out = tmp_path / "cats"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    with qtbot.waitSignal(panel.exportFailed, timeout=60_000) as failed:
+    with qtbot.waitSignal(panel.export_failed, timeout=60_000) as failed:
         panel.start_export(out, make_zip=False)
     assert "already exists" in failed.args[0]
-    qtbot.waitUntil(lambda: panel.runner is None)
+    qtbot.waitUntil(lambda: panel.export_task is None)
     assert (out / "keep.txt").read_text() == "mine"
     box = panel.message_box
     assert box is not None and "was not exported" in box.text()
@@ -126,7 +126,7 @@ def test_the_export_button_asks_for_a_folder_and_before_replacing(
         panel.export_button.click()
     assert first.args == [tmp_path / name]
     assert asked == []
-    qtbot.waitUntil(lambda: panel.runner is None)
+    qtbot.waitUntil(lambda: panel.export_task is None)
     panel.message_box.done(QMessageBox.StandardButton.Close)
     # Again into the same folder: the panel asks, and replaces the pack when told to.
     panel.sticker_list.selectAll()
@@ -134,7 +134,7 @@ def test_the_export_button_asks_for_a_folder_and_before_replacing(
     with qtbot.waitSignal(panel.exported, timeout=60_000):
         panel.export_button.click()
     assert len(asked) == 1 and "already exists" in asked[0]
-    qtbot.waitUntil(lambda: panel.runner is None)
+    qtbot.waitUntil(lambda: panel.export_task is None)
     manifest = json.loads((tmp_path / name / "manifest.json").read_text("utf-8"))
     assert [s["emoji_list"] for s in manifest["stickers"]] == [["🔥"], ["🔥"]]
     assert verify_export(tmp_path / name) == []

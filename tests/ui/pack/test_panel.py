@@ -144,16 +144,16 @@ def test_reorder_by_drag_and_by_keyboard_is_saved(panel, library, qtbot):
     # A drop in InternalMove mode calls the model's moveRow once per dragged row, as here for a
     # drag of the first two rows to the end; the order is saved once, after the drop.
     model, root = view.model(), QModelIndex()
-    with qtbot.waitSignal(view.orderChanged):
+    with qtbot.waitSignal(view.order_changed):
         assert model.moveRow(root, 0, root, 4)
         assert model.moveRow(root, 0, root, 4)
     assert _candidates_in_order(library, pack_id) == [ids[2], ids[3], ids[0], ids[1]]
     assert panel.sticker_list.item(0).text().startswith(f"1. —   #{ids[2]}")
-    with qtbot.waitSignal(view.orderChanged):
+    with qtbot.waitSignal(view.order_changed):
         assert model.moveRow(root, 2, root, 0)
         assert model.moveRow(root, 3, root, 1)
     assert _candidates_in_order(library, pack_id) == [ids[0], ids[1], ids[2], ids[3]]
-    with qtbot.waitSignal(view.orderChanged):
+    with qtbot.waitSignal(view.order_changed):
         assert model.moveRow(root, 0, root, 3)
     assert _candidates_in_order(library, pack_id) == [ids[1], ids[2], ids[0], ids[3]]
     assert panel.sticker_list.item(0).text().startswith(f"1. —   #{ids[1]}")
@@ -235,7 +235,7 @@ def test_sticker_problems_point_at_the_sticker(panel, library):
     panel.problem_list.itemClicked.emit(panel.problem_list.item(1))
     assert panel.sticker_list.selected_item_ids() == [library.pack_items(1)[2].id]
     with_signal = []
-    panel.editCutoutRequested.connect(with_signal.append)
+    panel.edit_cutout_requested.connect(with_signal.append)
     panel.sticker_list.itemDoubleClicked.emit(panel.sticker_list.item(2))
     assert with_signal == [ids[2]]
 

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.jobs.cutouts import CutoutRunner, default_segmenter
+from studio.jobs.cutouts import default_segmenter
 from studio.jobs.request import GenerationRequest
 from studio.library import CandidateStatus, CutoutMethod, Library
 from studio.paths import resource
+from studio.ui.cutouts import CutoutRunner
 
 pytestmark = pytest.mark.gui
 

@@ -1,4 +1,4 @@
-"""Test support (not a product feature): a backend that samples nothing, for the queue's logic.
+"""A test double: a generation backend that samples nothing, for the queue's and the window's logic.
 
 The engine-backed tests use the engine's tiny random-weight model instead.
 """
