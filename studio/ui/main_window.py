@@ -217,6 +217,9 @@ class MainWindow(QMainWindow):
         self.training_dock = self._dock("Style training", "trainingDock", self.styles.monitor,
                                         right)
         self.tabifyDockWidget(self.details_dock, self.training_dock)
+        # Shown when a training is followed (or from View): empty, it would take the details'
+        # column on the editor and pack tabs, which hide the details to make room.
+        self.training_dock.hide()
         self.details_dock.raise_()
         self.styles.dock = self.training_dock
         self.resizeDocks([self.generate_dock, self.details_dock], [340, 300],

@@ -106,6 +106,7 @@ class TrainingMonitor(QWidget):
         self.chart_view = QChartView(chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(160)
+        self.chart_view.hide()  # an empty chart says nothing; it shows with a training
         self.previews = QGridLayout()
         self.preview_caption = QLabel("")
         self.preview_caption.setWordWrap(True)
@@ -164,6 +165,7 @@ class TrainingMonitor(QWidget):
             self._clear_previews()
         self.job_id = job_id
         self._steps = steps
+        self.chart_view.show()
         if not self.curve.points:
             self.x_axis.setRange(0, max(steps, 1))
             self.x_axis.applyNiceNumbers()
@@ -175,6 +177,7 @@ class TrainingMonitor(QWidget):
         """The followed training was discarded."""
         self.job_id = None
         self.curve.clear()
+        self.chart_view.hide()
         self._clear_previews()
         self.title.setText("No style training: Models → Train a style…")
         self.status.setText("")

@@ -32,6 +32,18 @@ def monitor(qtbot):
     return monitor
 
 
+def test_the_chart_shows_only_with_a_training(qtbot):
+    # An empty chart (axes 0..1 labelled "0 0 0 0 1") said nothing.
+    monitor = TrainingMonitor()
+    qtbot.addWidget(monitor)
+    monitor.show()
+    assert not monitor.chart_view.isVisible()
+    monitor.follow(-1, "Ginger cat", 10)
+    assert monitor.chart_view.isVisible()
+    monitor.forget()
+    assert not monitor.chart_view.isVisible()
+
+
 def test_the_curve_receives_a_point_per_step(monitor):
     monitor.handle(JobStarted(-1))
     for step, loss in enumerate([900.0, 700.0, 400.0], 1):

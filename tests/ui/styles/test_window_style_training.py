@@ -30,6 +30,7 @@ def window(open_window, tiny_model_dir, qtbot):
 def test_train_a_style_in_the_window_then_generate_with_it(window, pictures, qtbot):
     events = []
     window.queue.event.connect(events.append)
+    assert not window.training_dock.isVisible()  # nothing to follow yet: the details' column
     dialog = window.styles.open_dialog()
     assert "CPU" in dialog.warning.text() or "slow" in dialog.warning.text()
     dialog.add_files(pictures)
