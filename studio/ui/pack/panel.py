@@ -157,13 +157,19 @@ class PackPanel(QWidget):
         checks_layout.addWidget(self.problem_list)
         checks_layout.addWidget(self.export_bar)
 
+        # Checks and Publish side by side when wide (see resizeEvent): stacked, they took half
+        # a laptop screen's height and left the sticker list two rows.
+        self.bottom = QSplitter(Qt.Orientation.Vertical)
+        self.bottom.addWidget(checks)
+        self.bottom.addWidget(self.publish_section)
+        self.bottom.setStretchFactor(0, 2)
+        self.bottom.setStretchFactor(1, 3)  # its fields and buttons need the width
+
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(splitter)
-        vertical.addWidget(checks)
-        vertical.addWidget(self.publish_section)
+        vertical.addWidget(self.bottom)
         vertical.setStretchFactor(0, 4)
         vertical.setStretchFactor(1, 1)
-        vertical.setStretchFactor(2, 0)
         # In a dock too small for everything, the panel scrolls instead of forcing the window
         # to grow.
         self.scroll = QScrollArea()
@@ -480,9 +486,9 @@ class PackPanel(QWidget):
         # Three columns side by side when there is room; stacked in a narrow dock.
         wide = event.size().width() >= WIDE_LAYOUT_PX
         if wide != (self.columns.orientation() == Qt.Orientation.Horizontal):
-            self.columns.setOrientation(
-                Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
-            )
+            orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+            self.columns.setOrientation(orientation)
+            self.bottom.setOrientation(orientation)
             # Stacked, the parts get a usable height each and the panel scrolls.
             self.scroll.widget().setMinimumHeight(0 if wide else STACKED_HEIGHT_PX)
         super().resizeEvent(event)

@@ -25,7 +25,8 @@ from studio.pack import PackSpec
 from studio.ui.pack.publish_model import PublishModel
 
 _USER_SETTING = "pack/telegram_user_id"  # not a secret; the token never goes to settings
-USER_HINT = (
+USER_HINT = "From @userinfobot; press Start in your bot once."  # one line under the field
+USER_TIP = (
     "Your own numeric id (message @userinfobot to see it). "
     "Open your bot and press Start once, or Telegram refuses the set."
 )
@@ -70,6 +71,8 @@ class PublishSection(QGroupBox):
         self.user_hint = QLabel(USER_HINT)
         self.user_hint.setWordWrap(True)
         self.user_hint.setObjectName("hint")
+        self.user_hint.setToolTip(USER_TIP)
+        self.user_edit.setToolTip(USER_TIP)
         self.name_label = QLabel()
         self.name_label.setTextInteractionFlags(self.name_label.textInteractionFlags())
         self.publish_button = QPushButton("Publish")
@@ -93,17 +96,17 @@ class PublishSection(QGroupBox):
         grid.addLayout(token_buttons, 0, 2)
         grid.addWidget(QLabel("Your user id"), 1, 0)
         grid.addWidget(self.user_edit, 1, 1)
-        grid.addWidget(self.user_hint, 1, 2)
-        grid.addWidget(QLabel("Set"), 2, 0)
-        grid.addWidget(self.name_label, 2, 1, 1, 2)
+        grid.addWidget(self.user_hint, 2, 1, 1, 2)
+        grid.addWidget(QLabel("Set"), 3, 0)
+        grid.addWidget(self.name_label, 3, 1, 1, 2)
         run_row = QHBoxLayout()
         run_row.addWidget(self.publish_button)
         run_row.addWidget(self.cancel_button)
         run_row.addWidget(self.progress, 4)
         run_row.addWidget(self.countdown_label)
         run_row.addStretch(1)
-        grid.addLayout(run_row, 3, 0, 1, 3)
-        grid.addWidget(self.status_label, 4, 0, 1, 3)
+        grid.addLayout(run_row, 4, 0, 1, 3)
+        grid.addWidget(self.status_label, 5, 0, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 2)
 

@@ -335,10 +335,14 @@ def test_a_valid_name_is_made_from_a_russian_title(panel, library):
 
 
 def test_columns_stack_in_a_narrow_dock(panel, qtbot):
+    # Wide, Checks and Publish sit side by side too: stacked under the columns they left the
+    # sticker list two rows on a 1366x768 screen.
     panel.resize(1200, 800)
     qtbot.waitUntil(lambda: panel.columns.orientation() == Qt.Orientation.Horizontal)
+    assert panel.bottom.orientation() == Qt.Orientation.Horizontal
     panel.resize(400, 900)
     qtbot.waitUntil(lambda: panel.columns.orientation() == Qt.Orientation.Vertical)
+    assert panel.bottom.orientation() == Qt.Orientation.Vertical
 
 
 def test_the_picker_assigns_to_every_selected_sticker(panel, library):
