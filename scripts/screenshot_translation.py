@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from scripts.screenshots import SCREENS, Camera, settle, wait_for  # noqa: E402
+from scripts.screenshots import (  # noqa: E402
+    SCREENS,
+    Camera,
+    settle,
+    wait_for,
+    write_tiny_models_with_translator,
+)
 
 
 def main() -> None:
@@ -40,16 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         os.environ["STUDIO_HOME"] = home
         models = Path(home) / "models"
-        subprocess.run(
-            [sys.executable, "-c",
-             "import sys; from pathlib import Path; "
-             "from studio.engine.testing import write_tiny_model_dir as emojich; "
-             "from tests.translate.tiny_marian import write_tiny_marian as marian; "
-             "emojich(Path(sys.argv[1])); "
-             "marian(Path(sys.argv[1]) / 'opus-mt-en-ru', d_model=32, init_std=0.02, "
-             "train_steps=600)", str(models)],
-            check=True, cwd=ROOT,
-        )
+        write_tiny_models_with_translator(models)
         from studio.settings import Settings
         from studio.ui.app import create_application
         from studio.ui.main_window import MainWindow

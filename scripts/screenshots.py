@@ -125,6 +125,21 @@ class Camera:
             print(f"warning: {line}", file=sys.stderr)
 
 
+def write_tiny_models_with_translator(models: Path) -> None:
+    """The engine's tiny test model and a tiny translator trained for a minute, in `models`
+    (in a child process: torch stays out of the process that shows the window)."""
+    subprocess.run(
+        [sys.executable, "-c",
+         "import sys; from pathlib import Path; "
+         "from studio.engine.testing import write_tiny_model_dir as emojich; "
+         "from tests.translate.tiny_marian import write_tiny_marian as marian; "
+         "emojich(Path(sys.argv[1])); "
+         "marian(Path(sys.argv[1]) / 'opus-mt-en-ru', d_model=32, init_std=0.02, "
+         "train_steps=600)", str(models)],
+        check=True, cwd=ROOT,
+    )
+
+
 def emoji_pictures(folder: Path, count: int) -> list[Path]:
     """Synthetic emoji pictures on light backgrounds (none when the emoji font is missing)."""
     from PIL import Image
