@@ -98,6 +98,8 @@ class TrainConfig:
     paper_distance: bool = False
     # Extra loss weight of opaque near-white pixels (white parts of the figure); stages 1-6: 4.
     white_weight: float = 4.0
+    # Extra loss weight of soft shadow pixels (`soft_shadow_pixels`); stages 1-6: none.
+    shadow_weight: float = 0.0
 
     @property
     def in_channels(self) -> int:
@@ -191,11 +193,25 @@ def make_batch(
     inputs = model_input(images, config.paper_distance)
     # Weight the pixels that decide quality: the edge band, and opaque near-white pixels (white
     # parts of the figure, which the prior wrongly calls background when they touch the outline).
-    hard = alpha[:, None]
-    band = (F.max_pool2d(hard, 5, 1, 2) - (-F.max_pool2d(-hard, 5, 1, 2)))[:, 0]
+    band = edge_band(alpha)
     near_white = inputs[:, :3].min(dim=1).values > 0.86
     weights = 1.0 + 3.0 * band + config.white_weight * (near_white & (alpha > 0.5)).float()
+    weights += config.shadow_weight * soft_shadow_pixels(alpha, band).float()
     return inputs, alpha, weights
+
+
+def edge_band(alpha: torch.Tensor) -> torch.Tensor:
+    """(N,S,S) how much the true alpha `alpha` (N,S,S) changes within 2 px: 1 on the outline."""
+    hard = alpha[:, None]
+    return (F.max_pool2d(hard, 5, 1, 2) - (-F.max_pool2d(-hard, 5, 1, 2)))[:, 0]
+
+
+def soft_shadow_pixels(alpha: torch.Tensor, band: torch.Tensor) -> torch.Tensor:
+    """(N,S,S) bool: pixels of a soft cast shadow, faintly opaque (true alpha 0.01-0.5) and away
+    from any outline (`band` below 0.5; a shadow's alpha changes slowly). They are background in
+    every score, a small share of the pixels, and the network learnt long before shadows were
+    drawn that a darkened pixel joined to the figure is figure: at weight 1 it keeps them opaque."""
+    return (alpha > 0.01) & (alpha < 0.5) & (band < 0.5)
 
 
 def soft_loss(logits: torch.Tensor, alpha: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
@@ -329,6 +345,12 @@ def main(argv: list[str] | None = None) -> int:
         default=TrainConfig.white_weight,
         help="extra loss weight of opaque near-white pixels (white parts of the figure)",
     )
+    parser.add_argument(
+        "--shadow-weight",
+        type=float,
+        default=TrainConfig.shadow_weight,
+        help="extra loss weight of soft cast shadow pixels (true alpha 0.01-0.5, off the outline)",
+    )
     parser.add_argument("--export", type=Path, help="write the finished weights here")
     parser.add_argument(
         "--threshold",
@@ -367,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
         white_weight=args.white_weight,
+        shadow_weight=args.shadow_weight,
     )
 
     def report(progress: dict) -> None:
@@ -385,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             **{name: getattr(config, name) for name in RECIPE_OPTIONS},
             "designs": list(config.designs),
             "white_weight": config.white_weight,
+            "shadow_weight": config.shadow_weight,
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

@@ -173,3 +173,17 @@ def test_white_weight_weighs_only_the_opaque_near_white_pixels(tmp_path, few_gly
     assert white.any()
     assert torch.allclose(heavy[white] - usual[white], torch.full_like(usual[white], 4.0))
     assert torch.equal(heavy[~white], usual[~white])
+
+
+def test_shadow_weight_weighs_only_the_soft_shadow_pixels(tmp_path, few_glyphs):
+    config = replace(_config(tmp_path / "s", 1), size=96, shadow=1.0, crop=0.0)
+    glyphs = synth.noto_glyphs("train")
+    _, alpha, usual = train.make_batch(glyphs, config, 0)
+    _, _, heavy = train.make_batch(glyphs, replace(config, shadow_weight=4.0), 0)
+    shadow = (alpha > 0.01) & (alpha < 0.5) & (train.edge_band(alpha) < 0.5)
+    assert shadow.sum() > 100  # every glyph casts one
+    assert torch.allclose(heavy[shadow] - usual[shadow], torch.full_like(usual[shadow], 4.0))
+    assert torch.equal(heavy[~shadow], usual[~shadow])
+    # The anti-aliased outline is not shadow, however faint.
+    outline = (alpha > 0.01) & (alpha < 0.5) & (train.edge_band(alpha) > 0.9)
+    assert outline.any() and not shadow[outline].any()
