@@ -59,3 +59,19 @@ def test_a_pale_speck_joined_to_the_figure_only_by_a_faint_halo_is_removed():
     assert cleaned[34:47, 164:177].max() < 128  # the speck's opaque core is gone
     assert note == "removed 1 pale speck detached from the figure"
     assert np.array_equal(cleaned[:, :140] >= 128, mask[:, :140] >= 128)
+
+
+def test_a_wide_faint_pale_smudge_is_removed_but_a_wide_faint_coloured_one_stays():
+    rgb, mask = _picture_with((245, 252, 252))
+    mask[:, 150:] = 0
+    smudge = np.zeros_like(mask)
+    cv2.circle(smudge, (170, 160), 28, 70, -1)  # 2,400 px, more than 2% of the picture
+    assert (smudge > 0).sum() > islands.MAX_PICTURE_SHARE * mask.size
+    rgb[smudge > 0] = (250, 252, 252)  # paper, a little bluer
+    cleaned, note = islands.remove_specks(rgb, np.maximum(mask, smudge))
+    assert cleaned[130:190, 145:199].max() == 0
+    assert note == "removed 1 pale speck detached from the figure"
+
+    rgb[smudge > 0] = (230, 120, 60)  # a faint orange glow: paint, not paper
+    kept, note = islands.remove_specks(rgb, np.maximum(mask, smudge))
+    assert np.array_equal(kept, np.maximum(mask, smudge)) and note is None
