@@ -497,3 +497,35 @@ def test_triage_on_a_read_only_library_says_why_instead_of_a_bug(make_window, qt
     assert window.library.candidate(first.id).status is CandidateStatus.NEW
     assert not [r for r in caplog.records if "Uncaught" in r.getMessage()]
     window.library.read_only_reason = None
+
+
+def _combo_text_room(box) -> int:
+    """The width a combo box has for its current text (its frame and arrow taken off)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    field = box.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box
+    )
+    return field.width()
+
+
+def test_every_sort_choice_is_readable_on_a_laptop_screen(make_window, qtbot):
+    # At 1366 px the order box read "Best first (perple": it shrank with the window.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    minimum = window.minimumSizeHint().width()
+    window.resize(1366, 740)
+    qtbot.wait(50)
+    box = window.gallery.sort_box
+    for index in range(box.count()):
+        box.setCurrentIndex(index)
+        qtbot.wait(10)
+        text = box.itemText(index)
+        assert box.fontMetrics().horizontalAdvance(text) <= _combo_text_room(box), text
+        full = box.itemData(index, Qt.ItemDataRole.ToolTipRole)
+        assert full.startswith(text) and box.toolTip() == full  # the whole wording
+    window.resize(minimum, 740)  # at the window's narrowest too
+    qtbot.wait(50)
+    assert box.fontMetrics().horizontalAdvance(box.currentText()) <= _combo_text_room(box)
