@@ -529,3 +529,33 @@ def test_every_sort_choice_is_readable_on_a_laptop_screen(make_window, qtbot):
     window.resize(minimum, 740)  # at the window's narrowest too
     qtbot.wait(50)
     assert box.fontMetrics().horizontalAdvance(box.currentText()) <= _combo_text_room(box)
+
+
+def _line_edit_text_room(edit) -> int:
+    """The width a line edit has for its text or placeholder (frame and margins taken off)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    return contents.width() - margins.left() - margins.right() - 2 * 2  # Qt's 2 px each side
+
+
+def test_the_emoji_field_shows_its_whole_hint_on_a_laptop_screen(make_window, qtbot):
+    # Its large font cut the placeholder to "Type or pas…" at 1366 px.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    window.add_to_pack([window.gallery.model.candidate(0).id])
+    window.tabs.setCurrentWidget(window.pack_page)
+    window.resize(1366, 740)
+    qtbot.wait(50)
+    panel = window.pack_page.panel
+    panel.sticker_list.setCurrentRow(0)
+    qtbot.wait(50)
+    edit = panel.editor.emoji_edit
+    assert edit.isVisible() and edit.isEnabled()
+    hint = edit.placeholderText()
+    assert edit.fontMetrics().horizontalAdvance(hint) <= _line_edit_text_room(edit), hint
+    assert "Type or paste" in edit.toolTip()  # the full hint
+    assert window.width() == 1366

@@ -24,6 +24,11 @@ from studio.ui.pack.model import StickerEntry
 from studio.ui.pack.suggest import EmojiIndex, prompt_words, suggest_keywords
 
 MAX_SUGGESTED = 8
+EMOJI_PLACEHOLDER = "Paste emoji"
+EMOJI_TOOLTIP = (
+    "Type or paste the emoji of the selected stickers (one to twenty), or choose them with "
+    "Choose emoji…"
+)
 
 
 def parse_keywords(text: str) -> list[str]:
@@ -45,7 +50,11 @@ class StickerEditor(QWidget):
         self.heading = QLabel()
         big = QFont()
         big.setPointSize(16)
-        self.emoji_edit = QLineEdit(placeholderText="Type or paste emoji")
+        # The large font shows the emoji well, but leaves room for few letters: the hint is
+        # short ("Type or paste emoji" read "Type or pas…" at 1366 px) and said in full as
+        # the tooltip.
+        self.emoji_edit = QLineEdit(placeholderText=EMOJI_PLACEHOLDER)
+        self.emoji_edit.setToolTip(EMOJI_TOOLTIP)
         self.emoji_edit.setFont(big)
         self.emoji_error = QLabel()
         self.emoji_error.setStyleSheet("color: #d9534f;")
