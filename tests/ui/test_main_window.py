@@ -559,3 +559,33 @@ def test_the_emoji_field_shows_its_whole_hint_on_a_laptop_screen(make_window, qt
     assert edit.fontMetrics().horizontalAdvance(hint) <= _line_edit_text_room(edit), hint
     assert "Type or paste" in edit.toolTip()  # the full hint
     assert window.width() == 1366
+
+
+def _side_gaps(panel) -> tuple[int, int]:
+    """The space between a panel's edges and its nearest shown content, left and right."""
+    from PySide6.QtWidgets import QWidget
+
+    lefts, rights = [], []
+    for child in panel.findChildren(QWidget):
+        if child.isVisibleTo(panel) and child.width() > 0:
+            corner = child.mapTo(panel, child.rect().topLeft())
+            lefts.append(corner.x())
+            rights.append(panel.width() - (corner.x() + child.width()))
+    return min(lefts), min(rights)
+
+
+def test_the_pack_tab_has_the_gallerys_margins(make_window, qtbot):
+    # With the Details column hidden, the pack panel touched the window's right edge.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    window.resize(1366, 740)
+    qtbot.wait(50)
+    gallery_gaps = _side_gaps(window.gallery)
+    window.add_to_pack([window.gallery.model.candidate(0).id])
+    window.tabs.setCurrentWidget(window.pack_page)
+    qtbot.wait(50)
+    assert not window.details_dock.isVisible()
+    panel = window.pack_page.panel
+    assert panel.width() == window.pack_page.width()  # the page is all panel
+    assert _side_gaps(panel) == gallery_gaps
+    assert min(gallery_gaps) > 0

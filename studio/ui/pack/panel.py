@@ -178,7 +178,9 @@ class PackPanel(QWidget):
         self.scroll.setWidget(vertical)
         vertical.setMinimumHeight(STACKED_HEIGHT_PX)  # starts stacked, see resizeEvent
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # The gallery's margins: with the Details column hidden, the panel touched the
+        # window's right edge.
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.scroll)
 
     def _connect(self) -> None:
