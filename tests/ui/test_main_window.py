@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from ui_fixtures import FakeSegmenter, missing_check, ready_check
+from ui_fixtures import FakeSegmenter, fill_library, missing_check, ready_check
 
 from studio.library import CandidateStatus, CutoutMethod, JobState, Library
 from tests.jobs.scripted_backend import ScriptedBackend
@@ -165,6 +165,19 @@ def test_restart_restores_gallery_statuses_stars_and_jobs(make_window, qtbot, st
     assert set(rows) == {j.id for j in jobs}
     qtbot.waitUntil(again.queue.is_idle, timeout=5000)
     assert again.library.job(jobs[2].id).state is JobState.FINISHED
+
+
+def test_a_start_on_finished_jobs_runs_none_of_them(make_window, qtbot, studio_home):
+    # The gallery's test library left its job queued: every window started on it ran the job
+    # again, which failed storing its first picture twice ("UNIQUE constraint failed").
+    with Library() as library:
+        fill_library(library, [1.0, 2.0, 3.0])
+    window = make_window()
+    qtbot.wait(200)  # time for a wrongly queued job to start and fail
+    qtbot.waitUntil(window.queue.is_idle, timeout=5000)
+    [job] = window.library.jobs()
+    assert job.state is JobState.FINISHED and job.error is None
+    assert window.gallery.model.rowCount() == 3
 
 
 def test_cancel_from_the_job_list(make_window, qtbot):
