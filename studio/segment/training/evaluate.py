@@ -29,7 +29,9 @@ method:
 A block says whether our model meets the earlier quality targets on each set, read over the
 visible pixels (`target_lines`), with the every-pixel figures beside them; the last one is the
 per-style table against the goal (`style_table`: mean IoU, pictures below 0.9, near-white
-recall, pictures keeping a background speck, `kept_specks`).
+recall, pictures keeping a background speck, `kept_specks`), and after it where the IoU goes
+(`breakdown_table`): the IoU lost on the outline, on soft shadows kept, on enclosed and on open
+paper filled, and on white and other parts missed.
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ class Score:
     specks: int = 0  # pictures keeping a speck on the background (`kept_specks`)
     routed: int = 0
     confidences: list[float] = field(default_factory=list)
+    # Per error kind (`ERROR_KINDS`), each picture's wrong pixels of that kind over its union.
+    losses: dict[str, list[float]] = field(default_factory=dict)
 
     def add(
         self,
@@ -106,6 +110,15 @@ class Score:
             self.paper_filled += 1
         if kept_specks(predicted, truth):
             self.specks += 1
+        union = max(1, int((pred | true).sum()))
+        for kind, wrong in error_breakdown(pred, truth, image).items():
+            self.losses.setdefault(kind, []).append(wrong / union)
+
+    def mean_loss(self, kind: str) -> float:
+        """The mean share of IoU lost to one kind of error (`ERROR_KINDS`); the kinds add up to
+        1 - mean IoU."""
+        values = self.losses.get(kind)
+        return float(np.mean(values)) if values else float("nan")
 
     @property
     def below_share(self) -> float:
@@ -203,6 +216,43 @@ def open_paper(truth: np.ndarray) -> np.ndarray:
     margin = PAPER_EDGE_MARGIN * max(truth.shape) / 512.0
     distance = cv2.distanceTransform(background.astype(np.uint8), cv2.DIST_L2, 3)
     return contour.border_connected(background) & (distance > margin)
+
+
+# Where the IoU goes: each wrong pixel (alpha >= 128 against the truth's >= 0.5) is one kind.
+ERROR_KINDS = {
+    "edge": "within 2.5 px of the true outline",
+    "shadow kept": "opaque on a soft shadow (true alpha 0.01-0.5 away from the outline)",
+    "enclosed paper": "opaque on paper the figure encloses",
+    "open paper": "opaque on paper joined to the picture's border",
+    "white missed": "a near-white part of the figure left transparent",
+    "other missed": "any other part of the figure left transparent",
+}
+EDGE_BAND = 2.5
+
+
+def error_breakdown(pred: np.ndarray, truth: np.ndarray, image: np.ndarray) -> dict[str, int]:
+    """The wrong pixels of the cut-out `pred` (H,W) bool against the true alpha `truth` (H,W),
+    counted by kind (`ERROR_KINDS`), first kind first: a wrong pixel on the outline is an edge
+    error whatever else it is."""
+    true = truth >= 0.5
+    scale = max(truth.shape) / 512.0
+    band = EDGE_BAND * max(1.0, scale)
+    outside = cv2.distanceTransform((~true).astype(np.uint8), cv2.DIST_L2, 3)
+    inside = cv2.distanceTransform(true.astype(np.uint8), cv2.DIST_L2, 3)
+    edge = np.where(true, inside, outside) <= band
+    added = pred & ~true & ~edge
+    missed = ~pred & true & ~edge
+    background = truth < 0.01
+    border_paper = contour.border_connected(background)
+    white = image.min(axis=2) >= NEAR_WHITE
+    return {
+        "edge": int(((pred != true) & edge).sum()),
+        "shadow kept": int((added & ~background).sum()),
+        "enclosed paper": int((added & background & ~border_paper).sum()),
+        "open paper": int((added & border_paper).sum()),
+        "white missed": int((missed & white).sum()),
+        "other missed": int((missed & ~white).sum()),
+    }
 
 
 @dataclass(frozen=True)
@@ -311,9 +361,7 @@ def target_lines(scores: dict[tuple[str, str], Score], method: str) -> str:
     for (set_name, name), score in scores.items():
         if name != method:
             continue
-        met = (
-            score.visible_iou >= TARGET_IOU and score.visible_white_recall >= TARGET_WHITE_RECALL
-        )
+        met = score.visible_iou >= TARGET_IOU and score.visible_white_recall >= TARGET_WHITE_RECALL
         lines.append(
             f"  {set_name}: {'met' if met else 'NOT met'} on visible pixels "
             f"({score.visible_iou:.4f} / {score.visible_white_recall:.4f}); over every pixel "
@@ -375,6 +423,23 @@ def style_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     return "\n".join(lines)
 
 
+def breakdown_table(scores: dict[tuple[str, str], Score], method: str) -> str:
+    """Where `method`'s IoU goes, per style: the mean share of each picture's union that is wrong
+    in each way (`ERROR_KINDS`); a row adds up to 1 - mean IoU."""
+    kinds = list(ERROR_KINDS)
+    header = f"{'style':<16} {'IoU lost':>9} " + " ".join(f"{kind:>14}" for kind in kinds)
+    lines = [f"where the IoU goes, {method}:", header, "-" * len(header)]
+    for (set_name, name), score in scores.items():
+        if name != method:
+            continue
+        lines.append(
+            f"{set_name:<16} {1 - score.mean_iou:>9.4f} "
+            + " ".join(f"{score.mean_loss(kind):>14.4f}" for kind in kinds)
+        )
+    lines += [f"  {kind}: {meaning}" for kind, meaning in ERROR_KINDS.items()]
+    return "\n".join(lines)
+
+
 def real_pictures_report(segmenter, folder: Path) -> str:
     """Cut-outs of real pictures (no truth: Emojich's own outputs): per picture the network's
     confidence, what the steps after it changed (`CutoutResult.review`: pale specks removed, gaps
@@ -407,6 +472,7 @@ def real_pictures_report(segmenter, folder: Path) -> str:
 
 
 default_designs_folder = synth.default_designs_folder
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -503,7 +569,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(format_table(scores, counts) + "\n")
     sys.stdout.write(f"our routing threshold: {ours.threshold}\n\n")
     sys.stdout.write(target_lines(scores, "ours") + "\n\n")
-    sys.stdout.write(style_table(scores, "ours") + "\n")
+    sys.stdout.write(style_table(scores, "ours") + "\n\n")
+    sys.stdout.write(breakdown_table(scores, "ours") + "\n")
     if args.real:
         sys.stdout.write("\n" + real_pictures_report(ours, args.real) + "\n")
     if args.calibrate and not args.ours_only:

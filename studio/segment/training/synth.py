@@ -271,9 +271,7 @@ def _emojich_paper(rng: np.random.Generator, size: int) -> np.ndarray:
     return np.clip(base + noise, 0, 255).astype(np.float32)
 
 
-def _paper_blotches(
-    rng: np.random.Generator, paper: np.ndarray, alpha: np.ndarray
-) -> np.ndarray:
+def _paper_blotches(rng: np.random.Generator, paper: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """`paper` (S,S,3) float32 with faint cyan streaks and blotches near the figure whose opacity
     is `alpha` (S,S), as on Emojich's paper (`EMOJICH_PAPER`): smooth patches a few to 60 px
     (at 512 px) out from the outline, red lowered by 4-12 levels, green and blue by at most 2.

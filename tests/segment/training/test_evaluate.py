@@ -93,12 +93,20 @@ def test_targets_are_read_over_the_visible_pixels():
     # Set "a" loses only hidden white (invisible in the picture): met. Set "b" loses visible
     # white: not met, whatever its IoU.
     hidden_lost = evaluate.Score(
-        ious=[0.9], visible_ious=[0.99], white_hit=80, white_total=100,
-        visible_hit=80, visible_total=80,
+        ious=[0.9],
+        visible_ious=[0.99],
+        white_hit=80,
+        white_total=100,
+        visible_hit=80,
+        visible_total=80,
     )
     visible_lost = evaluate.Score(
-        ious=[0.99], visible_ious=[0.99], white_hit=90, white_total=100,
-        visible_hit=90, visible_total=100,
+        ious=[0.99],
+        visible_ious=[0.99],
+        white_hit=90,
+        white_total=100,
+        visible_hit=90,
+        visible_total=100,
     )
     scores = {("a", "ours"): hidden_lost, ("b", "ours"): visible_lost, ("b", "other"): hidden_lost}
     lines = evaluate.target_lines(scores, "ours").splitlines()
@@ -200,3 +208,35 @@ def test_real_pictures_report_counts_flagged_cut_outs(tmp_path):
         "1 of 2 pictures were flagged for review (specks removed or gaps cleared); "
         "1 keep another island"
     )
+
+
+def test_every_wrong_pixel_is_one_kind_of_error_and_the_kinds_add_up_to_the_iou_lost():
+    size = 64
+    truth = np.zeros((size, size), np.float32)
+    truth[10:40, 10:40] = 1.0  # a square figure ...
+    truth[20:30, 20:30] = 0.0  # ... round a hole showing the paper
+    truth[45:55, 10:40] = 0.2  # a soft shadow under it
+    image = np.full((size, size, 3), 120, np.uint8)
+    image[10:16, 10:40] = 250  # the figure's top is white
+    predicted = np.zeros((size, size), np.uint8)
+    predicted[16:40, 10:40] = 255  # the white top is missed, the hole filled,
+    predicted[45:55, 10:40] = 255  # the shadow kept,
+    predicted[58:62, 50:60] = 255  # and a blotch on the open paper
+    wrong = evaluate.error_breakdown(predicted >= 128, truth, image)
+    assert set(wrong) == set(evaluate.ERROR_KINDS)
+    # Pixels 3 px or more from the outline are off it (the band is 2.5 px).
+    assert wrong["enclosed paper"] == 6 * 6  # the hole's middle; its ring is edge
+    assert wrong["shadow kept"] == 10 * 30
+    assert wrong["open paper"] == 4 * 10
+    assert wrong["white missed"] == (16 - 12) * (38 - 12)  # the top's middle, off the outline
+    assert wrong["other missed"] == 0
+    pred, true = predicted >= 128, truth >= 0.5
+    assert sum(wrong.values()) == int((pred != true).sum())
+
+    score = evaluate.Score()
+    score.add(predicted, truth, image)
+    lost = sum(score.mean_loss(kind) for kind in evaluate.ERROR_KINDS)
+    assert abs(lost - (1 - score.mean_iou)) < 1e-9
+    table = evaluate.breakdown_table({("squares", "ours"): score}, "ours").splitlines()
+    assert table[3].split()[0] == "squares"
+    assert float(table[3].split()[1]) == round(1 - score.mean_iou, 4)
