@@ -59,8 +59,8 @@ def main() -> None:
         startup = (time.perf_counter() - t_start, window.heartbeat.ticks,
                    window.heartbeat.stop(), window.heartbeat.late_ticks)
         def run(jobs: int, images: int) -> tuple[float, int, float, int]:
-            window.sampler_panel.images.setValue(images)
-            window.sampler_panel.batch_size.setValue(min(args.batch, images))
+            window.sampler_panel.set_image_count(images)
+            window.sampler_panel.set_batch_size(min(args.batch, images))
             t0 = time.perf_counter()
             for i in range(jobs):
                 window.generate(f"котик с сердечком {i}")

@@ -66,11 +66,10 @@ def main() -> None:
         print(f"{args.prompt!r} -> {panel.russian()!r}")
 
         # Generated with the Russian: Details shows both texts, the filter finds the English.
-        window.sampler_panel.random_seed.setChecked(False)  # the same pictures on every run
-        window.sampler_panel.seed.setValue(2024)
-        window.sampler_panel.images.setValue(4)
-        window.sampler_panel.batch_size.setValue(4)
-        panel.generate_button.click()
+        window.sampler_panel.set_seed(2024)  # the same pictures on every run
+        window.sampler_panel.set_image_count(4)
+        window.sampler_panel.set_batch_size(4)
+        panel.request_generate()
         wait_for(app, lambda: bool(window.library.jobs()), what="the job")
         wait_for(app, window.queue.is_idle, timeout=300, what="the job")
         window.gallery.filter_edit.setText("helmet")

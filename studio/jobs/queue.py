@@ -2,7 +2,9 @@
 
 States live in the library (`JobState`), so the queue survives a restart: jobs still queued come
 back in order, and a job that was running when the app died is marked interrupted (its finished
-batches are already in the gallery). The queue hands one job at a time to the worker thread.
+batches are already in the gallery). A style training keeps its request file beside the style
+from the moment it is queued; one a restart finds unfinished is listed to resume or discard.
+The queue hands one job at a time to the worker thread.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from studio.jobs.request import GenerationRequest
 from studio.jobs.style_training import (
     StyleTrainingRequest,
     forget_training,
+    save_queued_request,
     unfinished_trainings,
 )
 from studio.jobs.threads import outlive_owner
@@ -86,7 +89,8 @@ class JobQueue(QObject):
         for request, checkpoint in unfinished_trainings():
             if self._trainings.named(request.name) is None:
                 note = ("Resume continues from the last checkpoint" if checkpoint
-                        else "stopped before its first checkpoint: Resume starts it again")
+                        else "not started or stopped before its first checkpoint: Resume "
+                        "starts it from the beginning")
                 self._trainings.add(request, JobState.INTERRUPTED, note)
         self.changed.emit()
         self._dispatch()
@@ -125,6 +129,9 @@ class JobQueue(QObject):
         """Validate and queue a style training (it runs between generation jobs, on the same
         worker and model)."""
         request.validate()
+        # Kept beside the style from now on, not from its first step: a quit before it starts
+        # (another job running, the model loading) lists it again at the next start.
+        save_queued_request(request)
         job = self._trainings.add(request)
         self._pending.append(job.id)
         self._requests[job.id] = request

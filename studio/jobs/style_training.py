@@ -29,6 +29,7 @@ from studio.engine.styles.library import (
 )
 from studio.engine.styles.recipe import InvalidRecipe, StyleRecipe
 from studio.errors import StudioError
+from studio.faults import describe
 from studio.fileio import atomic_write_text
 from studio.jobs.events import JobEvent
 from studio.jobs.training_events import (
@@ -143,6 +144,18 @@ def request_path(name: str) -> Path:
 
 def save_request(request: StyleTrainingRequest) -> None:
     atomic_write_text(request_path(request.name), request.to_json())
+
+
+def save_queued_request(request: StyleTrainingRequest) -> None:
+    """Keep a training's request from the moment it is queued (`unfinished_trainings` finds it
+    after a quit); a full or read-only disk refuses the training in one line."""
+    try:
+        save_request(request)
+    except OSError as exc:
+        problem = describe(exc, "cannot save the training's request")
+        if problem is None:
+            raise
+        raise InvalidTrainingRequest(problem[0].upper() + problem[1:] + ".") from None
 
 
 def unfinished_trainings() -> list[tuple[StyleTrainingRequest, bool]]:

@@ -201,8 +201,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.prompt_panel)
         column.addSpacing(6)
         column.addWidget(self.sampler_panel)
-        column.addWidget(self.prompt_panel.model_label)
-        column.addWidget(self.prompt_panel.generate_button)
+        column.addWidget(self.prompt_panel.generate_controls)  # below the sampler
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(generate)

@@ -59,6 +59,14 @@ class _HistoryCompleter(QCompleter):
 
 
 class PromptPanel(QWidget):
+    """The prompt, its history and its Russian; the model's state and the Generate button.
+
+    Signals: `generate_requested(Submission)` when the user asks to generate and the prompt is
+    ready for the model; `model_manager_requested()` from the links that offer the model
+    manager. The model state line and the button are `generate_controls`, one widget the window
+    places below the sampler (the panel keeps them up to date wherever they are).
+    """
+
     generate_requested = Signal(object)  # Submission: the prompt for the model, and as typed
     model_manager_requested = Signal()
 
@@ -68,6 +76,14 @@ class PromptPanel(QWidget):
         super().__init__(parent)
         self.translation = translation or PromptTranslation(parent=self)
         self._sent: dict[str, str] = {}  # typed -> Russian, for the history
+        self._missing: list[str] | None = None
+        self._checking = True
+        self._build()
+        self._connect()
+        self.set_model_state(checking=True)
+        self._show_translation()
+
+    def _build(self) -> None:
         self.prompt_box = QComboBox()
         self.prompt_box.setEditable(True)
         self.prompt_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -76,22 +92,13 @@ class PromptPanel(QWidget):
         self.prompt_box.setToolTip("The prompt; the list holds your earlier prompts")
         self.prompt_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.prompt_box.setAccessibleName("Prompt")
-        self.prompt_box.lineEdit().returnPressed.connect(self._on_generate)
         self.history_completer = _HistoryCompleter(self)
         self.prompt_box.setCompleter(self.history_completer)
         note = QLabel("Emojich reads <b>Russian</b>; other languages are translated first.")
         note.setWordWrap(True)
         note.setObjectName("hint")
         self._build_translation_row()
-        self.model_label = QLabel()
-        self.model_label.setWordWrap(True)
-        self.model_label.setObjectName("modelState")
-        self.model_label.setTextFormat(Qt.TextFormat.RichText)
-        self.model_label.linkActivated.connect(lambda _link: self.model_manager_requested.emit())
-        self.generate_button = QPushButton("Generate")
-        self.generate_button.setObjectName("generateButton")
-        self.generate_button.setDefault(True)
-        self.generate_button.clicked.connect(self._on_generate)
+        self._build_generate_controls()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -101,11 +108,6 @@ class PromptPanel(QWidget):
         layout.addWidget(self.prompt_box)
         layout.addWidget(self.translation_row)
         layout.addWidget(note)
-        self._missing: list[str] | None = None
-        self._checking = True
-        self.set_model_state(checking=True)
-        self._connect_translation()
-        self._show_translation()
 
     def _build_translation_row(self) -> None:
         self.translation_row = QWidget()
@@ -122,9 +124,6 @@ class PromptPanel(QWidget):
         self.translation_note.setObjectName("hint")
         self.translation_note.setWordWrap(True)
         self.translation_note.setTextFormat(Qt.TextFormat.RichText)
-        self.translation_note.linkActivated.connect(
-            lambda _link: self.model_manager_requested.emit()
-        )
         title = QLabel("→ RU")
         title.setToolTip("The Russian the model will read")
         edit_row = QHBoxLayout()
@@ -138,7 +137,29 @@ class PromptPanel(QWidget):
         column.addLayout(edit_row)
         column.addWidget(self.translation_note)
 
-    def _connect_translation(self) -> None:
+    def _build_generate_controls(self) -> None:
+        """The model state line over the Generate button: not in this panel's layout, for the
+        window to place (see the class docstring)."""
+        self.model_label = QLabel()
+        self.model_label.setWordWrap(True)
+        self.model_label.setObjectName("modelState")
+        self.model_label.setTextFormat(Qt.TextFormat.RichText)
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setObjectName("generateButton")
+        self.generate_button.setDefault(True)
+        self.generate_controls = QWidget()
+        column = QVBoxLayout(self.generate_controls)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.model_label)
+        column.addWidget(self.generate_button)
+
+    def _connect(self) -> None:
+        self.prompt_box.lineEdit().returnPressed.connect(self.request_generate)
+        self.model_label.linkActivated.connect(lambda _link: self.model_manager_requested.emit())
+        self.generate_button.clicked.connect(self.request_generate)
+        self.translation_note.linkActivated.connect(
+            lambda _link: self.model_manager_requested.emit()
+        )
         self.prompt_box.editTextChanged.connect(self.translation.set_text)
         self.russian_edit.textEdited.connect(self.translation.set_russian)
         self.send_as_typed_box.toggled.connect(self.translation.set_send_as_typed)
@@ -268,7 +289,9 @@ class PromptPanel(QWidget):
     def model_ready(self) -> bool:
         return not self._checking and self._missing == []
 
-    def _on_generate(self) -> None:
+    def request_generate(self) -> None:
+        """What Generate (or Enter in the prompt) does: send the prompt once its Russian is
+        ready; nothing while the model is not ready."""
         if not self.model_ready:
             return
         self.translation.set_text(self.prompt())  # what is typed now, not a second ago

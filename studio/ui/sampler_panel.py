@@ -42,11 +42,24 @@ CUSTOM = "Custom"
 
 
 class SamplerPanel(QWidget):
+    """The sampling settings of the next job; `make_request(prompt)` turns them into a request.
+
+    Signals: `changed()` when a preset or a sampling value changes. The window sets the device's
+    batch size with `suggest_batch_size`, the trained styles with `set_styles`; scripts and
+    tests choose values with `set_image_count`, `set_batch_size`, `set_seed`, `set_style`.
+    """
+
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rng = random.SystemRandom()
+        self._batch_touched = False
+        self._build()
+        self._connect()
+        self.set_styles([])
+
+    def _build(self) -> None:
         self.preset_box = QComboBox()
         for preset in PRESETS:
             self.preset_box.addItem(preset.name, preset)
@@ -71,12 +84,10 @@ class SamplerPanel(QWidget):
         self.images.setToolTip("The model's authors advise hundreds of attempts per prompt")
         self.batch_size = QSpinBox(minimum=1, maximum=256, value=1)
         self.batch_size.setToolTip("Images sampled at once; larger is faster if the GPU fits it")
-        self._batch_touched = False
         self.style_box = QComboBox()
         self.style_box.setToolTip(
             "A style you trained, put on the model for this job (switching costs no reload)"
         )
-        self.set_styles([])
 
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.random_seed)
@@ -101,6 +112,7 @@ class SamplerPanel(QWidget):
         layout.addWidget(title)
         layout.addLayout(form)
 
+    def _connect(self) -> None:
         self.preset_box.currentIndexChanged.connect(self._apply_preset)
         for box in (self.top_k, self.top_p, self.temperature):
             box.valueChanged.connect(self._match_preset)
@@ -159,6 +171,22 @@ class SamplerPanel(QWidget):
         index = self.style_box.findData(current) if current else 0
         self.style_box.setCurrentIndex(max(index, 0))
         self.style_box.blockSignals(False)
+
+    def set_image_count(self, count: int) -> None:
+        """How many images the next job makes."""
+        self.images.setValue(count)
+
+    def set_batch_size(self, size: int) -> None:
+        """Images sampled at once, as the user sets it (a device's suggestion no longer
+        replaces it)."""
+        self.batch_size.setValue(size)
+        self._batch_touched = True
+
+    def set_seed(self, seed: int | None) -> None:
+        """A fixed seed (the same pictures on every run), or None for a random one per job."""
+        self.random_seed.setChecked(seed is None)
+        if seed is not None:
+            self.seed.setValue(seed)
 
     def style(self) -> str | None:
         """The chosen style's name; None for none."""

@@ -238,6 +238,46 @@ def test_an_unfinished_training_is_listed_at_start_and_can_be_discarded(library,
         queue.shutdown()
 
 
+def test_a_training_still_queued_at_quit_is_listed_at_the_next_start(library, pictures):
+    # Its request was written only when it started: a quit while it waited lost it.
+    queue = JobQueue(library, backend_factory=lambda: None)
+    try:
+        queue.set_ready(False)  # waits, as behind another job or while the model loads
+        queue.submit_training(_request(pictures, "waiting"))
+    finally:
+        queue.shutdown()
+    again = JobQueue(library, backend_factory=lambda: None)
+    try:
+        again.set_ready(False)
+        again.restore()
+        [job] = again.training_jobs()
+        assert job.name == "waiting" and job.state is JobState.INTERRUPTED
+        assert job.request == _request(pictures, "waiting")
+        assert "Resume starts it from the beginning" in job.error
+        assert again.is_idle()  # listed, not started
+    finally:
+        again.shutdown()
+
+
+def test_a_training_that_cannot_be_saved_is_refused_in_one_line(library, pictures, monkeypatch):
+    import errno
+
+    from studio.jobs import style_training
+
+    def full(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(style_training, "atomic_write_text", full)
+    queue = JobQueue(library, backend_factory=lambda: None)
+    try:
+        queue.set_ready(False)
+        with pytest.raises(InvalidTrainingRequest, match="no space left on device; free some"):
+            queue.submit_training(_request(pictures, "full"))
+        assert queue.training_jobs() == [] and queue.is_idle()
+    finally:
+        queue.shutdown()
+
+
 def test_a_full_disk_is_the_users_problem_and_the_training_can_resume(
     queue, pictures, qtbot, monkeypatch
 ):

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
-from ui_fixtures import FakeSegmenter, missing_check, ready_check
+from ui_fixtures import FakeSegmenter, fill_library, missing_check, ready_check
 
 from studio.library import CandidateStatus, CutoutMethod, JobState, Library
 from tests.jobs.scripted_backend import ScriptedBackend
@@ -165,6 +165,19 @@ def test_restart_restores_gallery_statuses_stars_and_jobs(make_window, qtbot, st
     assert set(rows) == {j.id for j in jobs}
     qtbot.waitUntil(again.queue.is_idle, timeout=5000)
     assert again.library.job(jobs[2].id).state is JobState.FINISHED
+
+
+def test_a_start_on_finished_jobs_runs_none_of_them(make_window, qtbot, studio_home):
+    # The gallery's test library left its job queued: every window started on it ran the job
+    # again, which failed storing its first picture twice ("UNIQUE constraint failed").
+    with Library() as library:
+        fill_library(library, [1.0, 2.0, 3.0])
+    window = make_window()
+    qtbot.wait(200)  # time for a wrongly queued job to start and fail
+    qtbot.waitUntil(window.queue.is_idle, timeout=5000)
+    [job] = window.library.jobs()
+    assert job.state is JobState.FINISHED and job.error is None
+    assert window.gallery.model.rowCount() == 3
 
 
 def test_cancel_from_the_job_list(make_window, qtbot):
@@ -497,3 +510,95 @@ def test_triage_on_a_read_only_library_says_why_instead_of_a_bug(make_window, qt
     assert window.library.candidate(first.id).status is CandidateStatus.NEW
     assert not [r for r in caplog.records if "Uncaught" in r.getMessage()]
     window.library.read_only_reason = None
+
+
+def _combo_text_room(box) -> int:
+    """The width a combo box has for its current text (its frame and arrow taken off)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
+
+    option = QStyleOptionComboBox()
+    box.initStyleOption(option)
+    field = box.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, box
+    )
+    return field.width()
+
+
+def test_every_sort_choice_is_readable_on_a_laptop_screen(make_window, qtbot):
+    # At 1366 px the order box read "Best first (perple": it shrank with the window.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    minimum = window.minimumSizeHint().width()
+    window.resize(1366, 740)
+    qtbot.wait(50)
+    box = window.gallery.sort_box
+    for index in range(box.count()):
+        box.setCurrentIndex(index)
+        qtbot.wait(10)
+        text = box.itemText(index)
+        assert box.fontMetrics().horizontalAdvance(text) <= _combo_text_room(box), text
+        full = box.itemData(index, Qt.ItemDataRole.ToolTipRole)
+        assert full.startswith(text) and box.toolTip() == full  # the whole wording
+    window.resize(minimum, 740)  # at the window's narrowest too
+    qtbot.wait(50)
+    assert box.fontMetrics().horizontalAdvance(box.currentText()) <= _combo_text_room(box)
+
+
+def _line_edit_text_room(edit) -> int:
+    """The width a line edit has for its text or placeholder (frame and margins taken off)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    return contents.width() - margins.left() - margins.right() - 2 * 2  # Qt's 2 px each side
+
+
+def test_the_emoji_field_shows_its_whole_hint_on_a_laptop_screen(make_window, qtbot):
+    # Its large font cut the placeholder to "Type or pas…" at 1366 px.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    window.add_to_pack([window.gallery.model.candidate(0).id])
+    window.tabs.setCurrentWidget(window.pack_page)
+    window.resize(1366, 740)
+    qtbot.wait(50)
+    panel = window.pack_page.panel
+    panel.sticker_list.setCurrentRow(0)
+    qtbot.wait(50)
+    edit = panel.editor.emoji_edit
+    assert edit.isVisible() and edit.isEnabled()
+    hint = edit.placeholderText()
+    assert edit.fontMetrics().horizontalAdvance(hint) <= _line_edit_text_room(edit), hint
+    assert "Type or paste" in edit.toolTip()  # the full hint
+    assert window.width() == 1366
+
+
+def _side_gaps(panel) -> tuple[int, int]:
+    """The space between a panel's edges and its nearest shown content, left and right."""
+    from PySide6.QtWidgets import QWidget
+
+    lefts, rights = [], []
+    for child in panel.findChildren(QWidget):
+        if child.isVisibleTo(panel) and child.width() > 0:
+            corner = child.mapTo(panel, child.rect().topLeft())
+            lefts.append(corner.x())
+            rights.append(panel.width() - (corner.x() + child.width()))
+    return min(lefts), min(rights)
+
+
+def test_the_pack_tab_has_the_gallerys_margins(make_window, qtbot):
+    # With the Details column hidden, the pack panel touched the window's right edge.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    window.resize(1366, 740)
+    qtbot.wait(50)
+    gallery_gaps = _side_gaps(window.gallery)
+    window.add_to_pack([window.gallery.model.candidate(0).id])
+    window.tabs.setCurrentWidget(window.pack_page)
+    qtbot.wait(50)
+    assert not window.details_dock.isVisible()
+    panel = window.pack_page.panel
+    assert panel.width() == window.pack_page.width()  # the page is all panel
+    assert _side_gaps(panel) == gallery_gaps
+    assert min(gallery_gaps) > 0

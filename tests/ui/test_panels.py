@@ -52,6 +52,45 @@ def test_batch_size_suggestion_never_overrides_the_user(qtbot):
     assert panel.make_request("кот").batch_size == 2  # never more than the images asked for
 
 
+def test_the_sampler_setters_make_the_request(qtbot):
+    panel = SamplerPanel()
+    qtbot.addWidget(panel)
+    panel.set_seed(2024)
+    panel.set_image_count(12)
+    panel.set_batch_size(4)
+    panel.suggest_batch_size(16, "GPU")  # the user's batch size stays
+    request = panel.make_request("кот")
+    assert (request.seed, request.n_images, request.batch_size) == (2024, 12, 4)
+    assert panel.make_request("кот").seed == 2024
+    panel.set_seed(None)  # random again: a new seed is drawn for each job
+    seeds = {panel.make_request("кот").seed for _ in range(3)}
+    assert len(seeds) > 1
+
+
+def test_the_generate_controls_follow_the_model_state(qtbot):
+    panel = PromptPanel()
+    qtbot.addWidget(panel)
+    controls = panel.generate_controls  # placed by the window, outside the panel's layout
+    qtbot.addWidget(controls)
+    assert panel.isAncestorOf(controls) is False
+    assert controls.isAncestorOf(panel.generate_button)
+    assert controls.isAncestorOf(panel.model_label)
+    panel.set_model_state(missing=["pytorch_model.bin"])
+    assert "pytorch_model.bin" in panel.model_label.text()
+    asked = []
+    panel.model_manager_requested.connect(lambda: asked.append(True))
+    panel.model_label.linkActivated.emit("models")
+    assert asked == [True]
+    fired = []
+    panel.generate_requested.connect(fired.append)
+    panel.set_prompt("кот")
+    panel.request_generate()
+    assert fired == []  # no model yet
+    panel.set_model_state(missing=[])
+    panel.request_generate()
+    assert fired == [Submission("кот")]
+
+
 def test_prompt_history_is_newest_first_without_duplicates(qtbot):
     panel = PromptPanel()
     qtbot.addWidget(panel)

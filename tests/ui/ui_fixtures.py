@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from studio.jobs.request import GenerationRequest
-from studio.library import Library
+from studio.library import JobState, Library
 from studio.ui.model_files import ModelCheck
 
 
@@ -53,11 +53,16 @@ class FakeSegmenter:
 
 
 def fill_library(library: Library, perplexities, prompt="кот") -> list[int]:
-    """One finished job whose candidates have the given perplexities; returns their ids."""
+    """One finished job whose candidates have the given perplexities; returns their ids.
+
+    Marked finished as the worker marks it: a job left queued is run again when a window
+    starts on this library, and storing its first picture twice failed ("UNIQUE constraint
+    failed" in `bench_ui_idle.py`)."""
     job = library.create_job(GenerationRequest(prompt, n_images=len(perplexities)).to_spec())
     ids = []
     for i, ppl in enumerate(perplexities):
         image = Image.new("RGB", (32, 32), ((i * 37) % 255, 120, 60))
         codes = (np.arange(64, dtype=np.uint16) + i).astype("<u2").tobytes()
         ids.append(library.add_candidate(job.id, i, image, codes, ppl, seed=7).id)
+    library.set_job_state(job.id, JobState.FINISHED)
     return ids

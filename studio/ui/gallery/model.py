@@ -40,10 +40,17 @@ def needs_review(cutout: Cutout | None) -> bool:
     return weak or cutout.review is not None
 
 
+# Short, so the sort box shows its whole choice beside the filters on a laptop screen;
+# the tooltips say it in full.
 SORT_LABELS: dict[str, str] = {
-    "perplexity": "Best first (perplexity)",
+    "perplexity": "Best first",
     "time": "Newest first",
-    "prompt": "Prompt",
+    "prompt": "By prompt",
+}
+SORT_TOOLTIPS: dict[str, str] = {
+    "perplexity": "Best first: lowest perplexity (the model's surest pictures) first",
+    "time": "Newest first: the most recently made or imported first",
+    "prompt": "By prompt: prompts in alphabetical order",
 }
 
 

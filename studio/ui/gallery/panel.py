@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from studio.library import Candidate, CandidateStatus, Library
 from studio.library.db import LibraryUnavailable
-from studio.ui.gallery.model import SORT_LABELS, GalleryModel, GalleryQuery
+from studio.ui.gallery.model import SORT_LABELS, SORT_TOOLTIPS, GalleryModel, GalleryQuery
 from studio.ui.gallery.pictures import BACKDROP_TITLES, Backdrop
 from studio.ui.gallery.thumbnails import ThumbnailCache
 from studio.ui.gallery.triage import AddToPack, OpenEditor, SetStatus, ToggleStar, TriageAction
@@ -79,8 +79,11 @@ class GalleryPanel(QWidget):
         self.sort_box = QComboBox()
         for key, label in SORT_LABELS.items():
             self.sort_box.addItem(label, key)
-        self.sort_box.setToolTip("Order of the candidates")
+            self.sort_box.setItemData(
+                self.sort_box.count() - 1, SORT_TOOLTIPS[key], Qt.ItemDataRole.ToolTipRole
+            )
         self.sort_box.setAccessibleName("Sort")
+        self._show_sort_tooltip()
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter by prompt…")
         self.filter_edit.setClearButtonEnabled(True)
@@ -94,8 +97,16 @@ class GalleryPanel(QWidget):
         # The boxes are as wide as their entries when there is room but may shrink (eliding)
         # to a few letters, so the window still fits a laptop screen beside the side panels.
         self.job_box.setMaximumWidth(320)  # a long prompt must not push the filter away
-        for box in (self.sort_box, self.job_box, self.status_box):
-            box.setMinimumWidth(box.fontMetrics().averageCharWidth() * 8 + 32)
+        box_minimum = self.fontMetrics().averageCharWidth() * 8 + 32
+        self.status_box.setMinimumWidth(box_minimum)
+        # The order never elides ("Best first (perple" once, at 1366 px): its choices are
+        # short and it is as wide as the longest. At the window's narrowest the job box, whose
+        # prompts are elided anyway, gives up the width that takes: the two together keep
+        # the minimum they had, and so does the window.
+        self.sort_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        sort_width = self.sort_box.sizeHint().width()
+        self.sort_box.setMinimumWidth(sort_width)
+        self.job_box.setMinimumWidth(max(2 * box_minimum - sort_width, box_minimum // 2))
         self._build_backdrop_menu()
         self.count_label = QLabel()
         # No "Sort:" label: the order box says what it is, and the room goes to the picture
@@ -169,6 +180,7 @@ class GalleryPanel(QWidget):
         self._filter_timer.timeout.connect(self._apply_query)
         self.filter_edit.textChanged.connect(self._filter_timer.start)
         self.sort_box.currentIndexChanged.connect(self._apply_query)
+        self.sort_box.currentIndexChanged.connect(self._show_sort_tooltip)
         self.job_box.currentIndexChanged.connect(self._apply_query)
         self.status_box.currentIndexChanged.connect(self._apply_query)
         self.advance_box.toggled.connect(self._on_auto_advance)
@@ -383,6 +395,10 @@ class GalleryPanel(QWidget):
     def sort_key(self) -> str:
         """The order shown ("perplexity", "time", ...), as the window state keeps it."""
         return self.sort_box.currentData()
+
+    def _show_sort_tooltip(self) -> None:
+        """The box's tooltip says the current order in full (its text is short)."""
+        self.sort_box.setToolTip(SORT_TOOLTIPS.get(self.sort_box.currentData(), "Order"))
 
     def set_sort(self, key: object) -> None:
         """Show the candidates in the order `key`; an unknown key is ignored."""

@@ -61,6 +61,7 @@ class EmojiPicker(QDialog):
         )
         self._build(target)
         self._connect()
+        self._show_suggested()
         self._show_results()
         self._show_chosen()
         self.search.setFocus()
@@ -70,10 +71,6 @@ class EmojiPicker(QDialog):
         self.search.setClearButtonEnabled(True)
         self.suggested_label = QLabel("Suggested from the prompt:")
         self.suggested_list = self._grid(rows=1)
-        self._fill(self.suggested_list, self.model.suggested)
-        # Nothing to suggest: no row at all rather than an empty one.
-        self.suggested_label.setVisible(bool(self.model.suggested))
-        self.suggested_list.setVisible(bool(self.model.suggested))
         self.results_label = QLabel()
         self.results = self._grid()
         self.count_label = QLabel()
@@ -127,6 +124,12 @@ class EmojiPicker(QDialog):
             item.setToolTip(self.model.name(char))
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             grid.addItem(item)
+
+    def _show_suggested(self) -> None:
+        self._fill(self.suggested_list, self.model.suggested)
+        # Nothing to suggest: no row at all rather than an empty one.
+        self.suggested_label.setVisible(bool(self.model.suggested))
+        self.suggested_list.setVisible(bool(self.model.suggested))
 
     def _show_results(self) -> None:
         self._fill(self.results, self.model.results())

@@ -40,11 +40,20 @@ class PackFields(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._loading = False
+        self._build()
+        self._connect()
+
+    def _build(self) -> None:
         render = TELEGRAM_RULES["render"]
         self.title = QLineEdit(placeholderText="What people see, e.g. Котики")
         self.title.setMaxLength(200)  # longer than the rule, so the check can say so
         self.name = QLineEdit(placeholderText="t.me/addstickers/NAME, e.g. kotiki_2026")
         self.name.setMaxLength(200)
+        self.name_from_title = QPushButton("From title")
+        self.name_from_title.setToolTip(
+            "Make a valid name from the title (Russian letters in Latin)"
+        )
         self.look = QComboBox()
         for look in LOOKS:
             self.look.addItem(look.label, look.key)
@@ -69,13 +78,19 @@ class PackFields(QWidget):
             )
             self.kind.addItem(f"{label} ({side}, up to {rule['max_stickers']})", kind.value)
         self.adaptive = QCheckBox("Adaptive colour (one-colour emoji take the text colour)")
+        self.widgets: dict[str, QWidget] = {
+            "title": self.title,
+            "name": self.name,
+            "outline_px": self.outline,
+            "shadow": self.shadow,
+            "padding_px": self.padding,
+            "kind": self.kind,
+            "needs_repainting": self.adaptive,
+        }
+
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Title", self.title)
-        self.name_from_title = QPushButton("From title")
-        self.name_from_title.setToolTip(
-            "Make a valid name from the title (Russian letters in Latin)"
-        )
         name_row = QHBoxLayout()
         name_row.addWidget(self.name, 1)
         name_row.addWidget(self.name_from_title)
@@ -90,25 +105,17 @@ class PackFields(QWidget):
         look_row.addWidget(QLabel("Padding"))
         look_row.addWidget(self.padding, 1)
         form.addRow("Outline", look_row)
-        self.widgets: dict[str, QWidget] = {
-            "title": self.title,
-            "name": self.name,
-            "outline_px": self.outline,
-            "shadow": self.shadow,
-            "padding_px": self.padding,
-            "kind": self.kind,
-            "needs_repainting": self.adaptive,
-        }
+
+    def _connect(self) -> None:
         self.title.textEdited.connect(lambda text: self.changed.emit("title", text))
         self.name.textEdited.connect(lambda text: self.changed.emit("name", text))
-        self.name_from_title.clicked.connect(self._derive_name)
+        self.name_from_title.clicked.connect(self.derive_name)
         self.outline.valueChanged.connect(lambda value: self._emit("outline_px", value))
         self.padding.valueChanged.connect(lambda value: self._emit("padding_px", value))
         self.shadow.toggled.connect(lambda on: self._emit("shadow", on))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.look.activated.connect(self._look_activated)
         self.adaptive.toggled.connect(lambda on: self._emit("needs_repainting", on))
-        self._loading = False
 
     def _emit(self, field: str, value: object) -> None:
         if self._loading:
@@ -149,7 +156,13 @@ class PackFields(QWidget):
         self.look.setCurrentIndex(self.look.findData(key))
         self.look_chosen.emit(key)
 
-    def _derive_name(self) -> None:
+    def enter_title(self, text: str) -> None:
+        """Type `text` as the title, as the user would (emits `changed("title", text)`)."""
+        self.title.setText(text)
+        self.changed.emit("title", text)
+
+    def derive_name(self) -> None:
+        """What From title does: a valid set name made from the title (emits `changed`)."""
         name = name_from_title(self.title.text())
         self.name.setText(name)
         self.changed.emit("name", name)

@@ -178,7 +178,9 @@ class PackPanel(QWidget):
         self.scroll.setWidget(vertical)
         vertical.setMinimumHeight(STACKED_HEIGHT_PX)  # starts stacked, see resizeEvent
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # The gallery's margins: with the Details column hidden, the panel touched the
+        # window's right edge.
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.scroll)
 
     def _connect(self) -> None:
@@ -302,10 +304,8 @@ class PackPanel(QWidget):
         """Select the sticker or focus the field a problem concerns."""
         if sticker >= 0:
             self.sticker_list.select_index(sticker)
-            if field == "emoji_list":
-                self.editor.emoji_edit.setFocus()
-            elif field == "keywords":
-                self.editor.keywords_edit.setFocus()
+            if field in ("emoji_list", "keywords"):
+                self.editor.focus_field(field)
             else:
                 self.sticker_list.setFocus()
         elif field == "stickers" and len(self.entries) > self.max_stickers():

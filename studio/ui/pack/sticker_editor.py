@@ -24,6 +24,11 @@ from studio.ui.pack.model import StickerEntry
 from studio.ui.pack.suggest import EmojiIndex, prompt_words, suggest_keywords
 
 MAX_SUGGESTED = 8
+EMOJI_PLACEHOLDER = "Paste emoji"
+EMOJI_TOOLTIP = (
+    "Type or paste the emoji of the selected stickers (one to twenty), or choose them with "
+    "Choose emoji…"
+)
 
 
 def parse_keywords(text: str) -> list[str]:
@@ -32,7 +37,11 @@ def parse_keywords(text: str) -> list[str]:
 
 
 class StickerEditor(QWidget):
-    """Signals carry the new values; the panel writes them to every selected sticker."""
+    """The emoji and keywords of the selected stickers. Signals carry the new values; the panel
+    writes them to every selected sticker: `emoji_assigned(list)` replaces each one's emoji,
+    `emoji_added(str)` adds a suggested one, `keywords_assigned(list)` replaces the keywords,
+    `pick_requested()` asks for the picker. The panel shows a selection with `set_selection`
+    and points at a field with `focus_field`."""
 
     emoji_assigned = Signal(list)  # replace each selected sticker's emoji with these
     emoji_added = Signal(str)  # add one emoji to each selected sticker
@@ -42,10 +51,21 @@ class StickerEditor(QWidget):
     def __init__(self, index: EmojiIndex, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._index = index
+        self._suggested_keywords: list[str] = []
+        self._suggested_emoji: list[str] = []
+        self._build()
+        self._connect()
+        self.set_selection([])
+
+    def _build(self) -> None:
         self.heading = QLabel()
         big = QFont()
         big.setPointSize(16)
-        self.emoji_edit = QLineEdit(placeholderText="Type or paste emoji")
+        # The large font shows the emoji well, but leaves room for few letters: the hint is
+        # short ("Type or paste emoji" read "Type or pas…" at 1366 px) and said in full as
+        # the tooltip.
+        self.emoji_edit = QLineEdit(placeholderText=EMOJI_PLACEHOLDER)
+        self.emoji_edit.setToolTip(EMOJI_TOOLTIP)
         self.emoji_edit.setFont(big)
         self.emoji_error = QLabel()
         self.emoji_error.setStyleSheet("color: #d9534f;")
@@ -54,8 +74,6 @@ class StickerEditor(QWidget):
         self.keywords_edit = QLineEdit(placeholderText="search words, separated by commas")
         self.suggestions = EmojiStrip()
         self.suggested_keywords_button = QPushButton("Use suggested keywords")
-        self._suggested_keywords: list[str] = []
-        self._suggested_emoji: list[str] = []
 
         emoji_row = QHBoxLayout()
         emoji_row.addWidget(self.emoji_edit, 1)
@@ -71,6 +89,7 @@ class StickerEditor(QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(form)
 
+    def _connect(self) -> None:
         self.emoji_edit.editingFinished.connect(self._emoji_typed)
         self.pick_button.clicked.connect(self.pick_requested)
         self.suggestions.emoji_clicked.connect(self.emoji_added)
@@ -78,7 +97,6 @@ class StickerEditor(QWidget):
         self.suggested_keywords_button.clicked.connect(
             lambda: self.keywords_assigned.emit(list(self._suggested_keywords))
         )
-        self.set_selection([])
 
     def set_selection(self, entries: list[StickerEntry]) -> None:
         """Show the selected stickers' values (shared values only, for several)."""
@@ -106,6 +124,12 @@ class StickerEditor(QWidget):
         self._suggested_keywords = suggest_keywords(prompts)
         self.suggested_keywords_button.setEnabled(bool(self._suggested_keywords))
         self.suggested_keywords_button.setToolTip(", ".join(self._suggested_keywords))
+
+    def focus_field(self, field: str) -> None:
+        """Put the keyboard in the emoji field ("emoji_list") or the keywords ("keywords"),
+        the sticker fields a check names."""
+        edits = {"emoji_list": self.emoji_edit, "keywords": self.keywords_edit}
+        edits[field].setFocus()
 
     def suggested_emoji(self) -> list[str]:
         return list(self._suggested_emoji)

@@ -218,6 +218,24 @@ def test_validation_messages_appear_point_at_their_field_and_clear(panel, librar
     assert (pack.title, pack.name) == ("Котики", "cats_2026")
 
 
+def test_a_title_entered_and_a_name_made_from_it_are_saved(panel, library):
+    panel.add_candidates(add_candidates(library, 1))
+    panel.fields.enter_title("Рыжие котики")
+    panel.fields.derive_name()
+    pack = library.pack(panel.current_pack_id())
+    assert pack.title == "Рыжие котики"
+    assert pack.name == panel.fields.name.text() and pack.name.startswith("ryzhie")
+
+
+def test_sticker_problems_focus_the_emoji_and_keywords_fields(panel, library, qtbot):
+    panel.add_candidates(add_candidates(library, 1))
+    panel.window().activateWindow()
+    panel.point_at("emoji_list", 0)
+    qtbot.waitUntil(panel.editor.emoji_edit.hasFocus, timeout=2000)
+    panel.point_at("keywords", 0)
+    qtbot.waitUntil(panel.editor.keywords_edit.hasFocus, timeout=2000)
+
+
 def test_sticker_problems_point_at_the_sticker(panel, library):
     ids = add_candidates(library, 2) + add_candidates(library, 1, cut_out=False)
     panel.add_candidates(ids)
