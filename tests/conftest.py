@@ -25,3 +25,20 @@ def paths(studio_home):
     from studio.paths import studio_paths
 
     return studio_paths().ensure()
+
+
+@pytest.fixture
+def library(paths):
+    """The library in the test's STUDIO_HOME, closed after the test."""
+    from studio.library import Library
+
+    with Library(paths) as lib:
+        yield lib
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """The engine's tiny random-weight model in the official layouts (written once)."""
+    from studio.engine.testing import write_tiny_model_dir
+
+    return write_tiny_model_dir(tmp_path_factory.mktemp("tiny-model"))

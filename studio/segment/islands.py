@@ -45,16 +45,17 @@ def _specks_at(
     # Nowhere opaque: a faint smudge, however wide (on a real 512 px Emojich picture a network
     # once kept 7,000 px of paper in a corner at alpha 16-79).
     opaque = np.bincount(labels[mask >= OPAQUE_ALPHA], minlength=count)
-    small |= (opaque == 0) & (areas < largest)
-    small[0] = False
-    small[int(areas.argmax())] = False
-    if not small.any():
+    faint = (opaque == 0) & (areas < largest)
+    candidates = small | faint  # specks if they are also the paper's colour
+    candidates[0] = False
+    candidates[int(areas.argmax())] = False
+    if not candidates.any():
         return none, parts, distance
     if distance is None:
         field, _ = contour.background_field(rgb)
         distance = np.abs(rgb.astype(np.float32) - field).max(axis=2)
     specks = np.zeros(count, dtype=bool)
-    for label in np.flatnonzero(small):
+    for label in np.flatnonzero(candidates):
         specks[label] = np.percentile(distance[labels == label], 90) <= PAPER_LEVELS
     found = specks[labels]
     return found, parts & ~found, distance

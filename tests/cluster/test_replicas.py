@@ -26,7 +26,7 @@ from studio.jobs.backend import EngineBackend
 from studio.jobs.codes import codes_from_bytes
 from studio.jobs.events import JobFailed, JobFinished, JobProgress
 from studio.jobs.replicas import ReplicaBackend
-from studio.library import JobState, Library
+from studio.library import JobState
 from studio.settings import Settings
 
 ray = pytest.importorskip("ray")
@@ -173,13 +173,6 @@ def test_generate_command_on_two_replicas_writes_the_local_images(ray_instance, 
         (i["index"], i["seed"], i["codes"]) for i in local["images"]
     ]
     assert ray.is_initialized()  # the command left the instance it did not start running
-
-
-@pytest.fixture
-def library(paths):
-    lib = Library(paths)
-    yield lib
-    lib.close()
 
 
 def _queue(library, backend) -> JobQueue:

@@ -11,7 +11,7 @@ from studio.jobs import GenerationRequest, JobQueue
 from studio.jobs.backend import EngineBackend
 from studio.jobs.codes import codes_from_bytes
 from studio.jobs.events import BatchStored, JobCancelled, JobFinished, JobProgress, ModelsLoading
-from studio.library import JobState, Library
+from studio.library import JobState
 from studio.settings import Settings
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
@@ -34,13 +34,6 @@ class CountingBackend(EngineBackend):
             return stop
 
         yield from super().generate(request, image_prompt_codes, counted)
-
-
-@pytest.fixture
-def library(paths):
-    lib = Library(paths)
-    yield lib
-    lib.close()
 
 
 @pytest.fixture

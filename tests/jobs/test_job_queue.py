@@ -13,16 +13,9 @@ from studio.jobs.events import (
     JobProgress,
     JobStarted,
 )
-from studio.library import JobState, Library
+from studio.library import JobState
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def library(paths):
-    lib = Library(paths)
-    yield lib
-    lib.close()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from studio.jobs.training_events import (
     TrainingPreview,
     TrainingProgress,
 )
-from studio.library import JobState, Library
+from studio.library import JobState
 from studio.settings import Settings
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
@@ -57,13 +57,6 @@ def pictures(tmp_path) -> tuple[TrainingPicture, ...]:
         image.save(path)
         out.append(TrainingPicture(str(path), CAPTIONS[i]))
     return tuple(out)
-
-
-@pytest.fixture
-def library(paths):
-    lib = Library(paths)
-    yield lib
-    lib.close()
 
 
 @pytest.fixture

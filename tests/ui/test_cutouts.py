@@ -10,7 +10,7 @@ from PIL import Image
 
 from studio.jobs.cutouts import default_segmenter
 from studio.jobs.request import GenerationRequest
-from studio.library import CandidateStatus, CutoutMethod, Library
+from studio.library import CandidateStatus, CutoutMethod
 from studio.paths import resource
 from studio.ui.cutouts import CutoutRunner
 
@@ -54,13 +54,6 @@ class HalfMask:
         mask = np.zeros((image.height, image.width), np.uint8)
         mask[:, : image.width // 2] = 255
         return _Result(mask, "contour", 0.25)
-
-
-@pytest.fixture
-def library(paths):
-    lib = Library(paths)
-    yield lib
-    lib.close()
 
 
 def _candidates(library, n):

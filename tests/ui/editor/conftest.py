@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.library import CutoutMethod, Library
+from studio.library import CutoutMethod
 
 SIZE = 96
 
@@ -25,13 +25,6 @@ def first_mask() -> np.ndarray:
     """The 'automatic' cut-out the tests start from: both shapes, the square's spot a hole."""
     rgb = picture()
     return np.where((rgb != 250).any(axis=2), 255, 0).astype(np.uint8)
-
-
-@pytest.fixture
-def library(paths):
-    lib = Library(paths)
-    yield lib
-    lib.close()
 
 
 @pytest.fixture

@@ -23,12 +23,6 @@ def figure_image(seed: int, side: int = 256) -> tuple[Image.Image, Image.Image]:
     return picture, mask
 
 
-@pytest.fixture
-def library(paths):
-    with Library(paths) as lib:
-        yield lib
-
-
 def add_candidates(library: Library, count: int, *, cut_out: bool = True) -> list[int]:
     """`count` candidates, prompts cycling through PROMPTS, each with a cut-out if asked."""
     ids = []

@@ -12,16 +12,6 @@ from studio.ui.gallery import GalleryPanel, GalleryQuery
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def gallery(library, qtbot):
-    panel = GalleryPanel(library)
-    qtbot.addWidget(panel)
-    panel.resize(900, 600)
-    panel.show()
-    yield panel
-    panel.thumbnails.wait_idle()
-
-
 def _ppl(panel):
     return [c.perplexity for c in panel.model.candidates()]
 
