@@ -223,8 +223,10 @@ def publish_shots(app, window, camera: Camera) -> None:  # noqa: ANN001
     section.token_edit.setText(token)
     section.save_token()
     wait_for(app, lambda: panel.publisher.bot_username is not None, what="Test connection")
-    section.user_edit.setText("123456789")
-    section._user_edited("123456789")
+    from PySide6.QtTest import QTest
+
+    section.user_edit.clear()
+    QTest.keyClicks(section.user_edit, "123456789")  # typed, as a user would
     panel.scroll.ensureWidgetVisible(section)
     # Long enough to shoot the countdown at every width.
     fake.inject("addStickerToSet", "429", retry_after=9 + 3 * len(camera.widths), skip=1)

@@ -544,6 +544,41 @@ def test_every_sort_choice_is_readable_on_a_laptop_screen(make_window, qtbot):
     assert box.fontMetrics().horizontalAdvance(box.currentText()) <= _combo_text_room(box)
 
 
+
+def test_every_status_choice_and_all_jobs_are_readable_on_a_laptop_screen(make_window, qtbot):
+    # At 1366 px the status box read "Cut-out to revie"; at the first size on a 1366 px screen
+    # the job and status boxes read "All job" and "Any statu".
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    minimum = window.minimumSizeHint().width()
+    box, jobs = window.gallery.status_box, window.gallery.job_box
+    for width in (1366, minimum):
+        window.resize(width, 740)
+        qtbot.wait(50)
+        for index in range(box.count()):
+            box.setCurrentIndex(index)
+            qtbot.wait(10)
+            text = box.itemText(index)
+            assert box.fontMetrics().horizontalAdvance(text) <= _combo_text_room(box), text
+            assert box.toolTip() == box.itemData(index, Qt.ItemDataRole.ToolTipRole)
+        assert jobs.currentText() == "All jobs"
+        assert jobs.fontMetrics().horizontalAdvance("All jobs") <= _combo_text_room(jobs)
+
+
+@pytest.mark.parametrize(
+    ("screen", "expected"),
+    [
+        ((1920, 1040), (1400, 860)),  # room to spare: the wanted size
+        ((1440, 870), (1296, 783)),  # a little short: nine tenths
+        ((1366, 738), (1366, 664)),  # a laptop: the whole width, nine tenths of the height
+        ((1280, 760), (1280, 684)),
+    ],
+)
+def test_first_size_takes_a_laptop_screens_whole_width(screen, expected):
+    from studio.ui.main_window import first_size
+
+    assert first_size((1400, 860), screen) == expected
+
 def _line_edit_text_room(edit) -> int:
     """The width a line edit has for its text or placeholder (frame and margins taken off)."""
     from PySide6.QtWidgets import QStyle, QStyleOptionFrame

@@ -100,6 +100,8 @@ class TrainConfig:
     white_weight: float = 4.0
     # Extra loss weight of soft shadow pixels (`soft_shadow_pixels`); stages 1-6: none.
     shadow_weight: float = 0.0
+    # Extra loss weight of paper the figure encloses (`enclosed_paper_pixels`); stages 1-7: none.
+    enclosed_weight: float = 0.0
 
     @property
     def in_channels(self) -> int:
@@ -197,6 +199,8 @@ def make_batch(
     near_white = inputs[:, :3].min(dim=1).values > 0.86
     weights = 1.0 + 3.0 * band + config.white_weight * (near_white & (alpha > 0.5)).float()
     weights += config.shadow_weight * soft_shadow_pixels(alpha, band).float()
+    if config.enclosed_weight:
+        weights += config.enclosed_weight * enclosed_paper_pixels(alpha, band).float()
     return inputs, alpha, weights
 
 
@@ -212,6 +216,16 @@ def soft_shadow_pixels(alpha: torch.Tensor, band: torch.Tensor) -> torch.Tensor:
     every score, a small share of the pixels, and the network learnt long before shadows were
     drawn that a darkened pixel joined to the figure is figure: at weight 1 it keeps them opaque."""
     return (alpha > 0.01) & (alpha < 0.5) & (band < 0.5)
+
+
+def enclosed_paper_pixels(alpha: torch.Tensor, band: torch.Tensor) -> torch.Tensor:
+    """(N,S,S) bool: bare paper (true alpha below 0.01) that the figure encloses, so that it
+    cannot reach the picture's border, away from any outline (`band` below 0.5). A lifebuoy's
+    hole or the paper between a ladder's rungs: the network fills them because nearly every
+    enclosed pixel it has seen was paint, and they are few, so at weight 1 filling costs little."""
+    paper = (alpha < 0.01).numpy()
+    enclosed = np.stack([p & ~contour.border_connected(p) for p in paper])
+    return torch.from_numpy(enclosed) & (band < 0.5)
 
 
 def soft_loss(logits: torch.Tensor, alpha: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
@@ -351,6 +365,12 @@ def main(argv: list[str] | None = None) -> int:
         default=TrainConfig.shadow_weight,
         help="extra loss weight of soft cast shadow pixels (true alpha 0.01-0.5, off the outline)",
     )
+    parser.add_argument(
+        "--enclosed-weight",
+        type=float,
+        default=TrainConfig.enclosed_weight,
+        help="extra loss weight of bare paper the figure encloses (off the outline)",
+    )
     parser.add_argument("--export", type=Path, help="write the finished weights here")
     parser.add_argument(
         "--threshold",
@@ -390,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         paper_distance=args.paper_distance,
         white_weight=args.white_weight,
         shadow_weight=args.shadow_weight,
+        enclosed_weight=args.enclosed_weight,
     )
 
     def report(progress: dict) -> None:
@@ -409,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
             "designs": list(config.designs),
             "white_weight": config.white_weight,
             "shadow_weight": config.shadow_weight,
+            "enclosed_weight": config.enclosed_weight,
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

@@ -128,6 +128,7 @@ class MaskEditorPanel(QWidget):
         middle.addLayout(right)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # the gallery's and the pack's margins
         layout.addLayout(top)
         layout.addLayout(middle, 1)
         layout.addWidget(self.status_label)

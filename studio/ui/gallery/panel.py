@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QStackedWidget,
+    QStyle,
+    QStyleOptionComboBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -28,16 +31,30 @@ from studio.ui.gallery.triage import AddToPack, OpenEditor, SetStatus, ToggleSta
 from studio.ui.gallery.view import GalleryView, triage_help
 from studio.ui.gallery.viewer import CandidateViewer
 
-# Label, status, starred only, cut-out needs review only.
-_STATUS_FILTERS: list[tuple[str, CandidateStatus | None, bool, bool]] = [
-    ("Any status", None, False, False),
-    ("Undecided", CandidateStatus.NEW, False, False),
-    ("Kept", CandidateStatus.KEPT, False, False),
-    ("Rejected", CandidateStatus.REJECTED, False, False),
-    ("Starred", None, True, False),
-    ("Cut-out to review", None, False, True),
+
+class StatusFilter(NamedTuple):
+    label: str  # short: the filter bar must fit a laptop screen
+    tooltip: str  # the whole wording
+    status: CandidateStatus | None
+    starred_only: bool = False
+    review_only: bool = False
+
+
+STATUS_FILTERS = [
+    StatusFilter("Any status", "Every candidate, whatever its status", None),
+    StatusFilter("Undecided", "Candidates not yet kept or rejected", CandidateStatus.NEW),
+    StatusFilter("Kept", "Kept candidates", CandidateStatus.KEPT),
+    StatusFilter("Rejected", "Rejected candidates", CandidateStatus.REJECTED),
+    StatusFilter("Starred", "Starred candidates, whatever their status", None, starred_only=True),
+    StatusFilter(
+        "Check cut-out",
+        "Candidates whose cut-out was flagged for review: check its mask in the editor",
+        None,
+        review_only=True,
+    ),
 ]
 
+ALL_JOBS = "All jobs"
 NEXT_BACKDROP_KEY = "Ctrl+B"
 # Short, so the bar fits a laptop screen; the menu says it in full.
 BACKDROP_BUTTON_TEXT = {
@@ -92,21 +109,23 @@ class GalleryPanel(QWidget):
         self.job_box.setToolTip("Show one job's candidates")
         self.job_box.setMinimumContentsLength(16)
         self.status_box = QComboBox()
-        for label, *_rest in _STATUS_FILTERS:
-            self.status_box.addItem(label)
-        # The boxes are as wide as their entries when there is room but may shrink (eliding)
-        # to a few letters, so the window still fits a laptop screen beside the side panels.
+        for choice in STATUS_FILTERS:
+            self.status_box.addItem(choice.label)
+            self.status_box.setItemData(
+                self.status_box.count() - 1, choice.tooltip, Qt.ItemDataRole.ToolTipRole
+            )
+        self.status_box.setAccessibleName("Status")
+        self._show_status_tooltip()
+        # The order and the status never elide ("Best first (perple" and "Cut-out to revie"
+        # once, at 1366 px): their choices are short, with the whole wording as tooltips, and
+        # each box is as wide as its longest. The job box is as wide as its entries when there
+        # is room, but its prompts may elide down to "All jobs", so the window still fits a
+        # laptop screen beside the side panels.
+        for box in (self.sort_box, self.status_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            box.setMinimumWidth(box.sizeHint().width())
         self.job_box.setMaximumWidth(320)  # a long prompt must not push the filter away
-        box_minimum = self.fontMetrics().averageCharWidth() * 8 + 32
-        self.status_box.setMinimumWidth(box_minimum)
-        # The order never elides ("Best first (perple" once, at 1366 px): its choices are
-        # short and it is as wide as the longest. At the window's narrowest the job box, whose
-        # prompts are elided anyway, gives up the width that takes: the two together keep
-        # the minimum they had, and so does the window.
-        self.sort_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        sort_width = self.sort_box.sizeHint().width()
-        self.sort_box.setMinimumWidth(sort_width)
-        self.job_box.setMinimumWidth(max(2 * box_minimum - sort_width, box_minimum // 2))
+        self.job_box.setMinimumWidth(self._combo_width_for(self.job_box, ALL_JOBS))
         self._build_backdrop_menu()
         self.count_label = QLabel()
         # No "Sort:" label: the order box says what it is, and the room goes to the picture
@@ -183,6 +202,7 @@ class GalleryPanel(QWidget):
         self.sort_box.currentIndexChanged.connect(self._show_sort_tooltip)
         self.job_box.currentIndexChanged.connect(self._apply_query)
         self.status_box.currentIndexChanged.connect(self._apply_query)
+        self.status_box.currentIndexChanged.connect(self._show_status_tooltip)
         self.advance_box.toggled.connect(self._on_auto_advance)
         self._backdrop_group.triggered.connect(
             lambda action: self.set_backdrop(Backdrop(action.data()))
@@ -273,14 +293,14 @@ class GalleryPanel(QWidget):
     # -- queries --------------------------------------------------------------------------------
 
     def query(self) -> GalleryQuery:
-        _label, status, starred, review = _STATUS_FILTERS[self.status_box.currentIndex()]
+        choice = STATUS_FILTERS[self.status_box.currentIndex()]
         return GalleryQuery(
             sort=self.sort_box.currentData(),
             prompt_contains=self.filter_edit.text().strip(),
             job_id=self.job_box.currentData(),
-            status=status,
-            starred_only=starred,
-            review_only=review,
+            status=choice.status,
+            starred_only=choice.starred_only,
+            review_only=choice.review_only,
         )
 
     def _apply_query(self) -> None:
@@ -294,7 +314,7 @@ class GalleryPanel(QWidget):
         chosen = self.job_box.currentData()
         self.job_box.blockSignals(True)
         self.job_box.clear()
-        self.job_box.addItem("All jobs", None)
+        self.job_box.addItem(ALL_JOBS, None)
         for job in reversed(self._library.jobs()):
             typed = job.spec.prompt_original or job.spec.prompt  # as the user wrote it
             prompt = typed if len(typed) <= 24 else typed[:23] + "…"
@@ -399,6 +419,20 @@ class GalleryPanel(QWidget):
     def _show_sort_tooltip(self) -> None:
         """The box's tooltip says the current order in full (its text is short)."""
         self.sort_box.setToolTip(SORT_TOOLTIPS.get(self.sort_box.currentData(), "Order"))
+
+    def _show_status_tooltip(self) -> None:
+        """The box's tooltip says the current filter in full (its text is short)."""
+        self.status_box.setToolTip(STATUS_FILTERS[max(self.status_box.currentIndex(), 0)].tooltip)
+
+    @staticmethod
+    def _combo_width_for(box: QComboBox, text: str) -> int:
+        """The width `box` needs to show `text` whole: its size hint for one such entry."""
+        option = QStyleOptionComboBox()
+        box.initStyleOption(option)
+        size = QSize(box.fontMetrics().horizontalAdvance(text), box.fontMetrics().height())
+        return box.style().sizeFromContents(
+            QStyle.ContentsType.CT_ComboBox, option, size, box
+        ).width()
 
     def set_sort(self, key: object) -> None:
         """Show the candidates in the order `key`; an unknown key is ignored."""

@@ -21,26 +21,20 @@ class ChatBackdrop(QWidget):
         super().__init__(parent)
         self.color = color
         self.image: QImage | None = None
-        self.message = ""
         self.setMinimumSize(120, 120)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         return QSize(280, 280)
 
-    def show_image(self, image: QImage | None, message: str = "") -> None:
+    def show_image(self, image: QImage | None) -> None:
         self.image = image
-        self.message = message
         self.update()
 
     def paintEvent(self, _event) -> None:  # noqa: N802, ANN001 (Qt's name)
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.color)
         if self.image is None or self.image.isNull():
-            painter.setPen(Qt.GlobalColor.gray)
-            painter.drawText(
-                self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.message
-            )
             return
         side = min(self.width(), self.height(), STICKER_SIDE) - 8
         scale = min(side / self.image.width(), side / self.image.height(), 1.0)
@@ -57,8 +51,11 @@ class StickerPreview(QWidget):
         super().__init__(parent)
         self.light = ChatBackdrop(LIGHT_CHAT)
         self.dark = ChatBackdrop(DARK_CHAT)
+        # Says the size, or why there is no sticker, once under both backdrops: drawn on each,
+        # a message had half the width and wrapped ("Select a sticker to preview / it").
         self.caption = QLabel()
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.light)
         row.addWidget(self.dark)
@@ -74,9 +71,9 @@ class StickerPreview(QWidget):
         self.caption.setText(f"{image.width()}×{image.height()} px, as exported")
 
     def show_message(self, message: str) -> None:
-        self.light.show_image(None, message)
-        self.dark.show_image(None, message)
-        self.caption.setText("")
+        self.light.show_image(None)
+        self.dark.show_image(None)
+        self.caption.setText(message)
 
     def shown_image(self) -> QImage | None:
         return self.light.image

@@ -187,3 +187,28 @@ def test_shadow_weight_weighs_only_the_soft_shadow_pixels(tmp_path, few_glyphs):
     # The anti-aliased outline is not shadow, however faint.
     outline = (alpha > 0.01) & (alpha < 0.5) & (train.edge_band(alpha) > 0.9)
     assert outline.any() and not shadow[outline].any()
+
+
+def test_enclosed_weight_weighs_only_the_paper_the_figure_encloses(tmp_path, few_glyphs):
+    config = replace(_config(tmp_path / "e", 1), size=96, loops=1.0, crop=0.0)
+    glyphs = synth.noto_glyphs("train")
+    _, alpha, usual = train.make_batch(glyphs, config, 0)
+    _, _, heavy = train.make_batch(glyphs, replace(config, enclosed_weight=2.0), 0)
+    enclosed = train.enclosed_paper_pixels(alpha, train.edge_band(alpha))
+    assert enclosed.sum() > 50  # the loops' see-through gaps
+    assert torch.allclose(heavy[enclosed] - usual[enclosed], torch.full_like(usual[enclosed], 2.0))
+    assert torch.equal(heavy[~enclosed], usual[~enclosed])
+    # Paper joined to the border is never weighted, nor is any pixel of the figure.
+    assert not enclosed[:, 0, :].any() and not enclosed[alpha >= 0.01].any()
+
+
+def test_enclosed_paper_pixels_of_a_ring_are_its_hole():
+    alpha = torch.zeros(1, 40, 40)
+    alpha[0, 5:35, 5:35] = 1.0
+    alpha[0, 15:25, 15:25] = 0.0  # the hole
+    alpha[0, 0:40, 38:40] = 0.0
+    enclosed = train.enclosed_paper_pixels(alpha, train.edge_band(alpha))
+    # The hole's pixels farther than 2 px from its rim, and nothing else.
+    expected = torch.zeros(1, 40, 40, dtype=torch.bool)
+    expected[0, 17:23, 17:23] = True
+    assert torch.equal(enclosed, expected)

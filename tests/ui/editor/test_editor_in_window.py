@@ -39,3 +39,18 @@ def test_editor_shortcuts_work_inside_the_window(qtbot, library, candidate_id):
     assert panel.palette.settings.tool is Tool.ERASER
     assert window.tabs.currentWidget() is window.editor_page
     window.close()
+
+
+def test_the_three_tabs_share_their_margins(qtbot, library, candidate_id):
+    # The editor kept Qt's default margins (about 9 px) while the gallery and pack used 4 px,
+    # so its tools jumped inwards when the tab changed.
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow(library=library)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_editor(candidate_id)
+    window.add_to_pack([candidate_id])
+    pages = [window.gallery, window.editor_page.panel, window.pack_page.ensure()]
+    margins = {page.layout().contentsMargins().left() for page in pages}
+    assert margins == {4}

@@ -131,7 +131,7 @@ def test_cut_outs_to_review_can_be_listed(library, gallery):
     library.add_cutout(ids[1], mask, CutoutMethod.CONTOUR, 0.2)
     library.add_cutout(ids[2], mask, CutoutMethod.UNET, 0.3)
     library.add_cutout(ids[2], mask, CutoutMethod.MANUAL, 0.3, edited=True)  # fixed by hand
-    gallery.status_box.setCurrentText("Cut-out to review")
+    gallery.status_box.setCurrentText("Check cut-out")
     assert [c.id for c in gallery.model.candidates()] == [ids[1]]
 
 
@@ -143,7 +143,7 @@ def test_a_sure_cut_out_with_specks_removed_is_listed_for_review(library, galler
     note = "removed 2 pale specks detached from the figure"
     library.add_cutout(ids[0], mask, CutoutMethod.UNET, 0.99, review=note)
     library.add_cutout(ids[1], mask, CutoutMethod.UNET, 0.99)
-    gallery.status_box.setCurrentText("Cut-out to review")
+    gallery.status_box.setCurrentText("Check cut-out")
     assert [c.id for c in gallery.model.candidates()] == [ids[0]]
 
 

@@ -375,3 +375,15 @@ def test_the_picker_assigns_to_every_selected_sticker(panel, library):
     assert picker.chosen() == ["❤️"]
     ok.click()
     assert _emoji_of(library, panel.current_pack_id()) == [["❤️"]] * 3
+
+
+def test_the_preview_says_why_it_is_empty_on_one_line_at_laptop_width(panel, library, qtbot):
+    # Drawn on each backdrop, half the preview's width, the message wrapped at 1366 px.
+    panel.add_candidates(add_candidates(library, 2))
+    panel.sticker_list.clearSelection()
+    panel.resize(1010, 700)  # the pack tab's width in a 1366 px window
+    panel.show()
+    qtbot.waitUntil(lambda: panel.preview.caption.text() == "Select a sticker to preview it")
+    caption = panel.preview.caption
+    assert caption.fontMetrics().horizontalAdvance(caption.text()) <= caption.width()
+    assert panel.preview.shown_image() is None
