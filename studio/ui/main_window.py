@@ -141,8 +141,9 @@ class MainWindow(QMainWindow):
             scroll=True,  # a narrow window scrolls the editor; it never grows by itself
         )
         self.pack_page: LazyPage[PackPanel] = LazyPage(self._make_pack, build_on_show=True)
-        self.styles = StyleHost(self, self.queue, self.library, self.sampler_panel, self.gallery,
-                                self.tasks)
+        self.styles = StyleHost(
+            self, self.queue, self.library, self.sampler_panel, self.gallery, self.tasks
+        )
         self._compose()
         self._build_menus()
         self._connect()
@@ -173,7 +174,8 @@ class MainWindow(QMainWindow):
             )
             paths = lib.paths
             self.tasks.submit(
-                lambda _c: check_in_background(paths), on_result=self._on_deep_check,
+                lambda _c: check_in_background(paths),
+                on_result=self._on_deep_check,
                 what="the deep check",
             )
 
@@ -225,20 +227,21 @@ class MainWindow(QMainWindow):
         self.generate_dock = self._dock("Generate", "generateDock", scroll, left)
         self.jobs_dock = self._dock("Jobs", "jobsDock", self.queue_panel, left)
         self.details_dock = self._dock("Details", "detailsDock", self.details, right)
-        self.training_dock = self._dock("Style training", "trainingDock", self.styles.monitor,
-                                        right)
+        self.training_dock = self._dock(
+            "Style training", "trainingDock", self.styles.monitor, right
+        )
         self.tabifyDockWidget(self.details_dock, self.training_dock)
         # Shown when a training is followed (or from View): empty, it would take the details'
         # column on the editor and pack tabs, which hide the details to make room.
         self.training_dock.hide()
         self.details_dock.raise_()
         self.styles.dock = self.training_dock
-        self.resizeDocks([self.generate_dock, self.details_dock], [340, 300],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.generate_dock, self.details_dock], [340, 300], Qt.Orientation.Horizontal
+        )
         # Generate gets most of the height, so its button shows without scrolling on a
         # 768 px laptop screen; the job list still shows a handful of jobs.
-        self.resizeDocks([self.generate_dock, self.jobs_dock], [600, 200],
-                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.generate_dock, self.jobs_dock], [600, 200], Qt.Orientation.Vertical)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.gallery, "Gallery")
@@ -382,7 +385,8 @@ class MainWindow(QMainWindow):
         self.prompt_panel.set_model_state(checking=True)
         folder = self.settings.models_path
         self.tasks.submit(
-            lambda _c: self._model_checker(folder), on_result=self._on_model_check,
+            lambda _c: self._model_checker(folder),
+            on_result=self._on_model_check,
             what="checking the model files",
         )
 
@@ -560,8 +564,8 @@ class MainWindow(QMainWindow):
         self.cutouts.cut(candidate_ids)  # a sticker needs a cut-out, kept or not
         self._show_pack_members()
         self.statusBar().showMessage(
-            f"{added} added to the pack" + (f" ({len(candidate_ids) - added} were in it)"
-                                            if added < len(candidate_ids) else ""),
+            f"{added} added to the pack"
+            + (f" ({len(candidate_ids) - added} were in it)" if added < len(candidate_ids) else ""),
             5000,
         )
         return True
@@ -610,8 +614,10 @@ class MainWindow(QMainWindow):
         studio = self.library.paths
         self.statusBar().showMessage(f"Importing {len(paths)} file(s)…")
         self.tasks.submit(
-            lambda _c: import_files(paths, studio), on_result=self._on_imported,
-            on_error=self._on_import_error, what="the import",
+            lambda _c: import_files(paths, studio),
+            on_result=self._on_imported,
+            on_error=self._on_import_error,
+            what="the import",
         )
 
     def _on_imported(self, report: ImportReport) -> None:

@@ -122,8 +122,9 @@ def test_more_like_this_queues_an_image_prompt_job(make_window, qtbot):
     window.gallery.select_candidate(source.id)
     window.details.rows_spin.setValue(3)
     window.details.more_button.click()
-    qtbot.waitUntil(lambda: window.queue.is_idle() and len(window.library.jobs()) == 2,
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.queue.is_idle() and len(window.library.jobs()) == 2, timeout=5000
+    )
     job = window.library.jobs()[-1]
     assert job.spec.source_candidate_id == source.id and job.spec.prompt_rows == 3
     codes = backend.prompt_codes[-1]
@@ -147,8 +148,9 @@ def test_restart_restores_gallery_statuses_stars_and_jobs(make_window, qtbot, st
     window.sampler_panel.images.setValue(2)
     window.generate("пёс")  # running when the window closes
     window.generate("сова")  # still queued then
-    qtbot.waitUntil(lambda: window.queue.progress(window.queue.running_job_id or 0) is not None,
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.queue.progress(window.queue.running_job_id or 0) is not None, timeout=5000
+    )
     window.close()
 
     again = make_window()
@@ -188,8 +190,9 @@ def test_cancel_from_the_job_list(make_window, qtbot):
     qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=5000)
     window.sampler_panel.images.setValue(4)
     window.generate("кот")
-    qtbot.waitUntil(lambda: window.queue.progress(window.queue.running_job_id or 0) is not None,
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: window.queue.progress(window.queue.running_job_id or 0) is not None, timeout=5000
+    )
     panel = window.queue_panel
     panel.select_job(window.queue.running_job_id)
     assert panel.cancel_button.isEnabled()
@@ -249,8 +252,13 @@ def test_dropping_files_imports_them(make_window, qtbot, tmp_path):
     Image.new("RGB", (20, 20), "green").save(tmp_path / "dropped.png")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "dropped.png"))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dropEvent(event)
     qtbot.waitUntil(lambda: window.gallery.model.rowCount() == 1, timeout=5000)
     assert window.gallery.model.candidate(0).prompt == "dropped.png"
@@ -273,8 +281,9 @@ def test_resume_queues_the_images_a_stopped_job_did_not_make(make_window, qtbot)
     window.queue_panel.select_job(job_id)
     assert window.queue_panel.resume_button.isEnabled()
     window.queue_panel.resume_button.click()
-    qtbot.waitUntil(lambda: window.queue.is_idle() and len(window.library.jobs()) == 2,
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.queue.is_idle() and len(window.library.jobs()) == 2, timeout=10_000
+    )
     resumed = window.library.jobs()[-1]
     assert resumed.spec.images_requested == 12 - done
     assert resumed.spec.seed == 100 + done // 2
@@ -452,8 +461,9 @@ def test_a_candidate_without_cut_out_opens_with_its_automatic_one(open_window, q
         loads.append(1)
         return segmenter
 
-    window = open_window(backend_factory=ScriptedBackend, segmenter_factory=factory,
-                         model_checker=ready_check)
+    window = open_window(
+        backend_factory=ScriptedBackend, segmenter_factory=factory, model_checker=ready_check
+    )
     _generate_and_wait(window, qtbot, 2)
     first, second = (c.id for c in window.gallery.model.candidates())
     window.gallery.select_candidate(first)
@@ -473,8 +483,9 @@ def test_a_candidate_without_cut_out_opens_with_its_automatic_one(open_window, q
 
 
 def test_reset_to_automatic_then_save_is_not_labelled_edited(open_window, qtbot):
-    window = open_window(backend_factory=ScriptedBackend,
-                         segmenter_factory=FakeSegmenter, model_checker=ready_check)
+    window = open_window(
+        backend_factory=ScriptedBackend, segmenter_factory=FakeSegmenter, model_checker=ready_check
+    )
     _generate_and_wait(window, qtbot, 1)
     cid = window.gallery.model.candidate(0).id
     window.open_editor(cid)
@@ -544,7 +555,6 @@ def test_every_sort_choice_is_readable_on_a_laptop_screen(make_window, qtbot):
     assert box.fontMetrics().horizontalAdvance(box.currentText()) <= _combo_text_room(box)
 
 
-
 def test_every_status_choice_and_all_jobs_are_readable_on_a_laptop_screen(make_window, qtbot):
     # At 1366 px the status box read "Cut-out to revie"; at the first size on a 1366 px screen
     # the job and status boxes read "All job" and "Any statu".
@@ -578,6 +588,7 @@ def test_first_size_takes_a_laptop_screens_whole_width(screen, expected):
     from studio.ui.main_window import first_size
 
     assert first_size((1400, 860), screen) == expected
+
 
 def _line_edit_text_room(edit) -> int:
     """The width a line edit has for its text or placeholder (frame and margins taken off)."""

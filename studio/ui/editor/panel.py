@@ -406,8 +406,9 @@ class MaskEditorPanel(QWidget):
         saved = self.save()
         if saved is None:
             return  # the library cannot be written: the mask stays, unsaved, and it says why
-        self._say(f"Automatic cut-out ({result.method}{confidence}), saved as version "
-                  f"{saved.version}.")
+        self._say(
+            f"Automatic cut-out ({result.method}{confidence}), saved as version {saved.version}."
+        )
 
     def _on_cutout_failed(self, tag: tuple[str, int, bool], failure: TaskFailure) -> None:
         self.reset_button.setEnabled(True)

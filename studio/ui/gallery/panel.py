@@ -147,9 +147,7 @@ class GalleryPanel(QWidget):
         self.stack.addWidget(self.empty_label)
         self.stack.addWidget(self.viewer)
         self.advance_box = QCheckBox("Next after a key")
-        self.advance_box.setToolTip(
-            "After K, X, U, S or P on one picture, move on to the next one"
-        )
+        self.advance_box.setToolTip("After K, X, U, S or P on one picture, move on to the next one")
         self.advance_box.setChecked(True)
         self.help_label = QLabel(triage_help(True))
         self.help_label.setObjectName("hint")
@@ -430,9 +428,9 @@ class GalleryPanel(QWidget):
         option = QStyleOptionComboBox()
         box.initStyleOption(option)
         size = QSize(box.fontMetrics().horizontalAdvance(text), box.fontMetrics().height())
-        return box.style().sizeFromContents(
-            QStyle.ContentsType.CT_ComboBox, option, size, box
-        ).width()
+        return (
+            box.style().sizeFromContents(QStyle.ContentsType.CT_ComboBox, option, size, box).width()
+        )
 
     def set_sort(self, key: object) -> None:
         """Show the candidates in the order `key`; an unknown key is ignored."""
