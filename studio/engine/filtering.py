@@ -16,7 +16,11 @@ from; `filter_logits` gives the full-vocabulary view for checks and other caller
 from __future__ import annotations
 
 import torch
-from transformers import TopKLogitsWarper
+
+from studio.transformers_lock import TRANSFORMERS_IMPORT
+
+with TRANSFORMERS_IMPORT:  # the translator may be importing from transformers on another thread
+    from transformers import TopKLogitsWarper
 
 
 def top_p_removal(sorted_probs: torch.Tensor, top_p: float) -> torch.Tensor:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.errors import StudioError
+from studio.transformers_lock import TRANSFORMERS_IMPORT
 from studio.translate.files import require_translator
 from studio.translate.script import needs_translation
 
@@ -38,22 +39,24 @@ class Translator:
         """Load the translator in `folder` (a hub snapshot layout). Raises `TranslatorMissing`
         when files are missing and `TranslatorError` when they cannot be read."""
         folder = require_translator(Path(folder))
-        try:
-            from transformers import MarianMTModel, MarianTokenizer
-            from transformers.utils import logging as hf_logging
-        except ImportError as exc:
-            raise TranslatorError(
-                f"the translator needs transformers and sentencepiece: {exc}"
-            ) from None
-        hf_logging.disable_progress_bar()  # the studio reports progress itself, not on stderr
-        try:
-            tokenizer = MarianTokenizer.from_pretrained(folder, local_files_only=True)
-            model = MarianMTModel.from_pretrained(folder, local_files_only=True)
-        except Exception as exc:  # damaged files fail in many ways (safetensors, pickle, JSON)
-            raise TranslatorError(
-                f"the translator in {folder} cannot be loaded ({exc}); download it again with "
-                "`sticker-studio models download translator`"
-            ) from None
+        # Loading imports more of transformers lazily: the lock is held throughout.
+        with TRANSFORMERS_IMPORT:
+            try:
+                from transformers import MarianMTModel, MarianTokenizer
+                from transformers.utils import logging as hf_logging
+            except ImportError as exc:
+                raise TranslatorError(
+                    f"the translator needs transformers and sentencepiece: {exc}"
+                ) from None
+            hf_logging.disable_progress_bar()  # the studio reports progress, not stderr
+            try:
+                tokenizer = MarianTokenizer.from_pretrained(folder, local_files_only=True)
+                model = MarianMTModel.from_pretrained(folder, local_files_only=True)
+            except Exception as exc:  # damaged files fail in many ways (safetensors, pickle)
+                raise TranslatorError(
+                    f"the translator in {folder} cannot be loaded ({exc}); download it again "
+                    "with `sticker-studio models download translator`"
+                ) from None
         model.eval()
         log.info("Translator loaded from %s", folder)
         return cls(folder, tokenizer, model)
