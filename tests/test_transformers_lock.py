@@ -12,7 +12,8 @@ _PROBE = textwrap.dedent(
     """
     import sys, threading
     import torch, transformers.generation.logits_process
-    import transformers.models.marian.modeling_marian, transformers.models.marian.tokenization_marian
+    import transformers.models.marian.modeling_marian
+    import transformers.models.marian.tokenization_marian
     from studio.transformers_lock import TRANSFORMERS_IMPORT
     done = threading.Event()
 
