@@ -53,6 +53,14 @@ RECIPE_OPTIONS = {
     "shadow": "chance of a soft cast shadow under a glyph (kept semi-transparent)",
     "decoder": "chance of the soft, slightly ringing look of a decoded, upscaled picture",
 }
+# Extra loss weights of pixel kinds (`make_batch`): `TrainConfig` fields, command-line options of
+# the same names (with dashes) and entries of the exported metadata.
+LOSS_WEIGHT_OPTIONS = {
+    "white_weight": "extra loss weight of opaque near-white pixels (white parts of the figure)",
+    "shadow_weight": "extra loss weight of soft cast shadow pixels (true alpha 0.01-0.5, off "
+    "the outline)",
+    "enclosed_weight": "extra loss weight of bare paper the figure encloses (off the outline)",
+}
 # The options that shape the whole picture's look rather than recolour the figure: evaluation
 # pictures are made with them too (`evaluate.EMOJICH_LOOK`), the others are training-only.
 PICTURE_LOOK_OPTIONS = ("crop", "emojich_paper", "blotches", "shadow", "decoder")
@@ -199,7 +207,7 @@ def make_batch(
     near_white = inputs[:, :3].min(dim=1).values > 0.86
     weights = 1.0 + 3.0 * band + config.white_weight * (near_white & (alpha > 0.5)).float()
     weights += config.shadow_weight * soft_shadow_pixels(alpha, band).float()
-    if config.enclosed_weight:
+    if config.enclosed_weight:  # only when weighted: it labels each picture's paper
         weights += config.enclosed_weight * enclosed_paper_pixels(alpha, band).float()
     return inputs, alpha, weights
 
@@ -336,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=TrainConfig.lr)
     parser.add_argument("--threads", type=int, default=TrainConfig.threads)
     parser.add_argument("--warmup", type=int, default=TrainConfig.warmup)
-    for name, text in RECIPE_OPTIONS.items():
+    for name, text in {**RECIPE_OPTIONS, **LOSS_WEIGHT_OPTIONS}.items():
         option = "--" + name.replace("_", "-")
         parser.add_argument(option, type=float, default=getattr(TrainConfig, name), help=text)
     parser.add_argument(
@@ -352,24 +360,6 @@ def main(argv: list[str] | None = None) -> int:
         "--paper-distance",
         action="store_true",
         help="add contour.paper_distance as a fifth input channel",
-    )
-    parser.add_argument(
-        "--white-weight",
-        type=float,
-        default=TrainConfig.white_weight,
-        help="extra loss weight of opaque near-white pixels (white parts of the figure)",
-    )
-    parser.add_argument(
-        "--shadow-weight",
-        type=float,
-        default=TrainConfig.shadow_weight,
-        help="extra loss weight of soft cast shadow pixels (true alpha 0.01-0.5, off the outline)",
-    )
-    parser.add_argument(
-        "--enclosed-weight",
-        type=float,
-        default=TrainConfig.enclosed_weight,
-        help="extra loss weight of bare paper the figure encloses (off the outline)",
     )
     parser.add_argument("--export", type=Path, help="write the finished weights here")
     parser.add_argument(
@@ -408,9 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         designs=tuple(args.designs),
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
-        white_weight=args.white_weight,
-        shadow_weight=args.shadow_weight,
-        enclosed_weight=args.enclosed_weight,
+        **{name: getattr(args, name) for name in LOSS_WEIGHT_OPTIONS},
     )
 
     def report(progress: dict) -> None:
@@ -428,9 +416,7 @@ def main(argv: list[str] | None = None) -> int:
             "batch_size": config.batch_size,
             **{name: getattr(config, name) for name in RECIPE_OPTIONS},
             "designs": list(config.designs),
-            "white_weight": config.white_weight,
-            "shadow_weight": config.shadow_weight,
-            "enclosed_weight": config.enclosed_weight,
+            **{name: getattr(config, name) for name in LOSS_WEIGHT_OPTIONS},
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,
             "flip_average": args.flip_average,

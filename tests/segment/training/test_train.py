@@ -212,3 +212,28 @@ def test_enclosed_paper_pixels_of_a_ring_are_its_hole():
     expected = torch.zeros(1, 40, 40, dtype=torch.bool)
     expected[0, 17:23, 17:23] = True
     assert torch.equal(enclosed, expected)
+
+
+def test_every_loss_weight_reaches_the_config_and_the_exported_metadata(monkeypatch, tmp_path):
+    from safetensors import safe_open
+
+    from studio.segment.tinyunet import TinyUNet
+
+    seen = []
+    model = TinyUNet(in_channels=4).eval()
+
+    def finished(config, on_progress=None):  # the export step only: a run stands in
+        seen.append(config)
+        return model
+
+    monkeypatch.setattr(train, "train", finished)
+    path = tmp_path / "weights.safetensors"
+    chosen = {name: 1.5 + i for i, name in enumerate(train.LOSS_WEIGHT_OPTIONS)}
+    argv = ["--out", str(tmp_path / "run"), "--export", str(path)]
+    for name, value in chosen.items():
+        argv += ["--" + name.replace("_", "-"), str(value)]
+    assert train.main(argv) == 0
+    assert {name: getattr(seen[0], name) for name in chosen} == chosen
+    with safe_open(str(path), framework="pt") as handle:
+        meta = json.loads(handle.metadata()["meta"])
+    assert {name: meta[name] for name in chosen} == chosen
