@@ -20,6 +20,7 @@ from studio import APP_NAME, __version__
 from studio.jobs.threads import busy_threads
 from studio.logs import install_excepthook
 from studio.paths import resource, studio_paths
+from studio.ui.quit_signals import QuitOnSignals
 
 log = logging.getLogger("studio.ui")
 
@@ -114,6 +115,7 @@ def run_app() -> int:
         window.start()  # restore the queue, find models and devices: all in the background
 
     FirstPaint(window, painted, t0)
+    QuitOnSignals(app)  # SIGTERM, SIGINT, SIGHUP: the same shutdown as closing the window
     window.show()
     with loop:
         closed = asyncio.Event()
