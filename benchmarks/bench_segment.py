@@ -5,11 +5,12 @@
 
 Rows: our shipped model end to end (network + upsampling + edge colours), its network alone,
 batched, the paper-gap rule alone (`paper_gaps`, on pictures on Emojich's grainy paper, where
-it measures every candidate region; on clean paper it stops at once), our contour fallback, the
-reference fallback, and (--official) the official Emojich
-U-Net architecture with random weights (its speed does not depend on the weights), end to end
-and its forward pass alone timed in turn with ours end to end (the speed goal: ours at most half
-of it), and (--compare) another model file of ours, end to end and network alone, in the same run.
+it measures every candidate region; on clean paper it stops at once), the paint-hole and
+flat-paint rules alone (`paint_holes`, `flat_paint`, on the same pictures), our contour
+fallback, the reference fallback, and (--official) the official Emojich U-Net architecture
+with random weights (its speed does not depend on the weights), end to end and its forward
+pass alone timed in turn with ours end to end (the speed goal: ours at most half of it), and
+(--compare) another model file of ours, end to end and network alone, in the same run.
 """
 
 from __future__ import annotations
@@ -67,10 +68,8 @@ def _emojich_pictures(count: int) -> list[np.ndarray]:
     ]
 
 
-def _gaps_of(pictures: list[np.ndarray], masks: list[np.ndarray], index: int):
-    from studio.segment.paper_gaps import paper_gaps
-
-    return paper_gaps(pictures[index], masks[index])
+def _rule_on(rule, pictures: list[np.ndarray], masks: list[np.ndarray], index: int):
+    return rule(pictures[index], masks[index])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,13 +115,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     emojich = _emojich_pictures(8)
     masks = [ours.without_paper_gaps().cutout(Image.fromarray(rgb)).mask for rgb in emojich]
-    rows.append(
-        (
-            "paper-gap rule alone (Emojich paper)",
-            1,
-            _time(lambda: _gaps_of(emojich, masks, next(cycle) % 8), args.repeats),
+    from studio.segment.flat_paint import flat_paint
+    from studio.segment.paint_holes import paint_holes
+    from studio.segment.paper_gaps import paper_gaps
+
+    for name, rule in (
+        ("paper-gap rule alone (Emojich paper)", paper_gaps),
+        ("paint-hole rule alone (same)", paint_holes),
+        ("flat-paint rule alone (same)", flat_paint),
+    ):
+        rows.append(
+            (
+                name,
+                1,
+                _time(
+                    lambda rule=rule: _rule_on(rule, emojich, masks, next(cycle) % 8),
+                    args.repeats,
+                ),
+            )
         )
-    )
     rows.append(
         (
             "our contour fallback",

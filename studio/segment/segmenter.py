@@ -13,7 +13,9 @@ Masks are predicted at the network's (largest) size and upsampled to the picture
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
 picture's own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps
 are kept whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
-(`contour.whiter_than_background`), gaps the network filled that show the paper's own colour
+(`contour.whiter_than_background`), holes it leaves inside the figure that are brighter than the
+paper are filled (`paint_holes`), as are pale parts it drops that are smooth where the paper is
+grainy (`flat_paint`), gaps the network filled that show the paper's own colour
 and grain are cleared (`paper_gaps`) and pale specks detached from the figure removed
 (`islands.remove_specks`), either flagging the result for review, and edge colours are
 decontaminated so the sticker has no white halo on a dark background.
@@ -38,7 +40,9 @@ from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
 from studio.segment.edges import decontaminate, guided_filter, refine_alpha
+from studio.segment.flat_paint import fill_flat_paint
 from studio.segment.islands import remove_specks
+from studio.segment.paint_holes import fill_paint_holes
 from studio.segment.paper_gaps import clear_paper_gaps
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
@@ -340,6 +344,10 @@ class Segmenter:
             if whiter.any():
                 soft = cv2.GaussianBlur(whiter, (0, 0), 0.7)
                 mask = np.maximum(mask, (soft * 255.0 + 0.5).astype(np.uint8))
+            # Holes the network left inside the figure that are brighter than the paper.
+            mask = fill_paint_holes(rgb, mask)
+            # Pale parts the network dropped that are smooth where the paper is grainy.
+            mask = fill_flat_paint(rgb, mask)
             if self._net.clear_paper_gaps:
                 # Gaps the network filled that show the paper's own colour and grain.
                 mask, gaps_note = clear_paper_gaps(rgb, mask)

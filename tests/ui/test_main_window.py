@@ -648,3 +648,17 @@ def test_the_pack_tab_has_the_gallerys_margins(make_window, qtbot):
     assert panel.width() == window.pack_page.width()  # the page is all panel
     assert _side_gaps(panel) == gallery_gaps
     assert min(gallery_gaps) > 0
+
+
+def test_the_gallery_filter_shows_its_whole_hint_on_a_laptop_screen(make_window, qtbot):
+    # At 1366 px it read "Filter by pro…": the job box took its preferred width first.
+    window = make_window()
+    _generate_and_wait(window, qtbot, 2)
+    minimum = window.minimumSizeHint().width()
+    edit = window.gallery.filter_edit
+    hint = edit.placeholderText()
+    for width in (1366, minimum):
+        window.resize(width, 740)
+        qtbot.wait(50)
+        assert edit.fontMetrics().horizontalAdvance(hint) <= _line_edit_text_room(edit), width
+    assert minimum <= 1280  # the window still fits a 1280 px screen
