@@ -8,6 +8,10 @@ two facts the picture holds: it is small beside the figure, and every pixel of i
 the background prior's tolerance of the paper colour, where a drawn part has colour or an
 outline somewhere. An island that is nowhere opaque (a faint smudge of paper the network was
 unsure of) counts whatever its size, up to the figure's: a drawn part has an opaque core.
+
+A soft cast shadow's dark core, cut off from the figure, is the other kind of island that is
+not drawn: grey (the paper darkened alike in every channel) and soft on every side, where a
+drawn part, even a grey one, has an edge against the paper somewhere.
 """
 
 from __future__ import annotations
@@ -26,18 +30,69 @@ MAX_PICTURE_SHARE = 0.02
 MAX_FIGURE_SHARE = 0.25
 # Its palest 90% of pixels are within this many levels (largest over RGB) of the fitted paper.
 PAPER_LEVELS = float(contour.DEFAULT_TOLERANCE)
+# A shadow piece: nowhere on it or within a pixel of it does the picture's grey level change by
+# more than this many levels per pixel (Sobel, normalised); a drawn part's edge against the
+# paper does, even blurred and upscaled (a step of 60 levels over 3 px is 20 per pixel) ...
+SOFT_EDGE_LEVELS = 10.0
+# ... its pixels are darker than the paper, alike in every channel: the largest channel
+# difference of their offsets from the paper is within this many levels (90th percentile).
+GREY_SPREAD_LEVELS = 20.0
+
+
+class _Picture:
+    """What the island tests measure on the picture, each computed once, when first needed."""
+
+    def __init__(self, rgb: np.ndarray) -> None:
+        self.rgb = rgb
+        self._offsets: np.ndarray | None = None
+        self._slope: np.ndarray | None = None
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """(H,W,3) float32: the picture less the fitted paper."""
+        if self._offsets is None:
+            field, _ = contour.background_field(self.rgb)
+            self._offsets = self.rgb.astype(np.float32) - field
+        return self._offsets
+
+    @property
+    def slope(self) -> np.ndarray:
+        """(H,W) float32: how fast the grey level changes, in levels per pixel."""
+        if self._slope is None:
+            grey = cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+            dx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
+            dy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+            self._slope = np.hypot(dx, dy) / 8.0
+        return self._slope
+
+    def is_paper(self, island: np.ndarray, box: tuple[slice, slice]) -> bool:
+        """Whether the island's (True inside `box`) palest 90% are within `PAPER_LEVELS` of
+        the paper."""
+        distance = np.abs(self.offsets[box][island]).max(axis=1)
+        return float(np.percentile(distance, 90)) <= PAPER_LEVELS
+
+    def is_shadow(self, island: np.ndarray, box: tuple[slice, slice]) -> bool:
+        """Whether the island (True inside `box`, a crop one pixel wider than it) is a soft,
+        grey darkening of the paper (module docstring)."""
+        near = cv2.dilate(island.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        if self.slope[box][near].max() > SOFT_EDGE_LEVELS:
+            return False
+        offsets = self.offsets[box][island]
+        spread = offsets.max(axis=1) - offsets.min(axis=1)
+        darker = float(np.median(offsets.mean(axis=1))) < 0
+        return darker and float(np.percentile(spread, 90)) <= GREY_SPREAD_LEVELS
 
 
 def _specks_at(
-    mask: np.ndarray, level: int, distance: np.ndarray | None, rgb: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """The specks among the islands of `mask >= level`: (specks (H,W) bool, the other parts
-    (H,W) bool, the paper distance (computed once, when first needed))."""
+    mask: np.ndarray, level: int, picture: _Picture
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The specks among the islands of `mask >= level`: (pale specks (H,W) bool, shadow pieces
+    (H,W) bool, the other parts (H,W) bool)."""
     parts = mask >= level
     count, labels, stats, _ = cv2.connectedComponentsWithStats(parts.astype(np.uint8), 8)
     none = np.zeros(mask.shape, dtype=bool)
     if count <= 2:  # background and at most one part
-        return none, parts, distance
+        return none, none, parts
     areas = stats[:, cv2.CC_STAT_AREA].astype(np.int64)
     areas[0] = 0
     largest = int(areas.max())
@@ -46,50 +101,64 @@ def _specks_at(
     # once kept 7,000 px of paper in a corner at alpha 16-79).
     opaque = np.bincount(labels[mask >= OPAQUE_ALPHA], minlength=count)
     faint = (opaque == 0) & (areas < largest)
-    candidates = small | faint  # specks if they are also the paper's colour
+    candidates = small | faint  # specks if they are also the paper's colour, or a shadow's
     candidates[0] = False
     candidates[int(areas.argmax())] = False
     if not candidates.any():
-        return none, parts, distance
-    if distance is None:
-        field, _ = contour.background_field(rgb)
-        distance = np.abs(rgb.astype(np.float32) - field).max(axis=2)
-    specks = np.zeros(count, dtype=bool)
+        return none, none, parts
+    height, width = mask.shape
+    pale = np.zeros(count, dtype=bool)
+    shadow = np.zeros(count, dtype=bool)
     for label in np.flatnonzero(candidates):
-        specks[label] = np.percentile(distance[labels == label], 90) <= PAPER_LEVELS
-    found = specks[labels]
-    return found, parts & ~found, distance
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
+        island = labels[box] == label
+        pale[label] = picture.is_paper(island, box)
+        shadow[label] = not pale[label] and picture.is_shadow(island, box)
+    pale_found, shadow_found = pale[labels], shadow[labels]
+    return pale_found, shadow_found, parts & ~pale_found & ~shadow_found
 
 
-def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
+def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int, int]:
     """(H,W) bool of the specks of `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8), with their
-    faint fringe, and how many there are: islands other than the largest that are small and the
-    paper's own colour (module docstring). Islands are looked for twice: among all visible
-    pixels (alpha >= `VISIBLE_ALPHA`), for faint specks, and among the opaque ones (alpha >=
-    128), for specks that a faint halo joins to the figure."""
+    faint fringe, and how many pale specks and shadow pieces there are: islands other than the
+    largest that are small and the paper's own colour, or a soft shadow's grey (module
+    docstring). Islands are looked for twice: among all visible pixels (alpha >=
+    `VISIBLE_ALPHA`), for faint specks, and among the opaque ones (alpha >= 128), for specks
+    that a faint halo joins to the figure."""
     total = np.zeros(mask.shape, dtype=bool)
-    count = 0
-    distance = None
+    pale_count = shadow_count = 0
+    picture = _Picture(rgb)
     ring = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     for level in (VISIBLE_ALPHA, OPAQUE_ALPHA):
-        found, others, distance = _specks_at(mask, level, distance, rgb)
+        pale, shadow, others = _specks_at(mask, level, picture)
+        found = pale | shadow
         if not found.any():
             continue
-        count += cv2.connectedComponents((found & ~total).astype(np.uint8), connectivity=8)[0] - 1
+        pale_count += _count(pale & ~total)
+        shadow_count += _count(shadow & ~total)
         # With their faint fringe (3 px), short of the other parts and their own fringe.
         grown = cv2.dilate(found.astype(np.uint8), ring).astype(bool)
         keep = cv2.dilate(others.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         total |= grown & ~keep
-    return total, count
+    return total, pale_count, shadow_count
+
+
+def _count(region: np.ndarray) -> int:
+    return cv2.connectedComponents(region.astype(np.uint8), connectivity=8)[0] - 1
 
 
 def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
     """`mask` without its specks (`detached_specks`), and a note for review when any went: the
     cut-out changed where the network was sure, so a person should look once."""
-    specks, count = detached_specks(rgb, mask)
-    if count == 0:
+    specks, pale, shadow = detached_specks(rgb, mask)
+    if pale + shadow == 0:
         return mask, None
     cleaned = mask.copy()
     cleaned[specks] = 0
-    noun = "speck" if count == 1 else "specks"
-    return cleaned, f"removed {count} pale {noun} detached from the figure"
+    notes = []
+    if pale:
+        notes.append(f"{pale} pale {'speck' if pale == 1 else 'specks'}")
+    if shadow:
+        notes.append(f"{shadow} shadow {'piece' if shadow == 1 else 'pieces'}")
+    return cleaned, f"removed {' and '.join(notes)} detached from the figure"

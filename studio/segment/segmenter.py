@@ -15,9 +15,9 @@ picture's own colours (`edges.refine_alpha`), enclosed white regions the network
 are kept whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
 (`contour.whiter_than_background`), holes it leaves inside the figure that are brighter than the
 paper are filled (`paint_holes`), as are pale parts it drops that are smooth where the paper is
-grainy (`flat_paint`), gaps the network filled that show the paper's own colour
-and grain are cleared (`paper_gaps`) and pale specks detached from the figure removed
-(`islands.remove_specks`), either flagging the result for review, and edge colours are
+grainy (`flat_paint`), gaps the network filled that show the paper's own colour and grain are
+cleared (`paper_gaps`), and pale specks and soft shadow pieces detached from the figure are
+removed (`islands.remove_specks`), either flagging the result for review, and edge colours are
 decontaminated so the sticker has no white halo on a dark background.
 """
 
@@ -85,6 +85,7 @@ class _Network:
     flip_average: bool = False  # average with the mirrored picture's prediction
     remove_specks: bool = True  # `islands.remove_specks` after the network (off: measuring)
     clear_paper_gaps: bool = True  # `paper_gaps.clear_paper_gaps` (off: measuring)
+    fill_paint: bool = True  # `paint_holes` and `flat_paint` (off: measuring)
 
     @property
     def output_size(self) -> int:
@@ -230,12 +231,18 @@ class Segmenter:
         return Segmenter(dataclasses.replace(self._net, threshold=threshold), self._device)
 
     def without_speck_removal(self) -> Segmenter:
-        """The same network with pale specks left in place (to measure what the removal does)."""
+        """The same network with pale specks and shadow pieces left in place (to measure what
+        the removal does)."""
         return Segmenter(dataclasses.replace(self._net, remove_specks=False), self._device)
 
     def without_paper_gaps(self) -> Segmenter:
         """The same network with the gaps it fills left filled (to measure what clearing does)."""
         return Segmenter(dataclasses.replace(self._net, clear_paper_gaps=False), self._device)
+
+    def without_paint_fills(self) -> Segmenter:
+        """The same network with the pale paint it drops left dropped (to measure what filling
+        holes brighter than the paper and smooth pale parts does)."""
+        return Segmenter(dataclasses.replace(self._net, fill_paint=False), self._device)
 
     def cutout(self, image: Image.Image) -> CutoutResult:
         """Cut one picture (any size, any mode) out of its background."""
@@ -344,10 +351,10 @@ class Segmenter:
             if whiter.any():
                 soft = cv2.GaussianBlur(whiter, (0, 0), 0.7)
                 mask = np.maximum(mask, (soft * 255.0 + 0.5).astype(np.uint8))
-            # Holes the network left inside the figure that are brighter than the paper.
-            mask = fill_paint_holes(rgb, mask)
-            # Pale parts the network dropped that are smooth where the paper is grainy.
-            mask = fill_flat_paint(rgb, mask)
+            if self._net.fill_paint:
+                # Holes the network left inside the figure that are brighter than the paper,
+                # and pale parts it dropped that are smooth where the paper is grainy.
+                mask = fill_flat_paint(rgb, fill_paint_holes(rgb, mask))
             if self._net.clear_paper_gaps:
                 # Gaps the network filled that show the paper's own colour and grain.
                 mask, gaps_note = clear_paper_gaps(rgb, mask)

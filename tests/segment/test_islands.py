@@ -41,14 +41,14 @@ def test_a_large_pale_part_is_not_a_speck():
     cv2.circle(rgb, (160, 160), 30, (244, 250, 250), -1)  # as large as a second figure
     cv2.circle(mask, (160, 160), 30, 255, -1)
     cv2.circle(mask, (90, 100), 50, 255, -1)
-    specks, count = islands.detached_specks(rgb, mask)
+    specks, count, _ = islands.detached_specks(rgb, mask)
     assert count == 1 and specks[160, 160] == 0 and specks[40, 170]
 
 
 def test_one_figure_alone_has_no_specks():
     rgb, mask = _picture_with((245, 252, 252))
     mask[:, 150:] = 0
-    specks, count = islands.detached_specks(rgb, mask)
+    specks, count, _ = islands.detached_specks(rgb, mask)
     assert count == 0 and not specks.any()
 
 
@@ -75,3 +75,58 @@ def test_a_wide_faint_pale_smudge_is_removed_but_a_wide_faint_coloured_one_stays
     rgb[smudge > 0] = (230, 120, 60)  # a faint orange glow: paint, not paper
     kept, note = islands.remove_specks(rgb, np.maximum(mask, smudge))
     assert np.array_equal(kept, np.maximum(mask, smudge)) and note is None
+
+
+def _with_shadow_piece(piece: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The red disc of `_picture_with` and, apart from it, `piece` (H,W float32, 0..1): how much
+    a grey shadow darkens the paper there, with a mask that keeps the piece's core opaque."""
+    rgb, mask = _picture_with(PAPER)
+    mask[:, 150:] = 0
+    darker = np.array(PAPER, np.float32) * (1 - 0.35 * piece[..., None])
+    shade = piece > 0.02
+    rgb[shade] = np.clip(darker[shade] + 0.5, 0, 255).astype(np.uint8)
+    mask[piece > 0.3] = 200
+    return rgb, mask
+
+
+def _soft_blob() -> np.ndarray:
+    piece = np.zeros((200, 200), np.float32)
+    cv2.ellipse(piece, (172, 170), (16, 8), 0, 0, 360, 1.0, -1)
+    soft = cv2.GaussianBlur(piece, (0, 0), 6)
+    return soft / soft.max()
+
+
+def test_a_soft_grey_shadow_piece_is_removed_and_noted():
+    rgb, mask = _with_shadow_piece(_soft_blob())
+    assert mask[170, 172] == 200  # the network kept the shadow's dark core
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert cleaned[150:, 150:].max() == 0
+    assert np.array_equal(cleaned[:, :150], mask[:, :150])
+    assert note == "removed 1 shadow piece detached from the figure"
+
+
+def test_a_drawn_grey_part_stays():
+    # The same grey, drawn with an edge: a pebble, not a shadow.
+    piece = np.zeros((200, 200), np.float32)
+    cv2.ellipse(piece, (172, 170), (16, 8), 0, 0, 360, 1.0, -1)
+    rgb, mask = _with_shadow_piece(piece)
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert np.array_equal(cleaned, mask) and note is None
+
+
+def test_a_soft_coloured_glow_stays():
+    rgb, mask = _with_shadow_piece(_soft_blob())
+    shade = mask[:, 150:] > 0
+    glow = rgb[:, 150:].astype(np.int16)
+    glow[shade, 2] -= 60  # yellow, not grey
+    rgb[:, 150:] = np.clip(glow, 0, 255).astype(np.uint8)
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert np.array_equal(cleaned, mask) and note is None
+
+
+def test_pale_specks_and_shadow_pieces_are_counted_apart():
+    rgb, mask = _with_shadow_piece(_soft_blob())
+    cv2.circle(rgb, (170, 40), 6, (245, 252, 252), -1)
+    cv2.circle(mask, (170, 40), 6, 150, -1)
+    _, note = islands.remove_specks(rgb, mask)
+    assert note == "removed 1 pale speck and 1 shadow piece detached from the figure"

@@ -233,6 +233,30 @@ def test_a_filled_gap_showing_the_paper_is_cleared_and_flagged_for_review(seg):
     assert filled.mask[128, 128] == 255 and filled.review is None  # measured as before
 
 
+def test_pale_paint_the_network_drops_is_filled(seg):
+    # A green ball with a pale glint on tinted paper, and a flat pale cloud on Emojich's grainy
+    # paper; the network's output is forced to drop both.
+    rgb = np.full((256, 256, 3), (235, 247, 250), np.uint8)
+    cv2.circle(rgb, (80, 128), 40, (40, 180, 70), -1)
+    cv2.circle(rgb, (70, 118), 9, (200, 255, 227), -1)
+    prob = np.zeros((256, 256), np.float32)
+    cv2.circle(prob, (80, 128), 40, 1.0, -1)
+    cv2.circle(prob, (70, 118), 9, 0.0, -1)
+    network = seg.with_threshold(0.0)
+    cut = network._finish(rgb, None, prob, 0.99)
+    assert cut.mask[118, 70] == 255 and cut.mask[5, 5] == 0
+    kept = network.without_paint_fills()._finish(rgb, None, prob, 0.99)
+    assert kept.mask[118, 70] == 0  # measured as before
+    cloud = np.full((256, 256, 3), (253, 252, 252), np.uint8)
+    cloud = _grainy(cloud, seed=2)
+    cv2.ellipse(cloud, (128, 100), (70, 40), 0, 0, 360, (250, 255, 255), -1)
+    cv2.rectangle(cloud, (60, 140), (196, 165), (150, 190, 210), -1)
+    prob = np.zeros((256, 256), np.float32)
+    prob[140:166, 60:197] = 1.0
+    cut = network._finish(cloud, None, prob, 0.99)
+    assert cut.mask[100, 128] == 255 and cut.mask[20, 20] == 0 and cut.review is None
+
+
 def test_shipped_model_keeps_white_eyes_on_grainy_emojich_paper():
     image, truth = emoji_like(256, background=(253, 252, 252))
     cut = Segmenter.default("cpu").cutout(Image.fromarray(_grainy(np.asarray(image), seed=1)))

@@ -506,12 +506,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep-specks",
         action="store_true",
-        help="leave pale specks in place (the cut-out before `islands.remove_specks`)",
+        help="leave pale specks and shadow pieces in place (the cut-out before "
+        "`islands.remove_specks`)",
     )
     parser.add_argument(
         "--keep-gaps",
         action="store_true",
         help="leave filled gaps that show the paper filled (the cut-out before `paper_gaps`)",
+    )
+    parser.add_argument(
+        "--keep-holes",
+        action="store_true",
+        help="leave pale paint the network drops dropped (the cut-out before `paint_holes` and "
+        "`flat_paint`)",
     )
     parser.add_argument(
         "--real", type=Path, help="also cut these real pictures (no truth) and count specks"
@@ -532,6 +539,8 @@ def main(argv: list[str] | None = None) -> int:
         ours = ours.without_speck_removal()
     if args.keep_gaps:
         ours = ours.without_paper_gaps()
+    if args.keep_holes:
+        ours = ours.without_paint_fills()
     methods: dict[str, Method] = {"ours": _segmenter_method(ours)}
     if not args.ours_only:
         methods[UNET_ONLY] = _segmenter_method(ours.with_threshold(0.0))
