@@ -11,6 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from studio.segment.channels import channel_sum
 from studio.segment.contour import background_colour, background_field
 
 
@@ -91,9 +92,9 @@ def refine_alpha(
     has_figure = den > 0.5
     figure = np.where(has_figure[..., None], num / np.maximum(den, 1e-6)[..., None], background)
     towards = figure - background  # (H,W,3)
-    length2 = (towards**2).sum(axis=2)
+    length2 = channel_sum(towards**2)
     colour_alpha = np.clip(
-        ((image - background) * towards).sum(axis=2) / np.maximum(length2, 1e-6), 0, 1
+        channel_sum((image - background) * towards) / np.maximum(length2, 1e-6), 0, 1
     )
     # Trust the colours fully at a contrast of 60 (0..255 RGB distance), not at all below 30.
     trust = np.clip((np.sqrt(length2) - 30.0) / 30.0, 0, 1) * (in_band & has_figure)
@@ -117,7 +118,7 @@ def guided_filter(
     """Edge-aware smoothing of `probability` (H,W float 0..1) by the picture's grey levels
     (He et al.'s guided filter): within each window the output is a linear function of the
     picture, so an edge blurred by upsampling snaps towards the picture's own edge."""
-    grey = guide_rgb.astype(np.float32).mean(axis=2) / 255.0  # (H,W)
+    grey = channel_sum(guide_rgb.astype(np.float32)) / 3 / 255.0  # (H,W), the channels' mean
     p = probability.astype(np.float32)
     window = (2 * radius + 1, 2 * radius + 1)
     mean_i = cv2.boxFilter(grey, -1, window)

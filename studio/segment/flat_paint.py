@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from studio.segment import paper_gaps
+from studio.segment.channels import channel_max, channel_sum
 
 # Transparent in the cut-out: below this opacity (0..255).
 CLEAR_ALPHA = 128
@@ -43,7 +44,7 @@ def _local_grain(rgb: np.ndarray, window: int) -> np.ndarray:
     """(H,W) float32: the mean absolute difference from the 3x3 median, averaged over a square
     `window` wide: near 0 on flat paint, about the noise's size on grainy paper."""
     smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32)
-    residual = np.abs(rgb.astype(np.float32) - smooth).mean(axis=2)
+    residual = channel_sum(np.abs(rgb.astype(np.float32) - smooth)) / 3  # the channels' mean
     return cv2.blur(residual, (window, window))
 
 
@@ -66,7 +67,7 @@ def flat_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     ring[inner:-inner, inner:-inner] = True
     ring[outer:-outer, outer:-outer] = False
     offsets = rgb.astype(np.float32) - paper.field
-    near = np.abs(offsets).max(axis=2) <= paper_gaps.NEAR_PAPER_LEVELS
+    near = channel_max(np.abs(offsets)) <= paper_gaps.NEAR_PAPER_LEVELS
     if (ring & near).sum() < paper_gaps.MIN_CORE:
         return none
     paper_grain = float(np.median(grain[ring & near]))

@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from studio.segment import contour
+from studio.segment.channels import channel_max
 
 # Transparent in the cut-out: below this opacity (0..255).
 CLEAR_ALPHA = 128
@@ -42,7 +43,7 @@ def paint_holes(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     if field.min() < 150:  # no light paper on the border to compare with
         return none
     smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32)
-    lift = (smooth - field).max(axis=2)
+    lift = channel_max(smooth - field)
     brighter = lift >= max(LIFT_LEVELS, LIFT_NOISE_FACTOR * noise)
     clear = (mask < CLEAR_ALPHA).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(clear, connectivity=4)

@@ -24,6 +24,8 @@ import cv2
 import numpy as np
 
 from studio.segment import contour
+from studio.segment.channels import channel_max
+from studio.segment.memo import per_picture
 
 # A candidate pixel is opaque in the cut-out (alpha >= this) ...
 OPAQUE_ALPHA = 128
@@ -90,18 +92,10 @@ class Paper:
 
     @classmethod
     def measure(cls, rgb: np.ndarray) -> Paper:
-        field, _ = contour.background_field(rgb)
-        offsets = rgb.astype(np.float32) - field
-        ring = np.ones(rgb.shape[:2], dtype=bool)
-        ring[BORDER_RING:-BORDER_RING, BORDER_RING:-BORDER_RING] = False
-        on_paper = ring & (np.abs(offsets).max(axis=2) <= NEAR_PAPER_LEVELS)
-        if on_paper.sum() < MIN_CORE:
-            return cls(field, 0.0)  # no paper on the border: nothing to compare with
-        # The field is fitted to the brighter half of the border, so it sits above the paper's
-        # middle by about its grain; centre it on the ring's median.
-        ring_offsets = offsets[on_paper]
-        centred = field + np.median(ring_offsets, axis=0).astype(np.float32)
-        return cls(centred, grain(ring_offsets))
+        """The paper of picture `rgb` (H,W,3 uint8): the fitted field, centred on the median of
+        the paper pixels (within `NEAR_PAPER_LEVELS`) of a ring round the picture, and their
+        grain."""
+        return _measure(rgb)
 
     def telling(self) -> bool:
         """Whether this paper is grainy enough to be told from flat paint of its colour."""
@@ -114,7 +108,7 @@ class Paper:
         tolerance = max(PIXEL_LEVELS, PIXEL_GRAINS * self.noise)
         red = smooth_offsets[..., 0]
         red_ok = (red >= -BLOTCH_RED_LEVELS - tolerance) & (red <= tolerance)
-        return red_ok & (np.abs(smooth_offsets[..., 1:]).max(axis=2) <= tolerance)
+        return red_ok & (channel_max(np.abs(smooth_offsets[..., 1:])) <= tolerance)
 
     def matches(self, offset: np.ndarray, region_grain: float, paper: np.ndarray) -> bool:
         """Whether a region whose median colour is `offset` (3,) from the field and whose grain
@@ -131,6 +125,23 @@ class Paper:
         return colour_ok and low <= region_grain <= high
 
 
+@per_picture()
+def _measure(rgb: np.ndarray) -> Paper:
+    """`Paper.measure`, kept for the next caller (`memo.per_picture`): two steps ask for it."""
+    field, _ = contour.background_field(rgb)
+    ring = np.ones(rgb.shape[:2], dtype=bool)
+    ring[BORDER_RING:-BORDER_RING, BORDER_RING:-BORDER_RING] = False
+    offsets = rgb[ring].astype(np.float32) - field[ring]  # (K,3), the ring's pixels only
+    ring_offsets = offsets[np.abs(offsets).max(axis=1) <= NEAR_PAPER_LEVELS]
+    if len(ring_offsets) < MIN_CORE:
+        return Paper(field, 0.0)  # no paper on the border: nothing to compare with
+    # The field is fitted to the brighter half of the border, so it sits above the paper's
+    # middle by about its grain; centre it on the ring's median.
+    centred = field + np.median(ring_offsets, axis=0).astype(np.float32)
+    centred.setflags(write=False)
+    return Paper(centred, grain(ring_offsets))
+
+
 def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     """The regions of cut-out `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8) that are kept
     opaque but show the paper (module docstring), with their faint rims, as (H,W) bool, and
@@ -143,7 +154,7 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     scale = max(height, width) / 512.0
     offset = rgb.astype(np.float32) - paper.field
     smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32) - paper.field
-    near = np.abs(smooth).max(axis=2) <= NEAR_PAPER_LEVELS
+    near = channel_max(np.abs(smooth)) <= NEAR_PAPER_LEVELS
     candidate = (mask >= OPAQUE_ALPHA) & near
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8), 4)
     min_area = max(12, round(MIN_AREA * scale * scale))
