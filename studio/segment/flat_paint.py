@@ -96,13 +96,3 @@ def flat_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     found = keep[labels]
     # One pixel wider: the window's average leaves the stretch's last pixel out.
     return (cv2.dilate(found.astype(np.uint8), square) > 0) & ~figure & near
-
-
-def fill_flat_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """`mask` with its smooth, paper-coloured stretches (`flat_paint`) made opaque."""
-    paint = flat_paint(rgb, mask)
-    if not paint.any():
-        return mask
-    filled = mask.copy()
-    filled[paint] = 255
-    return filled

@@ -57,13 +57,3 @@ def paint_holes(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     paint[0] = False  # label 0: the opaque figure
     paint[on_border] = False  # joined to the border: the open paper, not a hole
     return paint[labels]
-
-
-def fill_paint_holes(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """`mask` with its holes brighter than the paper (`paint_holes`) made opaque."""
-    holes = paint_holes(rgb, mask)
-    if not holes.any():
-        return mask
-    filled = mask.copy()
-    filled[holes] = 255
-    return filled

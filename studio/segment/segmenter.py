@@ -40,9 +40,9 @@ from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
 from studio.segment.edges import decontaminate, guided_filter, refine_alpha
-from studio.segment.flat_paint import fill_flat_paint
+from studio.segment.flat_paint import flat_paint
 from studio.segment.islands import remove_specks
-from studio.segment.paint_holes import fill_paint_holes
+from studio.segment.paint_holes import paint_holes
 from studio.segment.paper_gaps import clear_paper_gaps
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
@@ -354,7 +354,8 @@ class Segmenter:
             if self._net.fill_paint:
                 # Holes the network left inside the figure that are brighter than the paper,
                 # and pale parts it dropped that are smooth where the paper is grainy.
-                mask = fill_flat_paint(rgb, fill_paint_holes(rgb, mask))
+                mask[paint_holes(rgb, mask)] = 255
+                mask[flat_paint(rgb, mask)] = 255
             if self._net.clear_paper_gaps:
                 # Gaps the network filled that show the paper's own colour and grain.
                 mask, gaps_note = clear_paper_gaps(rgb, mask)
