@@ -211,13 +211,23 @@ def whiter_than_background(
     count, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=8)
     if count <= 1:
         return np.zeros((height, width), dtype=bool)
-    # The ring of pixels just outside the regions, each with the label of the region it borders.
-    ring = (cv2.dilate(bright, square) > 0) & (bright == 0)
-    neighbour = cv2.dilate(labels.astype(np.float32), square).astype(np.int64)
-    ring_total = np.bincount(neighbour[ring], minlength=count)
-    ring_on_figure = np.bincount(neighbour[ring & figure], minlength=count)
-    keep = (stats[:, cv2.CC_STAT_AREA] >= max(16, int(200 * scale * scale))) & (
-        ring_on_figure >= min_contact * np.maximum(ring_total, 1)
+    keep = (stats[:, cv2.CC_STAT_AREA] >= max(16, int(200 * scale * scale))) & leans_on(
+        bright, labels, count, figure, min_contact
     )
     keep[0] = False
     return keep[labels]
+
+
+def leans_on(
+    regions: np.ndarray, labels: np.ndarray, count: int, figure: np.ndarray, share: float
+) -> np.ndarray:
+    """(count,) bool: for each of the `count` labelled `regions` (H,W uint8 0/1, `labels` from
+    their connected components), whether at least `share` of the pixels just outside it are
+    `figure` (H,W bool): a region that leans on the figure, not a patch of the paper alone."""
+    square = np.ones((3, 3), np.uint8)
+    # The ring of pixels just outside the regions, each with the label of the region it borders.
+    ring = (cv2.dilate(regions, square) > 0) & (regions == 0)
+    neighbour = cv2.dilate(labels.astype(np.float32), square).astype(np.int64)
+    ring_total = np.bincount(neighbour[ring], minlength=count)
+    ring_on_figure = np.bincount(neighbour[ring & figure], minlength=count)
+    return ring_on_figure >= share * np.maximum(ring_total, 1)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from studio.segment import paper_gaps
+from studio.segment import contour, paper_gaps
 from studio.segment.channels import channel_max, channel_sum
 
 # Transparent in the cut-out: below this opacity (0..255).
@@ -81,15 +81,10 @@ def flat_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(smooth, connectivity=4)
     if count <= 1:
         return none
-    # The ring of pixels just outside each stretch, labelled with the stretch it borders.
-    outside = (cv2.dilate(smooth, square) > 0) & (smooth == 0)
-    neighbour = cv2.dilate(labels.astype(np.float32), square).astype(np.int64)
-    ring_total = np.bincount(neighbour[outside], minlength=count)
-    ring_on_figure = np.bincount(neighbour[outside & figure], minlength=count)
     area = stats[:, cv2.CC_STAT_AREA]
     keep = (
         (area >= max(16, round(MIN_AREA * scale * scale)))
-        & (ring_on_figure >= MIN_CONTACT * np.maximum(ring_total, 1))
+        & contour.leans_on(smooth, labels, count, figure, MIN_CONTACT)
         & (area <= MAX_FIGURE_RATIO * max(1, int(figure.sum())))
     )
     keep[0] = False

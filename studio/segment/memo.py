@@ -57,7 +57,6 @@ def per_picture(keep: int = 2) -> Callable[[Callable[..., T]], Callable[..., T]]
                     store.popitem(last=False)
             return result
 
-        cached.cache_clear = store.clear  # type: ignore[attr-defined]
         return cached
 
     return wrap
