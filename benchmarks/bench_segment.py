@@ -6,7 +6,8 @@
 Rows: our shipped model end to end (network + upsampling + edge colours), its network alone,
 batched, the paper-gap rule alone (`paper_gaps`, on pictures on Emojich's grainy paper, where
 it measures every candidate region; on clean paper it stops at once), the paint-hole and
-flat-paint rules alone (`paint_holes`, `flat_paint`, on the same pictures), our contour
+flat-paint rules alone (`paint_holes`, `flat_paint`, on the same pictures), the soft-shadow
+rule alone (`shadows.soft_shadows`, on pictures with a cast shadow each), our contour
 fallback, the reference fallback, and (--official) the official Emojich U-Net architecture
 with random weights (its speed does not depend on the weights), end to end and its forward
 pass alone timed in turn with ours end to end (the speed goal: ours at most half of it), and
@@ -57,13 +58,16 @@ def _pictures(count: int) -> list[Image.Image]:
     ]
 
 
-def _emojich_pictures(count: int) -> list[np.ndarray]:
-    """Pictures on Emojich's own grainy paper (where the paper-gap rule does all its work)."""
+def _emojich_pictures(count: int, **look: float) -> list[np.ndarray]:
+    """Pictures on Emojich's own grainy paper (where the paper-gap rule does all its work), with
+    `look`'s other `synth.make_sample` options."""
     from studio.segment.training import synth
 
     glyphs = synth.noto_glyphs("held_out")
     return [
-        synth.make_sample(synth.sample_rng(8, i), glyphs, 512, False, emojich_paper=1.0).image
+        synth.make_sample(
+            synth.sample_rng(8, i), glyphs, 512, False, emojich_paper=1.0, **look
+        ).image
         for i in range(count)
     ]
 
@@ -134,6 +138,17 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
         )
+    from studio.segment.shadows import soft_shadows
+
+    shaded = _emojich_pictures(8, shadow=1.0)
+    opaque = [ours.with_opaque_shadows().cutout(Image.fromarray(rgb)).mask for rgb in shaded]
+    rows.append(
+        (
+            "soft-shadow rule alone (shadows)",
+            1,
+            _time(lambda: _rule_on(soft_shadows, shaded, opaque, next(cycle) % 8), args.repeats),
+        )
+    )
     rows.append(
         (
             "our contour fallback",

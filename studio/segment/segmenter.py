@@ -44,6 +44,7 @@ from studio.segment.flat_paint import flat_paint
 from studio.segment.islands import remove_specks
 from studio.segment.paint_holes import paint_holes
 from studio.segment.paper_gaps import clear_paper_gaps
+from studio.segment.shadows import soft_shadows
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
 OFFICIAL_THRESHOLD = 0.99
@@ -67,7 +68,7 @@ class CutoutResult:
     confidence: float  # the U-Net's mean winning-class probability, in [0, 1]
     # Why a person should look at this mask before it is used, or None: set when a step after
     # the network changed it where the network was sure (`paper_gaps.clear_paper_gaps`,
-    # `islands.remove_specks`).
+    # `shadows.soft_shadows`, `islands.remove_specks`).
     review: str | None = None
 
 
@@ -86,6 +87,7 @@ class _Network:
     remove_specks: bool = True  # `islands.remove_specks` after the network (off: measuring)
     clear_paper_gaps: bool = True  # `paper_gaps.clear_paper_gaps` (off: measuring)
     fill_paint: bool = True  # `paint_holes` and `flat_paint` (off: measuring)
+    soften_shadows: bool = True  # `shadows.soft_shadows` (off: measuring)
 
     @property
     def output_size(self) -> int:
@@ -244,6 +246,11 @@ class Segmenter:
         holes brighter than the paper and smooth pale parts does)."""
         return Segmenter(dataclasses.replace(self._net, fill_paint=False), self._device)
 
+    def with_opaque_shadows(self) -> Segmenter:
+        """The same network with the soft cast shadows it keeps opaque left opaque (to measure
+        what making them semi-transparent does)."""
+        return Segmenter(dataclasses.replace(self._net, soften_shadows=False), self._device)
+
     def cutout(self, image: Image.Image) -> CutoutResult:
         """Cut one picture (any size, any mode) out of its background."""
         return self.cutout_many([image], batch_size=1)[0]
@@ -362,12 +369,20 @@ class Segmenter:
         else:
             method = "contour"
             mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance
+        shadows_note = None
+        if self._net.soften_shadows:
+            # Soft cast shadows kept as an opaque grey slab: semi-transparent, as drawn.
+            mask, count = soft_shadows(rgb, mask)
+            if count:
+                noun = "shadow" if count == 1 else "shadows"
+                shadows_note = f"made {count} soft {noun} semi-transparent"
         if own_alpha is not None:
             mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque
         specks_note = None
         if self._net.remove_specks:
             mask, specks_note = remove_specks(rgb, mask)
-        review = "; ".join(note for note in (gaps_note, specks_note) if note) or None
+        notes = (gaps_note, shadows_note, specks_note)
+        review = "; ".join(note for note in notes if note) or None
         colours = decontaminate(rgb, mask)
         rgba = Image.fromarray(np.dstack([colours, mask]), "RGBA")
         return CutoutResult(

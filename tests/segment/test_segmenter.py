@@ -263,3 +263,25 @@ def test_shipped_model_keeps_white_eyes_on_grainy_emojich_paper():
     mask = cut.mask >= 128
     assert (mask & truth).sum() / (mask | truth).sum() > 0.95
     assert mask[truth].mean() > 0.99 and cut.review is None  # the eyes are paint, not gaps
+
+
+def test_an_opaque_cast_shadow_is_made_semi_transparent_black_and_flagged(seg):
+    # A blue disc on white paper over a soft grey shadow; the network's output keeps the
+    # shadow's core opaque.
+    shape = np.zeros((256, 256), np.float32)
+    cv2.ellipse(shape, (128, 200), (70, 16), 0, 0, 360, 1.0, -1)
+    shadow = cv2.GaussianBlur(shape, (0, 0), 6) * 0.35
+    rgb = np.repeat(252.0 - (252.0 - 60.0) * shadow[..., None], 3, axis=2)
+    cv2.circle(rgb, (128, 120), 70, (40, 90, 220), -1)
+    rgb = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    prob = np.zeros((256, 256), np.float32)
+    cv2.circle(prob, (128, 120), 70, 1.0, -1)
+    prob[(shadow >= 0.15) & (prob < 0.5)] = 1.0
+    network = seg.with_threshold(0.0)
+    cut = network._finish(rgb, None, prob, 0.99)
+    assert cut.mask[200, 128] < 128 and cut.mask[120, 128] == 255
+    assert cut.review == "made 1 soft shadow semi-transparent"
+    # Its colour is the dark grey that darkens the paper so, not the figure's or the paper's.
+    assert np.asarray(cut.rgba)[205, 128, :3].max() < 40
+    kept = network.with_opaque_shadows()._finish(rgb, None, prob, 0.99)
+    assert kept.mask[200, 128] == 255 and kept.review is None  # measured as before

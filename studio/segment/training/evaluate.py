@@ -521,6 +521,12 @@ def main(argv: list[str] | None = None) -> int:
         "`flat_paint`)",
     )
     parser.add_argument(
+        "--opaque-shadows",
+        action="store_true",
+        help="leave soft cast shadows the network keeps opaque opaque (the cut-out before "
+        "`shadows.soft_shadows`)",
+    )
+    parser.add_argument(
         "--real", type=Path, help="also cut these real pictures (no truth) and count specks"
     )
     args = parser.parse_args(argv)
@@ -541,6 +547,8 @@ def main(argv: list[str] | None = None) -> int:
         ours = ours.without_paper_gaps()
     if args.keep_holes:
         ours = ours.without_paint_fills()
+    if args.opaque_shadows:
+        ours = ours.with_opaque_shadows()
     methods: dict[str, Method] = {"ours": _segmenter_method(ours)}
     if not args.ours_only:
         methods[UNET_ONLY] = _segmenter_method(ours.with_threshold(0.0))

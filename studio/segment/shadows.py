@@ -1,0 +1,177 @@
+"""Soft cast shadows the cut-out kept opaque, made semi-transparent.
+
+Glossy and 3D emoji art, and Emojich after it, often draws a soft grey shadow under or beside
+the figure. The product keeps such a shadow semi-transparent, as the official pipeline keeps
+Emojich's shadows, but the network sometimes keeps its dark core as an opaque grey slab, which
+shows as a light-grey block under the sticker on a dark chat background.
+
+A shadow darkens the paper alike in every channel and fades into it: there is no edge between
+them. A drawn part, even a grey one, meets the paper at an edge, however blurred, so past the
+cut-out's border the paper is clean within a pixel or two. Where the cut-out's border runs
+through a soft, grey darkening that goes on beyond it, the darkening is a shadow, unless
+parts of the figure hang from it (the shaded collar of a white suit the network half kept
+joins the shoulders to the head; a shadow joins nothing): its pixels
+get the alpha of a black shadow that darkens the paper as much (`1 - picture / paper`, below
+50% for every shadow the art draws), and the fade beyond the border joins it, so it ends
+smoothly rather than at a line. Its colour needs nothing more: un-blending the paper from such a
+pixel (`edges.decontaminate`, as for every sticker) leaves the near-black of the shadow.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from studio.segment import contour
+from studio.segment.channels import channel_max, channel_min, channel_sum
+
+# Opaque in the cut-out: at least this opacity (0..255).
+OPAQUE_ALPHA = 128
+# How fast the grey level may change on a shadow, in levels per pixel (Sobel, normalised, after
+# a 3x3 median); the same bound as `islands.SOFT_EDGE_LEVELS`: a drawn edge is steeper.
+SOFT_EDGE_LEVELS = 10.0
+# How much darker than the fitted paper a shadow is (channels' mean): at least this many levels
+# or this many times the border's noise, and at most this many (a shadow the art draws is at
+# most about a third opaque, grey or black: 0.35 * (250 - 60) = 67 levels at the darkest).
+MIN_SHADE_LEVELS = 4.0
+MIN_SHADE_NOISE_FACTOR = 3.0
+MAX_SHADE_LEVELS = 90.0
+# Grey: the channels' offsets from the paper differ by at most this many levels, or this share
+# of the shade when larger.
+GREY_LEVELS = 6.0
+GREY_SHARE = 0.25
+# A shadow is darkest nearest the figure and fades outwards, so the cut-out's border runs
+# through its fade: the shadow's middle is darker than its rim on the open paper by at least
+# this many levels (median shades; a flat drawn part is as dark at its rim as in its middle) ...
+FADE_LEVELS = 1.0
+# ... and the darkening goes on past the border: 3 px outside it, the paper is still at least
+# this share as dark as just inside (a drawn edge leaves it clean there).
+FADE_SHARE = 0.4
+# Its middle is at least this much darker than the paper (median shade): fainter pieces are
+# as often a pale grey part of the figure.
+MIN_PIECE_SHADE = 12.0
+# At least this much of a shadow's own border lies on the open background (the rest on the
+# figure's outline it hangs from).
+MIN_OPEN_BORDER = 0.3
+# Smaller shadows (pixels at 512 px) are left alone: too few pixels to tell a fade from an edge.
+MIN_AREA = 60
+# A shadow is at most this share of the opaque cut-out: a larger soft grey stretch is the figure.
+MAX_FIGURE_SHARE = 0.25
+
+
+def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """The cut-out `mask` (H,W uint8) of picture `rgb` (H,W,3 uint8) with its opaque soft cast
+    shadows made semi-transparent (module docstring), and how many shadows there were. The mask
+    is returned unchanged (the same array) when there are none."""
+    field, noise = contour.background_field(rgb)
+    if field.min() < 150:  # no light paper on the border to compare with
+        return mask, 0
+    smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32)
+    offsets = smooth - field
+    shade = -channel_sum(offsets) / 3.0
+    spread = channel_max(offsets) - channel_min(offsets)
+    grey = spread <= np.maximum(GREY_LEVELS, GREY_SHARE * shade)
+    slope = _slope(smooth)
+    darkened = (
+        grey
+        & (shade >= max(MIN_SHADE_LEVELS, MIN_SHADE_NOISE_FACTOR * noise))
+        & (shade <= MAX_SHADE_LEVELS)
+        & (slope <= SOFT_EDGE_LEVELS)
+    )
+    opaque = mask >= OPAQUE_ALPHA
+    open_paper = contour.border_connected(~opaque)
+    candidates = darkened & opaque
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        candidates.astype(np.uint8), connectivity=8
+    )
+    if count <= 1:
+        return mask, 0
+    height, width = mask.shape
+    scale = max(height, width) / 512.0
+    min_area = max(8, round(MIN_AREA * scale * scale))
+    max_area = MAX_FIGURE_SHARE * int(opaque.sum())
+    shadows = np.zeros(mask.shape, dtype=bool)
+    found = 0
+    parts_before = None  # parts of the opaque cut-out, counted when first needed
+    pad = 4
+    for label in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[label])
+        if area < min_area or area > max_area:
+            continue
+        box = (
+            slice(max(0, y - pad), min(height, y + h + pad)),
+            slice(max(0, x - pad), min(width, x + w + pad)),
+        )
+        piece = labels[box] == label
+        if not _is_shadow(piece, open_paper[box], shade[box]):
+            continue
+        if parts_before is None:
+            parts_before = _parts(opaque, min_area)
+        if _parts(opaque & (labels != label), min_area) > parts_before:
+            continue  # parts of the figure hang from it: it is figure
+        shadows[box] |= piece
+        found += 1
+    if not found:
+        return mask, 0
+    # Opaque bits that only the shadows joined to the figure (smaller than a part, by the check
+    # above) are shadow too, pixels of it that missed a test: left opaque they would be specks.
+    rest = (opaque & ~shadows).astype(np.uint8)
+    rest_count, rest_labels, rest_stats, _ = cv2.connectedComponentsWithStats(rest, 8)
+    touching = np.zeros(rest_count, dtype=bool)
+    near = cv2.dilate(shadows.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    touching[np.unique(rest_labels[near & opaque])] = True
+    stranded = touching & (rest_stats[:, cv2.CC_STAT_AREA] < min_area)
+    stranded[0] = False
+    shadows |= stranded[rest_labels]
+    # The fade beyond the cut-out's border joins the shadow: the soft grey darkening on the open
+    # paper that touches it.
+    fade_count, fade_labels = cv2.connectedComponents(
+        ((darkened & open_paper) | shadows).astype(np.uint8), connectivity=8
+    )
+    joined = np.zeros(fade_count, dtype=bool)
+    joined[np.unique(fade_labels[shadows])] = True
+    joined[0] = False
+    region = joined[fade_labels]
+    paper = channel_sum(field) / 3.0
+    alpha = np.clip(shade / np.maximum(paper, 1.0), 0.0, 1.0)
+    out = mask.copy()
+    out[region] = (alpha[region] * 255.0 + 0.5).astype(np.uint8)
+    return out, found
+
+
+def _slope(smooth: np.ndarray) -> np.ndarray:
+    """(H,W) float32: how fast the grey level changes, in levels per pixel."""
+    grey = channel_sum(smooth) / 3.0
+    dx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
+    dy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    return np.hypot(dx, dy) / 8.0
+
+
+def _parts(region: np.ndarray, min_area: int) -> int:
+    """How many 8-connected parts of `region` (H,W bool) have at least `min_area` pixels."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(region.astype(np.uint8), connectivity=8)
+    return int((stats[1:, cv2.CC_STAT_AREA] >= min_area).sum())
+
+
+def _is_shadow(piece: np.ndarray, open_paper: np.ndarray, shade: np.ndarray) -> bool:
+    """Whether a soft grey opaque `piece` (a crop's bool) is a shadow: enough of its border lies
+    on the open paper, it is lighter at that border than in its middle, and the darkening goes
+    on 3 px past it (module docstring)."""
+    cross = np.ones((3, 3), np.uint8)
+    grown = cv2.dilate(piece.astype(np.uint8), cross).astype(bool)
+    border = grown & ~piece
+    on_open = border & open_paper
+    if on_open.sum() < MIN_OPEN_BORDER * border.sum():
+        return False
+    rim = piece & cv2.dilate(on_open.astype(np.uint8), cross).astype(bool)
+    beyond = cv2.dilate(grown.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    ring = beyond & ~cv2.dilate(grown.astype(np.uint8), cross).astype(bool) & open_paper
+    if not rim.any() or not ring.any():
+        return False
+    middle = float(np.median(shade[piece]))
+    at_rim = float(np.median(shade[rim]))
+    return (
+        middle >= MIN_PIECE_SHADE
+        and middle - at_rim >= FADE_LEVELS
+        and float(np.median(shade[ring])) >= FADE_SHARE * at_rim
+    )
