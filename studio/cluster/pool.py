@@ -246,6 +246,7 @@ class ReplicaPool:
         # yet, counts nothing in one poll; the reported figure only ever grows, so a progress bar
         # never runs backwards.
         tokens_reported = 0
+        finished = False  # a batch finished since the last progress report
         while pending or running:
             if not stopping and should_stop():
                 stopping = True
@@ -280,15 +281,24 @@ class ReplicaPool:
                     raise
                 idle.append(member)
                 images_done += len(images)
+                if images and not steps_total:
+                    steps_total = len(images[0].codes)  # one step per image token
+                finished = True
                 yield BatchReady(order.batch_index, images)
             if not any(m.alive for m in self._members) and (pending or running):
                 raise ClusterLost(
                     "every replica stopped while the job ran; the finished batches are kept"
                 )
             now = time.monotonic()
-            if running and now - last_progress >= POLL_S:
-                last_progress = now
-                tokens_done, steps_total = self._progress(running, job.token, steps_total)
+            # Progress every poll, and as each batch finishes: batches quicker than a poll
+            # would otherwise finish unreported.
+            poll = bool(running) and now - last_progress >= POLL_S
+            if poll or finished:
+                tokens_done = 0
+                if poll:
+                    last_progress = now
+                    tokens_done, steps_total = self._progress(running, job.token, steps_total)
+                finished = False
                 if steps_total:
                     tokens_reported = min(
                         max(tokens_reported, images_done * steps_total + tokens_done),
