@@ -16,9 +16,10 @@ are kept whole (`contour.enclosed_paper`), white parts whiter than off-white pap
 (`contour.whiter_than_background`), holes it leaves inside the figure that are brighter than the
 paper are filled (`paint_holes`), as are pale parts it drops that are smooth where the paper is
 grainy (`flat_paint`), gaps the network filled that show the paper's own colour and grain are
-cleared (`paper_gaps`), and pale specks and soft shadow pieces detached from the figure are
-removed (`islands.remove_specks`), either flagging the result for review, and edge colours are
-decontaminated so the sticker has no white halo on a dark background.
+cleared (`paper_gaps`), soft cast shadows it keeps opaque are made semi-transparent
+(`shadows.soft_shadows`), and pale specks and soft shadow pieces detached from the figure are
+removed (`islands.remove_specks`), each of the last three flagging the result for review, and
+edge colours are decontaminated so the sticker has no white halo on a dark background.
 """
 
 from __future__ import annotations
