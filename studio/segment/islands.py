@@ -11,7 +11,8 @@ unsure of) counts whatever its size, up to the figure's: a drawn part has an opa
 
 A soft cast shadow's dark core, cut off from the figure, is the other kind of island that is
 not drawn: grey (the paper darkened alike in every channel) and soft on every side, where a
-drawn part, even a grey one, has an edge against the paper somewhere.
+drawn part, even a grey one, has an edge against the paper somewhere. That test is strict, so
+a shadow piece may be wider than a speck.
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ OPAQUE_ALPHA = 128
 # An island is small when it covers at most this share of the picture and of the largest part.
 MAX_PICTURE_SHARE = 0.02
 MAX_FIGURE_SHARE = 0.25
+# A shadow piece may be larger, up to this share of the picture: its test (soft on every side,
+# grey, darker than the paper) is strict, and a wide soft shadow cut off from the figure is
+# wider than a speck (an OpenMoji shield's, 2.6% of the picture).
+MAX_SHADOW_PICTURE_SHARE = 0.06
 # Its palest 90% of pixels are within this many levels (largest over RGB) of the fitted paper.
 PAPER_LEVELS = float(contour.DEFAULT_TOLERANCE)
 # A shadow piece: nowhere on it or within a pixel of it does the picture's grey level change by
@@ -97,11 +102,13 @@ def _specks_at(
     areas[0] = 0
     largest = int(areas.max())
     small = (areas <= MAX_PICTURE_SHARE * mask.size) & (areas <= MAX_FIGURE_SHARE * largest)
+    roomy = (areas <= MAX_SHADOW_PICTURE_SHARE * mask.size) & (areas <= MAX_FIGURE_SHARE * largest)
     # Nowhere opaque: a faint smudge, however wide (on a real 512 px Emojich picture a network
     # once kept 7,000 px of paper in a corner at alpha 16-79).
     opaque = np.bincount(labels[mask >= OPAQUE_ALPHA], minlength=count)
     faint = (opaque == 0) & (areas < largest)
-    candidates = small | faint  # specks if they are also the paper's colour, or a shadow's
+    speckish = small | faint  # specks if they are also the paper's colour, or a shadow's
+    candidates = speckish | roomy  # the larger ones only if a shadow's
     candidates[0] = False
     candidates[int(areas.argmax())] = False
     if not candidates.any():
@@ -113,7 +120,7 @@ def _specks_at(
         x, y, w, h = (int(v) for v in stats[label, :4])
         box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
         island = labels[box] == label
-        pale[label] = picture.is_paper(island, box)
+        pale[label] = speckish[label] and picture.is_paper(island, box)
         shadow[label] = not pale[label] and picture.is_shadow(island, box)
     pale_found, shadow_found = pale[labels], shadow[labels]
     return pale_found, shadow_found, parts & ~pale_found & ~shadow_found

@@ -105,6 +105,18 @@ def test_a_soft_grey_shadow_piece_is_removed_and_noted():
     assert note == "removed 1 shadow piece detached from the figure"
 
 
+def test_a_wide_shadow_piece_larger_than_a_speck_is_removed():
+    piece = np.zeros((200, 200), np.float32)
+    cv2.ellipse(piece, (172, 165), (24, 18), 0, 0, 360, 1.0, -1)
+    soft = cv2.GaussianBlur(piece, (0, 0), 6)
+    rgb, mask = _with_shadow_piece(soft / soft.max())
+    core = int((mask[:, 145:] >= 128).sum())
+    assert core > islands.MAX_PICTURE_SHARE * mask.size  # too wide for a pale speck
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert cleaned[130:, 145:].max() == 0
+    assert note == "removed 1 shadow piece detached from the figure"
+
+
 def test_a_drawn_grey_part_stays():
     # The same grey, drawn with an edge: a pebble, not a shadow.
     piece = np.zeros((200, 200), np.float32)
