@@ -443,8 +443,9 @@ def breakdown_table(scores: dict[tuple[str, str], Score], method: str) -> str:
 def real_pictures_report(segmenter, folder: Path) -> str:
     """Cut-outs of real pictures (no truth: Emojich's own outputs): per picture the network's
     confidence, what the steps after it changed (`CutoutResult.review`: pale specks removed, gaps
-    showing the paper cleared), and islands left detached from the largest part. The last line
-    counts the pictures flagged and those keeping an island."""
+    showing the paper cleared, soft shadows made semi-transparent), and islands left detached
+    from the largest part. The last line counts the pictures flagged and those keeping an
+    island."""
     from studio.segment.islands import VISIBLE_ALPHA
 
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in synth.DESIGN_SUFFIXES)
@@ -465,8 +466,8 @@ def real_pictures_report(segmenter, folder: Path) -> str:
             f"{result.review or 'nothing removed'}; {islands} other islands left"
         )
     lines.append(
-        f"{flagged} of {len(files)} pictures were flagged for review (specks removed or gaps "
-        f"cleared); {left} keep another island"
+        f"{flagged} of {len(files)} pictures were flagged for review (specks removed, gaps "
+        f"cleared or shadows made semi-transparent); {left} keep another island"
     )
     return "\n".join(lines)
 

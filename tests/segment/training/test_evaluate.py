@@ -205,7 +205,8 @@ def test_real_pictures_report_counts_flagged_cut_outs(tmp_path):
     assert report[1].startswith("  clean.png: confidence 0.990; nothing removed; 0 other")
     assert "stained.png" in report[2] and "1 other islands left" in report[2]
     assert report[-1] == (
-        "1 of 2 pictures were flagged for review (specks removed or gaps cleared); "
+        "1 of 2 pictures were flagged for review (specks removed, gaps cleared or shadows made "
+        "semi-transparent); "
         "1 keep another island"
     )
 
