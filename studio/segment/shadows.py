@@ -10,11 +10,12 @@ them. A drawn part, even a grey one, meets the paper at an edge, however blurred
 cut-out's border the paper is clean within a pixel or two. Where the cut-out's border runs
 through a soft, grey darkening that goes on beyond it, the darkening is a shadow, unless
 parts of the figure hang from it (the shaded collar of a white suit the network half kept
-joins the shoulders to the head; a shadow joins nothing): its pixels
-get the alpha of a black shadow that darkens the paper as much (`1 - picture / paper`, below
-50% for every shadow the art draws), and the fade beyond the border joins it, so it ends
-smoothly rather than at a line. Its colour needs nothing more: un-blending the paper from such a
-pixel (`edges.decontaminate`, as for every sticker) leaves the near-black of the shadow.
+joins the grey shoulders to the head; a shadow joins nothing but, at times, paper the network
+kept round it). Its pixels get the alpha of a black shadow that darkens the paper as much
+(`1 - picture / paper`, below 50% for every shadow the art draws), and the fade beyond the
+border joins it, so it ends smoothly rather than at a line. Its colour needs nothing more:
+un-blending the paper from such a pixel (`edges.decontaminate`, as for every sticker) leaves
+the near-black of the shadow.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ MIN_OPEN_BORDER = 0.3
 MIN_AREA = 60
 # A shadow is at most this share of the opaque cut-out: a larger soft grey stretch is the figure.
 MAX_FIGURE_SHARE = 0.25
+# A part cut off with a shadow is paper the network kept round it, not a part of the figure,
+# when its palest 90% are within this many levels (largest over RGB) of the paper: the speck
+# rule then removes it, as `islands` tells pale specks.
+PAPER_LEVELS = float(contour.DEFAULT_TOLERANCE)
 
 
 def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
@@ -90,6 +95,7 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     scale = max(height, width) / 512.0
     min_area = max(8, round(MIN_AREA * scale * scale))
     max_area = MAX_FIGURE_SHARE * int(opaque.sum())
+    paper_distance = channel_max(np.abs(offsets))
     shadows = np.zeros(mask.shape, dtype=bool)
     found = 0
     parts_before = None  # parts of the opaque cut-out, counted when first needed
@@ -106,8 +112,8 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
         if not _is_shadow(piece, open_paper[box], shade[box]):
             continue
         if parts_before is None:
-            parts_before = _parts(opaque, min_area)
-        if _parts(opaque & (labels != label), min_area) > parts_before:
+            parts_before = _drawn_parts(opaque, paper_distance, min_area)
+        if _drawn_parts(opaque & (labels != label), paper_distance, min_area) > parts_before:
             continue  # parts of the figure hang from it: it is figure
         shadows[box] |= piece
         found += 1
@@ -147,10 +153,19 @@ def _slope(smooth: np.ndarray) -> np.ndarray:
     return np.hypot(dx, dy) / 8.0
 
 
-def _parts(region: np.ndarray, min_area: int) -> int:
-    """How many 8-connected parts of `region` (H,W bool) have at least `min_area` pixels."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(region.astype(np.uint8), connectivity=8)
-    return int((stats[1:, cv2.CC_STAT_AREA] >= min_area).sum())
+def _drawn_parts(region: np.ndarray, paper_distance: np.ndarray, min_area: int) -> int:
+    """How many 8-connected parts of `region` (H,W bool) have at least `min_area` pixels and are
+    not the paper's colour (`paper_distance` (H,W): largest channel offset from the paper)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        region.astype(np.uint8), connectivity=8
+    )
+    parts = 0
+    for label in np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area) + 1:
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        box = (slice(y, y + h), slice(x, x + w))
+        distance = paper_distance[box][labels[box] == label]
+        parts += float(np.percentile(distance, 90)) > PAPER_LEVELS
+    return parts
 
 
 def _is_shadow(piece: np.ndarray, open_paper: np.ndarray, shade: np.ndarray) -> bool:

@@ -119,3 +119,15 @@ def test_a_soft_grey_piece_that_joins_parts_of_the_figure_stays_opaque():
     mask[shade >= 0.15] = 255
     out, count = shadows.soft_shadows(rgb, mask)
     assert count == 0 and out is mask
+
+
+def test_paper_the_network_kept_round_a_shadow_is_not_a_part_hanging_from_it(monkeypatch):
+    # The network kept a stretch of clean paper beyond the shadow; taking the shadow out cuts it
+    # off, but it is the paper's colour: the speck rule removes it afterwards.
+    rgb, mask, shadow = _figure_with_shadow()
+    mask[214:240, 110:146] = 255
+    assert shadow[236, 128] < 0.01  # clean paper at the far end
+    out, count = shadows.soft_shadows(rgb, mask)
+    assert count == 1 and out[205, 128] < 128
+    monkeypatch.setattr(shadows, "PAPER_LEVELS", -1.0)  # every part counted as drawn
+    assert shadows.soft_shadows(rgb, mask)[1] == 0
