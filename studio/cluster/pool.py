@@ -246,7 +246,6 @@ class ReplicaPool:
         # yet, counts nothing in one poll; the reported figure only ever grows, so a progress bar
         # never runs backwards.
         tokens_reported = 0
-        finished = False  # a batch finished since the last progress report
         while pending or running:
             if not stopping and should_stop():
                 stopping = True
@@ -260,6 +259,7 @@ class ReplicaPool:
             if not running:
                 break
             ready, _ = ray.wait(list(running), num_returns=1, timeout=POLL_S)
+            finished = False  # a batch finished in this round
             for ref in ready:
                 member, order = running.pop(ref)
                 try:
@@ -298,7 +298,6 @@ class ReplicaPool:
                 if poll:
                     last_progress = now
                     tokens_done, steps_total = self._progress(running, job.token, steps_total)
-                finished = False
                 if steps_total:
                     tokens_reported = min(
                         max(tokens_reported, images_done * steps_total + tokens_done),

@@ -44,6 +44,14 @@ SOFT_EDGE_LEVELS = 10.0
 GREY_SPREAD_LEVELS = 20.0
 
 
+def grey_slope(grey: np.ndarray) -> np.ndarray:
+    """(H,W) float32: how fast the grey level `grey` (H,W float32) changes, in levels per pixel
+    (Sobel, normalised)."""
+    dx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
+    dy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
+    return np.hypot(dx, dy) / 8.0
+
+
 class _Picture:
     """What the island tests measure on the picture, each computed once, when first needed."""
 
@@ -64,10 +72,7 @@ class _Picture:
     def slope(self) -> np.ndarray:
         """(H,W) float32: how fast the grey level changes, in levels per pixel."""
         if self._slope is None:
-            grey = cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
-            dx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
-            dy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
-            self._slope = np.hypot(dx, dy) / 8.0
+            self._slope = grey_slope(cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY).astype(np.float32))
         return self._slope
 
     def is_paper(self, island: np.ndarray, box: tuple[slice, slice]) -> bool:

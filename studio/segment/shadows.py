@@ -25,12 +25,12 @@ import numpy as np
 
 from studio.segment import contour
 from studio.segment.channels import channel_max, channel_min, channel_sum
+from studio.segment.islands import PAPER_LEVELS, SOFT_EDGE_LEVELS, grey_slope
 
 # Opaque in the cut-out: at least this opacity (0..255).
 OPAQUE_ALPHA = 128
-# How fast the grey level may change on a shadow, in levels per pixel (Sobel, normalised, after
-# a 3x3 median); the same bound as `islands.SOFT_EDGE_LEVELS`: a drawn edge is steeper.
-SOFT_EDGE_LEVELS = 10.0
+# A shadow is soft and a part cut off with it can be paper by the same bounds as the speck
+# rule's (`islands.SOFT_EDGE_LEVELS` after a 3x3 median here, `islands.PAPER_LEVELS`).
 # How much darker than the fitted paper a shadow is (channels' mean): at least this many levels
 # or this many times the border's noise, and at most this many (a shadow the art draws is at
 # most about a third opaque, grey or black: 0.35 * (250 - 60) = 67 levels at the darkest).
@@ -58,10 +58,6 @@ MIN_OPEN_BORDER = 0.3
 MIN_AREA = 60
 # A shadow is at most this share of the opaque cut-out: a larger soft grey stretch is the figure.
 MAX_FIGURE_SHARE = 0.25
-# A part cut off with a shadow is paper the network kept round it, not a part of the figure,
-# when its palest 90% are within this many levels (largest over RGB) of the paper: the speck
-# rule then removes it, as `islands` tells pale specks.
-PAPER_LEVELS = float(contour.DEFAULT_TOLERANCE)
 
 
 def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
@@ -76,12 +72,11 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     shade = -channel_sum(offsets) / 3.0
     spread = channel_max(offsets) - channel_min(offsets)
     grey = spread <= np.maximum(GREY_LEVELS, GREY_SHARE * shade)
-    slope = _slope(smooth)
     darkened = (
         grey
         & (shade >= max(MIN_SHADE_LEVELS, MIN_SHADE_NOISE_FACTOR * noise))
         & (shade <= MAX_SHADE_LEVELS)
-        & (slope <= SOFT_EDGE_LEVELS)
+        & (grey_slope(channel_sum(smooth) / 3.0) <= SOFT_EDGE_LEVELS)
     )
     opaque = mask >= OPAQUE_ALPHA
     open_paper = contour.border_connected(~opaque)
@@ -145,17 +140,11 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     return out, found
 
 
-def _slope(smooth: np.ndarray) -> np.ndarray:
-    """(H,W) float32: how fast the grey level changes, in levels per pixel."""
-    grey = channel_sum(smooth) / 3.0
-    dx = cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)
-    dy = cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)
-    return np.hypot(dx, dy) / 8.0
-
-
 def _drawn_parts(region: np.ndarray, paper_distance: np.ndarray, min_area: int) -> int:
     """How many 8-connected parts of `region` (H,W bool) have at least `min_area` pixels and are
-    not the paper's colour (`paper_distance` (H,W): largest channel offset from the paper)."""
+    not the paper's colour (`paper_distance` (H,W): largest channel offset from the paper): a
+    part whose palest 90% are within `PAPER_LEVELS` is paper the network kept round a shadow,
+    which the speck rule then removes."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         region.astype(np.uint8), connectivity=8
     )
