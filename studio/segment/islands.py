@@ -52,7 +52,7 @@ def grey_slope(grey: np.ndarray) -> np.ndarray:
     return np.hypot(dx, dy) / 8.0
 
 
-class _Picture:
+class PictureMeasures:
     """What the island tests measure on the picture, each computed once, when first needed."""
 
     def __init__(self, rgb: np.ndarray) -> None:
@@ -94,7 +94,7 @@ class _Picture:
 
 
 def _specks_at(
-    mask: np.ndarray, level: int, picture: _Picture
+    mask: np.ndarray, level: int, picture: PictureMeasures
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The specks among the islands of `mask >= level`: (pale specks (H,W) bool, shadow pieces
     (H,W) bool, the other parts (H,W) bool)."""
@@ -140,7 +140,7 @@ def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int,
     that a faint halo joins to the figure."""
     total = np.zeros(mask.shape, dtype=bool)
     pale_count = shadow_count = 0
-    picture = _Picture(rgb)
+    picture = PictureMeasures(rgb)
     ring = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     for level in (VISIBLE_ALPHA, OPAQUE_ALPHA):
         pale, shadow, others = _specks_at(mask, level, picture)

@@ -25,12 +25,12 @@ import numpy as np
 
 from studio.segment import contour
 from studio.segment.channels import channel_max, channel_min, channel_sum
-from studio.segment.islands import PAPER_LEVELS, SOFT_EDGE_LEVELS, grey_slope
+from studio.segment.islands import SOFT_EDGE_LEVELS, PictureMeasures, grey_slope
 
 # Opaque in the cut-out: at least this opacity (0..255).
 OPAQUE_ALPHA = 128
-# A shadow is soft and a part cut off with it can be paper by the same bounds as the speck
-# rule's (`islands.SOFT_EDGE_LEVELS` after a 3x3 median here, `islands.PAPER_LEVELS`).
+# A shadow is soft by the speck rule's bound (`islands.SOFT_EDGE_LEVELS`, after a 3x3 median
+# here), and a part cut off with it is paper by the speck rule's own test (`is_paper`).
 # How much darker than the fitted paper a shadow is (channels' mean): at least this many levels
 # or this many times the border's noise, and at most this many (a shadow the art draws is at
 # most about a third opaque, grey or black: 0.35 * (250 - 60) = 67 levels at the darkest).
@@ -90,7 +90,7 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     scale = max(height, width) / 512.0
     min_area = max(8, round(MIN_AREA * scale * scale))
     max_area = MAX_FIGURE_SHARE * int(opaque.sum())
-    paper_distance = channel_max(np.abs(offsets))
+    measures = PictureMeasures(rgb)
     shadows = np.zeros(mask.shape, dtype=bool)
     found = 0
     parts_before = None  # parts of the opaque cut-out, counted when first needed
@@ -107,8 +107,8 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
         if not _is_shadow(piece, open_paper[box], shade[box]):
             continue
         if parts_before is None:
-            parts_before = _drawn_parts(opaque, paper_distance, min_area)
-        if _drawn_parts(opaque & (labels != label), paper_distance, min_area) > parts_before:
+            parts_before = _drawn_parts(opaque, measures, min_area)
+        if _drawn_parts(opaque & (labels != label), measures, min_area) > parts_before:
             continue  # parts of the figure hang from it: it is figure
         shadows[box] |= piece
         found += 1
@@ -140,11 +140,10 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     return out, found
 
 
-def _drawn_parts(region: np.ndarray, paper_distance: np.ndarray, min_area: int) -> int:
+def _drawn_parts(region: np.ndarray, measures: PictureMeasures, min_area: int) -> int:
     """How many 8-connected parts of `region` (H,W bool) have at least `min_area` pixels and are
-    not the paper's colour (`paper_distance` (H,W): largest channel offset from the paper): a
-    part whose palest 90% are within `PAPER_LEVELS` is paper the network kept round a shadow,
-    which the speck rule then removes."""
+    not the paper's colour by the speck rule's test: such a part is paper the network kept round
+    a shadow, which the speck rule then removes."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(
         region.astype(np.uint8), connectivity=8
     )
@@ -152,8 +151,7 @@ def _drawn_parts(region: np.ndarray, paper_distance: np.ndarray, min_area: int) 
     for label in np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= min_area) + 1:
         x, y, w, h = (int(v) for v in stats[label, :4])
         box = (slice(y, y + h), slice(x, x + w))
-        distance = paper_distance[box][labels[box] == label]
-        parts += float(np.percentile(distance, 90)) > PAPER_LEVELS
+        parts += not measures.is_paper(labels[box] == label, box)
     return parts
 
 

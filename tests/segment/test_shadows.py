@@ -3,7 +3,7 @@
 import cv2
 import numpy as np
 
-from studio.segment import shadows
+from studio.segment import islands, shadows
 
 PAPER = 252.0
 
@@ -129,5 +129,5 @@ def test_paper_the_network_kept_round_a_shadow_is_not_a_part_hanging_from_it(mon
     assert shadow[236, 128] < 0.01  # clean paper at the far end
     out, count = shadows.soft_shadows(rgb, mask)
     assert count == 1 and out[205, 128] < 128
-    monkeypatch.setattr(shadows, "PAPER_LEVELS", -1.0)  # every part counted as drawn
+    monkeypatch.setattr(islands, "PAPER_LEVELS", -1.0)  # every part counted as drawn
     assert shadows.soft_shadows(rgb, mask)[1] == 0
