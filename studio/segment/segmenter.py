@@ -15,7 +15,8 @@ picture's own colours (`edges.refine_alpha`), enclosed white regions the network
 are kept whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
 (`contour.whiter_than_background`), holes it leaves inside the figure that are brighter than the
 paper are filled (`paint_holes`), as are pale parts it drops that are smooth where the paper is
-grainy (`flat_paint`), gaps the network filled that show the paper's own colour and grain are
+grainy (`flat_paint`) and white regions it drops that are whiter than grainy paper
+(`whiter_paint`), gaps the network filled that show the paper's own colour and grain are
 cleared (`paper_gaps`), soft cast shadows it keeps opaque are made semi-transparent
 (`shadows.soft_shadows`), and pale specks and soft shadow pieces detached from the figure are
 removed (`islands.remove_specks`), each of the last three flagging the result for review, and
@@ -46,6 +47,7 @@ from studio.segment.islands import remove_specks
 from studio.segment.paint_holes import paint_holes
 from studio.segment.paper_gaps import clear_paper_gaps
 from studio.segment.shadows import soft_shadows
+from studio.segment.whiter_paint import whiter_paint
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
 OFFICIAL_THRESHOLD = 0.99
@@ -87,7 +89,7 @@ class _Network:
     flip_average: bool = False  # average with the mirrored picture's prediction
     remove_specks: bool = True  # `islands.remove_specks` after the network (off: measuring)
     clear_paper_gaps: bool = True  # `paper_gaps.clear_paper_gaps` (off: measuring)
-    fill_paint: bool = True  # `paint_holes` and `flat_paint` (off: measuring)
+    fill_paint: bool = True  # `paint_holes`, `flat_paint` and `whiter_paint` (off: measuring)
     soften_shadows: bool = True  # `shadows.soft_shadows` (off: measuring)
 
     @property
@@ -244,7 +246,8 @@ class Segmenter:
 
     def without_paint_fills(self) -> Segmenter:
         """The same network with the pale paint it drops left dropped (to measure what filling
-        holes brighter than the paper and smooth pale parts does)."""
+        holes brighter than the paper, smooth pale parts and white whiter than the paper
+        does)."""
         return Segmenter(dataclasses.replace(self._net, fill_paint=False), self._device)
 
     def with_opaque_shadows(self) -> Segmenter:
@@ -361,9 +364,11 @@ class Segmenter:
                 mask = np.maximum(mask, (soft * 255.0 + 0.5).astype(np.uint8))
             if self._net.fill_paint:
                 # Holes the network left inside the figure that are brighter than the paper,
-                # and pale parts it dropped that are smooth where the paper is grainy.
+                # pale parts it dropped that are smooth where the paper is grainy, and white
+                # regions it dropped that are whiter than grainy paper.
                 mask[paint_holes(rgb, mask)] = 255
                 mask[flat_paint(rgb, mask)] = 255
+                mask[whiter_paint(rgb, mask)] = 255
             if self._net.clear_paper_gaps:
                 # Gaps the network filled that show the paper's own colour and grain.
                 mask, gaps_note = clear_paper_gaps(rgb, mask)

@@ -518,8 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep-holes",
         action="store_true",
-        help="leave pale paint the network drops dropped (the cut-out before `paint_holes` and "
-        "`flat_paint`)",
+        help="leave pale paint the network drops dropped (the cut-out before `paint_holes`, "
+        "`flat_paint` and `whiter_paint`)",
     )
     parser.add_argument(
         "--opaque-shadows",

@@ -1,0 +1,83 @@
+"""White paint the cut-out dropped, told from grainy paper by being whiter than it.
+
+White paint on Emojich's paper (253, 252, 252) is 2-3 levels whiter than the paper in every
+channel. Where a flat stretch of it has no outline of its own against the paper colour (an
+OpenMoji flag's white field inside its black outline, the white of a figure cut by the
+picture's border), the network cannot see the difference and often drops it. Per pixel a
+difference of two levels drowns in the paper's grain, so `paint_holes` asks for 6; over a whole
+region the median is precise to a fraction of a level. A region of paper colour that the cut-out
+leaves transparent, whose median is whiter than the paper in every channel by more than
+`paper_gaps` allows a gap showing the paper to differ, is therefore paint, and is made opaque.
+It is the same measurement as `paper_gaps`, read the other way round: nothing that shows the
+paper is whiter than the paper (a cast shadow darkens it, Emojich's faint blotches take red
+away).
+
+Like `paper_gaps`, the rule acts only on paper grainy enough to measure (`Paper.telling`): on
+flat paper the decoder's ringing next to an outline lifts a small hole's pixels by a few
+levels, which a flat paper cannot tell from paint. There the network's decision stands.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from studio.segment import contour
+from studio.segment.paper_gaps import (
+    BORDER_RING,
+    COLOUR_LEVELS,
+    COLOUR_NOISE_FACTOR,
+    CORE_MARGIN,
+    MIN_AREA,
+    MIN_CORE,
+    Paper,
+)
+
+# The cut-out dropped a region when its mean opacity over it is below this (0..255).
+DROPPED_ALPHA = 128
+
+
+def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """(H,W) bool: the paper-coloured regions that cut-out `mask` (H,W uint8) of picture `rgb`
+    (H,W,3 uint8) drops but that are whiter than the paper (module docstring), with a
+    one-pixel rim."""
+    height, width = rgb.shape[:2]
+    none = np.zeros((height, width), dtype=bool)
+    paper = Paper.measure(rgb)
+    if not paper.telling():
+        return none
+    near = contour.near_background(rgb, contour.DEFAULT_TOLERANCE).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(near, connectivity=4)
+    if count <= 2:  # at most the open paper
+        return none
+    ring = np.ones((height, width), dtype=bool)
+    ring[BORDER_RING:-BORDER_RING, BORDER_RING:-BORDER_RING] = False
+    on_ring = np.bincount(labels[ring], minlength=count)
+    on_ring[0] = 0
+    open_paper = int(on_ring.argmax())  # the region holding most of the border's paper
+    opacity = np.bincount(labels.ravel(), weights=mask.ravel(), minlength=count)
+    scale = max(height, width) / 512.0
+    min_area = max(12, round(MIN_AREA * scale * scale))
+    margin = max(1, round(CORE_MARGIN * scale))
+    tolerance = max(COLOUR_LEVELS, COLOUR_NOISE_FACTOR * paper.noise)
+    square = np.ones((3, 3), np.uint8)
+    paint = np.zeros(count, dtype=bool)
+    for label in range(1, count):
+        area = int(stats[label, cv2.CC_STAT_AREA])
+        if label == open_paper or area < min_area:
+            continue
+        if opacity[label] >= DROPPED_ALPHA * area:  # the cut-out keeps it already
+            continue
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
+        region = (labels[box] == label).astype(np.uint8)
+        # Measured off its rim, which mixes in the outline's colour.
+        core = cv2.erode(region, square, iterations=margin).astype(bool)
+        if core.sum() < MIN_CORE:
+            continue
+        offsets = rgb[box][core].astype(np.float32) - paper.field[box][core]
+        paint[label] = float(np.median(offsets, axis=0).min()) >= tolerance
+    if not paint.any():
+        return none
+    found = paint[labels].astype(np.uint8)
+    return cv2.dilate(found, square).astype(bool)
