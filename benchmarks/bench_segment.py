@@ -5,9 +5,10 @@
 
 Rows: our shipped model end to end (network + upsampling + edge colours), its network alone,
 batched, the paper-gap rule alone (`paper_gaps`, on pictures on Emojich's grainy paper, where
-it measures every candidate region; on clean paper it stops at once), the paint-hole and
-flat-paint rules alone (`paint_holes`, `flat_paint`, on the same pictures), the soft-shadow
-rule alone (`shadows.soft_shadows`, on pictures with a cast shadow each), our contour
+it measures every candidate region; on clean paper it stops at once), the paint-hole,
+flat-paint and whiter-paint rules alone (`paint_holes`, `flat_paint`, `whiter_paint`, on the
+same pictures), the soft-shadow rule alone (`shadows.soft_shadows`, on pictures with a cast
+shadow each), our contour
 fallback, the reference fallback, and (--official) the official Emojich U-Net architecture
 with random weights (its speed does not depend on the weights), end to end and its forward
 pass alone timed in turn with ours end to end (the speed goal: ours at most half of it), and
@@ -122,11 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     from studio.segment.flat_paint import flat_paint
     from studio.segment.paint_holes import paint_holes
     from studio.segment.paper_gaps import paper_gaps
+    from studio.segment.whiter_paint import whiter_paint
 
     for name, rule in (
         ("paper-gap rule alone (Emojich paper)", paper_gaps),
         ("paint-hole rule alone (same)", paint_holes),
         ("flat-paint rule alone (same)", flat_paint),
+        ("whiter-paint rule alone (same)", whiter_paint),
     ):
         rows.append(
             (

@@ -8,8 +8,9 @@ channel is therefore paint the network dropped: the white highlight of a ball, a
 glint on tinted paper. It is made opaque.
 
 On pure white paper nothing is brighter and the rule finds nothing; on Emojich's paper
-(253, 252, 252) white paint is 2-3 levels brighter, within the margin below, and the network's
-decision stands there (`paper_gaps` tells such paint from the paper by its grain instead).
+(253, 252, 252) white paint is 2-3 levels brighter, within the margin below, which is per
+pixel; `whiter_paint` measures such paint over whole regions instead, where the median is
+precise enough.
 """
 
 from __future__ import annotations
