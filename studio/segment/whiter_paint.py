@@ -3,11 +3,11 @@
 White paint on Emojich's paper (253, 252, 252) is 2-3 levels whiter than the paper in every
 channel. Where a flat stretch of it has no outline of its own against the paper colour (an
 OpenMoji flag's white field inside its black outline, the white of a figure cut by the
-picture's border), the network cannot see the difference and often drops it. Per pixel a
-difference of two levels drowns in the paper's grain, so `paint_holes` asks for 6; over a whole
-region the median is precise to a fraction of a level. A region of paper colour that the cut-out
-leaves transparent, whose median is whiter than the paper in every channel by more than
-`paper_gaps` allows a gap showing the paper to differ, is therefore paint, and is made opaque.
+picture's border), the network cannot see the difference and often drops it, wholly or in
+part. Per pixel a difference of two levels drowns in the paper's grain, so `paint_holes` asks
+for 6; over a whole region the median is precise to a fraction of a level. A region of paper
+colour whose median is whiter than the paper in every channel by more than `paper_gaps` allows
+a gap showing the paper to differ is therefore paint, and is made wholly opaque.
 It is the same measurement as `paper_gaps`, read the other way round: nothing that shows the
 paper is whiter than the paper (a cast shadow darkens it, Emojich's faint blotches take red
 away).
@@ -33,14 +33,11 @@ from studio.segment.paper_gaps import (
     Paper,
 )
 
-# The cut-out dropped a region when its mean opacity over it is below this (0..255).
-DROPPED_ALPHA = 128
-
 
 def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """(H,W) bool: the paper-coloured regions that cut-out `mask` (H,W uint8) of picture `rgb`
-    (H,W,3 uint8) drops but that are whiter than the paper (module docstring), with a
-    one-pixel rim."""
+    """(H,W) bool: the paper-coloured regions of picture `rgb` (H,W,3 uint8) that are whiter
+    than the paper (module docstring), with a one-pixel rim, where cut-out `mask` (H,W uint8)
+    leaves any of them transparent."""
     height, width = rgb.shape[:2]
     none = np.zeros((height, width), dtype=bool)
     paper = Paper.measure(rgb)
@@ -55,7 +52,7 @@ def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     on_ring = np.bincount(labels[ring], minlength=count)
     on_ring[0] = 0
     open_paper = int(on_ring.argmax())  # the region holding most of the border's paper
-    opacity = np.bincount(labels.ravel(), weights=mask.ravel(), minlength=count)
+    clear = np.bincount(labels.ravel(), weights=(mask < 255).ravel(), minlength=count)
     scale = max(height, width) / 512.0
     min_area = max(12, round(MIN_AREA * scale * scale))
     margin = max(1, round(CORE_MARGIN * scale))
@@ -64,9 +61,7 @@ def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     paint = np.zeros(count, dtype=bool)
     for label in range(1, count):
         area = int(stats[label, cv2.CC_STAT_AREA])
-        if label == open_paper or area < min_area:
-            continue
-        if opacity[label] >= DROPPED_ALPHA * area:  # the cut-out keeps it already
+        if label == open_paper or area < min_area or clear[label] == 0:
             continue
         x, y, w, h = (int(v) for v in stats[label, :4])
         box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))

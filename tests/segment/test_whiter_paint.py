@@ -53,7 +53,14 @@ def test_on_flat_paper_the_network_decides():
     assert not whiter_paint.whiter_paint(rgb, mask).any()
 
 
-def test_a_region_the_cut_out_keeps_is_left_alone():
+def test_a_white_field_the_network_mostly_keeps_is_filled_whole():
+    rgb, mask = _flag()
+    mask[70:145, 60:197] = 255  # its upper three quarters kept
+    paint = whiter_paint.whiter_paint(rgb, mask)
+    assert paint[80:161, 70:187].all()
+
+
+def test_nothing_is_returned_where_the_cut_out_is_opaque_already():
     rgb, mask = _flag()
     cv2.rectangle(mask, (60, 70), (196, 170), 255, -1)
     assert not whiter_paint.whiter_paint(rgb, mask).any()
