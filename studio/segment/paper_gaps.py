@@ -18,6 +18,7 @@ There the network's decision stands.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -142,6 +143,28 @@ def _measure(rgb: np.ndarray) -> Paper:
     return Paper(centred, grain(ring_offsets))
 
 
+def region_cores(
+    labels: np.ndarray, stats: np.ndarray, wanted: np.ndarray, scale: float
+) -> Iterator[tuple[int, tuple[slice, slice], np.ndarray]]:
+    """The regions of `labels` (H,W, with `stats` from `cv2.connectedComponentsWithStats`) that
+    are `wanted` (bool per label) and at least `MIN_AREA` (scaled by `scale`, the picture's
+    size over 512 px), as (label, box, core): the region's bounding box one pixel wider, and
+    within it the region shrunk by `CORE_MARGIN`, where its statistics are measured (its rim
+    mixes in the figure's colour); regions whose core is under `MIN_CORE` pixels are left out."""
+    min_area = max(12, round(MIN_AREA * scale * scale))
+    margin = max(1, round(CORE_MARGIN * scale))
+    square = np.ones((3, 3), np.uint8)
+    for label in range(1, len(stats)):
+        if not wanted[label] or stats[label, cv2.CC_STAT_AREA] < min_area:
+            continue
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
+        region = (labels[box] == label).astype(np.uint8)
+        core = cv2.erode(region, square, iterations=margin).astype(bool)
+        if core.sum() >= MIN_CORE:
+            yield label, box, core
+
+
 def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     """The regions of cut-out `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8) that are kept
     opaque but show the paper (module docstring), with their faint rims, as (H,W) bool, and
@@ -157,19 +180,9 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     near = channel_max(np.abs(smooth)) <= NEAR_PAPER_LEVELS
     candidate = (mask >= OPAQUE_ALPHA) & near
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8), 4)
-    min_area = max(12, round(MIN_AREA * scale * scale))
-    margin = max(1, round(CORE_MARGIN * scale))
     square = np.ones((3, 3), np.uint8)
     gaps = np.zeros(count, dtype=bool)
-    for label in range(1, count):
-        if stats[label, cv2.CC_STAT_AREA] < min_area:
-            continue
-        x, y, w, h = (int(v) for v in stats[label, :4])
-        box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
-        region = (labels[box] == label).astype(np.uint8)
-        core = cv2.erode(region, square, iterations=margin).astype(bool)
-        if core.sum() < MIN_CORE:
-            continue
+    for label, box, core in region_cores(labels, stats, np.ones(count, dtype=bool), scale):
         values = offset[box][core]  # (K,3)
         here = np.median(paper.field[box][core], axis=0)
         gaps[label] = paper.matches(np.median(values, axis=0), grain(values), here)

@@ -27,10 +27,8 @@ from studio.segment.paper_gaps import (
     BORDER_RING,
     COLOUR_LEVELS,
     COLOUR_NOISE_FACTOR,
-    CORE_MARGIN,
-    MIN_AREA,
-    MIN_CORE,
     Paper,
+    region_cores,
 )
 
 
@@ -54,25 +52,14 @@ def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     open_paper = int(on_ring.argmax())  # the region holding most of the border's paper
     clear = np.bincount(labels.ravel(), weights=(mask < 255).ravel(), minlength=count)
     scale = max(height, width) / 512.0
-    min_area = max(12, round(MIN_AREA * scale * scale))
-    margin = max(1, round(CORE_MARGIN * scale))
+    wanted = clear > 0  # left transparent somewhere by the cut-out
+    wanted[open_paper] = False
     tolerance = max(COLOUR_LEVELS, COLOUR_NOISE_FACTOR * paper.noise)
-    square = np.ones((3, 3), np.uint8)
     paint = np.zeros(count, dtype=bool)
-    for label in range(1, count):
-        area = int(stats[label, cv2.CC_STAT_AREA])
-        if label == open_paper or area < min_area or clear[label] == 0:
-            continue
-        x, y, w, h = (int(v) for v in stats[label, :4])
-        box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
-        region = (labels[box] == label).astype(np.uint8)
-        # Measured off its rim, which mixes in the outline's colour.
-        core = cv2.erode(region, square, iterations=margin).astype(bool)
-        if core.sum() < MIN_CORE:
-            continue
+    for label, box, core in region_cores(labels, stats, wanted, scale):
         offsets = rgb[box][core].astype(np.float32) - paper.field[box][core]
         paint[label] = float(np.median(offsets, axis=0).min()) >= tolerance
     if not paint.any():
         return none
     found = paint[labels].astype(np.uint8)
-    return cv2.dilate(found, square).astype(bool)
+    return cv2.dilate(found, np.ones((3, 3), np.uint8)).astype(bool)
