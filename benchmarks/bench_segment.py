@@ -8,11 +8,11 @@ batched, the paper-gap rule alone (`paper_gaps`, on pictures on Emojich's grainy
 it measures every candidate region; on clean paper it stops at once), the paint-hole,
 flat-paint and whiter-paint rules alone (`paint_holes`, `flat_paint`, `whiter_paint`, on the
 same pictures), the soft-shadow rule alone (`shadows.soft_shadows`, on pictures with a cast
-shadow each), our contour
-fallback, the reference fallback, and (--official) the official Emojich U-Net architecture
-with random weights (its speed does not depend on the weights), end to end and its forward
-pass alone timed in turn with ours end to end (the speed goal: ours at most half of it), and
-(--compare) another model file of ours, end to end and network alone, in the same run.
+shadow each), our contour fallback, the reference fallback, and (--official) the official
+Emojich U-Net architecture with random weights (its speed does not depend on the weights), end
+to end and its forward pass alone timed in turn with ours end to end (the speed goal: ours at
+most half of it), and (--compare) another model file of ours, end to end and network alone, in
+the same run.
 """
 
 from __future__ import annotations

@@ -98,6 +98,11 @@ class Paper:
         grain."""
         return _measure(rgb)
 
+    def colour_tolerance(self) -> float:
+        """How far (levels) a region's median colour may be from this paper's and still be
+        it: `COLOUR_LEVELS`, or `COLOUR_NOISE_FACTOR` times its grain when larger."""
+        return max(COLOUR_LEVELS, COLOUR_NOISE_FACTOR * self.noise)
+
     def telling(self) -> bool:
         """Whether this paper is grainy enough to be told from flat paint of its colour."""
         return self.noise >= TELLING_GRAIN
@@ -117,7 +122,7 @@ class Paper:
         the paper there is of colour `paper` (3,), far enough from white (`OFF_WHITE_LEVELS`)."""
         if float((255.0 - paper).max()) < OFF_WHITE_LEVELS:
             return False
-        tolerance = max(COLOUR_LEVELS, COLOUR_NOISE_FACTOR * self.noise)
+        tolerance = self.colour_tolerance()
         # The paper itself, or it with less red (a blotch): green and blue as the paper's.
         red_ok = -max(BLOTCH_RED_LEVELS, tolerance) <= offset[0] <= tolerance
         colour_ok = red_ok and np.abs(offset[1:]).max() <= tolerance
@@ -126,12 +131,19 @@ class Paper:
         return colour_ok and low <= region_grain <= high
 
 
+def border_ring(shape: tuple[int, int]) -> np.ndarray:
+    """(H,W) bool: the ring `BORDER_RING` pixels wide round a picture of `shape`, where the
+    paper is measured."""
+    ring = np.ones(shape, dtype=bool)
+    ring[BORDER_RING:-BORDER_RING, BORDER_RING:-BORDER_RING] = False
+    return ring
+
+
 @per_picture()
 def _measure(rgb: np.ndarray) -> Paper:
     """`Paper.measure`, kept for the next caller (`memo.per_picture`): two steps ask for it."""
     field, _ = contour.background_field(rgb)
-    ring = np.ones(rgb.shape[:2], dtype=bool)
-    ring[BORDER_RING:-BORDER_RING, BORDER_RING:-BORDER_RING] = False
+    ring = border_ring(rgb.shape[:2])
     offsets = rgb[ring].astype(np.float32) - field[ring]  # (K,3), the ring's pixels only
     ring_offsets = offsets[np.abs(offsets).max(axis=1) <= NEAR_PAPER_LEVELS]
     if len(ring_offsets) < MIN_CORE:
@@ -144,18 +156,19 @@ def _measure(rgb: np.ndarray) -> Paper:
 
 
 def region_cores(
-    labels: np.ndarray, stats: np.ndarray, wanted: np.ndarray, scale: float
+    labels: np.ndarray, stats: np.ndarray, scale: float, wanted: np.ndarray | None = None
 ) -> Iterator[tuple[int, tuple[slice, slice], np.ndarray]]:
     """The regions of `labels` (H,W, with `stats` from `cv2.connectedComponentsWithStats`) that
-    are `wanted` (bool per label) and at least `MIN_AREA` (scaled by `scale`, the picture's
-    size over 512 px), as (label, box, core): the region's bounding box one pixel wider, and
-    within it the region shrunk by `CORE_MARGIN`, where its statistics are measured (its rim
-    mixes in the figure's colour); regions whose core is under `MIN_CORE` pixels are left out."""
+    are `wanted` (bool per label; default all) and at least `MIN_AREA` (scaled by `scale`, the
+    picture's size over 512 px), as (label, box, core): the region's bounding box one pixel
+    wider, and within it the region shrunk by `CORE_MARGIN`, where its statistics are measured
+    (its rim mixes in the figure's colour); regions whose core is under `MIN_CORE` pixels are
+    left out."""
     min_area = max(12, round(MIN_AREA * scale * scale))
     margin = max(1, round(CORE_MARGIN * scale))
     square = np.ones((3, 3), np.uint8)
     for label in range(1, len(stats)):
-        if not wanted[label] or stats[label, cv2.CC_STAT_AREA] < min_area:
+        if (wanted is not None and not wanted[label]) or stats[label, cv2.CC_STAT_AREA] < min_area:
             continue
         x, y, w, h = (int(v) for v in stats[label, :4])
         box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
@@ -182,7 +195,7 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8), 4)
     square = np.ones((3, 3), np.uint8)
     gaps = np.zeros(count, dtype=bool)
-    for label, box, core in region_cores(labels, stats, np.ones(count, dtype=bool), scale):
+    for label, box, core in region_cores(labels, stats, scale):
         values = offset[box][core]  # (K,3)
         here = np.median(paper.field[box][core], axis=0)
         gaps[label] = paper.matches(np.median(values, axis=0), grain(values), here)

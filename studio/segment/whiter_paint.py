@@ -23,13 +23,7 @@ import cv2
 import numpy as np
 
 from studio.segment import contour
-from studio.segment.paper_gaps import (
-    BORDER_RING,
-    COLOUR_LEVELS,
-    COLOUR_NOISE_FACTOR,
-    Paper,
-    region_cores,
-)
+from studio.segment.paper_gaps import Paper, border_ring, region_cores
 
 
 def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -45,18 +39,16 @@ def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(near, connectivity=4)
     if count <= 2:  # at most the open paper
         return none
-    ring = np.ones((height, width), dtype=bool)
-    ring[BORDER_RING:-BORDER_RING, BORDER_RING:-BORDER_RING] = False
-    on_ring = np.bincount(labels[ring], minlength=count)
+    on_ring = np.bincount(labels[border_ring((height, width))], minlength=count)
     on_ring[0] = 0
     open_paper = int(on_ring.argmax())  # the region holding most of the border's paper
     clear = np.bincount(labels.ravel(), weights=(mask < 255).ravel(), minlength=count)
     scale = max(height, width) / 512.0
     wanted = clear > 0  # left transparent somewhere by the cut-out
     wanted[open_paper] = False
-    tolerance = max(COLOUR_LEVELS, COLOUR_NOISE_FACTOR * paper.noise)
+    tolerance = paper.colour_tolerance()  # what `paper_gaps` still calls the paper
     paint = np.zeros(count, dtype=bool)
-    for label, box, core in region_cores(labels, stats, wanted, scale):
+    for label, box, core in region_cores(labels, stats, scale, wanted):
         offsets = rgb[box][core].astype(np.float32) - paper.field[box][core]
         paint[label] = float(np.median(offsets, axis=0).min()) >= tolerance
     if not paint.any():
