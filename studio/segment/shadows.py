@@ -8,14 +8,16 @@ shows as a light-grey block under the sticker on a dark chat background.
 A shadow darkens the paper alike in every channel and fades into it: there is no edge between
 them. A drawn part, even a grey one, meets the paper at an edge, however blurred, so past the
 cut-out's border the paper is clean within a pixel or two. Where the cut-out's border runs
-through a soft, grey darkening that goes on beyond it, the darkening is a shadow, unless
-parts of the figure hang from it (the shaded collar of a white suit the network half kept
-joins the grey shoulders to the head; a shadow joins nothing but, at times, paper the network
-kept round it). Its pixels get the alpha of a black shadow that darkens the paper as much
-(`1 - picture / paper`, below 50% for every shadow the art draws), and the fade beyond the
-border joins it, so it ends smoothly rather than at a line. Its colour needs nothing more:
-un-blending the paper from such a pixel (`edges.decontaminate`, as for every sticker) leaves
-the near-black of the shadow.
+through a soft, grey darkening that goes on beyond it and fades (lighter at that border than
+in its middle or, for a broad shadow whose kept middle is flat, fading out to the paper over a
+wide band further out, where a grey part the network cut short ends at its drawn edge), the
+darkening is a shadow, unless parts of the figure hang from it (the shaded collar of a white
+suit the network half kept joins the grey shoulders to the head; a shadow joins nothing but, at
+times, paper the network kept round it). Its pixels get the alpha of a black shadow that
+darkens the paper as much (`1 - picture / paper`, below 50% for every shadow the art draws),
+and the fade beyond the border joins it, so it ends smoothly rather than at a line. Its colour
+needs nothing more: un-blending the paper from such a pixel (`edges.decontaminate`, as for
+every sticker) leaves the near-black of the shadow.
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ FADE_LEVELS = 1.0
 # ... and the darkening goes on past the border: 3 px outside it, the paper is still at least
 # this share as dark as just inside (a drawn edge leaves it clean there).
 FADE_SHARE = 0.4
+# A broad shadow can be as dark at the cut-out's border as in its middle: its fade lies further
+# out, on the open paper. It still counts when the darkening it joins there fades out: it ends
+# at least this much lighter than at the border (median shade along its outer end) ...
+FADE_END_SHARE = 0.5
+# ... over a wide band: its pixels between a quarter and three quarters of the border's shade
+# are at least this many times as many as those at its outer end (the band's mean width in
+# pixels at 512 px). A shadow is blurred by 3 px or more; a flat grey part the network cut
+# short ends at its drawn edge, a ramp one or two pixels wide, however low its contrast.
+MIN_FADE_WIDTH = 2.5
 # Its middle is at least this much darker than the paper (median shade): fainter pieces are
 # as often a pale grey part of the figure.
 MIN_PIECE_SHADE = 12.0
@@ -94,6 +105,7 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     shadows = np.zeros(mask.shape, dtype=bool)
     found = 0
     parts_before = None  # parts of the opaque cut-out, counted when first needed
+    darkening = _Darkening(shade, darkened, open_paper, candidates, MIN_FADE_WIDTH * scale)
     pad = 4
     for label in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[label])
@@ -104,7 +116,7 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
             slice(max(0, x - pad), min(width, x + w + pad)),
         )
         piece = labels[box] == label
-        if not _is_shadow(piece, open_paper[box], shade[box]):
+        if not _is_shadow(piece, box, darkening):
             continue
         if parts_before is None:
             parts_before = _drawn_parts(opaque, measures, min_area)
@@ -155,10 +167,56 @@ def _drawn_parts(region: np.ndarray, measures: PictureMeasures, min_area: int) -
     return parts
 
 
-def _is_shadow(piece: np.ndarray, open_paper: np.ndarray, shade: np.ndarray) -> bool:
-    """Whether a soft grey opaque `piece` (a crop's bool) is a shadow: enough of its border lies
-    on the open paper, it is lighter at that border than in its middle, and the darkening goes
-    on 3 px past it (module docstring)."""
+class _Darkening:
+    """The soft grey darkening of a picture's paper, full size, and how to tell a fade from it."""
+
+    def __init__(
+        self,
+        shade: np.ndarray,
+        darkened: np.ndarray,
+        open_paper: np.ndarray,
+        candidates: np.ndarray,
+        min_fade_width: float,
+    ) -> None:
+        self.shade = shade  # (H,W) float32: levels darker than the fitted paper
+        self.open_paper = open_paper  # (H,W) bool: transparent and joined to the border
+        self.min_fade_width = min_fade_width
+        # Stretches of darkening: the opaque candidates and the darkening on the open paper
+        # they join; computed when a flat piece first asks.
+        self._darkened = darkened
+        self._candidates = candidates
+        self._stretches: np.ndarray | None = None
+        self._next_to_clear: np.ndarray | None = None
+
+    def fades_out(self, piece: np.ndarray, box: tuple[slice, slice], at_rim: float) -> bool:
+        """Whether the darkening that the piece (`box`'s bool crop) joins on the open paper fades
+        out beyond it: it ends lighter than `at_rim`, the piece's shade at its border, over a
+        wide band (`FADE_END_SHARE`, `MIN_FADE_WIDTH`)."""
+        if self._stretches is None:
+            self._stretches = cv2.connectedComponents(
+                ((self._darkened & self.open_paper) | self._candidates).astype(np.uint8),
+                connectivity=8,
+            )[1]
+            clear = (self.open_paper & ~self._darkened).astype(np.uint8)
+            self._next_to_clear = cv2.dilate(clear, np.ones((3, 3), np.uint8)).astype(bool)
+        stretch = self._stretches == self._stretches[box][piece][0]
+        end = stretch & self._next_to_clear
+        if not end.any():
+            return False
+        if float(np.median(self.shade[end])) > FADE_END_SHARE * at_rim:
+            return False
+        beyond = self.shade[stretch & self.open_paper]
+        band = (beyond >= 0.25 * at_rim) & (beyond <= 0.75 * at_rim)
+        return int(band.sum()) >= self.min_fade_width * int(end.sum())
+
+
+def _is_shadow(piece: np.ndarray, box: tuple[slice, slice], darkening: _Darkening) -> bool:
+    """Whether a soft grey opaque `piece` (`box`'s bool crop) is a shadow: enough of its border
+    lies on the open paper, the darkening goes on 3 px past it, and it fades: it is lighter at
+    that border than in its middle, or the darkening it joins beyond fades out
+    (`_Darkening.fades_out`; module docstring)."""
+    open_paper = darkening.open_paper[box]
+    shade = darkening.shade[box]
     cross = np.ones((3, 3), np.uint8)
     grown = cv2.dilate(piece.astype(np.uint8), cross).astype(bool)
     border = grown & ~piece
@@ -172,8 +230,6 @@ def _is_shadow(piece: np.ndarray, open_paper: np.ndarray, shade: np.ndarray) -> 
         return False
     middle = float(np.median(shade[piece]))
     at_rim = float(np.median(shade[rim]))
-    return (
-        middle >= MIN_PIECE_SHADE
-        and middle - at_rim >= FADE_LEVELS
-        and float(np.median(shade[ring])) >= FADE_SHARE * at_rim
-    )
+    if middle < MIN_PIECE_SHADE or float(np.median(shade[ring])) < FADE_SHARE * at_rim:
+        return False
+    return middle - at_rim >= FADE_LEVELS or darkening.fades_out(piece, box, at_rim)

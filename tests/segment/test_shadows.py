@@ -131,3 +131,65 @@ def test_paper_the_network_kept_round_a_shadow_is_not_a_part_hanging_from_it(mon
     assert count == 1 and out[205, 128] < 128
     monkeypatch.setattr(islands, "PAPER_LEVELS", -1.0)  # every part counted as drawn
     assert shadows.soft_shadows(rgb, mask)[1] == 0
+
+
+def _broad_shadow_on_white(size: int = 256):
+    """A blue disc on pure white paper with a broad flattened shadow under it, dark alike over
+    its middle (18 levels), and a cut-out that keeps that flat middle opaque: its border runs
+    where the shadow is as dark as inside, the fade lies beyond it. Returns (rgb, mask, shadow)."""
+    shape = np.zeros((size, size), np.float32)
+    cv2.ellipse(shape, (128, 200), (90, 26), 0, 0, 360, 1.0, -1)
+    shadow = cv2.GaussianBlur(shape, (0, 0), 5) * 0.1
+    rgb = 255.0 * (1 - shadow[..., None]) + 75.0 * shadow[..., None]
+    disc = np.zeros((size, size), np.float32)
+    cv2.circle(disc, (128, 100), 72, 1.0, -1)
+    rgb = rgb * (1 - disc[..., None]) + np.array([40.0, 120.0, 220.0]) * disc[..., None]
+    rgb = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    mask = np.where(disc >= 0.5, 255, 0).astype(np.uint8)
+    mask[shadow >= 0.098] = 255  # the flat middle, as dark as the shadow gets
+    return rgb, mask, shadow
+
+
+def test_a_broad_shadow_as_dark_at_the_border_as_inside_is_found_by_its_fade_beyond():
+    rgb, mask, shadow = _broad_shadow_on_white()
+    kept = (mask == 255) & (shadow > 0.05)
+    shade = 255.0 - rgb[kept].mean(axis=1)
+    assert np.ptp(shade) <= 1.0  # no fade inside the kept core: only beyond it
+    out, count = shadows.soft_shadows(rgb, mask)
+    assert count == 1 and out[kept].max() < 128
+    assert (out[100, 60:196] == 255).all()
+
+
+def test_a_low_contrast_grey_band_cut_short_by_the_network_stays_opaque():
+    # A flag whose lower band is light grey (20 levels darker than the paper), its edges soft
+    # from upscaling (at 512 px, the size the fade's width is measured at): the network kept
+    # the band's upper half. Past the cut it is as dark as inside, and it ends lighter only over
+    # its edge's narrow ramp, not a shadow's wide fade.
+    flag = np.zeros((512, 512), np.float32)
+    cv2.rectangle(flag, (96, 120), (416, 299), 1.0, -1)
+    band = np.zeros((512, 512), np.float32)
+    cv2.rectangle(band, (96, 300), (416, 400), 1.0, -1)
+    flag, band = cv2.GaussianBlur(flag, (0, 0), 1.0), cv2.GaussianBlur(band, (0, 0), 1.0)
+    rgb = np.full((512, 512, 3), PAPER, np.float32)
+    rgb = rgb * (1 - band[..., None]) + (PAPER - 20.0) * band[..., None]
+    rgb = rgb * (1 - flag[..., None]) + np.array([40.0, 120.0, 220.0]) * flag[..., None]
+    rgb = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    mask = np.zeros((512, 512), np.uint8)
+    mask[120:340, 96:417] = 255
+    out, count = shadows.soft_shadows(rgb, mask)
+    assert count == 0 and out is mask
+
+
+def test_a_grey_part_shaded_lighter_towards_its_drawn_edge_stays_opaque():
+    # A grey base 30 levels darker than the paper, flat where the network cut it, lightening to
+    # 18 over its lower half and ending there at a drawn (sharp) edge. Beyond the cut it
+    # lightens over a wide stretch, as a shadow does, but it ends still dark, not faded.
+    rgb = np.full((512, 512, 3), PAPER, np.float32)
+    cv2.rectangle(rgb, (96, 120), (416, 299), (40, 120, 220), -1)
+    shade = np.r_[np.full(50, 30.0), np.linspace(30.0, 18.0, 51)].astype(np.float32)
+    rgb[300:401, 96:417] = PAPER - shade[:, None, None]
+    rgb = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    mask = np.zeros((512, 512), np.uint8)
+    mask[120:330, 96:417] = 255
+    out, count = shadows.soft_shadows(rgb, mask)
+    assert count == 0 and out is mask
