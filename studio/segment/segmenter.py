@@ -376,12 +376,15 @@ class Segmenter:
             method = "contour"
             mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance
         shadows_note = None
+        shadow_pixels = None
         if self._net.soften_shadows:
             # Soft cast shadows kept as an opaque grey slab: semi-transparent, as drawn.
-            mask, count = soft_shadows(rgb, mask)
+            softened, count = soft_shadows(rgb, mask)
             if count:
                 noun = "shadow" if count == 1 else "shadows"
                 shadows_note = f"made {count} soft {noun} semi-transparent"
+                shadow_pixels = softened != mask
+            mask = softened
         if own_alpha is not None:
             mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque
         specks_note = None
@@ -390,6 +393,11 @@ class Segmenter:
         notes = (gaps_note, shadows_note, specks_note)
         review = "; ".join(note for note in notes if note) or None
         colours = decontaminate(rgb, mask)
+        if shadow_pixels is not None:
+            # A shadow's alpha is the paper's darkening, so un-blending it leaves black. Its
+            # faintest pixels would otherwise borrow the colour of the figure's edge beside them
+            # (`decontaminate`): a light line along the shadow on a dark chat.
+            colours[shadow_pixels] = 0
         rgba = Image.fromarray(np.dstack([colours, mask]), "RGBA")
         return CutoutResult(
             rgba=rgba,

@@ -294,5 +294,11 @@ def test_an_opaque_cast_shadow_is_made_semi_transparent_black_and_flagged(seg):
     assert cut.review == "made 1 soft shadow semi-transparent"
     # Its colour is the dark grey that darkens the paper so, not the figure's or the paper's.
     assert np.asarray(cut.rgba)[205, 128, :3].max() < 40
+    # Its faintest pixels too, beside the disc's edge: no light line along it on a dark chat.
+    rgba = np.asarray(cut.rgba)
+    disc = np.zeros((256, 256), np.uint8)
+    cv2.circle(disc, (128, 120), 72, 1, -1)
+    faint = (rgba[..., 3] > 0) & (rgba[..., 3] < 128) & (disc == 0) & (shadow > 0.02)
+    assert faint.sum() > 1000 and rgba[..., :3][faint].max() < 40
     kept = network.with_opaque_shadows()._finish(rgb, None, prob, 0.99)
     assert kept.mask[200, 128] == 255 and kept.review is None  # measured as before
