@@ -16,8 +16,8 @@ suit the network half kept joins the grey shoulders to the head; a shadow joins 
 times, paper the network kept round it). Its pixels get the alpha of a black shadow that
 darkens the paper as much (`1 - picture / paper`, below 50% for every shadow the art draws),
 and the fade beyond the border joins it, so it ends smoothly rather than at a line. Its colour
-needs nothing more: un-blending the paper from such a pixel (`edges.decontaminate`, as for
-every sticker) leaves the near-black of the shadow.
+is black: un-blending the paper from such a pixel leaves black (the cut-out sets it so, rather
+than letting `edges.decontaminate` borrow the figure edge's colour for the faintest pixels).
 """
 
 from __future__ import annotations
