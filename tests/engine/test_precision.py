@@ -4,9 +4,10 @@ and start-up without torch's compiler stack.
 Tolerances (measured on the tiny random-weight model, whose logits span about +-1.3, then
 given headroom): the logits of the same token sequence differ from fp32's by at most 0.04 in
 bf16 (8 mantissa bits), 0.005 in fp16 (11 bits) and 0.04 in int8 (bitsandbytes' LLM.int8 on its
-CPU backend). Greedy codes: fp16 picks fp32's codes; bf16 and int8 may flip near-ties (this
-model's top logits are often within 0.01 of each other), so every token they pick must be
-within twice the logit tolerance of fp32's best at the same place.
+CPU backend). Greedy codes: every precision may flip near-ties (this model's top logits are
+often within 0.01 of each other, and fp16's own error on some CPUs reaches a few thousandths),
+so every token it picks must be within twice the logit tolerance of fp32's best at the same
+place.
 """
 
 from __future__ import annotations
@@ -67,11 +68,8 @@ def test_lower_precision_logits_and_greedy_codes_against_fp32(tiny_dir, fp32, pr
         assert error <= tolerance, (prompt, float(error))
         codes, scores = sample_with_scores(low.dalle, ids, SamplingParams(top_k=1))
         assert torch.isfinite(scores).all()
-        if precision == "fp16":
-            assert torch.equal(codes, reference), prompt
-        else:
-            margins = _fp32_margins(fp32.dalle, ids, codes)
-            assert margins.max() <= 2 * tolerance, (prompt, float(margins.max()))
+        margins = _fp32_margins(fp32.dalle, ids, codes)
+        assert margins.max() <= 2 * tolerance, (prompt, float(margins.max()))
 
 
 def test_the_cpu_offers_the_lower_precisions():
