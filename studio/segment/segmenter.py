@@ -46,7 +46,7 @@ from studio.segment.flat_paint import flat_paint
 from studio.segment.islands import remove_specks
 from studio.segment.paint_holes import paint_holes
 from studio.segment.paper_gaps import clear_paper_gaps
-from studio.segment.shadows import soft_shadows
+from studio.segment.shadows import settle_edge, soft_shadows
 from studio.segment.whiter_paint import whiter_paint
 
 SHIPPED_WEIGHTS = ("models", "cutout_tinyunet.safetensors")
@@ -383,7 +383,8 @@ class Segmenter:
             if count:
                 noun = "shadow" if count == 1 else "shadows"
                 shadows_note = f"made {count} soft {noun} semi-transparent"
-                shadow_pixels = softened != mask
+                # The figure's edge beside it was measured against the paper, not the shadow.
+                softened, shadow_pixels = settle_edge(rgb, softened, softened != mask)
             mask = softened
         if own_alpha is not None:
             mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque

@@ -27,6 +27,7 @@ import numpy as np
 
 from studio.segment import contour
 from studio.segment.channels import channel_max, channel_min, channel_sum
+from studio.segment.edges import edge_beside_shadow
 from studio.segment.islands import SOFT_EDGE_LEVELS, PictureMeasures, grey_slope
 
 # Opaque in the cut-out: at least this opacity (0..255).
@@ -128,14 +129,7 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
         return mask, 0
     # Opaque bits that only the shadows joined to the figure (smaller than a part, by the check
     # above) are shadow too, pixels of it that missed a test: left opaque they would be specks.
-    rest = (opaque & ~shadows).astype(np.uint8)
-    rest_count, rest_labels, rest_stats, _ = cv2.connectedComponentsWithStats(rest, 8)
-    touching = np.zeros(rest_count, dtype=bool)
-    near = cv2.dilate(shadows.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    touching[np.unique(rest_labels[near & opaque])] = True
-    stranded = touching & (rest_stats[:, cv2.CC_STAT_AREA] < min_area)
-    stranded[0] = False
-    shadows |= stranded[rest_labels]
+    shadows |= _stranded(opaque, shadows, min_area)
     # The fade beyond the cut-out's border joins the shadow: the soft grey darkening on the open
     # paper that touches it.
     fade_count, fade_labels = cv2.connectedComponents(
@@ -145,11 +139,53 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     joined[np.unique(fade_labels[shadows])] = True
     joined[0] = False
     region = joined[fade_labels]
+    alpha = _black_shadow_alpha(shade, field)
+    out = mask.copy()
+    out[region] = alpha[region]
+    return out, found
+
+
+def settle_edge(
+    rgb: np.ndarray, mask: np.ndarray, shadow: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The cut-out `mask` (H,W uint8) after `soft_shadows`, with the figure's edge beside the
+    `shadow` it made (H,W bool: the pixels it changed) re-measured against the shadow rather
+    than the paper (`edges.edge_beside_shadow`), and the shadow grown by the opaque bits that
+    this cuts off from the figure: pieces of the shadow's darker fringe that only the edge held,
+    which left opaque would be specks. Returns the mask and the shadow."""
+    out = edge_beside_shadow(rgb, mask, shadow)
+    height, width = mask.shape
+    scale = max(height, width) / 512.0
+    cut_off = _stranded(out >= OPAQUE_ALPHA, shadow, max(8, round(MIN_AREA * scale * scale)))
+    if cut_off.any():
+        field, _ = contour.background_field(rgb)
+        smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32)
+        alpha = _black_shadow_alpha(-channel_sum(smooth - field) / 3.0, field)
+        out = out.copy() if out is mask else out
+        out[cut_off] = alpha[cut_off]
+        shadow = shadow | cut_off
+    return out, shadow
+
+
+def _black_shadow_alpha(shade: np.ndarray, field: np.ndarray) -> np.ndarray:
+    """(H,W uint8): the alpha of a black shadow that darkens the paper `field` (H,W,3) by
+    `shade` (H,W levels, the channels' mean): `1 - picture / paper`."""
     paper = channel_sum(field) / 3.0
     alpha = np.clip(shade / np.maximum(paper, 1.0), 0.0, 1.0)
-    out = mask.copy()
-    out[region] = (alpha[region] * 255.0 + 0.5).astype(np.uint8)
-    return out, found
+    return (alpha * 255.0 + 0.5).astype(np.uint8)
+
+
+def _stranded(opaque: np.ndarray, shadows: np.ndarray, min_area: int) -> np.ndarray:
+    """(H,W bool): the parts of `opaque` outside `shadows` that touch them and are smaller than
+    `min_area` pixels, 8-connected: bits only a shadow joined to the figure."""
+    rest = (opaque & ~shadows).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(rest, 8)
+    touching = np.zeros(count, dtype=bool)
+    near = cv2.dilate(shadows.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    touching[np.unique(labels[near & opaque])] = True
+    stranded = touching & (stats[:, cv2.CC_STAT_AREA] < min_area)
+    stranded[0] = False
+    return stranded[labels]
 
 
 def _drawn_parts(region: np.ndarray, measures: PictureMeasures, min_area: int) -> int:

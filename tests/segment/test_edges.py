@@ -1,7 +1,13 @@
 import cv2
 import numpy as np
 
-from studio.segment.edges import decontaminate, guided_filter, refine_alpha, sharpen_alpha
+from studio.segment.edges import (
+    decontaminate,
+    edge_beside_shadow,
+    guided_filter,
+    refine_alpha,
+    sharpen_alpha,
+)
 
 FIGURE = np.array([30, 60, 200], np.float32)
 
@@ -98,3 +104,38 @@ def test_guided_filter_pulls_a_blurred_edge_towards_the_pictures_edge():
     wrong_before = ((prob >= 0.5) != truth).sum()
     assert wrong_before > 0
     assert ((filtered >= 0.5) != truth).sum() < 0.5 * wrong_before
+
+
+def test_the_edge_beside_a_shadow_is_measured_against_the_shadow():
+    # A black bar whose lower edge stands on a flat grey shadow 40 levels darker than the paper.
+    # Measured against the paper that edge looks more opaque than it is (a grey line on a dark
+    # chat); against the shadow it gets the bar's own alpha back.
+    bar = np.zeros((128, 128), np.float32)
+    bar[20:60, 20:108] = 1.0
+    bar = cv2.GaussianBlur(bar, (0, 0), 1.0)
+    background = np.full((128, 128), 252.0, np.float32)
+    background[50:100, 10:118] = 212.0  # the shadow, under the bar's edge and beyond it
+    grey = (1.0 - bar) * background
+    rgb = np.repeat(np.clip(grey + 0.5, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+    against_paper = np.clip(1.0 - grey / 252.0, 0.0, 1.0)
+    alpha = (against_paper * 255.0 + 0.5).astype(np.uint8)
+    shadow = np.zeros((128, 128), bool)
+    shadow[62:100, 10:118] = True
+    out = edge_beside_shadow(rgb, alpha, shadow)
+    edge = (slice(57, 62), slice(40, 88))
+    assert np.abs(alpha[edge] / 255.0 - bar[edge]).max() > 0.1  # off against the paper
+    assert np.abs(out[edge] / 255.0 - bar[edge]).max() < 0.06
+    assert (out <= alpha).all() and (out[shadow] == alpha[shadow]).all()
+    assert (out[25:50, 25:100] == 255).all()  # the sure figure is untouched
+
+
+def test_the_edge_of_a_light_part_beside_a_shadow_keeps_its_alpha():
+    # A pale part barely darker than the shadow: its colours say nothing, its alpha stays.
+    rgb = np.full((128, 128, 3), 212, np.uint8)
+    rgb[20:60, 20:108] = 200
+    alpha = np.zeros((128, 128), np.uint8)
+    alpha[20:61, 20:108] = 255
+    alpha[60, 20:108] = 180
+    shadow = np.zeros((128, 128), bool)
+    shadow[62:100, 10:118] = True
+    assert (edge_beside_shadow(rgb, alpha, shadow) == alpha).all()

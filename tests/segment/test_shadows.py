@@ -193,3 +193,17 @@ def test_a_grey_part_shaded_lighter_towards_its_drawn_edge_stays_opaque():
     mask[120:330, 96:417] = 255
     out, count = shadows.soft_shadows(rgb, mask)
     assert count == 0 and out is mask
+
+
+def test_settling_the_edge_takes_bits_it_leaves_beside_the_shadow_into_it():
+    # The figure's edge beside the shadow is re-measured against it; opaque bits left touching
+    # the shadow apart from the figure are pieces of its darker fringe: shadow, not specks.
+    rgb, mask, shadow = _figure_with_shadow()
+    softened, count = shadows.soft_shadows(rgb, mask)
+    assert count == 1
+    made = softened != mask
+    softened[203:206, 150:153] = 255  # a bit the edge held, now apart from the figure
+    made[203:206, 150:153] = False
+    out, grown = shadows.settle_edge(rgb, softened, made)
+    assert out[203:206, 150:153].max() < 128 and grown[203:206, 150:153].all()
+    assert (out[120, 60:196] == 255).all() and (out <= softened).all()
