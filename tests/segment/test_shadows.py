@@ -160,22 +160,31 @@ def test_a_broad_shadow_as_dark_at_the_border_as_inside_is_found_by_its_fade_bey
     assert (out[100, 60:196] == 255).all()
 
 
-def test_a_low_contrast_grey_band_cut_short_by_the_network_stays_opaque():
-    # A flag whose lower band is light grey (20 levels darker than the paper), its edges soft
-    # from upscaling (at 512 px, the size the fade's width is measured at): the network kept
-    # the band's upper half. Past the cut it is as dark as inside, and it ends lighter only over
-    # its edge's narrow ramp, not a shadow's wide fade.
-    flag = np.zeros((512, 512), np.float32)
-    cv2.rectangle(flag, (96, 120), (416, 299), 1.0, -1)
-    band = np.zeros((512, 512), np.float32)
-    cv2.rectangle(band, (96, 300), (416, 400), 1.0, -1)
-    flag, band = cv2.GaussianBlur(flag, (0, 0), 1.0), cv2.GaussianBlur(band, (0, 0), 1.0)
+def _flag_on_a_grey_base(shade: np.ndarray, blur: float = 0.0) -> np.ndarray:
+    """A 512 px flag (the size a fade's width is measured at): a blue field (rows 120-299) over
+    a grey base (rows 300-400) darker than the paper by `shade` (101 rows, levels), its edges
+    softened by `blur` px as upscaling softens them."""
     rgb = np.full((512, 512, 3), PAPER, np.float32)
-    rgb = rgb * (1 - band[..., None]) + (PAPER - 20.0) * band[..., None]
-    rgb = rgb * (1 - flag[..., None]) + np.array([40.0, 120.0, 220.0]) * flag[..., None]
-    rgb = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    rgb[300:401, 96:417] = PAPER - shade[:, None, None]
+    rgb[120:300, 96:417] = (40.0, 120.0, 220.0)
+    if blur:
+        rgb = cv2.GaussianBlur(rgb, (0, 0), blur)
+    return np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+
+
+def _cut_above(row: int) -> np.ndarray:
+    """A cut-out of that flag that the network ended above `row`, inside the grey base."""
     mask = np.zeros((512, 512), np.uint8)
-    mask[120:340, 96:417] = 255
+    mask[120:row, 96:417] = 255
+    return mask
+
+
+def test_a_low_contrast_grey_band_cut_short_by_the_network_stays_opaque():
+    # A light grey base 20 levels darker than the paper, its edges soft: the network kept its
+    # upper half. Past the cut it is as dark as inside, and it ends lighter only over its edge's
+    # narrow ramp, not a shadow's wide fade.
+    rgb = _flag_on_a_grey_base(np.full(101, 20.0, np.float32), blur=1.0)
+    mask = _cut_above(340)
     out, count = shadows.soft_shadows(rgb, mask)
     assert count == 0 and out is mask
 
@@ -184,14 +193,9 @@ def test_a_grey_part_shaded_lighter_towards_its_drawn_edge_stays_opaque():
     # A grey base 30 levels darker than the paper, flat where the network cut it, lightening to
     # 18 over its lower half and ending there at a drawn (sharp) edge. Beyond the cut it
     # lightens over a wide stretch, as a shadow does, but it ends still dark, not faded.
-    rgb = np.full((512, 512, 3), PAPER, np.float32)
-    cv2.rectangle(rgb, (96, 120), (416, 299), (40, 120, 220), -1)
     shade = np.r_[np.full(50, 30.0), np.linspace(30.0, 18.0, 51)].astype(np.float32)
-    rgb[300:401, 96:417] = PAPER - shade[:, None, None]
-    rgb = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
-    mask = np.zeros((512, 512), np.uint8)
-    mask[120:330, 96:417] = 255
-    out, count = shadows.soft_shadows(rgb, mask)
+    mask = _cut_above(330)
+    out, count = shadows.soft_shadows(_flag_on_a_grey_base(shade), mask)
     assert count == 0 and out is mask
 
 
