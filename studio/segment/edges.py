@@ -85,19 +85,10 @@ def refine_alpha(
     background, _ = background_field(rgb)  # (H,W,3) float32
     image = rgb.astype(np.float32)
     # F: mean colour of confident figure pixels outside the band, within a small window.
-    sure = ((probability >= 0.98) & ~in_band).astype(np.float32)
-    window = (2 * band + 5, 2 * band + 5)
-    num = cv2.boxFilter(image * sure[..., None], -1, window, normalize=False)
-    den = cv2.boxFilter(sure, -1, window, normalize=False)
-    has_figure = den > 0.5
-    figure = np.where(has_figure[..., None], num / np.maximum(den, 1e-6)[..., None], background)
-    towards = figure - background  # (H,W,3)
-    length2 = channel_sum(towards**2)
-    colour_alpha = np.clip(
-        channel_sum((image - background) * towards) / np.maximum(length2, 1e-6), 0, 1
-    )
-    # Trust the colours fully at a contrast of 60 (0..255 RGB distance), not at all below 30.
-    trust = np.clip((np.sqrt(length2) - 30.0) / 30.0, 0, 1) * (in_band & has_figure)
+    figure, has_figure = _nearby_mean(image, (probability >= 0.98) & ~in_band, 2 * band + 5)
+    figure = np.where(has_figure[..., None], figure, background)
+    colour_alpha, trust = _blend_alpha(image, figure, background)
+    trust = trust * (in_band & has_figure)
     # Background by colour inside the band counts only if it reaches the outer background.
     looks_clear = in_band & (colour_alpha < 0.5) & (trust > 0)
     outside = (probability < 0.5) & ~in_band
@@ -151,22 +142,34 @@ def edge_beside_shadow(
     if not near.any() or not sure.any():
         return alpha
     image = rgb.astype(np.float32)
-    window = (2 * band + 5, 2 * band + 5)
-
-    def nearby_mean(where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        weight = where.astype(np.float32)
-        num = cv2.boxFilter(image * weight[..., None], -1, window, normalize=False)
-        den = cv2.boxFilter(weight, -1, window, normalize=False)
-        return num / np.maximum(den, 1e-6)[..., None], den > 0.5
-
-    figure, has_figure = nearby_mean(sure)
-    behind, has_shadow = nearby_mean(shadow)
-    towards = figure - behind
-    length2 = channel_sum(towards**2)
-    measured = np.clip(
-        channel_sum((image - behind) * towards) / np.maximum(length2, 1e-6), 0.0, 1.0
-    )
-    trust = np.clip((np.sqrt(length2) - 30.0) / 30.0, 0, 1) * (near & has_figure & has_shadow)
+    figure, has_figure = _nearby_mean(image, sure, 2 * band + 5)
+    behind, has_shadow = _nearby_mean(image, shadow, 2 * band + 5)
+    measured, trust = _blend_alpha(image, figure, behind)
+    trust = trust * (near & has_figure & has_shadow)
     current = alpha.astype(np.float32) / 255.0
     lowered = np.minimum(current, trust * measured + (1.0 - trust) * current)
     return (lowered * 255.0 + 0.5).astype(np.uint8)
+
+
+def _nearby_mean(
+    image: np.ndarray, where: np.ndarray, window: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The mean colour (H,W,3 float32) of the pixels `where` (H,W bool) of `image` within a
+    square `window` wide round each pixel, and whether there are any (H,W bool)."""
+    weight = where.astype(np.float32)
+    num = cv2.boxFilter(image * weight[..., None], -1, (window, window), normalize=False)
+    den = cv2.boxFilter(weight, -1, (window, window), normalize=False)
+    return num / np.maximum(den, 1e-6)[..., None], den > 0.5
+
+
+def _blend_alpha(
+    image: np.ndarray, figure: np.ndarray, behind: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel of `image` read as the blend `I = a*F + (1-a)*B` of `figure` over `behind`
+    (H,W,3 float32 each): `a`, the projection of `I - B` onto `F - B` clipped to 0..1, and how
+    far to trust it: fully at a contrast of 60 between F and B (RGB distance), not at all below
+    30, where the colours say nothing."""
+    towards = figure - behind
+    length2 = channel_sum(towards**2)
+    alpha = np.clip(channel_sum((image - behind) * towards) / np.maximum(length2, 1e-6), 0, 1)
+    return alpha, np.clip((np.sqrt(length2) - 30.0) / 30.0, 0, 1)

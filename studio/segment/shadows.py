@@ -79,9 +79,7 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     field, noise = contour.background_field(rgb)
     if field.min() < 150:  # no light paper on the border to compare with
         return mask, 0
-    smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32)
-    offsets = smooth - field
-    shade = -channel_sum(offsets) / 3.0
+    smooth, offsets, shade = _shade(rgb, field)
     spread = channel_max(offsets) - channel_min(offsets)
     grey = spread <= np.maximum(GREY_LEVELS, GREY_SHARE * shade)
     darkened = (
@@ -159,12 +157,19 @@ def settle_edge(
     cut_off = _stranded(out >= OPAQUE_ALPHA, shadow, max(8, round(MIN_AREA * scale * scale)))
     if cut_off.any():
         field, _ = contour.background_field(rgb)
-        smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32)
-        alpha = _black_shadow_alpha(-channel_sum(smooth - field) / 3.0, field)
+        alpha = _black_shadow_alpha(_shade(rgb, field)[2], field)
         out = out.copy() if out is mask else out
         out[cut_off] = alpha[cut_off]
         shadow = shadow | cut_off
     return out, shadow
+
+
+def _shade(rgb: np.ndarray, field: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The picture `rgb` after a 3x3 median (H,W,3 float32), its offsets from the paper `field`
+    (H,W,3), and how much darker than the paper each pixel is (H,W levels, the channels' mean)."""
+    smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32)
+    offsets = smooth - field
+    return smooth, offsets, -channel_sum(offsets) / 3.0
 
 
 def _black_shadow_alpha(shade: np.ndarray, field: np.ndarray) -> np.ndarray:
