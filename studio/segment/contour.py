@@ -83,6 +83,18 @@ def background_field(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     return _fit_background_field(rgb)
 
 
+# Bright parts of the figure on the border (a pale sign or a white card cut by the frame) can
+# be among the bright half of the border pixels the plane is fitted to, and a least-squares
+# plane tilts towards them by several levels over the whole picture: the paper then reads as
+# a shadow to every step measuring against it (the network's paper distance too). The fit
+# therefore starts from a plane through the median colour of each side, which such a part
+# moves only where it covers half a side, and is repeated without the border pixels farther
+# from the plane than this many levels, or this many times the noise, until they stay the same.
+FIT_OUTLIER_LEVELS = 3.0
+FIT_OUTLIER_NOISE = 3.0
+FIT_ROUNDS = 4
+
+
 def _fit_background_field(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     height, width = rgb.shape[:2]
     ys = np.concatenate(
@@ -97,15 +109,49 @@ def _fit_background_field(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     flat = background_colour(rgb)
     if keep.sum() < 8 or border[keep].min() < 150:
         return np.broadcast_to(flat, rgb.shape).astype(np.float32), 2.0
-    design = np.stack([np.ones(keep.sum()), xs[keep] / width, ys[keep] / height], axis=1)
-    coeffs, *_ = np.linalg.lstsq(design, border[keep], rcond=None)  # (3 terms, 3 channels)
+    design = np.stack([np.ones(len(border)), xs / width, ys / height], axis=1)
+    side = np.repeat(np.arange(4), [width, width, height, height])
+    coeffs = _plane_through_sides(design, border, keep, side)
+    for _ in range(FIT_ROUNDS):
+        residual = border - design @ coeffs
+        limit = max(FIT_OUTLIER_LEVELS, FIT_OUTLIER_NOISE * _robust_noise(residual[keep]))
+        trimmed = keep & (np.abs(residual).max(axis=1) <= limit)
+        if trimmed.sum() < 8:
+            break
+        settled = bool((trimmed == keep).all())
+        keep = trimmed
+        coeffs, *_ = np.linalg.lstsq(design[keep], border[keep], rcond=None)  # (3 terms, 3 ch)
+        if settled:
+            break
+    noise = _robust_noise(border[keep] - design[keep] @ coeffs)
     # The plane as one row and one column added (a quarter of the time of a full grid).
     across = coeffs[0] + (np.arange(width, dtype=np.float32) / width)[:, None] * coeffs[1]
     down = (np.arange(height, dtype=np.float32) / height)[:, None] * coeffs[2]
     field = across[None, :, :] + down[:, None, :]
-    residual = border[keep] - design @ coeffs
-    noise = float(1.4826 * np.median(np.abs(residual - np.median(residual, axis=0))))
     return np.clip(field, 0, 255, out=field).astype(np.float32), noise
+
+
+def _plane_through_sides(
+    design: np.ndarray, border: np.ndarray, keep: np.ndarray, side: np.ndarray
+) -> np.ndarray:
+    """The plane's (3 terms, 3 channels) coefficients through the median position and colour
+    of the `keep` pixels of each `side` of the border (rows of `design` and `border`), or the
+    least-squares plane of all of them when fewer than three sides have enough."""
+    points, colours = [], []
+    for label in range(4):
+        here = keep & (side == label)
+        if here.sum() >= 4:
+            points.append(np.median(design[here], axis=0))
+            colours.append(np.median(border[here], axis=0))
+    if len(points) < 3:
+        points, colours = design[keep], border[keep]
+    coeffs, *_ = np.linalg.lstsq(np.asarray(points), np.asarray(colours), rcond=None)
+    return coeffs
+
+
+def _robust_noise(residual: np.ndarray) -> float:
+    """The robust standard deviation (scaled median absolute deviation) of `residual` (K,3)."""
+    return float(1.4826 * np.median(np.abs(residual - np.median(residual, axis=0))))
 
 
 # Colour distances (0..255) that `paper_distance` spreads over [0, 1]: a part 14 off the paper

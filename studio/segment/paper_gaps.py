@@ -61,8 +61,10 @@ PIXEL_LEVELS = 4.0
 BLOTCH_RED_LEVELS = 12.0
 # The rule acts only on paper at least this grainy (levels): flat paper of any colour may be
 # matched by paint of its colour (generated art tints both alike), grainy paper only by paint
-# that happens to have its colour and its grain.
-TELLING_GRAIN = 0.7
+# that happens to have its colour and its grain. (0.7 until the paper's plane was fitted past
+# bright parts of the figure on the border: the grain measured round a tilted plane had been
+# larger, and Emojich-like paper of 0.6-0.7 then fell below the line.)
+TELLING_GRAIN = 0.6
 # ... and at least this far (levels, in some channel) from pure white, so that white paint,
 # which the picture's own noise makes as grainy as the paper, differs from it in colour. Paper
 # a level or two below white is matched by white paint a little darkened (a JPEG, a brightness

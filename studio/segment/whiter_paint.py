@@ -12,6 +12,12 @@ It is the same measurement as `paper_gaps`, read the other way round: nothing th
 paper is whiter than the paper (a cast shadow darkens it, Emojich's faint blotches take red
 away).
 
+Paper within a level or two of pure white leaves no room for that margin: white paint is at
+255, where a pixel cannot be whiter, so it is less than the margin above the paper. A region
+whose median is 255 in every channel, on paper at least `CLIPPED_MARGIN` below it, is paint
+too: the paper's own grain puts a majority of a region's pixels at 255 in every channel only
+where the paper is within about half a level of white.
+
 Like `paper_gaps`, the rule acts only on paper grainy enough to measure (`Paper.telling`): on
 flat paper the decoder's ringing next to an outline lifts a small hole's pixels by a few
 levels, which a flat paper cannot tell from paint. There the network's decision stands.
@@ -24,6 +30,11 @@ import numpy as np
 
 from studio.segment import contour
 from studio.segment.paper_gaps import Paper, border_ring, region_cores
+
+# Paper at least this far (levels, in every channel) below pure white, where white paint is
+# told from it by reaching 255 rather than by the full margin.
+CLIPPED_MARGIN = 0.75
+WHITEST = 255.0
 
 
 def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -49,8 +60,15 @@ def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     tolerance = paper.colour_tolerance()  # what `paper_gaps` still calls the paper
     paint = np.zeros(count, dtype=bool)
     for label, box, core in region_cores(labels, stats, scale, wanted):
-        offsets = rgb[box][core].astype(np.float32) - paper.field[box][core]
-        paint[label] = float(np.median(offsets, axis=0).min()) >= tolerance
+        colours = rgb[box][core].astype(np.float32)
+        field = paper.field[box][core]
+        whiter = float(np.median(colours - field, axis=0).min()) >= tolerance
+        # As white as a pixel can be, on paper clearly below it.
+        clipped = (
+            float(np.median(colours, axis=0).min()) >= WHITEST
+            and float(np.median(field, axis=0).max()) <= WHITEST - CLIPPED_MARGIN
+        )
+        paint[label] = whiter or clipped
     if not paint.any():
         return none
     found = paint[labels].astype(np.uint8)

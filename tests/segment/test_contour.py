@@ -81,6 +81,21 @@ def test_background_colour_ignores_a_figure_touching_the_border():
     assert np.allclose(contour.background_colour(rgb), 250)
 
 
+def test_the_paper_field_ignores_a_pale_part_on_the_border():
+    # Graded paper with a pale pink sign cut by the top and left borders: the sign's pixels are
+    # among the bright half of the border, but the fitted paper follows the paper alone.
+    yy, xx = np.mgrid[0:256, 0:256].astype(np.float32)
+    paper = np.array([238, 241, 232], np.float32) - 4.0 * (xx + yy)[..., None] / 512.0
+    rgb = paper.copy()
+    sign = np.hypot(yy - 30, xx - 30) < 70
+    rgb[sign] = (252, 236, 244)  # brighter than the paper
+    rng = np.random.default_rng(7)
+    rgb = np.clip(rgb + rng.normal(0, 0.6, rgb.shape) + 0.5, 0, 255).astype(np.uint8)
+    field, noise = contour.background_field(rgb)
+    assert np.abs(field[~sign] - paper[~sign]).max() < 1.0
+    assert noise < 1.0
+
+
 def _paper_with_white_part(paper: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A blue square on `paper`-grey paper with a white band (no outline) along its top, and a
     lone white blot far from it. Returns the picture, the blue square, the white band."""

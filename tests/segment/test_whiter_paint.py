@@ -53,6 +53,25 @@ def test_on_flat_paper_the_network_decides():
     assert not whiter_paint.whiter_paint(rgb, mask).any()
 
 
+def test_pure_white_on_paper_a_level_below_it_is_filled():
+    # Less than the margin above the paper, but as white as a pixel can be.
+    rgb, mask = _flag(paper=(254, 254, 254), grain=0.9)
+    paint = whiter_paint.whiter_paint(rgb, mask)
+    assert paint[80:161, 70:187].all()
+    assert not paint[20, 20] and not paint[230, 128]
+
+
+def test_a_hole_showing_paper_a_level_below_white_stays():
+    rgb, mask = _flag(field=(254, 254, 254), paper=(254, 254, 254), grain=0.9)
+    assert not whiter_paint.whiter_paint(rgb, mask).any()
+
+
+def test_pure_white_on_paper_within_a_level_of_white_is_left_to_the_network():
+    # The paper's grain alone reaches 255 as often: a hole there would look the same.
+    rgb, mask = _flag(paper=(255, 254, 255), grain=2.0)
+    assert not whiter_paint.whiter_paint(rgb, mask).any()
+
+
 def test_a_white_field_the_network_mostly_keeps_is_filled_whole():
     rgb, mask = _flag()
     mask[70:145, 60:197] = 255  # its upper three quarters kept
