@@ -13,6 +13,11 @@ A soft cast shadow's dark core, cut off from the figure, is the other kind of is
 not drawn: grey (the paper darkened alike in every channel) and soft on every side, where a
 drawn part, even a grey one, has an edge against the paper somewhere. That test is strict, so
 a shadow piece may be wider than a speck.
+
+Last, a faint bit: a tiny island of the opaque region (a few pixels) that is nowhere firmly
+opaque. It is a fringe the network only just kept over half opacity, mostly a soft shadow's
+dark core beside the figure's edge, where the shadow test's softness fails on the figure's
+own edge; a drawn part, however small, has a firmly opaque core.
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ SOFT_EDGE_LEVELS = 10.0
 # ... its pixels are darker than the paper, alike in every channel: the largest channel
 # difference of their offsets from the paper is within this many levels (90th percentile).
 GREY_SPREAD_LEVELS = 20.0
+# A faint bit: an island of the opaque region of at most this many pixels (at 512 px, scaled
+# with the picture's area) whose alpha never reaches `FIRM_ALPHA`.
+FAINT_BIT_AREA = 32
+FIRM_ALPHA = 200
 
 
 def grey_slope(grey: np.ndarray) -> np.ndarray:
@@ -131,29 +140,49 @@ def _specks_at(
     return pale_found, shadow_found, parts & ~pale_found & ~shadow_found
 
 
-def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int, int]:
+def _faint_bits(mask: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """(H,W) bool: the faint bits (module docstring) among the islands of `parts` (H,W bool,
+    the opaque region less the specks found), the largest never one."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(parts.astype(np.uint8), 8)
+    if count <= 2:
+        return np.zeros(mask.shape, dtype=bool)
+    areas = stats[:, cv2.CC_STAT_AREA].astype(np.int64)
+    areas[0] = 0
+    peak = np.zeros(count, dtype=np.int64)
+    np.maximum.at(peak, labels[parts], mask[parts].astype(np.int64))
+    tiny = areas <= FAINT_BIT_AREA * mask.size / 512.0**2
+    faint = tiny & (peak < FIRM_ALPHA)
+    faint[0] = False
+    faint[int(areas.argmax())] = False
+    return faint[labels]
+
+
+def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int, int, int]:
     """(H,W) bool of the specks of `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8), with their
-    faint fringe, and how many pale specks and shadow pieces there are: islands other than the
-    largest that are small and the paper's own colour, or a soft shadow's grey (module
-    docstring). Islands are looked for twice: among all visible pixels (alpha >=
-    `VISIBLE_ALPHA`), for faint specks, and among the opaque ones (alpha >= 128), for specks
-    that a faint halo joins to the figure."""
+    faint fringe, and how many pale specks, shadow pieces and faint bits there are: islands
+    other than the largest that are small and the paper's own colour, a soft shadow's grey,
+    or tiny and nowhere firmly opaque (module docstring). Islands are looked for twice: among
+    all visible pixels (alpha >= `VISIBLE_ALPHA`), for faint specks, and among the opaque ones
+    (alpha >= 128), for specks and faint bits that a faint halo joins to the figure."""
     total = np.zeros(mask.shape, dtype=bool)
-    pale_count = shadow_count = 0
+    pale_count = shadow_count = faint_count = 0
     picture = PictureMeasures(rgb)
     ring = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     for level in (VISIBLE_ALPHA, OPAQUE_ALPHA):
         pale, shadow, others = _specks_at(mask, level, picture)
-        found = pale | shadow
+        faint = _faint_bits(mask, others) if level == OPAQUE_ALPHA else np.zeros_like(others)
+        others &= ~faint
+        found = pale | shadow | faint
         if not found.any():
             continue
         pale_count += _count(pale & ~total)
         shadow_count += _count(shadow & ~total)
+        faint_count += _count(faint & ~total)
         # With their faint fringe (3 px), short of the other parts and their own fringe.
         grown = cv2.dilate(found.astype(np.uint8), ring).astype(bool)
         keep = cv2.dilate(others.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         total |= grown & ~keep
-    return total, pale_count, shadow_count
+    return total, pale_count, shadow_count, faint_count
 
 
 def _count(region: np.ndarray) -> int:
@@ -163,8 +192,8 @@ def _count(region: np.ndarray) -> int:
 def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
     """`mask` without its specks (`detached_specks`), and a note for review when any went: the
     cut-out changed where the network was sure, so a person should look once."""
-    specks, pale, shadow = detached_specks(rgb, mask)
-    if pale + shadow == 0:
+    specks, pale, shadow, faint = detached_specks(rgb, mask)
+    if pale + shadow + faint == 0:
         return mask, None
     cleaned = mask.copy()
     cleaned[specks] = 0
@@ -173,4 +202,7 @@ def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | 
         notes.append(f"{pale} pale {'speck' if pale == 1 else 'specks'}")
     if shadow:
         notes.append(f"{shadow} shadow {'piece' if shadow == 1 else 'pieces'}")
-    return cleaned, f"removed {' and '.join(notes)} detached from the figure"
+    if faint:
+        notes.append(f"{faint} faint {'bit' if faint == 1 else 'bits'}")
+    listed = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
+    return cleaned, f"removed {listed} detached from the figure"

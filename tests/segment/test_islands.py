@@ -41,14 +41,14 @@ def test_a_large_pale_part_is_not_a_speck():
     cv2.circle(rgb, (160, 160), 30, (244, 250, 250), -1)  # as large as a second figure
     cv2.circle(mask, (160, 160), 30, 255, -1)
     cv2.circle(mask, (90, 100), 50, 255, -1)
-    specks, count, _ = islands.detached_specks(rgb, mask)
+    specks, count, _, _ = islands.detached_specks(rgb, mask)
     assert count == 1 and specks[160, 160] == 0 and specks[40, 170]
 
 
 def test_one_figure_alone_has_no_specks():
     rgb, mask = _picture_with((245, 252, 252))
     mask[:, 150:] = 0
-    specks, count, _ = islands.detached_specks(rgb, mask)
+    specks, count, _, _ = islands.detached_specks(rgb, mask)
     assert count == 0 and not specks.any()
 
 
@@ -142,3 +142,41 @@ def test_pale_specks_and_shadow_pieces_are_counted_apart():
     cv2.circle(mask, (170, 40), 6, 150, -1)
     _, note = islands.remove_specks(rgb, mask)
     assert note == "removed 1 pale speck and 1 shadow piece detached from the figure"
+
+
+def _with_bit(alpha: int, size: int, core: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """A 512 px picture: a red disc (the figure) and beside it a grey square bit `size` px wide
+    kept at `alpha` (its middle pixel at `core`, if given), joined to the disc by a faint halo."""
+    rgb = np.zeros((512, 512, 3), np.uint8)
+    rgb[:] = PAPER
+    mask = np.zeros((512, 512), np.uint8)
+    cv2.circle(rgb, (200, 256), 120, (200, 30, 40), -1)
+    cv2.circle(mask, (200, 256), 120, 40, 12)  # the faint halo round the figure
+    cv2.circle(mask, (200, 256), 120, 255, -1)
+    rgb[250 : 250 + size, 326 : 326 + size] = (200, 200, 200)
+    mask[250 : 250 + size, 326 : 326 + size] = alpha
+    if core is not None:
+        mask[250 + size // 2, 326 + size // 2] = core
+    return rgb, mask
+
+
+def test_a_tiny_bit_nowhere_firmly_opaque_is_removed_and_noted():
+    rgb, mask = _with_bit(alpha=150, size=5)
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert cleaned[250:255, 326:331].max() == 0
+    assert np.array_equal(cleaned[:, :300], mask[:, :300])  # the figure is untouched
+    assert note == "removed 1 faint bit detached from the figure"
+
+
+def test_a_tiny_bit_with_a_firm_core_or_a_larger_one_stays():
+    for rgb, mask in (_with_bit(alpha=150, size=5, core=255), _with_bit(alpha=150, size=7)):
+        cleaned, note = islands.remove_specks(rgb, mask)
+        assert np.array_equal(cleaned, mask) and note is None
+
+
+def test_every_kind_removed_is_listed():
+    rgb, mask = _with_bit(alpha=150, size=5)
+    cv2.circle(rgb, (440, 80), 6, (245, 252, 252), -1)  # and a faint cyan blotch
+    cv2.circle(mask, (440, 80), 6, 150, -1)
+    _, note = islands.remove_specks(rgb, mask)
+    assert note == "removed 1 pale speck and 1 faint bit detached from the figure"
