@@ -18,9 +18,10 @@ paper are filled (`paint_holes`), as are pale parts it drops that are smooth whe
 grainy (`flat_paint`) and white regions it drops that are whiter than grainy paper
 (`whiter_paint`), gaps the network filled that show the paper's own colour and grain are
 cleared (`paper_gaps`), soft cast shadows it keeps opaque are made semi-transparent
-(`shadows.soft_shadows`), and pale specks and soft shadow pieces detached from the figure are
-removed (`islands.remove_specks`), each of the last three flagging the result for review, and
-edge colours are decontaminated so the sticker has no white halo on a dark background.
+(`shadows.soft_shadows`), and pale specks, soft shadow pieces and faint bits detached from the
+figure are removed (`islands.remove_specks`), each of the last three flagging the result for
+review, and edge colours are decontaminated so the sticker has no white halo on a dark
+background.
 """
 
 from __future__ import annotations
