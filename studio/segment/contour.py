@@ -62,13 +62,39 @@ def background_prior(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> np.
     return border_connected(near_background(rgb, tolerance))
 
 
+# A near-white region that touches the picture's border along at most this share of the length
+# of its outline inside the picture counts as enclosed too: the figure encloses it together with
+# the frame that cuts the figure (a white star whose tip reaches the border, a flag's white field
+# cut by it). Open paper runs along the border for much more of its outline, and paper that two
+# parts of a cut figure wall off from the rest (between two legs) meets the border widely.
+ENCLOSED_BORDER_SHARE = 0.1
+
+
 def enclosed_paper(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> tuple[int, np.ndarray]:
-    """The near-white regions the figure encloses: (count, labels (H,W) int32), label 0 for
-    every other pixel. Each is one flat stretch of paper colour, so it is white paint (an eye,
-    a tooth) or a see-through hole (a ring, a wheel) as a whole, never half of each."""
+    """The near-white regions the figure encloses, alone or with the picture's border
+    (`ENCLOSED_BORDER_SHARE`): (count, labels (H,W) int32), label 0 for every other pixel. Each
+    is one flat stretch of paper colour, so it is white paint (an eye, a tooth) or a see-through
+    hole (a ring, a wheel) as a whole, never half of each. The region holding most of the
+    border is the open paper whatever its shape, and never counts."""
     near = near_background(rgb, tolerance)
-    enclosed = near & ~border_connected(near)
-    return cv2.connectedComponents(enclosed.astype(np.uint8), connectivity=4)
+    count, labels = cv2.connectedComponents(near.astype(np.uint8), connectivity=4)
+    if count <= 1:
+        return 1, np.zeros(labels.shape, dtype=np.int32)
+    frame = np.concatenate([labels[0], labels[-1], labels[1:-1, 0], labels[1:-1, -1]])
+    on_border = np.bincount(frame, minlength=count)
+    on_border[0] = 0
+    # Outline: the region's pixels beside another region or the figure (not beside the frame).
+    inner = cv2.erode(
+        near.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_REPLICATE
+    )
+    outline = np.bincount(labels[near & (inner == 0)], minlength=count)
+    enclosed = on_border <= ENCLOSED_BORDER_SHARE * outline
+    enclosed[on_border.argmax()] = False
+    enclosed[0] = False
+    kept = np.flatnonzero(enclosed)
+    renumbered = np.zeros(count, dtype=np.int32)
+    renumbered[kept] = np.arange(1, len(kept) + 1, dtype=np.int32)
+    return len(kept) + 1, renumbered[labels]
 
 
 @per_picture()

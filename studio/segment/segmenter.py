@@ -12,7 +12,8 @@ the threshold the contour fallback cuts the picture instead.
 Masks are predicted at the network's (largest) size and upsampled to the picture's own size;
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
 picture's own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps
-are kept whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
+(enclosed by the figure, or by the figure and the picture's border that cuts it) are kept
+whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
 (`contour.whiter_than_background`), holes it leaves inside the figure that are brighter than the
 paper are filled (`paint_holes`), as are pale parts it drops that are smooth where the paper is
 grainy (`flat_paint`) and white regions it drops that are whiter than grainy paper
@@ -412,7 +413,10 @@ class Segmenter:
 
 def _enclosed_paint(rgb: np.ndarray, probability: np.ndarray, tolerance: int) -> np.ndarray:
     """Boolean (H,W): the enclosed near-white regions the network mostly keeps (mean opacity
-    `probability` >= 0.5 over the region) and their rims, to be made wholly opaque.
+    `probability` >= 0.5 over the region) and their rims, to be made wholly opaque. Enclosed
+    counts regions the figure walls off together with the picture's border that cuts it (a white
+    star whose tip reaches the border): the network's prior calls those paper, and it half
+    keeps them.
 
     A flat region is all paint or all hole, and a half-kept eye is the worst cut-out there is;
     the network alone is least sure exactly there, on white paint the very colour of the paper.

@@ -31,6 +31,35 @@ def test_enclosed_paper_is_each_white_region_the_figure_encloses():
     assert truth[labels > 0].all() and labels[0, 0] == 0
 
 
+def _cut_by_the_bottom(white: tuple[slice, slice] | None = None) -> np.ndarray:
+    """A red block cut by the picture's bottom edge on white paper, with a white field."""
+    rgb = np.full((128, 128, 3), 255, np.uint8)
+    rgb[30:, 20:108] = (200, 40, 40)
+    if white is not None:
+        rgb[white] = 255
+    return rgb
+
+
+def test_white_the_figure_and_the_frame_enclose_counts_as_enclosed():
+    # A white disc in a red block, its lowest point on the frame that cuts the block: a flag's
+    # field or a star's tip cut by the border. It meets the frame along a few pixels of its
+    # outline, so it is one enclosed region, white paint or a hole as a whole.
+    rgb = _cut_by_the_bottom()
+    cv2.circle(rgb, (64, 102), 26, (255, 255, 255), -1)
+    count, labels = contour.enclosed_paper(rgb)
+    assert count == 2
+    assert labels[100, 64] > 0 and labels[127, 64] > 0
+    assert labels[5, 5] == 0  # the open paper never counts
+
+
+def test_paper_that_meets_the_frame_widely_is_not_enclosed():
+    # Paper between two legs of a figure cut by the bottom edge meets the frame along a third
+    # of its outline: it is open paper, left to the network.
+    rgb = _cut_by_the_bottom(white=(slice(60, None), slice(50, 78)))
+    count, labels = contour.enclosed_paper(rgb)
+    assert count == 1 and not labels.any()
+
+
 def test_reference_fallback_punches_out_the_eyes():
     # The reason ours exists: the reference clears the longest near-white contours, eyes included.
     rgb = np.asarray(emoji_like(512)[0])

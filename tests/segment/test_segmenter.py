@@ -152,6 +152,25 @@ def test_an_enclosed_white_region_is_kept_whole_or_left_as_cut():
     assert truth[paint].all() and (paint & ~left).sum() < left.sum()
 
 
+def test_white_cut_by_the_frame_is_kept_whole_too():
+    # A white disc in a red block that the picture's bottom edge cuts, the disc's lowest point
+    # on the edge; the network keeps 60% of it. It is enclosed by the figure and the frame
+    # together, so it is made wholly opaque as an enclosed eye is.
+    rgb = np.full((128, 128, 3), 255, np.uint8)
+    rgb[30:, 20:108] = (200, 40, 40)
+    cv2.circle(rgb, (64, 102), 26, (255, 255, 255), -1)
+    disc = rgb.min(axis=2) == 255
+    disc[:30] = False
+    disc[:, :20] = disc[:, 108:] = False
+    probability = np.zeros((128, 128), np.float32)
+    probability[30:, 20:108] = 1.0
+    cells = np.flatnonzero(disc.ravel())
+    probability.ravel()[cells] = 0.0
+    probability.ravel()[cells[: int(0.6 * len(cells))]] = 1.0
+    paint = segmenter._enclosed_paint(rgb, probability, contour.DEFAULT_TOLERANCE)
+    assert paint[disc].all() and not paint[:25].any()
+
+
 def _write_sizes(path, sizes):
     import torch
 
