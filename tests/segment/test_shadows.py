@@ -40,6 +40,45 @@ def test_an_opaque_shadow_core_becomes_a_semi_transparent_black_shadow():
     assert mask[200, 128 + 70 + 8] == 0 and 0 < out[200, 128 + 70 + 8] < out[200, 128]
 
 
+def _shadow_under_an_arm(opening: int):
+    """A red figure cut by the picture's bottom, with an arm held out to the picture's left edge
+    over a soft shadow that fills the pocket below it from `opening` px off that edge: the paper
+    left there is the pocket's only opening (none at 0). The cut-out keeps the shadow's core
+    opaque, as the network sometimes does. Returns (rgb, mask, the core's pixels off the
+    figure's edge)."""
+    size, arm = 256, 228
+    darkness = np.zeros((size, size), np.float32)
+    darkness[arm:, opening:120] = 1.0
+    shadow = cv2.GaussianBlur(darkness, (0, 0), 6) * 0.35
+    rgb = PAPER * (1 - shadow[..., None]) + 60.0 * shadow[..., None]
+    figure = np.zeros((size, size), np.float32)
+    cv2.rectangle(figure, (110, 90), (200, 260), 1.0, -1)  # the body, cut by the bottom
+    cv2.rectangle(figure, (0, arm - 15), (200, arm), 1.0, -1)  # the arm over the shadow
+    figure = cv2.GaussianBlur(figure, (0, 0), 0.7)
+    rgb = rgb * (1 - figure[..., None]) + np.array([200.0, 30.0, 40.0]) * figure[..., None]
+    rgb = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    mask = np.where(figure >= 0.5, 255, 0).astype(np.uint8)
+    mask[(shadow >= 0.15) & (figure < 0.5)] = 255
+    return rgb, mask, (shadow >= 0.15) & (figure < 0.02)
+
+
+def test_a_shadow_in_the_pocket_under_an_arm_is_found():
+    # The core meets the open paper along a fifth of its border only (the rest is the arm, the
+    # body and the picture's bottom), but it fades there as a shadow does.
+    rgb, mask, core = _shadow_under_an_arm(opening=10)
+    out, count = shadows.soft_shadows(rgb, mask)
+    assert count == 1
+    assert (out[core] >= 128).mean() < 0.01
+    assert out[150, 150] == 255 and out[220, 60] == 255  # the body and the arm stay
+
+
+def test_a_darkening_the_figure_walls_in_all_round_stays_as_cut():
+    # The arm reaches the picture's left edge: no open paper borders the darkening at all.
+    rgb, mask, core = _shadow_under_an_arm(opening=0)
+    out, count = shadows.soft_shadows(rgb, mask)
+    assert count == 0 and out is mask
+
+
 def test_a_flat_grey_part_of_the_figure_stays_opaque():
     # The disc stands on a flat grey base drawn with an edge (a plinth), not a shadow.
     rgb, mask, _ = _figure_with_shadow()
