@@ -63,10 +63,10 @@ MIN_FADE_WIDTH = 2.5
 # Its middle is at least this much darker than the paper (median shade): fainter pieces are
 # as often a pale grey part of the figure.
 MIN_PIECE_SHADE = 12.0
-# At least this much of a shadow's own border lies on the open background (the rest on the
-# figure's outline it hangs from, or off the picture). A shadow in the pocket between a figure
-# cut by the picture's border and an arm or shoulder over it meets the open paper along a
-# fifth of its border or less; the fade tests still hold it to fading there.
+# At least this much of a shadow's own border lies on the open background, counting where it
+# runs off the picture (the rest on the figure's outline it hangs from). A shadow in the pocket
+# between a figure cut by the picture's border and an arm or shoulder over it meets the open
+# paper along a fifth of its border or less; the fade tests still hold it to fading there.
 MIN_OPEN_BORDER = 0.15
 # Smaller shadows (pixels at 512 px) are left alone: too few pixels to tell a fade from an edge.
 MIN_AREA = 60
@@ -253,6 +253,23 @@ class _Darkening:
         return int(band.sum()) >= self.min_fade_width * int(end.sum())
 
 
+def _pixels_on_picture_edge(
+    piece: np.ndarray, box: tuple[slice, slice], shape: tuple[int, ...]
+) -> int:
+    """How many pixels of `piece` (`box`'s bool crop of a picture of `shape`) lie on the
+    picture's outermost rows and columns."""
+    count = 0
+    if box[0].start == 0:
+        count += int(piece[0].sum())
+    if box[0].stop >= shape[0]:
+        count += int(piece[-1].sum())
+    if box[1].start == 0:
+        count += int(piece[:, 0].sum())
+    if box[1].stop >= shape[1]:
+        count += int(piece[:, -1].sum())
+    return count
+
+
 def _is_shadow(piece: np.ndarray, box: tuple[slice, slice], darkening: _Darkening) -> bool:
     """Whether a soft grey opaque `piece` (`box`'s bool crop) is a shadow: enough of its border
     lies on the open paper, the darkening goes on 3 px past it, and it fades: it is lighter at
@@ -264,7 +281,10 @@ def _is_shadow(piece: np.ndarray, box: tuple[slice, slice], darkening: _Darkenin
     grown = cv2.dilate(piece.astype(np.uint8), cross).astype(bool)
     border = grown & ~piece
     on_open = border & open_paper
-    if on_open.sum() < MIN_OPEN_BORDER * border.sum():
+    # Where the piece runs off the picture, the darkening goes on beyond it: that stretch of its
+    # border counts as open, not as figure.
+    off_picture = _pixels_on_picture_edge(piece, box, darkening.open_paper.shape)
+    if on_open.sum() + off_picture < MIN_OPEN_BORDER * (border.sum() + off_picture):
         return False
     rim = piece & cv2.dilate(on_open.astype(np.uint8), cross).astype(bool)
     beyond = cv2.dilate(grown.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)

@@ -79,6 +79,28 @@ def test_a_darkening_the_figure_walls_in_all_round_stays_as_cut():
     assert count == 0 and out is mask
 
 
+def test_a_shadow_running_off_the_picture_is_found():
+    # A blue figure cut by the picture's left border, its soft shadow under it running off the
+    # left and bottom borders; the shadow meets the open paper only at its right end, but where
+    # it runs off the picture it goes on, so that stretch of its border counts as open too.
+    size, depth, right = 256, 24, 210
+    darkness = np.zeros((size, size), np.float32)
+    darkness[size - depth :, :right] = 1.0
+    shadow = cv2.GaussianBlur(darkness, (0, 0), 6) * 0.35
+    rgb = PAPER * (1 - shadow[..., None]) + 60.0 * shadow[..., None]
+    figure = np.zeros((size, size), np.float32)
+    cv2.rectangle(figure, (-5, 60), (right + 10, size - depth - 1), 1.0, -1)
+    figure = cv2.GaussianBlur(figure, (0, 0), 0.7)
+    rgb = rgb * (1 - figure[..., None]) + np.array([40.0, 120.0, 220.0]) * figure[..., None]
+    rgb = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    mask = np.where(figure >= 0.5, 255, 0).astype(np.uint8)
+    mask[(shadow >= 0.15) & (figure < 0.5)] = 255
+    out, count = shadows.soft_shadows(rgb, mask)
+    assert count == 1
+    assert (out[(shadow >= 0.15) & (figure < 0.02)] < 128).all()
+    assert out[120, 100] == 255  # the figure stays
+
+
 def test_a_flat_grey_part_of_the_figure_stays_opaque():
     # The disc stands on a flat grey base drawn with an edge (a plinth), not a shadow.
     rgb, mask, _ = _figure_with_shadow()
