@@ -64,9 +64,9 @@ MIN_FADE_WIDTH = 2.5
 # as often a pale grey part of the figure.
 MIN_PIECE_SHADE = 12.0
 # At least this much of a shadow's own border lies on the open background, counting where it
-# runs off the picture (the rest on the figure's outline it hangs from). A shadow in the pocket
-# between a figure cut by the picture's border and an arm or shoulder over it meets the open
-# paper along a fifth of its border or less; the fade tests still hold it to fading there.
+# runs off the picture (the rest on the figure's outline it hangs from). A shadow in a pocket of
+# the figure (under an arm, beside a shoulder) meets the open paper along a fifth of its border
+# or less; the fade tests still hold it to fading there.
 MIN_OPEN_BORDER = 0.15
 # Smaller shadows (pixels at 512 px) are left alone: too few pixels to tell a fade from an edge.
 MIN_AREA = 60
