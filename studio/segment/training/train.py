@@ -31,7 +31,7 @@ from studio.fileio import atomic_write_bytes, atomic_write_json
 from studio.segment import contour
 from studio.segment.segmenter import INPUT_SIZES_RULE, read_state_dict, usable_input_sizes
 from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
-from studio.segment.training import synth
+from studio.segment.training import synth, widen
 
 log = logging.getLogger("studio.segment.training.train")
 
@@ -131,19 +131,12 @@ def model_input(
 
 
 def load_init(model: TinyUNet, path: Path) -> None:
-    """Start `model` from exported weights. Weights with fewer input channels (the shipped
-    4-channel file into a 5-channel model) get zero weights for the new channels, so the
-    network starts out predicting exactly what the file did."""
-    state = read_state_dict(path)
-    stem = model.stem[0].weight
-    old = state.get("stem.0.weight")
-    if old is not None and old.shape[1] < stem.shape[1] and old.shape[0] == stem.shape[0]:
-        widened = torch.zeros_like(stem)
-        widened[:, : old.shape[1]] = old
-        state["stem.0.weight"] = widened
+    """Start `model` from exported weights. Weights of a narrower network, or with fewer input
+    channels (a paper-distance channel added), are widened so that the network starts out
+    predicting exactly what the file did (`widen.widened_state`)."""
     try:
-        model.load_state_dict(state)
-    except RuntimeError as exc:
+        model.load_state_dict(widen.widened_state(read_state_dict(path), model))
+    except (KeyError, ValueError, RuntimeError) as exc:
         raise ValueError(f"{path} does not fit this network: {exc}") from None
 
 
@@ -355,6 +348,15 @@ def main(argv: list[str] | None = None) -> int:
         help="other designs to train on besides Noto (folders under "
         f"{synth.default_designs_folder()} or paths; their training split only)",
     )
+    parser.add_argument(
+        "--widths",
+        type=int,
+        nargs="+",
+        default=list(DEFAULT_WIDTHS),
+        metavar="N",
+        help="channels of each level, full resolution first; with --init, at least the "
+        "file's at every level (the file's weights are widened)",
+    )
     parser.add_argument("--init", type=Path, help="start from these exported weights")
     parser.add_argument(
         "--paper-distance",
@@ -394,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         lr=args.lr,
         threads=args.threads,
         warmup=args.warmup,
+        widths=tuple(args.widths),
         **{name: getattr(args, name) for name in RECIPE_OPTIONS},
         designs=tuple(args.designs),
         init=str(args.init) if args.init else None,

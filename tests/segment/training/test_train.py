@@ -237,3 +237,56 @@ def test_every_loss_weight_reaches_the_config_and_the_exported_metadata(monkeypa
     with safe_open(str(path), framework="pt") as handle:
         meta = json.loads(handle.metadata()["meta"])
     assert {name: meta[name] for name in chosen} == chosen
+
+
+def test_a_wider_network_starts_from_narrower_weights(tmp_path, few_glyphs):
+    # Deeper levels widened (and a paper-distance channel added): the new channels get zero
+    # weights wherever they are read, so the wider network predicts exactly what the file did,
+    # in training mode too, and then trains on from there.
+    first = train.train(_config(tmp_path / "first", 2))
+    path = tmp_path / "first.safetensors"
+    train.export_weights(first.eval(), path, {"widths": [4, 8, 8, 8, 8, 8]})
+    config = replace(
+        _config(tmp_path / "wide", 0),
+        init=str(path),
+        widths=(4, 8, 8, 12, 16, 24),
+        paper_distance=True,
+    )
+    wide = train.train(config)
+    assert wide.down[-1][1][0].weight.shape == (24, 24, 3, 3)
+    inputs, _, _ = train.make_batch(synth.noto_glyphs("train"), config, 0)
+    with torch.no_grad():
+        for mode in (False, True):
+            first.train(mode)
+            wide.train(mode)
+            assert torch.allclose(first(inputs[:, :4]), wide(inputs), atol=1e-6)
+    assert train.train(replace(config, steps=2)) is not None
+
+
+def test_weights_of_a_wider_network_do_not_fit_a_narrower_one(tmp_path, few_glyphs):
+    first = train.train(replace(_config(tmp_path / "first", 1), widths=(4, 8, 8, 8, 8, 16)))
+    path = tmp_path / "first.safetensors"
+    train.export_weights(first.eval(), path, {"widths": [4, 8, 8, 8, 8, 16]})
+    with pytest.raises(ValueError, match="does not fit"):
+        train.train(replace(_config(tmp_path / "narrow", 0), init=str(path)))
+
+
+def test_widths_reach_the_config_and_the_exported_metadata(monkeypatch, tmp_path):
+    from safetensors import safe_open
+
+    from studio.segment.tinyunet import TinyUNet
+
+    seen = []
+
+    def finished(config, on_progress=None):
+        seen.append(config)
+        return TinyUNet(in_channels=4, widths=config.widths).eval()
+
+    monkeypatch.setattr(train, "train", finished)
+    path = tmp_path / "wide.safetensors"
+    argv = ["--out", str(tmp_path / "run"), "--widths", "4", "8", "8", "8", "12", "16"]
+    assert train.main([*argv, "--export", str(path)]) == 0
+    assert seen[0].widths == (4, 8, 8, 8, 12, 16)
+    with safe_open(str(path), framework="pt") as handle:
+        assert json.loads(handle.metadata()["meta"])["widths"] == [4, 8, 8, 8, 12, 16]
+    assert Segmenter.from_shipped_weights(path, "cpu").cutout(emoji_like(64)[0]).mask.shape
