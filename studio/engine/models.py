@@ -56,9 +56,24 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
+# Imported on a CPU with AVX512-BF16, bitsandbytes' CPU backend tries to fetch a 4-bit kernel
+# from a model hub (through the optional `kernels` package) and, failing, warns on the terminal
+# that the user should install it. The studio uses no 4-bit weights and fetches no code at run
+# time, so that one logger is quieted to errors before the import.
+_BITSANDBYTES_CPU_LOGGER = "bitsandbytes.backends.cpu.ops"
+
+
+def import_bitsandbytes():
+    """bitsandbytes, imported without its CPU backend's warning about a kernel we do not use."""
+    logging.getLogger(_BITSANDBYTES_CPU_LOGGER).setLevel(logging.ERROR)
+    import bitsandbytes
+
+    return bitsandbytes
+
+
 def _bitsandbytes_available() -> bool:
     try:
-        import bitsandbytes  # noqa: F401
+        import_bitsandbytes()
     except Exception:  # a broken bitsandbytes install raises all sorts of errors on import
         return False
     return True
@@ -68,10 +83,8 @@ def _bitsandbytes_cpu_available() -> bool:
     """bitsandbytes is importable and has its CPU backend (older releases are CUDA-only)."""
     if not _bitsandbytes_available():
         return False
-    import bitsandbytes
-
     try:
-        major, minor = (int(x) for x in bitsandbytes.__version__.split(".")[:2])
+        major, minor = (int(x) for x in import_bitsandbytes().__version__.split(".")[:2])
     except ValueError:
         return False
     return (major, minor) >= (0, 45)
@@ -121,7 +134,7 @@ def quantize_int8(model: DalleModel, device: torch.device) -> DalleModel:
     The embeddings, layer norms and the output head stay in fp16: the head's image slice is
     small, and int8 there costs accuracy where sampling is most sensitive.
     """
-    import bitsandbytes as bnb
+    bnb = import_bitsandbytes()
 
     for layer in model.transformer.layers:
         for parent, name in (

@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 
+from studio.engine.models import import_bitsandbytes
 from studio.engine.styles.loss import training_loss
 from studio.engine.styles.recipe import StyleRecipe, is_trainable
 from studio.engine.styles.stylefile import StyleFile
@@ -56,8 +57,7 @@ def make_optimizer(
     returns the optimiser and the name of the one used."""
     if recipe.optimizer == "adamw8bit":
         try:
-            import bitsandbytes as bnb
-
+            bnb = import_bitsandbytes()
             optimizer = bnb.optim.AdamW8bit(params, lr=recipe.lr, weight_decay=recipe.weight_decay)
             return optimizer, "adamw8bit"
         except Exception as exc:  # a missing or broken install fails in many ways
