@@ -50,6 +50,9 @@ def widened_state(old: dict[str, torch.Tensor], model: TinyUNet) -> dict[str, to
     with as many or fewer input channels) written into it as described above."""
     old_widths = _widths_of(old)
     target = model.state_dict()
+    extra = sorted(set(old) - set(target))
+    if extra:
+        raise ValueError(f"the old weights have layers this network lacks: {', '.join(extra[:3])}")
     state = {}
     for key, fresh in target.items():
         if key not in old:

@@ -55,10 +55,16 @@ def test_loss_goes_down_and_export_loads(tmp_path, few_glyphs):
     assert cut.rgba.size == (64, 64)
 
 
-def test_second_stage_starts_from_exported_weights(tmp_path, few_glyphs):
-    first = train.train(_config(tmp_path / "first", 2))
+def _first_stage(tmp_path, widths=(4, 8, 8, 8, 8, 8), steps=2):
+    """A short first run and its exported weights, for a second stage to start from."""
+    model = train.train(replace(_config(tmp_path / "first", steps), widths=widths))
     path = tmp_path / "first.safetensors"
-    train.export_weights(first.eval(), path, {"widths": [4, 8, 8, 8, 8, 8]})
+    train.export_weights(model.eval(), path, {"widths": list(widths)})
+    return model, path
+
+
+def test_second_stage_starts_from_exported_weights(tmp_path, few_glyphs):
+    first, path = _first_stage(tmp_path)
     config = _config(tmp_path / "second", 0)
     second = train.train(replace(config, init=str(path)))
     for key, value in first.state_dict().items():
@@ -68,9 +74,7 @@ def test_second_stage_starts_from_exported_weights(tmp_path, few_glyphs):
 def test_a_fifth_input_channel_starts_from_four_channel_weights(tmp_path, few_glyphs):
     # The shipped 4-channel file grows a paper-distance channel with zero weights, so the
     # widened network starts out predicting exactly what the file did.
-    first = train.train(_config(tmp_path / "first", 2))
-    path = tmp_path / "first.safetensors"
-    train.export_weights(first.eval(), path, {"widths": [4, 8, 8, 8, 8, 8]})
+    first, path = _first_stage(tmp_path)
     config = replace(_config(tmp_path / "wide", 0), init=str(path), paper_distance=True)
     wide = train.train(config).eval()
     inputs, _, _ = train.make_batch(synth.noto_glyphs("train"), config, 0)
@@ -243,9 +247,7 @@ def test_a_wider_network_starts_from_narrower_weights(tmp_path, few_glyphs):
     # Deeper levels widened (and a paper-distance channel added): the new channels get zero
     # weights wherever they are read, so the wider network predicts exactly what the file did,
     # in training mode too, and then trains on from there.
-    first = train.train(_config(tmp_path / "first", 2))
-    path = tmp_path / "first.safetensors"
-    train.export_weights(first.eval(), path, {"widths": [4, 8, 8, 8, 8, 8]})
+    first, path = _first_stage(tmp_path)
     config = replace(
         _config(tmp_path / "wide", 0),
         init=str(path),
@@ -260,15 +262,20 @@ def test_a_wider_network_starts_from_narrower_weights(tmp_path, few_glyphs):
             first.train(mode)
             wide.train(mode)
             assert torch.allclose(first(inputs[:, :4]), wide(inputs), atol=1e-6)
-    assert train.train(replace(config, steps=2)) is not None
+    # The deepest decoder block reads its new input channels with zero weights at first;
+    # training makes them count.
+    assert not wide.up[0][0][0].weight[:, 8:24].any()
+    trained = train.train(replace(config, steps=2))
+    assert trained.up[0][0][0].weight[:, 8:24].abs().sum() > 0
 
 
 def test_weights_of_a_wider_network_do_not_fit_a_narrower_one(tmp_path, few_glyphs):
-    first = train.train(replace(_config(tmp_path / "first", 1), widths=(4, 8, 8, 8, 8, 16)))
-    path = tmp_path / "first.safetensors"
-    train.export_weights(first.eval(), path, {"widths": [4, 8, 8, 8, 8, 16]})
+    _, path = _first_stage(tmp_path, widths=(4, 8, 8, 8, 8, 16), steps=1)
     with pytest.raises(ValueError, match="does not fit"):
         train.train(replace(_config(tmp_path / "narrow", 0), init=str(path)))
+    _, deeper = _first_stage(tmp_path / "deep", widths=(4, 8, 8, 8, 8, 8, 8), steps=1)
+    with pytest.raises(ValueError, match="lacks"):
+        train.train(replace(_config(tmp_path / "shallow", 0), init=str(deeper)))
 
 
 def test_widths_reach_the_config_and_the_exported_metadata(monkeypatch, tmp_path):
@@ -289,4 +296,5 @@ def test_widths_reach_the_config_and_the_exported_metadata(monkeypatch, tmp_path
     assert seen[0].widths == (4, 8, 8, 8, 12, 16)
     with safe_open(str(path), framework="pt") as handle:
         assert json.loads(handle.metadata()["meta"])["widths"] == [4, 8, 8, 8, 12, 16]
-    assert Segmenter.from_shipped_weights(path, "cpu").cutout(emoji_like(64)[0]).mask.shape
+    cut = Segmenter.from_shipped_weights(path, "cpu").cutout(emoji_like(64)[0])
+    assert cut.mask.shape == (64, 64)
