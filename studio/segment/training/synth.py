@@ -175,11 +175,11 @@ def design_files(folder: Path, split: str = "all") -> list[Path]:
 
 
 def load_design_folder(
-    folder: Path, limit: int, seed: int, size: int = 256, split: str = "all"
+    folder: Path, limit: int | None, seed: int, size: int = 256, split: str = "all"
 ) -> list[np.ndarray]:
-    """Up to `limit` emoji of one split (`design_files`) from a folder of SVG, PNG or WebP
-    files, chosen by `seed`, as straight-alpha RGBA uint8 cropped to their alpha. SVGs are
-    rasterised at `size`; bitmaps larger than `size` are scaled down to it."""
+    """Up to `limit` (None: every one) emoji of one split (`design_files`) from a folder of SVG,
+    PNG or WebP files, chosen by `seed`, as straight-alpha RGBA uint8 cropped to their alpha.
+    SVGs are rasterised at `size`; bitmaps larger than `size` are scaled down to it."""
     files = design_files(folder, split)
     if not files:
         raise GlyphSourceMissing(f"no emoji of the {split} split under {folder}")
@@ -187,7 +187,7 @@ def load_design_folder(
     picked = [files[i] for i in rng.permutation(len(files))]
     glyphs: list[np.ndarray] = []
     for path in picked:
-        if len(glyphs) >= limit:
+        if limit is not None and len(glyphs) >= limit:
             break
         if path.suffix.lower() == ".svg":
             import cairosvg

@@ -100,6 +100,9 @@ class TrainConfig:
     # Other designs to train on besides Noto, each equally often (`synth.BalancedGlyphs`): names
     # of folders under `synth.default_designs_folder()`, or paths. Only their training split.
     designs: tuple[str, ...] = ()
+    # Glyphs taken from each of those designs' training split, chosen by the seed; 0: all of
+    # them (about 1,900 each, some 970 MB of RGBA in memory and in the run folder's cache).
+    design_glyphs: int = DESIGN_GLYPHS
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
     # Feed the network a fifth channel, `contour.paper_distance`.
@@ -157,13 +160,14 @@ def training_glyphs(config: TrainConfig, cache: Path):
     if cache.is_file():
         with cache.open("rb") as handle:
             stored = pickle.load(handle)  # our own run folder's file
-        if stored.get("designs") == list(config.designs):
+        same_glyphs = stored.get("design_glyphs", DESIGN_GLYPHS) == config.design_glyphs
+        if stored.get("designs") == list(config.designs) and same_glyphs:
             designs = stored["glyphs"]
     if designs is None:
         designs = [
             synth.load_design_folder(
                 design_folder(name),
-                DESIGN_GLYPHS,
+                config.design_glyphs or None,
                 seed=config.seed,
                 size=DESIGN_GLYPH_SIZE,
                 split="train",
@@ -171,7 +175,14 @@ def training_glyphs(config: TrainConfig, cache: Path):
             for name in config.designs
         ]
         buffer = io.BytesIO()
-        pickle.dump({"designs": list(config.designs), "glyphs": designs}, buffer)
+        pickle.dump(
+            {
+                "designs": list(config.designs),
+                "design_glyphs": config.design_glyphs,
+                "glyphs": designs,
+            },
+            buffer,
+        )
         atomic_write_bytes(cache, buffer.getvalue())
     for name, glyphs in zip(config.designs, designs, strict=True):
         log.info("%s: %d training glyphs", name, len(glyphs))
@@ -349,6 +360,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{synth.default_designs_folder()} or paths; their training split only)",
     )
     parser.add_argument(
+        "--design-glyphs",
+        type=int,
+        default=TrainConfig.design_glyphs,
+        metavar="N",
+        help="glyphs taken from each other design's training split (0: all of them)",
+    )
+    parser.add_argument(
         "--widths",
         type=int,
         nargs="+",
@@ -399,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         widths=tuple(args.widths),
         **{name: getattr(args, name) for name in RECIPE_OPTIONS},
         designs=tuple(args.designs),
+        design_glyphs=args.design_glyphs,
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
         **{name: getattr(args, name) for name in LOSS_WEIGHT_OPTIONS},
@@ -419,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
             "batch_size": config.batch_size,
             **{name: getattr(config, name) for name in RECIPE_OPTIONS},
             "designs": list(config.designs),
+            "design_glyphs": config.design_glyphs,
             **{name: getattr(config, name) for name in LOSS_WEIGHT_OPTIONS},
             "init": Path(config.init).name if config.init else None,
             "threshold": args.threshold,

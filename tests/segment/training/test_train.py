@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import torch
@@ -139,18 +140,24 @@ def test_unusable_input_sizes_are_refused_before_training(monkeypatch, tmp_path,
     assert "32 to 2048" in capsys.readouterr().err
 
 
-def test_other_designs_join_noto_and_their_glyphs_are_kept_for_a_resume(
-    tmp_path, few_glyphs, monkeypatch
-):
-    design = tmp_path / "designs" / "squares"
-    design.mkdir(parents=True)
+def _square_design(tmp_path: Path) -> Path:
+    """A design folder of twelve coloured squares named as emoji: some in each split."""
     import numpy as np
     from PIL import Image
 
-    for code in range(0x1F7E0, 0x1F7EC):  # coloured squares and circles: some in each split
+    design = tmp_path / "designs" / "squares"
+    design.mkdir(parents=True)
+    for code in range(0x1F7E0, 0x1F7EC):
         rgba = np.zeros((40, 40, 4), np.uint8)
         rgba[5:35, 5:35] = (code % 255, 90, 200, 255)
         Image.fromarray(rgba).save(design / f"{code:x}.png")
+    return design
+
+
+def test_other_designs_join_noto_and_their_glyphs_are_kept_for_a_resume(
+    tmp_path, few_glyphs, monkeypatch
+):
+    design = _square_design(tmp_path)
     config = replace(_config(tmp_path / "run", 1), designs=(str(design),))
     cache = tmp_path / "run" / train.GLYPH_CACHE_NAME
     cache.parent.mkdir()
@@ -166,6 +173,20 @@ def test_other_designs_join_noto_and_their_glyphs_are_kept_for_a_resume(
     model = train.train(config)
     assert json.loads((tmp_path / "run" / "config.json").read_text())["designs"] == [str(design)]
     assert model is not None
+
+
+def test_design_glyphs_limits_each_design_and_a_new_limit_is_not_read_from_the_cache(
+    tmp_path, few_glyphs
+):
+    design = _square_design(tmp_path)
+    trained = len(synth.design_files(design, "train"))
+    assert trained > 2  # more than the Noto sample, so the design sets the sequence's length
+    cache = tmp_path / train.GLYPH_CACHE_NAME
+    every = replace(_config(tmp_path / "run", 1), designs=(str(design),), design_glyphs=0)
+    assert len(train.training_glyphs(every, cache)) == 2 * trained
+    one = replace(every, design_glyphs=1)
+    assert len(train.training_glyphs(one, cache)) == 2 * 2  # Noto's two, the design's one twice
+    assert len(train.training_glyphs(every, cache)) == 2 * trained
 
 
 def test_white_weight_weighs_only_the_opaque_near_white_pixels(tmp_path, few_glyphs):
