@@ -101,7 +101,7 @@ class TrainConfig:
     # of folders under `synth.default_designs_folder()`, or paths. Only their training split.
     designs: tuple[str, ...] = ()
     # Glyphs taken from each of those designs' training split, chosen by the seed; 0: all of
-    # them (about 1,900 each, some 970 MB of RGBA in memory and in the run folder's cache).
+    # them (1,895-2,591 each; the five designs' cache in the run folder is then 728 MB).
     design_glyphs: int = DESIGN_GLYPHS
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
@@ -402,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
         "(multi-scale inference; default: the training size only)",
     )
     args = parser.parse_args(argv)
+    if args.design_glyphs < 0:
+        parser.error("--design-glyphs: a count of glyphs, or 0 for all of them")
     if args.input_sizes and not usable_input_sizes(args.input_sizes):
         parser.error(f"--input-sizes: {INPUT_SIZES_RULE}")  # now, not after hours of training
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")

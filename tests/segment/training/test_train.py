@@ -140,6 +140,13 @@ def test_unusable_input_sizes_are_refused_before_training(monkeypatch, tmp_path,
     assert "32 to 2048" in capsys.readouterr().err
 
 
+def test_a_negative_design_glyph_count_is_refused_before_training(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(train, "train", lambda config, on_progress=None: pytest.fail("trained"))
+    with pytest.raises(SystemExit):
+        train.main(["--out", str(tmp_path), "--design-glyphs", "-1"])
+    assert "--design-glyphs" in capsys.readouterr().err
+
+
 def _square_design(tmp_path: Path) -> Path:
     """A design folder of twelve coloured squares named as emoji: some in each split."""
     import numpy as np
