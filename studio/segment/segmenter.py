@@ -18,7 +18,8 @@ whole (`contour.enclosed_paper`), white parts whiter than off-white paper are ke
 paper are filled (`paint_holes`), as are pale parts it drops that are smooth where the paper is
 grainy (`flat_paint`) and white regions it drops that are whiter than grainy paper
 (`whiter_paint`), gaps the network filled that show the paper's own colour and grain are
-cleared (`paper_gaps`), soft cast shadows it keeps opaque are made semi-transparent
+cleared (`paper_gaps`), faded spots the opaque figure walls in are made opaque
+(`see_through`), soft cast shadows it keeps opaque are made semi-transparent
 (`shadows.soft_shadows`), and pale specks, soft shadow pieces and faint bits detached from the
 figure are removed (`islands.remove_specks`), each of the last three flagging the result for
 review, and edge colours are decontaminated so the sticker has no white halo on a dark
@@ -48,6 +49,7 @@ from studio.segment.flat_paint import flat_paint
 from studio.segment.islands import remove_specks
 from studio.segment.paint_holes import paint_holes
 from studio.segment.paper_gaps import clear_paper_gaps
+from studio.segment.see_through import see_through_spots
 from studio.segment.shadows import settle_edge, soft_shadows
 from studio.segment.whiter_paint import whiter_paint
 
@@ -93,6 +95,7 @@ class _Network:
     clear_paper_gaps: bool = True  # `paper_gaps.clear_paper_gaps` (off: measuring)
     fill_paint: bool = True  # `paint_holes`, `flat_paint` and `whiter_paint` (off: measuring)
     soften_shadows: bool = True  # `shadows.soft_shadows` (off: measuring)
+    fill_see_through: bool = True  # `see_through.see_through_spots` (off: measuring)
 
     @property
     def output_size(self) -> int:
@@ -252,6 +255,11 @@ class Segmenter:
         does)."""
         return Segmenter(dataclasses.replace(self._net, fill_paint=False), self._device)
 
+    def with_see_through_spots(self) -> Segmenter:
+        """The same network with the faded spots the figure walls in left faded (to measure what
+        making them opaque does)."""
+        return Segmenter(dataclasses.replace(self._net, fill_see_through=False), self._device)
+
     def with_opaque_shadows(self) -> Segmenter:
         """The same network with the soft cast shadows it keeps opaque left opaque (to measure
         what making them semi-transparent does)."""
@@ -374,6 +382,10 @@ class Segmenter:
             if self._net.clear_paper_gaps:
                 # Gaps the network filled that show the paper's own colour and grain.
                 mask, gaps_note = clear_paper_gaps(rgb, mask)
+            if self._net.fill_see_through:
+                # Faded spots the opaque figure walls in: a drawn emoji has no see-through
+                # paint, and the soft shadows among them are left to the next step.
+                mask[see_through_spots(mask)] = 255
         else:
             method = "contour"
             mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance

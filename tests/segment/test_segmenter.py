@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.segment import CutoutResult, Segmenter, SegmenterError, contour, segmenter
+from studio.segment import CutoutResult, Segmenter, SegmenterError, contour, see_through, segmenter
 from tests.segment.conftest import emoji_like
 
 
@@ -285,6 +285,23 @@ def test_pale_paint_the_network_drops_is_filled(seg):
     assert cut.mask[120, 128] == 255 and cut.mask[20, 20] == 0 and cut.review is None
     kept = network.without_paint_fills()._finish(flag, None, prob, 0.99)
     assert kept.mask[120, 128] == 0  # measured as before
+
+
+def test_a_faded_spot_inside_the_figure_is_made_opaque(seg):
+    # A light-blue bar in a black outline; the network's output sags to 0.55 in the bar's
+    # middle, which the cut-out would keep see-through.
+    rgb = np.full((256, 256, 3), (253, 252, 252), np.uint8)
+    cv2.rectangle(rgb, (50, 90), (206, 166), (0, 0, 0), -1)
+    cv2.rectangle(rgb, (64, 104), (192, 152), (170, 200, 240), -1)
+    prob = np.zeros((256, 256), np.float32)
+    cv2.rectangle(prob, (50, 90), (206, 166), 1.0, -1)
+    prob[115:142, 90:167] = 0.55
+    network = seg.with_threshold(0.0)
+    faded = network.with_see_through_spots()._finish(rgb, None, prob, 0.99)
+    assert 128 <= faded.mask[128, 128] < 250  # measured as before
+    cut = network._finish(rgb, None, prob, 0.99)
+    assert cut.mask[115:142, 90:167].min() >= see_through.SOLID_ALPHA and cut.mask[5, 5] == 0
+    assert cut.review is None  # the cut-out already called it figure: nothing to review
 
 
 def test_shipped_model_keeps_white_eyes_on_grainy_emojich_paper():

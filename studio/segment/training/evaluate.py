@@ -31,7 +31,9 @@ visible pixels (`target_lines`), with the every-pixel figures beside them; the l
 per-style table against the goal (`style_table`: mean IoU, pictures below 0.9, near-white
 recall, pictures keeping a background speck, `kept_specks`), and after it where the IoU goes
 (`breakdown_table`): the IoU lost on the outline, on soft shadows kept, on enclosed and on open
-paper filled, and on white and other parts missed.
+paper filled, and on white and other parts missed. IoU reads the cut-out at half opacity, so a
+last table (`faded_table`) shows what it cannot: the figure left see-through inside, away from
+its outline (`faded_figure`), which shows the chat through the sticker.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ import numpy as np
 from PIL import Image
 
 from studio.segment import contour
+from studio.segment.see_through import SOLID_ALPHA
 from studio.segment.training import synth
 
 NEAR_WHITE = 230
@@ -59,6 +62,11 @@ PAPER_FILLED_SHARE = 0.005
 # Open paper starts this far (pixels at 512 px) from the figure, so that a slightly wide edge
 # is not counted as filled paper.
 PAPER_EDGE_MARGIN = 4
+# The figure's inside starts this far (pixels at 512 px) from its true outline: nearer, a soft
+# alpha is the outline's anti-aliasing.
+FADED_DEPTH = 5.0
+# A picture counts as faded when at least this many pixels (at 512 px) of its figure's inside are.
+FADED_PICTURE_PIXELS = 20
 EVAL_SEED = 20261121
 UNET_ONLY = "ours, never routed"
 OUR_FALLBACK = "our contour fallback"
@@ -83,6 +91,9 @@ class Score:
     confidences: list[float] = field(default_factory=list)
     # Per error kind (`ERROR_KINDS`), each picture's wrong pixels of that kind over its union.
     losses: dict[str, list[float]] = field(default_factory=dict)
+    # Per picture, its figure's inside left see-through (`faded_figure`), over its figure.
+    faded_shares: list[float] = field(default_factory=list)
+    faded_pictures: int = 0  # pictures with at least `FADED_PICTURE_PIXELS` of them
 
     def add(
         self,
@@ -113,6 +124,10 @@ class Score:
         union = max(1, int((pred | true).sum()))
         for kind, wrong in error_breakdown(pred, truth, image).items():
             self.losses.setdefault(kind, []).append(wrong / union)
+        faded = int(faded_figure(predicted, truth).sum())
+        self.faded_shares.append(faded / max(1, int(true.sum())))
+        scale = max(truth.shape) / 512.0
+        self.faded_pictures += faded >= FADED_PICTURE_PIXELS * scale * scale
 
     def mean_loss(self, kind: str) -> float:
         """The mean share of IoU lost to one kind of error (`ERROR_KINDS`); the kinds add up to
@@ -129,6 +144,11 @@ class Score:
     def speck_share(self) -> float:
         """The share of pictures keeping a speck on the background."""
         return self.specks / len(self.ious) if self.ious else float("nan")
+
+    @property
+    def faded_share(self) -> float:
+        """The mean share of the figure whose inside is left see-through."""
+        return float(np.mean(self.faded_shares)) if self.faded_shares else float("nan")
 
     @property
     def mean_iou(self) -> float:
@@ -166,6 +186,16 @@ class Score:
 def _iou(pred: np.ndarray, true: np.ndarray) -> float:
     union = (pred | true).sum()
     return 1.0 if union == 0 else float((pred & true).sum() / union)
+
+
+def faded_figure(predicted: np.ndarray, truth: np.ndarray) -> np.ndarray:
+    """(H,W) bool: pixels of the figure's inside (true alpha >= 0.99, at least `FADED_DEPTH`
+    from its outline) that the cut-out `predicted` (H,W uint8) keeps opaque by the IoU's reading
+    (alpha >= 128) but see-through (below `see_through.SOLID_ALPHA`)."""
+    solid = truth >= 0.99
+    depth = FADED_DEPTH * max(1.0, max(truth.shape) / 512.0)
+    inside = cv2.distanceTransform((truth >= 0.5).astype(np.uint8), cv2.DIST_L2, 3) > depth
+    return solid & inside & (predicted >= 128) & (predicted < SOLID_ALPHA)
 
 
 def hidden_white(image: np.ndarray, truth: np.ndarray) -> np.ndarray:
@@ -440,6 +470,25 @@ def breakdown_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     return "\n".join(lines)
 
 
+def faded_table(scores: dict[tuple[str, str], Score], method: str) -> str:
+    """Per style, how much of `method`'s figures it leaves see-through inside (`faded_figure`):
+    the mean share of the figure, and the pictures with a faded stretch that shows."""
+    header = f"{'style':<16} {'figure faded':>13} {'pictures':>9}"
+    lines = [f"see-through inside the figure, {method}:", header, "-" * len(header)]
+    for (set_name, name), score in scores.items():
+        if name != method:
+            continue
+        lines.append(
+            f"{set_name:<16} {score.faded_share:>13.4%} "
+            f"{score.faded_pictures:>4d}/{len(score.ious):<4d}"
+        )
+    lines.append(
+        f"  figure faded: alpha 128-{SOLID_ALPHA - 1} at least {FADED_DEPTH:g} px inside the "
+        f"true outline; pictures: with {FADED_PICTURE_PIXELS} px or more of it (at 512 px)"
+    )
+    return "\n".join(lines)
+
+
 def real_pictures_report(segmenter, folder: Path) -> str:
     """Cut-outs of real pictures (no truth: Emojich's own outputs): per picture the network's
     confidence, what the steps after it changed (`CutoutResult.review`: pale specks removed, gaps
@@ -528,6 +577,12 @@ def main(argv: list[str] | None = None) -> int:
         "`shadows.soft_shadows`)",
     )
     parser.add_argument(
+        "--faded-spots",
+        action="store_true",
+        help="leave the faded spots the figure walls in see-through (the cut-out before "
+        "`see_through`)",
+    )
+    parser.add_argument(
         "--real", type=Path, help="also cut these real pictures (no truth) and count specks"
     )
     args = parser.parse_args(argv)
@@ -550,6 +605,8 @@ def main(argv: list[str] | None = None) -> int:
         ours = ours.without_paint_fills()
     if args.opaque_shadows:
         ours = ours.with_opaque_shadows()
+    if args.faded_spots:
+        ours = ours.with_see_through_spots()
     methods: dict[str, Method] = {"ours": _segmenter_method(ours)}
     if not args.ours_only:
         methods[UNET_ONLY] = _segmenter_method(ours.with_threshold(0.0))
@@ -588,7 +645,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(f"our routing threshold: {ours.threshold}\n\n")
     sys.stdout.write(target_lines(scores, "ours") + "\n\n")
     sys.stdout.write(style_table(scores, "ours") + "\n\n")
-    sys.stdout.write(breakdown_table(scores, "ours") + "\n")
+    sys.stdout.write(breakdown_table(scores, "ours") + "\n\n")
+    sys.stdout.write(faded_table(scores, "ours") + "\n")
     if args.real:
         sys.stdout.write("\n" + real_pictures_report(ours, args.real) + "\n")
     if args.calibrate and not args.ours_only:

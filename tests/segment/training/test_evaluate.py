@@ -241,3 +241,23 @@ def test_every_wrong_pixel_is_one_kind_of_error_and_the_kinds_add_up_to_the_iou_
     table = evaluate.breakdown_table({("squares", "ours"): score}, "ours").splitlines()
     assert table[3].split()[0] == "squares"
     assert float(table[3].split()[1]) == round(1 - score.mean_iou, 4)
+
+
+def test_a_see_through_patch_inside_the_figure_is_counted_and_its_outline_is_not():
+    truth = np.zeros((512, 512), np.float32)
+    truth[100:300, 100:300] = 1.0
+    image = np.zeros((512, 512, 3), np.uint8)
+    soft_outline = (truth * 255).astype(np.uint8)
+    soft_outline[100:104, 100:300] = 200  # a soft edge: the outline's anti-aliasing
+    score = evaluate.Score()
+    score.add(soft_outline, truth, image)
+    assert score.faded_pictures == 0 and score.faded_share == 0.0
+    faded = soft_outline.copy()
+    faded[150:160, 150:160] = 200  # 100 px of the inside show what is behind
+    faded[170:180, 150:160] = 100  # ... and these are missed, which the IoU counts already
+    score.add(faded, truth, image)
+    assert score.faded_pictures == 1
+    assert score.faded_shares[1] == 100 / 200**2
+    assert score.ious[1] == 1 - 100 / 200**2
+    table = evaluate.faded_table({("a", "ours"): score}, "ours")
+    assert "0.1250%" in table and "1/2" in table
