@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -384,13 +384,18 @@ TARGET_IOU = 0.98
 TARGET_WHITE_RECALL = 0.95
 
 
+def _of_method(scores: dict[tuple[str, str], Score], method: str) -> Iterator[tuple[str, Score]]:
+    """(test set's name, score) of each set, for one method, in the order they were scored."""
+    for (set_name, name), score in scores.items():
+        if name == method:
+            yield set_name, score
+
+
 def target_lines(scores: dict[tuple[str, str], Score], method: str) -> str:
     """Whether `method` meets the targets on each test set, read over the visible pixels, with
     the same figures over every pixel beside them."""
     lines = [f"targets (IoU >= {TARGET_IOU}, white recall >= {TARGET_WHITE_RECALL}), {method}:"]
-    for (set_name, name), score in scores.items():
-        if name != method:
-            continue
+    for set_name, score in _of_method(scores, method):
         met = score.visible_iou >= TARGET_IOU and score.visible_white_recall >= TARGET_WHITE_RECALL
         lines.append(
             f"  {set_name}: {'met' if met else 'NOT met'} on visible pixels "
@@ -432,9 +437,7 @@ def style_table(scores: dict[tuple[str, str], Score], method: str) -> str:
         f"{'near-white recall':>18} {'specks kept':>12}  goal"
     )
     lines = [f"per style, {method}:", header, "-" * len(header)]
-    for (set_name, name), score in scores.items():
-        if name != method:
-            continue
+    for set_name, score in _of_method(scores, method):
         met = (
             score.mean_iou >= GOAL_IOU
             and score.below_share <= GOAL_BELOW_SHARE
@@ -459,9 +462,7 @@ def breakdown_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     kinds = list(ERROR_KINDS)
     header = f"{'style':<16} {'IoU lost':>9} " + " ".join(f"{kind:>14}" for kind in kinds)
     lines = [f"where the IoU goes, {method}:", header, "-" * len(header)]
-    for (set_name, name), score in scores.items():
-        if name != method:
-            continue
+    for set_name, score in _of_method(scores, method):
         lines.append(
             f"{set_name:<16} {1 - score.mean_iou:>9.4f} "
             + " ".join(f"{score.mean_loss(kind):>14.4f}" for kind in kinds)
@@ -475,9 +476,7 @@ def faded_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     the mean share of the figure, and the pictures with a faded stretch that shows."""
     header = f"{'style':<16} {'figure faded':>13} {'pictures':>9}"
     lines = [f"see-through inside the figure, {method}:", header, "-" * len(header)]
-    for (set_name, name), score in scores.items():
-        if name != method:
-            continue
+    for set_name, score in _of_method(scores, method):
         lines.append(
             f"{set_name:<16} {score.faded_share:>13.4%} "
             f"{score.faded_pictures:>4d}/{len(score.ious):<4d}"
