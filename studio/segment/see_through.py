@@ -5,7 +5,8 @@ outline, a pale hub cap, a light-grey fill), its probability sags to 0.6-0.8 and
 keeps the spot at alpha 150-240: a faded patch that shows the chat through the sticker. A drawn
 emoji has no see-through paint. The only semi-transparent parts it draws are soft cast shadows,
 and `shadows.soft_shadows` runs after this step and makes those semi-transparent by its own
-tests, which look at an opaque cut-out (a shadow in a pocket of the figure included).
+tests on the opaque cut-out. A shadow the figure walls in wholly meets no open paper, which
+those tests ask for, so it stays opaque with the rest: the loss measured below.
 
 A spot counts when opaque figure walls it in: a stretch of the cut-out below `SOLID_ALPHA` that
 holds no pixel below half opacity (so the cut-out already calls all of it figure, never a hole
