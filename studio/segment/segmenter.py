@@ -384,7 +384,8 @@ class Segmenter:
                 mask, gaps_note = clear_paper_gaps(rgb, mask)
             if self._net.fill_see_through:
                 # Faded spots the opaque figure walls in: a drawn emoji has no see-through
-                # paint, and the soft shadows among them are left to the next step.
+                # paint. Soft shadows are the next step's; one the figure walls in wholly
+                # stays opaque (`see_through`).
                 mask[see_through_spots(mask)] = 255
         else:
             method = "contour"
