@@ -81,8 +81,11 @@ def test_a_task_cancelled_before_it_starts_never_runs(qtbot):
 def test_check_raises_at_a_step_boundary(runner, qtbot):
     outcome: list[str] = []
     steps: list[int] = []
+    submitted = threading.Event()  # the worker may start before submit() returns the task
+    task = None
 
     def work(control):
+        assert submitted.wait(5)
         for step in range(1000):
             control.check()
             steps.append(step)
@@ -91,6 +94,7 @@ def test_check_raises_at_a_step_boundary(runner, qtbot):
         return "never"
 
     task = runner.submit(work, on_cancelled=lambda: outcome.append("cancelled"))
+    submitted.set()
     qtbot.waitUntil(lambda: bool(outcome), timeout=5_000)
     assert steps == [0, 1, 2]
 
