@@ -92,7 +92,10 @@ def main() -> None:
         "--reference-steps", type=int, default=3, help="--full: reference loop steps"
     )
     parser.add_argument(
-        "--reference-batches", type=int, nargs="+", default=[1, 4],
+        "--reference-batches",
+        type=int,
+        nargs="+",
+        default=[1, 4],
         help="--full: batch sizes for the reference loop",
     )
     args = parser.parse_args()

@@ -122,8 +122,9 @@ def measure_ours(precision: str, steps: int, batches: tuple[int, ...]) -> dict:
             next(sampler)
             times.append(time.perf_counter() - t0)
         sampler.close()
-        rows.append({"batch": batch, "first_s": first, "step_s": statistics.median(times),
-                     "steps": times})
+        rows.append(
+            {"batch": batch, "first_s": first, "step_s": statistics.median(times), "steps": times}
+        )
     started = time.perf_counter()
     models.vqgan.decode(torch.zeros(1, models.config.image_seq_length, dtype=torch.long))
     decode_s = time.perf_counter() - started
@@ -178,15 +179,22 @@ def measure_reference(steps: int, batches: tuple[int, ...]) -> dict:
                 out = torch.cat((out, sample), dim=-1)
                 times.append(time.perf_counter() - t0)
             rows.append({"batch": batch, "steps": times})
-    return {"threads": torch.get_num_threads(), "rows": rows, "peak_rss_gib": _peak_rss_gib(),
-            "load_average": (load_before, os.getloadavg()[0])}
+    return {
+        "threads": torch.get_num_threads(),
+        "rows": rows,
+        "peak_rss_gib": _peak_rss_gib(),
+        "load_average": (load_before, os.getloadavg()[0]),
+    }
 
 
 def _child(kind: str, *args: str, timeout: float | None = None) -> dict | None:
     """One measurement in a fresh process; None when it ran past `timeout` seconds."""
     try:
         out = subprocess.run(
-            [sys.executable, __file__, kind, *args], check=True, capture_output=True, text=True,
+            [sys.executable, __file__, kind, *args],
+            check=True,
+            capture_output=True,
+            text=True,
             timeout=timeout,
         )
     except subprocess.TimeoutExpired:
@@ -216,24 +224,38 @@ def run(precisions: list[str], steps: int, reference_steps: int, ref_batches: li
     print(f"CPU, torch threads {any_run['threads']}; {steps} steps timed after the prompt pass")
     print()
     print("Loading (each in a fresh process; peak RSS includes torch itself)")
-    print(f"{'precision':<10}{'load s':>8}{'RSS before GiB':>16}{'peak RSS GiB':>14}"
-          f"{'peak after sampling':>21}")
+    print(
+        f"{'precision':<10}{'load s':>8}{'RSS before GiB':>16}{'peak RSS GiB':>14}"
+        f"{'peak after sampling':>21}"
+    )
     for p, r in ours.items():
-        print(f"{p:<10}{r['load_s']:>8.1f}{r['baseline_rss_gib']:>16.2f}"
-              f"{r['load_peak_rss_gib']:>14.2f}{r['peak_rss_gib']:>21.2f}")
+        print(
+            f"{p:<10}{r['load_s']:>8.1f}{r['baseline_rss_gib']:>16.2f}"
+            f"{r['load_peak_rss_gib']:>14.2f}{r['peak_rss_gib']:>21.2f}"
+        )
     print()
     print("Sampling (s / token = one sampling step for the whole batch)")
-    print(f"{'precision':<10}{'batch':>6}{'prompt+1st s':>14}{'s / step':>10}{'s / token/img':>15}"
-          f"{'s / image*':>12}")
+    print(
+        f"{'precision':<10}{'batch':>6}{'prompt+1st s':>14}{'s / step':>10}{'s / token/img':>15}"
+        f"{'s / image*':>12}"
+    )
     for p, r in ours.items():
         for row in r["rows"]:
             per_image = (row["first_s"] + 1024 * row["step_s"]) / row["batch"] + r["decode_s"]
-            print(f"{p:<10}{row['batch']:>6}{row['first_s']:>14.2f}{row['step_s']:>10.3f}"
-                  f"{row['step_s'] / row['batch']:>15.3f}{per_image:>12.0f}")
-    print(f"* extrapolated: (prompt pass + 1024 x median step) / batch + one VQGAN decode "
-          f"({any_run['decode_s']:.1f} s per 512 px image, fp32)")
-    print("machine load average (1 min) before/after each run: " + ", ".join(
-        f"{p} {r['load_average'][0]:.1f}/{r['load_average'][1]:.1f}" for p, r in ours.items()))
+            print(
+                f"{p:<10}{row['batch']:>6}{row['first_s']:>14.2f}{row['step_s']:>10.3f}"
+                f"{row['step_s'] / row['batch']:>15.3f}{per_image:>12.0f}"
+            )
+    print(
+        f"* extrapolated: (prompt pass + 1024 x median step) / batch + one VQGAN decode "
+        f"({any_run['decode_s']:.1f} s per 512 px image, fp32)"
+    )
+    print(
+        "machine load average (1 min) before/after each run: "
+        + ", ".join(
+            f"{p} {r['load_average'][0]:.1f}/{r['load_average'][1]:.1f}" for p, r in ours.items()
+        )
+    )
     if reference is None:
         return
     print()

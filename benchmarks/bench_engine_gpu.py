@@ -104,18 +104,36 @@ def _on_gpus(args: argparse.Namespace) -> None:
     if args.gpus > available:
         print(f"asked for {args.gpus} GPUs, this machine has {available}")
         return
-    command = [sys.executable, __file__, "--json", "--precision", args.precision,
-               "--repeats", str(args.repeats), "--batches", *map(str, args.batches)]
+    command = [
+        sys.executable,
+        __file__,
+        "--json",
+        "--precision",
+        args.precision,
+        "--repeats",
+        str(args.repeats),
+        "--batches",
+        *map(str, args.batches),
+    ]
     procs = [
-        subprocess.Popen(command, stdout=subprocess.PIPE, text=True,
-                         env={**os.environ, "CUDA_VISIBLE_DEVICES": str(i)})
+        subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "CUDA_VISIBLE_DEVICES": str(i)},
+        )
         for i in range(args.gpus)
     ]
     results = [[json.loads(line) for line in p.communicate()[0].splitlines()] for p in procs]
-    print(f"{args.gpus} x {torch.cuda.get_device_name(0)}, {args.precision}, sampling at once, "
-          f"median of {args.repeats} batches per GPU (decode not included)")
-    print(f"{'batch':>6}" + "".join(f"{f'GPU {i} s':>10}" for i in range(args.gpus))
-          + f"{'images / s':>12}")
+    print(
+        f"{args.gpus} x {torch.cuda.get_device_name(0)}, {args.precision}, sampling at once, "
+        f"median of {args.repeats} batches per GPU (decode not included)"
+    )
+    print(
+        f"{'batch':>6}"
+        + "".join(f"{f'GPU {i} s':>10}" for i in range(args.gpus))
+        + f"{'images / s':>12}"
+    )
     for row, batch in enumerate(args.batches):
         medians = [statistics.median(r[row]["seconds"]) for r in results]
         total = sum(batch / m for m in medians)

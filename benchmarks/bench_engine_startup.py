@@ -42,8 +42,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     runs = [
-        json.loads(subprocess.run([sys.executable, "-c", _PROBE], check=True,
-                                  capture_output=True, text=True).stdout)
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", _PROBE], check=True, capture_output=True, text=True
+            ).stdout
+        )
         for _ in range(args.repeats)
     ]
     print(f"fresh interpreter, median of {args.repeats}")

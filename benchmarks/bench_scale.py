@@ -51,8 +51,14 @@ def main() -> None:
 
         model_dir = write_tiny_model_dir(Path(tempfile.mkdtemp(prefix="bench-scale-")))
     cpus = max(args.replicas)
-    ray.init(address="local", num_cpus=None if args.gpus else cpus, include_dashboard=False,
-             log_to_driver=False, configure_logging=False, object_store_memory=200 * 2**20)
+    ray.init(
+        address="local",
+        num_cpus=None if args.gpus else cpus,
+        include_dashboard=False,
+        log_to_driver=False,
+        configure_logging=False,
+        object_store_memory=200 * 2**20,
+    )
     job = SamplingJob("котик с сердечком", 2048, 0.995, 1.0)
     orders = plan_batches(args.images, args.batch_size, seed=0)
     rows = []
@@ -63,30 +69,47 @@ def main() -> None:
     backend = EngineBackend(Settings(models_dir=str(model_dir), device=device))
     request = GenerationRequest(job.prompt, n_images=args.images, batch_size=args.batch_size)
     backend.load()
-    list(backend.generate(GenerationRequest(job.prompt, n_images=1, batch_size=1), None,
-                          lambda: False))  # warm-up
-    rows.append(("single worker (1 thread)", 1,
-                 _time_job(lambda: backend.generate(request, None, lambda: False))))
+    list(
+        backend.generate(
+            GenerationRequest(job.prompt, n_images=1, batch_size=1), None, lambda: False
+        )
+    )  # warm-up
+    rows.append(
+        (
+            "single worker (1 thread)",
+            1,
+            _time_job(lambda: backend.generate(request, None, lambda: False)),
+        )
+    )
 
     for n in args.replicas:
-        pool = ReplicaPool.start(Where.parse("gpus"), str(model_dir),
-                                 cpu_replicas=None if args.gpus else n)
+        pool = ReplicaPool.start(
+            Where.parse("gpus"), str(model_dir), cpu_replicas=None if args.gpus else n
+        )
         try:
             list(pool.run(job, plan_batches(n, 1, seed=0), lambda: False))  # warm-up
-            rows.append((f"{n} Ray replica(s)", n,
-                         _time_job(lambda pool=pool: pool.run(job, orders, lambda: False))))
+            rows.append(
+                (
+                    f"{n} Ray replica(s)",
+                    n,
+                    _time_job(lambda pool=pool: pool.run(job, orders, lambda: False)),
+                )
+            )
         finally:
             pool.close()
     ray.shutdown()
 
-    print(f"{args.images} images, batch {args.batch_size}, model {model_dir.name}, "
-          f"{os.cpu_count()} CPU cores on this machine, load average {load_before:.1f} before "
-          f"and {os.getloadavg()[0]:.1f} after")
+    print(
+        f"{args.images} images, batch {args.batch_size}, model {model_dir.name}, "
+        f"{os.cpu_count()} CPU cores on this machine, load average {load_before:.1f} before "
+        f"and {os.getloadavg()[0]:.1f} after"
+    )
     print(f"{'generator':<28}{'replicas':>9}{'seconds':>10}{'images / s':>12}{'speed-up':>10}")
     base = rows[0][2]
     for name, n, seconds in rows:
-        print(f"{name:<28}{n:>9}{seconds:>10.2f}{args.images / seconds:>12.2f}"
-              f"{base / seconds:>9.2f}x")
+        print(
+            f"{name:<28}{n:>9}{seconds:>10.2f}{args.images / seconds:>12.2f}{base / seconds:>9.2f}x"
+        )
 
 
 if __name__ == "__main__":

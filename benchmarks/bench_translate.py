@@ -51,8 +51,13 @@ def main() -> None:
             from tests.translate.tiny_marian import write_tiny_marian
 
             folder = write_tiny_marian(
-                Path(scratch) / "stand-in", d_model=512, layers=6, vocab_size=62518,
-                init_std=0.02, max_length=args.tokens + 1, num_beams=4,
+                Path(scratch) / "stand-in",
+                d_model=512,
+                layers=6,
+                vocab_size=62518,
+                init_std=0.02,
+                max_length=args.tokens + 1,
+                num_beams=4,
             )
             what = f"random-weight stand-in of opus-mt-en-ru's size, {args.tokens} tokens out"
         start = time.perf_counter()

@@ -41,9 +41,14 @@ def fill(library, n: int, with_cutouts: bool = False) -> None:
         for i in range(count):
             pixels = np.full((256, 256, 3), 245, np.uint8)
             pixels[64:192, 64:192] = rng.integers(0, 255, 3, dtype=np.uint8)  # something to see
-            candidate = library.add_candidate(job.id, i, Image.fromarray(pixels),
-                                              np.arange(1024, dtype="<u2").tobytes(),
-                                              float(rng.uniform(5, 50)), seed=start + i)
+            candidate = library.add_candidate(
+                job.id,
+                i,
+                Image.fromarray(pixels),
+                np.arange(1024, dtype="<u2").tobytes(),
+                float(rng.uniform(5, 50)),
+                seed=start + i,
+            )
             if with_cutouts:
                 library.add_cutout(candidate.id, mask_png, CutoutMethod.UNET, 0.9)
 
@@ -124,16 +129,24 @@ def measure(n: int, on_disk: bool = False, backdrop: str = "original") -> dict[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", type=int, nargs="+", default=[1000, 5000])
-    parser.add_argument("--on-disk", action="store_true",
-                        help="library in the system temp folder (real fsyncs), not /dev/shm")
-    parser.add_argument("--backdrop", default="original",
-                        choices=["original", "checkerboard", "light", "dark"],
-                        help="show cut-outs on this background (each candidate gets a mask)")
+    parser.add_argument(
+        "--on-disk",
+        action="store_true",
+        help="library in the system temp folder (real fsyncs), not /dev/shm",
+    )
+    parser.add_argument(
+        "--backdrop",
+        default="original",
+        choices=["original", "checkerboard", "light", "dark"],
+        help="show cut-outs on this background (each candidate gets a mask)",
+    )
     args = parser.parse_args()
     results = {n: measure(n, args.on_disk, args.backdrop) for n in args.counts}
     where = "temp folder on disk" if args.on_disk else "/dev/shm"
-    print(f"Gallery with N candidates (1200x800 view, library in {where}, QT_QPA_PLATFORM="
-          f"{os.environ['QT_QPA_PLATFORM']}, pictures: {args.backdrop})")
+    print(
+        f"Gallery with N candidates (1200x800 view, library in {where}, QT_QPA_PLATFORM="
+        f"{os.environ['QT_QPA_PLATFORM']}, pictures: {args.backdrop})"
+    )
     header = f"{'measure':<40}" + "".join(f"{'N=' + str(n):>12}" for n in args.counts)
     print(header)
     for key in results[args.counts[0]]:

@@ -38,8 +38,13 @@ def main() -> None:
         # Written by a child process, so that torch is not imported here before start-up.
         model_dir = Path(home) / "tiny-model"
         subprocess.run(
-            [sys.executable, "-c", "import sys; from studio.engine.testing import "
-             "write_tiny_model_dir as w; w(sys.argv[1])", str(model_dir)],
+            [
+                sys.executable,
+                "-c",
+                "import sys; from studio.engine.testing import "
+                "write_tiny_model_dir as w; w(sys.argv[1])",
+                str(model_dir),
+            ],
             check=True,
         )
         app = create_application()
@@ -56,8 +61,13 @@ def main() -> None:
             time.sleep(0.001)
             if time.monotonic() > deadline:
                 sys.exit("the model check or the device probe did not finish")
-        startup = (time.perf_counter() - t_start, window.heartbeat.ticks,
-                   window.heartbeat.stop(), window.heartbeat.late_ticks)
+        startup = (
+            time.perf_counter() - t_start,
+            window.heartbeat.ticks,
+            window.heartbeat.stop(),
+            window.heartbeat.late_ticks,
+        )
+
         def run(jobs: int, images: int) -> tuple[float, int, float, int]:
             window.sampler_panel.set_image_count(images)
             window.sampler_panel.set_batch_size(min(args.batch, images))
@@ -76,16 +86,26 @@ def main() -> None:
         shown = window.gallery.model.rowCount()
         window.shutdown()
 
-    print(f"UI responsiveness during generation ({args.jobs} jobs x {args.images} images, "
-          f"batch {args.batch}, tiny model on {args.device}, "
-          f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']})")
-    print(f"{'measure':<32}{'start-up (torch loads)':>24}{'first job (loads model)':>25}"
-          f"{'later jobs':>12}")
-    rows = [("wall time (s)", "{:.2f}", 0), ("heartbeat ticks (10 ms timer)", "{:d}", 1),
-            ("longest UI-thread gap (ms)", "{:.1f}", 2), ("gaps over 50 ms", "{:d}", 3)]
+    print(
+        f"UI responsiveness during generation ({args.jobs} jobs x {args.images} images, "
+        f"batch {args.batch}, tiny model on {args.device}, "
+        f"QT_QPA_PLATFORM={os.environ['QT_QPA_PLATFORM']})"
+    )
+    print(
+        f"{'measure':<32}{'start-up (torch loads)':>24}{'first job (loads model)':>25}"
+        f"{'later jobs':>12}"
+    )
+    rows = [
+        ("wall time (s)", "{:.2f}", 0),
+        ("heartbeat ticks (10 ms timer)", "{:d}", 1),
+        ("longest UI-thread gap (ms)", "{:.1f}", 2),
+        ("gaps over 50 ms", "{:d}", 3),
+    ]
     for label, fmt, i in rows:
-        print(f"{label:<32}{fmt.format(startup[i]):>24}{fmt.format(first[i]):>25}"
-              f"{fmt.format(steady[i]):>12}")
+        print(
+            f"{label:<32}{fmt.format(startup[i]):>24}{fmt.format(first[i]):>25}"
+            f"{fmt.format(steady[i]):>12}"
+        )
     print(f"candidates in the gallery: {shown}")
 
 

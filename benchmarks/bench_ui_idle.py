@@ -26,8 +26,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="idle time per width")
     parser.add_argument("--candidates", type=int, default=20)
-    parser.add_argument("--backdrop", default="original",
-                        choices=["original", "checkerboard", "light", "dark"])
+    parser.add_argument(
+        "--backdrop", default="original", choices=["original", "checkerboard", "light", "dark"]
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["STUDIO_HOME"] = tempfile.mkdtemp(prefix="bench-idle-")
@@ -49,8 +50,12 @@ def main() -> None:
 
         for cid in ids:
             library.add_cutout(cid, Image.new("L", (32, 32), 255), CutoutMethod.UNET, 0.9)
-    window = MainWindow(library=library, backend_factory=ScriptedBackend,
-                        segmenter_factory=FakeSegmenter, model_checker=ready_check)
+    window = MainWindow(
+        library=library,
+        backend_factory=ScriptedBackend,
+        segmenter_factory=FakeSegmenter,
+        model_checker=ready_check,
+    )
     window.show()
     window.start()
     from studio.ui.gallery import Backdrop

@@ -49,7 +49,11 @@ window.shutdown()
 def run_once(env: dict[str, str]) -> dict[str, float]:
     launched = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", CHILD], env=env, capture_output=True, text=True, check=True,
+        [sys.executable, "-c", CHILD],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
         timeout=120,
     )
     marks = json.loads(out.stdout.strip().splitlines()[-1])
@@ -81,8 +85,9 @@ def main() -> None:
         if key == "torch imported":
             continue
         values = [r[key] * 1000 for r in results]
-        print(f"{key:<24}{statistics.median(values):>12.0f}{min(values):>10.0f}"
-              f"{max(values):>10.0f}")
+        print(
+            f"{key:<24}{statistics.median(values):>12.0f}{min(values):>10.0f}{max(values):>10.0f}"
+        )
     print(f"torch imported before first paint: {any(r['torch imported'] for r in results)}")
 
 

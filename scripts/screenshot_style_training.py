@@ -34,16 +34,27 @@ from scripts.screenshots import (  # noqa: E402
 )
 
 # Captions the tiny translator knows (English), and Russian ones that go as typed.
-CAPTIONS = ("a cat in a space helmet", "cute panda holds a heart", "кот спит",
-            "happy sun with sunglasses", "радостный кот")
+CAPTIONS = (
+    "a cat in a space helmet",
+    "cute panda holds a heart",
+    "кот спит",
+    "happy sun with sunglasses",
+    "радостный кот",
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--steps", type=int, default=40)
-    parser.add_argument("--widths", type=int, nargs="+", choices=sorted(SCREENS),
-                        default=sorted(SCREENS), help="screen widths to shoot at (px)")
+    parser.add_argument(
+        "--widths",
+        type=int,
+        nargs="+",
+        choices=sorted(SCREENS),
+        default=sorted(SCREENS),
+        help="screen widths to shoot at (px)",
+    )
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -37,8 +37,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--prompt", default="a cat in a space helmet")
-    parser.add_argument("--widths", type=int, nargs="+", choices=sorted(SCREENS),
-                        default=sorted(SCREENS), help="screen widths to shoot at (px)")
+    parser.add_argument(
+        "--widths",
+        type=int,
+        nargs="+",
+        choices=sorted(SCREENS),
+        default=sorted(SCREENS),
+        help="screen widths to shoot at (px)",
+    )
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -73,8 +73,10 @@ class Camera:
 
     def _at(self, width: int, name: str) -> None:
         if self.window.width() > self._width:
-            self.too_wide.append(f"{name}: the window grew by itself to {self.window.width()} px "
-                                 f"on the {self._width} px screen")
+            self.too_wide.append(
+                f"{name}: the window grew by itself to {self.window.width()} px "
+                f"on the {self._width} px screen"
+            )
         if width != self._width:
             self._layouts[self._width] = self.window.saveState()
         self.window.resize(*SCREENS[width])  # as a user fits it to the screen again
@@ -93,8 +95,11 @@ class Camera:
         painter = QPainter(framed)
         painter.fillRect(QRect(1, 1, inner.width(), title_h - 1), QColor("#dcdcdc"))
         painter.setPen(QColor("#202020"))
-        painter.drawText(QRect(10, 1, inner.width() - 20, title_h - 1),
-                         Qt.AlignmentFlag.AlignVCenter, dialog.windowTitle())
+        painter.drawText(
+            QRect(10, 1, inner.width() - 20, title_h - 1),
+            Qt.AlignmentFlag.AlignVCenter,
+            dialog.windowTitle(),
+        )
         painter.drawPixmap(1, title_h, inner)
         painter.end()
         return framed
@@ -104,16 +109,20 @@ class Camera:
             self._at(width, name)
             settle(self.app, 0.6)
             if self.window.width() > width:
-                self.too_wide.append(f"{name}: the window cannot shrink below "
-                                     f"{self.window.width()} px")
+                self.too_wide.append(
+                    f"{name}: the window cannot shrink below {self.window.width()} px"
+                )
             picture = self.window.grab()
             if dialog is not None:
                 from PySide6.QtGui import QPainter
 
                 front = self._framed(dialog)
                 painter = QPainter(picture)
-                painter.drawPixmap((picture.width() - front.width()) // 2,
-                                   (picture.height() - front.height()) // 3, front)
+                painter.drawPixmap(
+                    (picture.width() - front.width()) // 2,
+                    (picture.height() - front.height()) // 3,
+                    front,
+                )
                 painter.end()
             path = self.out / f"{name}-{width}.png"
             picture.save(str(path))
@@ -129,14 +138,19 @@ def write_tiny_models_with_translator(models: Path) -> None:
     """The engine's tiny test model and a tiny translator trained for a minute, in `models`
     (in a child process: torch stays out of the process that shows the window)."""
     subprocess.run(
-        [sys.executable, "-c",
-         "import sys; from pathlib import Path; "
-         "from studio.engine.testing import write_tiny_model_dir as emojich; "
-         "from tests.translate.tiny_marian import write_tiny_marian as marian; "
-         "emojich(Path(sys.argv[1])); "
-         "marian(Path(sys.argv[1]) / 'opus-mt-en-ru', d_model=32, init_std=0.02, "
-         "train_steps=600)", str(models)],
-        check=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; "
+            "from studio.engine.testing import write_tiny_model_dir as emojich; "
+            "from tests.translate.tiny_marian import write_tiny_marian as marian; "
+            "emojich(Path(sys.argv[1])); "
+            "marian(Path(sys.argv[1]) / 'opus-mt-en-ru', d_model=32, init_std=0.02, "
+            "train_steps=600)",
+            str(models),
+        ],
+        check=True,
+        cwd=ROOT,
     )
 
 
@@ -153,8 +167,9 @@ def emoji_pictures(folder: Path, count: int) -> list[Path]:
         return []
     paths = []
     for i in range(count):
-        sample = synth.make_sample(synth.sample_rng(7, i), glyphs, 256, negatives=False,
-                                   whiten=False)
+        sample = synth.make_sample(
+            synth.sample_rng(7, i), glyphs, 256, negatives=False, whiten=False
+        )
         path = folder / f"emoji-{i + 1:02d}.png"
         Image.fromarray(sample.image).save(path)
         paths.append(path)
@@ -231,9 +246,13 @@ def publish_shots(app, window, camera: Camera) -> None:  # noqa: ANN001
     # Long enough to shoot the countdown at every width.
     fake.inject("addStickerToSet", "429", retry_after=9 + 3 * len(camera.widths), skip=1)
     if not section.publish_button.isEnabled():
-        sys.exit("Publish stays disabled: " + "; ".join(
-            [section.name_label.text(), section.status_label.text()]
-            + [str(p) for p in panel.problems]))
+        sys.exit(
+            "Publish stays disabled: "
+            + "; ".join(
+                [section.name_label.text(), section.status_label.text()]
+                + [str(p) for p in panel.problems]
+            )
+        )
     section.publish_button.click()
     wait_for(app, section.countdown_label.isVisible, what="the flood wait")
     settle(app, 2.2)
@@ -247,20 +266,30 @@ def publish_shots(app, window, camera: Camera) -> None:  # noqa: ANN001
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument("--widths", type=int, nargs="+", choices=sorted(SCREENS),
-                        default=sorted(SCREENS), help="screen widths to shoot at (px)")
+    parser.add_argument(
+        "--widths",
+        type=int,
+        nargs="+",
+        choices=sorted(SCREENS),
+        default=sorted(SCREENS),
+        help="screen widths to shoot at (px)",
+    )
     parser.add_argument(
         "--only-publish", action="store_true", help="only the Publish to Telegram shots"
     )
-    parser.add_argument("--no-translation", action="store_true",
-                        help="skip the translation shots (scripts/screenshot_translation.py)")
+    parser.add_argument(
+        "--no-translation",
+        action="store_true",
+        help="skip the translation shots (scripts/screenshot_translation.py)",
+    )
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     if len(args.widths) > 1:  # one run per width
         for width in args.widths:
-            subprocess.run([sys.executable, __file__, *sys.argv[1:], "--widths", str(width)],
-                           check=True)
+            subprocess.run(
+                [sys.executable, __file__, *sys.argv[1:], "--widths", str(width)], check=True
+            )
         return
     if args.only_publish:
         only_publish(out, args.widths)
@@ -269,12 +298,15 @@ def main() -> None:
     widths = ["--widths", *map(str, args.widths)]
     # In fresh processes and studios: publishing needs more than 50 stickers to meet a flood
     # wait (the first 50 go in the one call that creates the set).
-    subprocess.run([sys.executable, __file__, "--out", str(out), "--only-publish", *widths],
-                   check=True)
+    subprocess.run(
+        [sys.executable, __file__, "--out", str(out), "--only-publish", *widths], check=True
+    )
     if not args.no_translation:
         for script in ("screenshot_translation.py", "screenshot_style_training.py"):
-            subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--out", str(out),
-                            *widths], check=True)
+            subprocess.run(
+                [sys.executable, str(ROOT / "scripts" / script), "--out", str(out), *widths],
+                check=True,
+            )
     print(f"screenshots in {out}")
 
 
@@ -283,8 +315,13 @@ def window_shots(out: Path, widths: list[int]) -> None:
         os.environ["STUDIO_HOME"] = home
         tiny = Path(home) / "tiny-model"
         subprocess.run(
-            [sys.executable, "-c", "import sys; from studio.engine.testing import "
-             "write_tiny_model_dir as w; w(sys.argv[1])", str(tiny)],
+            [
+                sys.executable,
+                "-c",
+                "import sys; from studio.engine.testing import "
+                "write_tiny_model_dir as w; w(sys.argv[1])",
+                str(tiny),
+            ],
             check=True,
         )
         pictures = emoji_pictures(Path(home), 12)
@@ -342,8 +379,9 @@ def window_shots(out: Path, widths: list[int]) -> None:
 
         # 4. Triage, with imported pictures (captioned with their file names) and cut-outs.
         window.import_paths(pictures)
-        wait_for(app, lambda: window.gallery.model.rowCount() >= 192 + len(pictures),
-                 what="the import")
+        wait_for(
+            app, lambda: window.gallery.model.rowCount() >= 192 + len(pictures), what="the import"
+        )
         gallery = window.gallery
         gallery.sort_box.setCurrentIndex(gallery.sort_box.findData("time"))
         view = gallery.view

@@ -36,9 +36,7 @@ def _stderr_handler(level: int) -> logging.Handler:
     return stream
 
 
-def setup_logging(
-    log_dir: Path, level: int = logging.INFO, console: bool = False
-) -> Path | None:
+def setup_logging(log_dir: Path, level: int = logging.INFO, console: bool = False) -> Path | None:
     """Send the `studio` loggers to `log_dir/studio.log` (2 MB x 5 files). Idempotent.
 
     When the log folder cannot be created or written (read-only, full, not a folder), errors go

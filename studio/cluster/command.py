@@ -35,8 +35,9 @@ def run_on_replicas(
     from studio.engine.events import BatchReady
 
     if args.device is not None:
-        raise StudioError("--device is for --where local; replicas use their GPU (or the CPU "
-                          "with --cpu-replicas)")
+        raise StudioError(
+            "--device is for --where local; replicas use their GPU (or the CPU with --cpu-replicas)"
+        )
     if args.cpu_replicas is not None and args.cpu_replicas < 1:
         raise StudioError("--cpu-replicas must be at least 1")
     models_dir = str(args.model_dir) if args.model_dir is not None else None

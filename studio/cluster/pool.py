@@ -265,9 +265,7 @@ class ReplicaPool:
                 try:
                     images = ray.get(ref)
                 except ray.exceptions.RayActorError:
-                    log.warning(
-                        "replica %s died in batch %d", member.info.name, order.batch_index
-                    )
+                    log.warning("replica %s died in batch %d", member.info.name, order.batch_index)
                     member.alive = False
                     if not stopping:
                         pending.appendleft(order)  # runs again on another replica

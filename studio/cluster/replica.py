@@ -44,9 +44,7 @@ class ReplicaProgress:
 class Replica:
     """One model on one device. `models_dir` None is the node's own model store."""
 
-    def __init__(
-        self, models_dir: str | None, device: str | None, precision: str | None
-    ) -> None:
+    def __init__(self, models_dir: str | None, device: str | None, precision: str | None) -> None:
         self._models_dir = models_dir
         self._device = device
         self._precision = precision

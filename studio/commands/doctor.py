@@ -75,9 +75,7 @@ def _translator_line(files: list) -> str:
         size = sum(s.size_bytes or 0 for s in have)
         return f"  found    translator {TRANSLATOR_DIR}/  {_gib(size)}  (English -> Russian)"
     state = f"incomplete ({len(have)} of {len(files)} files)" if have else "optional"
-    return (
-        f"  {state} translator {TRANSLATOR_DIR}/ (English -> Russian): `{DOWNLOAD_COMMAND}`"
-    )
+    return f"  {state} translator {TRANSLATOR_DIR}/ (English -> Russian): `{DOWNLOAD_COMMAND}`"
 
 
 def folder_lines() -> list[str]:

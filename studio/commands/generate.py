@@ -161,8 +161,12 @@ def run(args: argparse.Namespace) -> int:
             _say(f"  out of GPU memory: batch size {event.old} -> {event.new}")
         elif isinstance(event, BatchReady):
             results.extend(event.images)
-    where_info = {"model": models.model_id, "device": str(models.device),
-                  "precision": models.precision, "style": args.style}
+    where_info = {
+        "model": models.model_id,
+        "device": str(models.device),
+        "precision": models.precision,
+        "style": args.style,
+    }
     return _write_results(args, prompt, params, batch_size, results, where_info, started)
 
 

@@ -83,14 +83,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--kind",
         choices=["stickers", "emoji"],
         default="stickers",
-        help="stickers (512 px, up to 120) or custom emoji (100x100, up to 200); "
-        "default stickers",
+        help="stickers (512 px, up to 120) or custom emoji (100x100, up to 200); default stickers",
     )
     build.add_argument(
         "--adaptive",
         action="store_true",
-        help="emoji only: Telegram repaints one-colour emoji in the text colour "
-        "(needs_repainting)",
+        help="emoji only: Telegram repaints one-colour emoji in the text colour (needs_repainting)",
     )
     build.add_argument(
         "--out",

@@ -39,8 +39,11 @@ def translator_folder(model_dir: Path | None) -> Path:
 
         return store_translator_dir(ModelStore().models_dir)
     inner = store_translator_dir(model_dir)
-    if model_dir.is_dir() and missing_files(model_dir) and inner.is_dir() and not missing_files(
-        inner
+    if (
+        model_dir.is_dir()
+        and missing_files(model_dir)
+        and inner.is_dir()
+        and not missing_files(inner)
     ):
         return inner
     return model_dir

@@ -344,9 +344,7 @@ class ModelStore:
         local_dir = self.models_dir / entry.filename.removesuffix(remote)
         for repo in entry.repos:
             try:
-                path = hf_hub_download(
-                    repo, remote, local_dir=local_dir, tqdm_class=progress_class
-                )
+                path = hf_hub_download(repo, remote, local_dir=local_dir, tqdm_class=progress_class)
             except (OfflineModeIsEnabled, LocalEntryNotFoundError) as exc:
                 log.warning("downloading %s from %s failed", remote, repo, exc_info=True)
                 status = _http_status(exc)

@@ -88,9 +88,12 @@ class JobQueue(QObject):
                 self._requests[job.id] = GenerationRequest.from_spec(job.spec)
         for request, checkpoint in unfinished_trainings():
             if self._trainings.named(request.name) is None:
-                note = ("Resume continues from the last checkpoint" if checkpoint
-                        else "not started or stopped before its first checkpoint: Resume "
-                        "starts it from the beginning")
+                note = (
+                    "Resume continues from the last checkpoint"
+                    if checkpoint
+                    else "not started or stopped before its first checkpoint: Resume "
+                    "starts it from the beginning"
+                )
                 self._trainings.add(request, JobState.INTERRUPTED, note)
         self.changed.emit()
         self._dispatch()

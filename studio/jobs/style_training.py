@@ -257,8 +257,14 @@ def run_training(
             check_fits(need, torch.cuda.mem_get_info(models.device)[0], recipe, False)
         per_step = trainer.probe_seconds()
         yield TrainingPlanned(
-            job_id, name, trainer.step, recipe.steps, per_step, need,
-            f"{models.device.type} ({models.precision})", trainer.optimizer_name,
+            job_id,
+            name,
+            trainer.step,
+            recipe.steps,
+            per_step,
+            need,
+            f"{models.device.type} ({models.precision})",
+            trainer.optimizer_name,
         )
         started, first = time.monotonic(), trainer.step
         every = replace(request, steps=recipe.steps).previews_every
@@ -267,13 +273,21 @@ def run_training(
                 trainer.save_checkpoint(checkpoint)
             rate = (time.monotonic() - started) / (record.step - first)
             yield TrainingProgress(
-                job_id, record.step, record.steps, record.loss, record.text_loss,
-                record.image_loss, record.lr, rate * (record.steps - record.step),
+                job_id,
+                record.step,
+                record.steps,
+                record.loss,
+                record.text_loss,
+                record.image_loss,
+                record.lr,
+                rate * (record.steps - record.step),
             )
             if request.previews and (record.step % every == 0 or record.step == record.steps):
                 pictures = preview_pictures(models, trainer, list(request.previews))
                 yield TrainingPreview(
-                    job_id, record.step, tuple(request.previews),
+                    job_id,
+                    record.step,
+                    tuple(request.previews),
                     tuple(_png(p) for p in pictures),
                 )
         if not trainer.done:

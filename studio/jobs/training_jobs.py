@@ -41,8 +41,12 @@ class TrainingJobs:
         self._jobs: dict[int, TrainingJob] = {}
         self._next_id = -1
 
-    def add(self, request: StyleTrainingRequest, state: JobState = JobState.QUEUED,
-            error: str | None = None) -> TrainingJob:
+    def add(
+        self,
+        request: StyleTrainingRequest,
+        state: JobState = JobState.QUEUED,
+        error: str | None = None,
+    ) -> TrainingJob:
         job = TrainingJob(self._next_id, request, state, time.time(), error)
         self._next_id -= 1
         self._jobs[job.id] = job

@@ -159,7 +159,7 @@ class GenerationWorker(QObject):
                 if source.codes is None:
                     raise StudioError(
                         "The chosen image has no image codes (it was imported), so it cannot "
-                        "seed a \"more like this\" job."
+                        'seed a "more like this" job.'
                     )
                 prompt_codes = codes_from_bytes(source.codes)
             images_done = self._sample(job_id, request, prompt_codes, backend, lib)
@@ -218,14 +218,18 @@ class GenerationWorker(QObject):
         except OSError as exc:  # the disk is full or read-only: the user's to fix, not a bug
             log.warning("Style training %s could not write its files: %s", request.name, exc)
             self.event.emit(
-                JobFailed(job_id, f"Could not write the training's files ({exc}); free some "
-                          "space or fix the folder, then Resume.")
+                JobFailed(
+                    job_id,
+                    f"Could not write the training's files ({exc}); free some "
+                    "space or fix the folder, then Resume.",
+                )
             )
         except Exception as exc:  # a bug: logged with its traceback; the checkpoint stays
             log.exception("Style training %s failed unexpectedly", request.name)
             self.event.emit(
-                JobFailed(job_id, f"Unexpected error: {type(exc).__name__}: {exc} (details in "
-                          "the log)")
+                JobFailed(
+                    job_id, f"Unexpected error: {type(exc).__name__}: {exc} (details in the log)"
+                )
             )
         else:
             self.event.emit(JobFinished(job_id, 0))
@@ -264,8 +268,12 @@ class GenerationWorker(QObject):
                     last_emit = now
                     self.event.emit(
                         JobProgress(
-                            job_id, tokens, clock.tokens_total, item.images_done,
-                            item.images_total, eta,
+                            job_id,
+                            tokens,
+                            clock.tokens_total,
+                            item.images_done,
+                            item.images_total,
+                            eta,
                         )
                     )
             elif isinstance(item, ReplicasProgress):
@@ -275,8 +283,12 @@ class GenerationWorker(QObject):
                 tokens_reported = max(tokens_reported, item.tokens_done)
                 self.event.emit(
                     JobProgress(
-                        job_id, tokens_reported, item.tokens_total, item.images_done,
-                        item.images_total, clock.eta(item.tokens_done),
+                        job_id,
+                        tokens_reported,
+                        item.tokens_total,
+                        item.images_done,
+                        item.images_total,
+                        clock.eta(item.tokens_done),
                     )
                 )
             elif isinstance(item, engine_events.BatchReady):
@@ -298,7 +310,11 @@ class GenerationWorker(QObject):
                     tokens_reported = tokens = max(tokens_reported, tokens)
                     self.event.emit(
                         JobProgress(
-                            job_id, tokens, clock.tokens_total, images_done, request.n_images,
+                            job_id,
+                            tokens,
+                            clock.tokens_total,
+                            images_done,
+                            request.n_images,
                             clock.eta(tokens),
                         )
                     )
@@ -306,4 +322,3 @@ class GenerationWorker(QObject):
                 batch_size = item.new
                 self.event.emit(BatchSizeReduced(job_id, item.old, item.new, item.reason))
         return images_done
-

@@ -593,8 +593,16 @@ class Library(TelegramRecords):
             cur = db.execute(
                 "INSERT INTO cutouts (candidate_id, version, mask_path, method, confidence,"
                 " edited, created_at, review) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (candidate_id, version, relative, str(method), confidence, int(edited),
-                 time.time(), review),
+                (
+                    candidate_id,
+                    version,
+                    relative,
+                    str(method),
+                    confidence,
+                    int(edited),
+                    time.time(),
+                    review,
+                ),
             )
         return self._cutout_by_id(cur.lastrowid)
 

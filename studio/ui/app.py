@@ -135,8 +135,11 @@ def exit_now(busy: list[str]) -> None:
     second. Safe: the library's writes are SQLite transactions and its files are replaced
     atomically, so a write cut short leaves nothing half-done (leftover temporary files are
     removed at the next start); the log is flushed first."""
-    others = [t.name for t in threading.enumerate()
-              if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    others = [
+        t.name
+        for t in threading.enumerate()
+        if t is not threading.main_thread() and not t.daemon and t.is_alive()
+    ]
     busy = busy + busy_threads() + others
     if busy:
         log.info("Exiting without waiting for: %s", ", ".join(busy))

@@ -49,8 +49,17 @@ class ModelCheck:
             if len(parts) == 1:
                 f = parts[0]
                 status = "present" if f.present else ("missing" if f.required else "optional")
-                rows.append(FileRow(f.filename, key, status, f.present, f.required,
-                                    f.size_bytes, f.expected_size))
+                rows.append(
+                    FileRow(
+                        f.filename,
+                        key,
+                        status,
+                        f.present,
+                        f.required,
+                        f.size_bytes,
+                        f.expected_size,
+                    )
+                )
                 continue
             have = [f for f in parts if f.present]
             if len(have) == len(parts):
@@ -60,11 +69,17 @@ class ModelCheck:
             else:
                 status = "missing" if parts[0].required else "optional"
             folder = parts[0].filename.split("/")[0] + "/"
-            rows.append(FileRow(
-                folder, key, status, len(have) == len(parts), parts[0].required,
-                sum(f.size_bytes or 0 for f in have) if have else None,
-                None,
-            ))
+            rows.append(
+                FileRow(
+                    folder,
+                    key,
+                    status,
+                    len(have) == len(parts),
+                    parts[0].required,
+                    sum(f.size_bytes or 0 for f in have) if have else None,
+                    None,
+                )
+            )
         return rows
 
 

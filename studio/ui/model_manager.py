@@ -125,9 +125,7 @@ class ModelManagerDialog(QDialog):
         self.use_folder_button.clicked.connect(self._choose_folder)
         self.default_folder_button.clicked.connect(lambda: self.use_folder(None))
         self.download_button.clicked.connect(lambda: self.start_download())
-        self.translator_button.clicked.connect(
-            lambda: self.start_download([TRANSLATOR_KEY])
-        )
+        self.translator_button.clicked.connect(lambda: self.start_download([TRANSLATOR_KEY]))
         self.cancel_button.clicked.connect(self.cancel_download)
         self.device_box.currentIndexChanged.connect(self._on_device)
         self.precision_box.currentIndexChanged.connect(self._on_precision)
@@ -144,7 +142,8 @@ class ModelManagerDialog(QDialog):
         self.folder_label.setText(f"Model folder: {folder}")
         self.default_folder_button.setEnabled(self._settings.models_dir is not None)
         self._tasks.submit(
-            lambda _c: check_model_files(folder), on_result=self._show_check,
+            lambda _c: check_model_files(folder),
+            on_result=self._show_check,
             what="checking the model files",
         )
 
@@ -164,9 +163,13 @@ class ModelManagerDialog(QDialog):
             for col, text in enumerate((f.name, f.part, status, size)):
                 item = QTableWidgetItem(text)
                 if col == 2:
-                    item.setForeground(Qt.GlobalColor.darkGreen if f.present else
-                                       Qt.GlobalColor.red if f.required else
-                                       Qt.GlobalColor.darkGray)
+                    item.setForeground(
+                        Qt.GlobalColor.darkGreen
+                        if f.present
+                        else Qt.GlobalColor.red
+                        if f.required
+                        else Qt.GlobalColor.darkGray
+                    )
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -180,10 +183,12 @@ class ModelManagerDialog(QDialog):
         else:
             self.summary.setText("All required files are present: the studio can generate.")
         downloading = self._download is not None
-        self.download_button.setEnabled(bool(check.missing) and not downloading
-                                        and check.error is None)
-        self.translator_button.setEnabled(not check.translator_ready and not downloading
-                                          and check.error is None)
+        self.download_button.setEnabled(
+            bool(check.missing) and not downloading and check.error is None
+        )
+        self.translator_button.setEnabled(
+            not check.translator_ready and not downloading and check.error is None
+        )
         self.files_changed.emit(check)
 
     def _choose_folder(self) -> None:

@@ -182,9 +182,7 @@ class PromptPanel(QWidget):
         if self.russian_edit.text() != t.russian:
             self.russian_edit.setText(t.russian)
             self.russian_edit.setCursorPosition(0)  # a long Russian shows its beginning
-        self.russian_edit.setEnabled(
-            t.status is TranslationStatus.READY and not t.send_as_typed
-        )
+        self.russian_edit.setEnabled(t.status is TranslationStatus.READY and not t.send_as_typed)
         if self.send_as_typed_box.isChecked() != t.send_as_typed:
             self.send_as_typed_box.setChecked(t.send_as_typed)
         match t.status:
@@ -252,8 +250,9 @@ class PromptPanel(QWidget):
 
     # -- the model state ------------------------------------------------------------------------
 
-    def set_model_state(self, missing: list[str] | None = None, checking: bool = False,
-                        error: str | None = None) -> None:
+    def set_model_state(
+        self, missing: list[str] | None = None, checking: bool = False, error: str | None = None
+    ) -> None:
         """checking: still looking; missing: names of missing files (empty list = ready)."""
         self._checking = checking
         self._missing = missing
@@ -282,8 +281,9 @@ class PromptPanel(QWidget):
     def _show_button(self) -> None:
         if self.model_ready:
             waiting = self.translation.waiting
-            self.generate_button.setText("Generate (after the translation)" if waiting
-                                         else "Generate")
+            self.generate_button.setText(
+                "Generate (after the translation)" if waiting else "Generate"
+            )
 
     @property
     def model_ready(self) -> bool:

@@ -51,7 +51,9 @@ class PromptTranslation(QObject):
     submission_ready = Signal(object)  # Submission, for a Generate asked while translating
 
     def __init__(
-        self, tasks: TaskRunner | None = None, debounce_ms: int = DEBOUNCE_MS,
+        self,
+        tasks: TaskRunner | None = None,
+        debounce_ms: int = DEBOUNCE_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -101,8 +103,11 @@ class PromptTranslation(QObject):
         elif text in self._known:
             self._set(TranslationStatus.READY, self._known[text])
         elif self._translate is None:
-            status = (TranslationStatus.NO_TRANSLATOR if self._translator_known
-                      else TranslationStatus.LOOKING)
+            status = (
+                TranslationStatus.NO_TRANSLATOR
+                if self._translator_known
+                else TranslationStatus.LOOKING
+            )
             self._set(status, "")
         else:
             self._set(TranslationStatus.TRANSLATING, "")

@@ -172,9 +172,11 @@ class JobListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             s = job.spec
             created = time.strftime("%Y-%m-%d %H:%M", time.localtime(job.created_at))
-            extra = f"\nmore like candidate {s.source_candidate_id} (top {s.prompt_rows} rows)" if (
-                s.source_candidate_id is not None
-            ) else ""
+            extra = (
+                f"\nmore like candidate {s.source_candidate_id} (top {s.prompt_rows} rows)"
+                if (s.source_candidate_id is not None)
+                else ""
+            )
             typed = f" (typed: {s.prompt_original})" if s.prompt_original else ""
             return (
                 f"Job {job.id}: {s.prompt}{typed}\n"
@@ -206,8 +208,9 @@ class JobDelegate(QStyledItemDelegate):
         if job is None:
             return
         style = option.widget.style() if option.widget else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter,
-                            option.widget)
+        style.drawPrimitive(
+            QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget
+        )
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
         text_color = palette.color(
@@ -222,17 +225,22 @@ class JobDelegate(QStyledItemDelegate):
         painter.setPen(text_color)
         title = option.fontMetrics.elidedText(
             training_title(job) if isinstance(job, TrainingJob) else f"{job.id}. {job.spec.prompt}",
-            Qt.TextElideMode.ElideRight, rect.width()
+            Qt.TextElideMode.ElideRight,
+            rect.width(),
         )
-        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), line_h),
-                         Qt.AlignmentFlag.AlignLeft, title)
+        painter.drawText(
+            QRect(rect.left(), rect.top(), rect.width(), line_h), Qt.AlignmentFlag.AlignLeft, title
+        )
         font.setBold(False)
         painter.setFont(font)
         status = option.fontMetrics.elidedText(
             self._model.status_line(job), Qt.TextElideMode.ElideRight, rect.width()
         )
-        painter.drawText(QRect(rect.left(), rect.top() + line_h, rect.width(), line_h),
-                         Qt.AlignmentFlag.AlignLeft, status)
+        painter.drawText(
+            QRect(rect.left(), rect.top() + line_h, rect.width(), line_h),
+            Qt.AlignmentFlag.AlignLeft,
+            status,
+        )
         painter.restore()
         if job.id == self._queue.running_job_id:
             progress = self._queue.progress(job.id)
@@ -280,16 +288,22 @@ class QueuePanel(QWidget):
         self.show_button = QPushButton("Show")
         self.up_button.setToolTip("Run this queued job earlier")
         self.down_button.setToolTip("Run this queued job later")
-        self.cancel_button.setToolTip("Cancel this job (a running job stops within one step; "
-                                      "its finished batches are kept)")
+        self.cancel_button.setToolTip(
+            "Cancel this job (a running job stops within one step; its finished batches are kept)"
+        )
         self.resume_button.setToolTip(
             "Queue the images this stopped job did not make (same settings, the next seeds)"
         )
         self.show_button.setToolTip("Show only this job's candidates in the gallery")
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
-        for b in (self.up_button, self.down_button, self.cancel_button, self.resume_button,
-                  self.show_button):
+        for b in (
+            self.up_button,
+            self.down_button,
+            self.cancel_button,
+            self.resume_button,
+            self.show_button,
+        ):
             # As narrow as the word needs, not the style's 80 px minimum: five of those made
             # the left column, and so the window, too wide for a 1366 px laptop screen.
             b.setMinimumWidth(b.fontMetrics().horizontalAdvance(b.text()) + 16)

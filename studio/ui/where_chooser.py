@@ -1,4 +1,4 @@
-""""Where to generate": this device, every GPU of this machine, or a Ray cluster."""
+""" "Where to generate": this device, every GPU of this machine, or a Ray cluster."""
 
 from __future__ import annotations
 

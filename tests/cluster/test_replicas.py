@@ -149,22 +149,35 @@ def test_a_node_without_the_model_files_says_so(ray_instance, tmp_path):
         ReplicaPool.start(Where.parse("gpus"), str(tmp_path / "empty"), cpu_replicas=1)
 
 
-def test_generate_command_on_two_replicas_writes_the_local_images(ray_instance, model_dir,
-                                                                   tmp_path, capsys):
+def test_generate_command_on_two_replicas_writes_the_local_images(
+    ray_instance, model_dir, tmp_path, capsys
+):
     import json
 
     from studio.cli import main
 
-    common = ["generate", "Котик с сердечком", "-n", "5", "--seed", "7", "--batch-size", "2",
-              "--model-dir", str(model_dir)]
+    common = [
+        "generate",
+        "Котик с сердечком",
+        "-n",
+        "5",
+        "--seed",
+        "7",
+        "--batch-size",
+        "2",
+        "--model-dir",
+        str(model_dir),
+    ]
     before = torch.get_num_threads()
     torch.set_num_threads(1)  # as each replica runs
     try:
         assert main([*common, "--device", "cpu", "--out", str(tmp_path / "local")]) == 0
     finally:
         torch.set_num_threads(before)
-    assert main([*common, "--where", "gpus", "--cpu-replicas", "2",
-                 "--out", str(tmp_path / "ray")]) == 0
+    assert (
+        main([*common, "--where", "gpus", "--cpu-replicas", "2", "--out", str(tmp_path / "ray")])
+        == 0
+    )
     assert "2 replica(s)" in capsys.readouterr().err
     local = json.loads((tmp_path / "local" / "generation.json").read_text())
     spread = json.loads((tmp_path / "ray" / "generation.json").read_text())

@@ -14,9 +14,14 @@ from studio.settings import Settings, load_settings, save_settings
 
 @pytest.mark.parametrize(
     ("text", "kind", "uses_ray"),
-    [(None, "local", False), ("", "local", False), ("local", "local", False),
-     ("gpus", "gpus", True), ("ray://10.0.0.5:10001", "ray", True),
-     ("ray://head.example:1", "ray", True)],
+    [
+        (None, "local", False),
+        ("", "local", False),
+        ("local", "local", False),
+        ("gpus", "gpus", True),
+        ("ray://10.0.0.5:10001", "ray", True),
+        ("ray://head.example:1", "ray", True),
+    ],
 )
 def test_where_forms(text, kind, uses_ray):
     where = Where.parse(text)
@@ -24,8 +29,18 @@ def test_where_forms(text, kind, uses_ray):
     assert Where.parse(str(where)) == where
 
 
-@pytest.mark.parametrize("text", ["cluster", "ray://", "ray://host", "ray://host:0",
-                                  "ray://host:99999", "ray://:10001", "http://host:1"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cluster",
+        "ray://",
+        "ray://host",
+        "ray://host:0",
+        "ray://host:99999",
+        "ray://:10001",
+        "http://host:1",
+    ],
+)
 def test_bad_where_names_the_accepted_forms(text):
     with pytest.raises(InvalidWhere, match="local, gpus or ray://HOST:PORT"):
         Where.parse(text)
@@ -50,7 +65,9 @@ def test_missing_ray_says_how_to_install_it(monkeypatch):
 def test_batches_are_seeded_as_on_one_worker():
     orders = plan_batches(n_images=10, batch_size=4, seed=7)
     assert [(o.batch_index, o.first_index, o.size, o.seed) for o in orders] == [
-        (0, 0, 4, 7), (1, 4, 4, 8), (2, 8, 2, 9)
+        (0, 0, 4, 7),
+        (1, 4, 4, 8),
+        (2, 8, 2, 9),
     ]
 
 
@@ -91,10 +108,13 @@ def test_the_command_writes_the_finished_batches_when_the_cluster_goes(
 
         def run(self, job, orders, should_stop):
             first = orders[0]
-            yield BatchReady(0, [
-                GeneratedImage(i, Image.new("RGB", (8, 8)), np.arange(4), 10.0 + i, first.seed)
-                for i in range(first.size)
-            ])
+            yield BatchReady(
+                0,
+                [
+                    GeneratedImage(i, Image.new("RGB", (8, 8)), np.arange(4), 10.0 + i, first.seed)
+                    for i in range(first.size)
+                ],
+            )
             raise ClusterLost("the Ray cluster went away (ConnectionError)")
 
         def close(self):
@@ -102,8 +122,22 @@ def test_the_command_writes_the_finished_batches_when_the_cluster_goes(
 
     monkeypatch.setattr(pool_module, "ReplicaPool", GoneAfterOneBatch)
     out = tmp_path / "out"
-    code = main(["generate", "кот", "-n", "6", "--batch-size", "2", "--seed", "3",
-                 "--where", "ray://head:10001", "--out", str(out)])
+    code = main(
+        [
+            "generate",
+            "кот",
+            "-n",
+            "6",
+            "--batch-size",
+            "2",
+            "--seed",
+            "3",
+            "--where",
+            "ray://head:10001",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 2 and GoneAfterOneBatch.closed
     assert "went away (ConnectionError): 2 of 6 images written to" in capsys.readouterr().err
     written = json.loads((out / "generation.json").read_text())

@@ -29,10 +29,28 @@ def _one_thread():
 def five_cats(out, tiny_dir) -> list[str]:
     """The same fixed-seed request, written to `out`."""
     return [
-        "generate", "Котик с сердечком", "-n", "5", "--out", str(out), "--seed", "7",
-        "--batch-size", "2", "--top-k", "32", "--top-p", "0.9", "--temperature", "0.9",
-        "--model-dir", str(tiny_dir), "--device", "cpu",
+        "generate",
+        "Котик с сердечком",
+        "-n",
+        "5",
+        "--out",
+        str(out),
+        "--seed",
+        "7",
+        "--batch-size",
+        "2",
+        "--top-k",
+        "32",
+        "--top-p",
+        "0.9",
+        "--temperature",
+        "0.9",
+        "--model-dir",
+        str(tiny_dir),
+        "--device",
+        "cpu",
     ]
+
 
 def test_writes_ranked_pngs_and_json(tiny_dir, tmp_path, capsys):
     out = tmp_path / "out"

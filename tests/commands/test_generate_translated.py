@@ -33,8 +33,23 @@ def _one_thread():
 
 def two_images(prompt, out, tiny_dir, *extra):
     return [
-        "generate", prompt, "-n", "2", "--out", str(out), "--seed", "5", "--batch-size", "2",
-        "--top-k", "16", "--model-dir", str(tiny_dir), "--device", "cpu", *extra,
+        "generate",
+        prompt,
+        "-n",
+        "2",
+        "--out",
+        str(out),
+        "--seed",
+        "5",
+        "--batch-size",
+        "2",
+        "--top-k",
+        "16",
+        "--model-dir",
+        str(tiny_dir),
+        "--device",
+        "cpu",
+        *extra,
     ]
 
 

@@ -48,8 +48,9 @@ def engine_queue(library, tiny_model_dir, qtbot):
 def test_job_of_eight_images_reports_progress_and_stores_them(engine_queue, library, qtbot):
     events = []
     engine_queue.event.connect(events.append)
-    job = engine_queue.submit(GenerationRequest("котик с сердечком", n_images=8, batch_size=4,
-                                                seed=3))
+    job = engine_queue.submit(
+        GenerationRequest("котик с сердечком", n_images=8, batch_size=4, seed=3)
+    )
     qtbot.waitUntil(engine_queue.is_idle, timeout=60_000)
     assert isinstance(events[-1], JobFinished), events[-1]
     assert any(isinstance(e, ModelsLoading) for e in events)
@@ -100,8 +101,9 @@ def test_more_like_this_keeps_the_top_rows(engine_queue, library, qtbot):
     qtbot.waitUntil(engine_queue.is_idle, timeout=60_000)
     source = library.candidates(job_id=source_job.id)[0]
     job = engine_queue.submit(
-        GenerationRequest("кот", n_images=2, batch_size=2, seed=9,
-                          source_candidate_id=source.id, prompt_rows=3)
+        GenerationRequest(
+            "кот", n_images=2, batch_size=2, seed=9, source_candidate_id=source.id, prompt_rows=3
+        )
     )
     qtbot.waitUntil(engine_queue.is_idle, timeout=60_000)
     assert library.job(job.id).state is JobState.FINISHED

@@ -20,4 +20,3 @@ def test_the_backend_follows_where_to_generate(tiny_model_dir):
     assert isinstance(backend.active(), ReplicaBackend)
     backend.configure(local)
     assert isinstance(backend.active(), EngineBackend) and backend.needs_loading()
-

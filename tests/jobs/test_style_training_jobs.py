@@ -69,8 +69,15 @@ def queue(library, tiny_model_dir, qtbot):
 
 
 def _request(pictures, name: str, **changes) -> StyleTrainingRequest:
-    settings = {"steps": 12, "lr": 3e-3, "batch_size": 2, "optimizer": "adamw",
-                "checkpoint_every": 3, "seed": 5, "min_pictures": 2} | changes
+    settings = {
+        "steps": 12,
+        "lr": 3e-3,
+        "batch_size": 2,
+        "optimizer": "adamw",
+        "checkpoint_every": 3,
+        "seed": 5,
+        "min_pictures": 2,
+    } | changes
     return StyleTrainingRequest(name, pictures, **settings)
 
 
@@ -135,8 +142,7 @@ def test_stopped_training_resumes_to_the_uninterrupted_result(queue, pictures, q
     qtbot.waitUntil(queue.is_idle, timeout=120_000)
     cancelled = [e for e in events if isinstance(e, JobCancelled) and e.job_id == stopped.id]
     assert cancelled and queue.training_job(stopped.id).state is JobState.CANCELLED
-    done = max(e.step for e in events if isinstance(e, TrainingProgress)
-               and e.job_id == stopped.id)
+    done = max(e.step for e in events if isinstance(e, TrainingProgress) and e.job_id == stopped.id)
     assert done < 12 and checkpoint_path("stopped").exists()
 
     events.clear()

@@ -119,9 +119,7 @@ def test_cutout_versions_and_restore(lib):
     cand = lib.add_candidate(job.id, 0, image())
     assert lib.current_cutout(cand.id) is None
     first = lib.add_cutout(cand.id, Image.new("L", (16, 16), 255), CutoutMethod.UNET, 0.995)
-    second = lib.add_cutout(
-        cand.id, Image.new("L", (16, 16), 0), CutoutMethod.MANUAL, edited=True
-    )
+    second = lib.add_cutout(cand.id, Image.new("L", (16, 16), 0), CutoutMethod.MANUAL, edited=True)
     assert (first.version, second.version) == (1, 2)
     assert lib.current_cutout(cand.id) == second
     assert lib.current_cutouts() == {cand.id: second}

@@ -47,7 +47,12 @@ def assert_valid_export(folder, n_stickers: int, opaque: tuple[int, ...] = ()) -
     rules = TELEGRAM_RULES
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest) == {
-        "title", "name", "sticker_type", "needs_repainting", "thumbnail", "stickers"
+        "title",
+        "name",
+        "sticker_type",
+        "needs_repainting",
+        "thumbnail",
+        "stickers",
     }
     assert manifest["sticker_type"] == "regular"
     assert manifest["needs_repainting"] is False

@@ -39,9 +39,7 @@ def test_the_folders_beam_search_is_used(tiny_marian):
     text = TEXTS[1]
     batch = tokenizer([text], return_tensors="pt")
     beams = tokenizer.decode(model.generate(**batch)[0], skip_special_tokens=True)
-    greedy = tokenizer.decode(
-        model.generate(**batch, num_beams=1)[0], skip_special_tokens=True
-    )
+    greedy = tokenizer.decode(model.generate(**batch, num_beams=1)[0], skip_special_tokens=True)
     assert translator.translate(text) == beams
     assert beams != greedy  # so the check above really tells beam search from greedy
 

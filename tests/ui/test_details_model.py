@@ -36,7 +36,8 @@ def test_the_cut_out_field_follows_its_state(library):
     assert describe_candidate(library, kept).cutout == "being made…"
     unavailable = describe_candidate(library, kept, "the cut-out model is missing")
     assert unavailable.cutout == "none: the cut-out model is missing"
-    library.add_cutout(cid, Image.new("L", (32, 32), 255), CutoutMethod.UNET, 0.2,
-                       review="removed 1 pale speck")
+    library.add_cutout(
+        cid, Image.new("L", (32, 32), 255), CutoutMethod.UNET, 0.2, review="removed 1 pale speck"
+    )
     weak = describe_candidate(library, kept).cutout
     assert weak == "unet v1, confidence 20% — please review (removed 1 pale speck)"

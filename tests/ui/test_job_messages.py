@@ -23,7 +23,8 @@ def test_each_event_class_has_its_line():
     )
     assert status_message(JobFailed(3, "disk full")) == ("Job 3 failed: disk full", 15000)
     assert status_message(JobCancelled(3, images_done=5)) == (
-        "Job 3 cancelled; 5 images kept.", 8000
+        "Job 3 cancelled; 5 images kept.",
+        8000,
     )
     assert status_message(JobFinished(3, images_done=9)) == ("Job 3 finished: 9 images.", 8000)
     assert status_message(ModelsLoading(3))[0].startswith("Loading the model")

@@ -173,9 +173,7 @@ def test_a_script_ends_cleanly_while_a_task_outlives_its_runner():
         del owner, runner
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "stopped False"
     assert "Error calling Python override" not in out.stderr

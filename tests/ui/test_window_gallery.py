@@ -16,8 +16,11 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def make_window(open_window):
     def make():
-        return open_window(backend_factory=ScriptedBackend, segmenter_factory=FakeSegmenter,
-                           model_checker=ready_check)
+        return open_window(
+            backend_factory=ScriptedBackend,
+            segmenter_factory=FakeSegmenter,
+            model_checker=ready_check,
+        )
 
     return make
 

@@ -71,8 +71,11 @@ def test_history_after_a_restart_brings_the_russian_back(open_window, library, q
     library.create_job(
         GenerationRequest("кот в шлеме (правка)", prompt_original="a cat in a helmet").to_spec()
     )
-    window = open_window(library=library, settings=Settings(models_dir=str(tmp_path / "none")),
-                         segmenter_factory=FakeSegmenter)
+    window = open_window(
+        library=library,
+        settings=Settings(models_dir=str(tmp_path / "none")),
+        segmenter_factory=FakeSegmenter,
+    )
     panel = window.prompt_panel
     assert panel.prompt_box.itemText(0) == "a cat in a helmet"
     panel.set_prompt("a cat in a helmet")
@@ -80,8 +83,10 @@ def test_history_after_a_restart_brings_the_russian_back(open_window, library, q
 
 
 def test_no_translator_in_the_folder_says_how_to_get_it(open_window, tiny_model_dir, qtbot):
-    window = open_window(settings=Settings(models_dir=str(tiny_model_dir), device="cpu"),
-                         segmenter_factory=FakeSegmenter)
+    window = open_window(
+        settings=Settings(models_dir=str(tiny_model_dir), device="cpu"),
+        segmenter_factory=FakeSegmenter,
+    )
     panel = window.prompt_panel
     qtbot.waitUntil(lambda: panel.model_ready, timeout=30_000)
     panel.set_prompt("a dog")

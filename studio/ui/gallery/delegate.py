@@ -106,8 +106,14 @@ class CandidateDelegate(QStyledItemDelegate):
             )
         if index.data(InPackRole):
             # Top, left of the triage mark: the bottom holds the cut-out badge.
-            self._badge(painter, thumb_rect.right() - 27, thumb_rect.top() + 5, IN_PACK_TEXT,
-                        IN_PACK, align_right=True)
+            self._badge(
+                painter,
+                thumb_rect.right() - 27,
+                thumb_rect.top() + 5,
+                IN_PACK_TEXT,
+                IN_PACK,
+                align_right=True,
+            )
         if current:
             pen = QPen(palette.color(QPalette.ColorRole.Highlight).darker(130), 2)
             painter.setPen(pen)
@@ -116,12 +122,12 @@ class CandidateDelegate(QStyledItemDelegate):
         font = QFont(option.font)
         font.setPointSizeF(max(font.pointSizeF() - 1, 7))
         painter.setFont(font)
-        role = (
-            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.WindowText
-        )
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.WindowText
         painter.setPen(palette.color(role))
         label = painter.fontMetrics().elidedText(
-            caption(c), Qt.TextElideMode.ElideMiddle, text_rect.width() - 4  # keeps the suffix
+            caption(c),
+            Qt.TextElideMode.ElideMiddle,
+            text_rect.width() - 4,  # keeps the suffix
         )
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignCenter, label)
         painter.restore()
@@ -146,7 +152,12 @@ class CandidateDelegate(QStyledItemDelegate):
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, mark)
 
     def _badge(
-        self, painter: QPainter, x: int, y: int, text: str, color: QColor,
+        self,
+        painter: QPainter,
+        x: int,
+        y: int,
+        text: str,
+        color: QColor,
         align_right: bool = False,
     ) -> None:
         """A small dark label at (x, y), its left edge there (or its right edge)."""

@@ -72,8 +72,11 @@ def cut_out(image: QImage, mask: QImage) -> QImage:
     rgba = image.convertToFormat(QImage.Format.Format_ARGB32)
     alpha = mask.convertToFormat(QImage.Format.Format_Grayscale8)
     if alpha.size() != rgba.size():
-        alpha = alpha.scaled(rgba.size(), Qt.AspectRatioMode.IgnoreAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
+        alpha = alpha.scaled(
+            rgba.size(),
+            Qt.AspectRatioMode.IgnoreAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
     rgba.setAlphaChannel(alpha)
     return rgba.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
 

@@ -111,8 +111,12 @@ class ExportBar(QWidget):
 
         def export(control: TaskControl) -> ExportResult:
             return export_pack(
-                spec, out, make_zip=make_zip, force=force,
-                on_progress=control.report, should_stop=control.should_stop,
+                spec,
+                out,
+                make_zip=make_zip,
+                force=force,
+                on_progress=control.report,
+                should_stop=control.should_stop,
             )
 
         self.export_task = self._tasks.submit(

@@ -375,7 +375,11 @@ class PackPanel(QWidget):
         initial = list(lists.pop()) if len(lists) == 1 else []
         target = "this sticker" if len(selected) == 1 else f"{len(selected)} stickers"
         self.picker = EmojiPicker(
-            self.emoji_index, initial, self.editor.suggested_emoji(), self, target,
+            self.emoji_index,
+            initial,
+            self.editor.suggested_emoji(),
+            self,
+            target,
             self.recent_emoji,
         )
         self.picker.accepted.connect(lambda: self.assign_emoji(self.picker.chosen()))

@@ -34,7 +34,7 @@ _SKIN_TONES = (0x1F3FB, 0x1F3FF)
 def browse_key(char: str) -> tuple[int, int]:
     """Sort key for listing every emoji: by block (see `_BLOCKS`), then by code point."""
     first = ord(char[0])
-    if _FLAGS[0] <= first <= _FLAGS[1] or char.startswith("\U0001F3F4"):
+    if _FLAGS[0] <= first <= _FLAGS[1] or char.startswith("\U0001f3f4"):
         return len(_BLOCKS) + 1, first
     for rank, (low, high) in enumerate(_BLOCKS):
         if low <= first <= high:

@@ -181,9 +181,9 @@ class TrainStyleDialog(QDialog):
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "A folder of training pictures")
         if folder:
-            self.add_files(sorted(
-                p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
-            ))
+            self.add_files(
+                sorted(p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+            )
 
     def _remove_selected(self) -> None:
         self.form.remove_rows([i.row() for i in self.table.selectionModel().selectedRows()])

@@ -112,8 +112,9 @@ class StyleTrainingForm(QObject):
 
     # -- pictures -------------------------------------------------------------------------------
 
-    def add_pictures(self, pictures: list[tuple[str, str, str | None]],
-                     russian: dict[str, str] | None = None) -> int:
+    def add_pictures(
+        self, pictures: list[tuple[str, str, str | None]], russian: dict[str, str] | None = None
+    ) -> int:
         """Add (image, caption, mask) rows, skipping pictures already in; returns how many.
         `russian` holds, by image, the Russian a caption already has (a prompt's translation,
         as it was sent to the model), which is then used instead of translating again."""
@@ -229,7 +230,9 @@ class StyleTrainingForm(QObject):
     def _recipe(self) -> StyleRecipe | None:
         try:
             return StyleRecipe(
-                steps=self.steps, lr=self.lr, image_loss_weight=self.image_loss_weight,
+                steps=self.steps,
+                lr=self.lr,
+                image_loss_weight=self.image_loss_weight,
                 batch_size=self.batch_size,
             )
         except StudioError:
@@ -262,8 +265,11 @@ class StyleTrainingForm(QObject):
         """Memory and time, saying where each figure comes from."""
         need = self.memory_bytes()
         where = "GPU" if self.device.device == "cuda" else "RAM"
-        memory = f"Memory: about {need / GIB:.1f} GiB of {where} (estimated from the model's " \
-            "shapes)." if need else "Memory: —"
+        memory = (
+            f"Memory: about {need / GIB:.1f} GiB of {where} (estimated from the model's shapes)."
+            if need
+            else "Memory: —"
+        )
         speed = self.known_speed
         if speed is None:
             time = (
@@ -333,16 +339,22 @@ class StyleTrainingForm(QObject):
             raise InvalidTrainingRequest(" ".join(problems))
         pictures = tuple(
             TrainingPicture(
-                r.image, r.caption,
+                r.image,
+                r.caption,
                 r.typed if r.caption != r.typed else None,
                 r.mask,
             )
             for r in self.rows
         )
         return StyleTrainingRequest(
-            self.name, pictures, steps=self.steps, lr=self.lr,
-            image_loss_weight=self.image_loss_weight, batch_size=self.batch_size,
-            previews=self.previews, min_pictures=self.min_pictures,
+            self.name,
+            pictures,
+            steps=self.steps,
+            lr=self.lr,
+            image_loss_weight=self.image_loss_weight,
+            batch_size=self.batch_size,
+            previews=self.previews,
+            min_pictures=self.min_pictures,
         ).validate()
 
     def close(self, msecs: int = 0) -> bool:

@@ -42,8 +42,7 @@ def known_speed() -> KnownSpeed | None:
         seconds = [s.get("seconds") for s in info.get("losses", []) if s.get("seconds")]
         if seconds:
             seconds = sorted(seconds)[len(seconds) // 2]  # the median: the first steps warm up
-            return KnownSpeed(seconds, int(info.get("recipe", {}).get("batch_size", 1)),
-                              entry.name)
+            return KnownSpeed(seconds, int(info.get("recipe", {}).get("batch_size", 1)), entry.name)
     return None
 
 
@@ -113,8 +112,10 @@ class StyleHost(QObject):
         dialog.finished.connect(self._dialog_closed)
         self.dialog = dialog
         self._tasks.submit(
-            lambda _c: known_speed(), on_result=form.set_known_speed,
-            on_error=lambda _failure: None, what="reading the training speed",
+            lambda _c: known_speed(),
+            on_result=form.set_known_speed,
+            on_error=lambda _failure: None,
+            what="reading the training speed",
         )
         dialog.show()
         return dialog
@@ -128,8 +129,9 @@ class StyleHost(QObject):
         """The kept pictures selected in the gallery: their files, their prompts as typed, their
         current cut-outs; and the Russian their prompts were sent to the model as."""
         out, russian = [], {}
-        chosen = [c for c in self._gallery.selected_candidates()
-                  if c.status is CandidateStatus.KEPT]
+        chosen = [
+            c for c in self._gallery.selected_candidates() if c.status is CandidateStatus.KEPT
+        ]
         cutouts = self._library.current_cutouts([c.id for c in chosen])
         for candidate in chosen:
             image = str(self._library.abspath(candidate.image_path))
@@ -174,9 +176,13 @@ class StyleHost(QObject):
         stopped = [j for j in self._queue.training_jobs() if j.state in RESUMABLE]
         if stopped:
             job = stopped[0]
-            self._follow(job.id, job.name, job.request.steps,
-                         f"Unfinished: {job.error or 'Resume continues from the last checkpoint'}"
-                         " (Resume is in Jobs).")
+            self._follow(
+                job.id,
+                job.name,
+                job.request.steps,
+                f"Unfinished: {job.error or 'Resume continues from the last checkpoint'}"
+                " (Resume is in Jobs).",
+            )
 
     def _follow(self, job_id: int, name: str, steps: int, stopped: str | None = None) -> None:
         self.monitor.follow(job_id, name, steps, stopped)

@@ -242,8 +242,12 @@ class TrainingMonitor(QWidget):
             pixmap.loadFromData(png, "PNG")
             picture = QLabel()
             picture.setPixmap(
-                pixmap.scaled(PREVIEW_SIDE, PREVIEW_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
-                              Qt.TransformationMode.SmoothTransformation)
+                pixmap.scaled(
+                    PREVIEW_SIDE,
+                    PREVIEW_SIDE,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
             )
             picture.setToolTip(caption)
             text = QLabel(caption)

@@ -45,7 +45,8 @@ def training_tooltip(job: TrainingJob) -> str:
     measured = (
         f"\n{plan.seconds_per_step:.2f} s a step (measured), about "
         f"{plan.memory_bytes / GIB:.1f} GiB (estimated) on {plan.device}"
-        if plan else ""
+        if plan
+        else ""
     )
     return (
         f"Style “{r.name}”: {len(r.pictures)} pictures, {r.steps} steps, lr {r.lr:g}, "

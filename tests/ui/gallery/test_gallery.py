@@ -65,7 +65,9 @@ def test_multi_select_triage_and_kept_signal(library, gallery, qtbot):
     qtbot.keyClick(gallery.view, Qt.Key.Key_K)
     assert sorted(kept) == ids[:2]
     assert [library.candidate(i).status for i in ids] == [
-        CandidateStatus.KEPT, CandidateStatus.KEPT, CandidateStatus.NEW
+        CandidateStatus.KEPT,
+        CandidateStatus.KEPT,
+        CandidateStatus.NEW,
     ]
     qtbot.keyClick(gallery.view, Qt.Key.Key_S)
     qtbot.keyClick(gallery.view, Qt.Key.Key_S)  # all starred: S unstars them
@@ -207,8 +209,9 @@ def test_p_stays_when_the_pack_refuses_the_pictures(library, gallery, qtbot):
     assert gallery.current_candidate().id == ids[0]
 
 
-@pytest.mark.parametrize("key", [Qt.Key.Key_K, Qt.Key.Key_X, Qt.Key.Key_U, Qt.Key.Key_S,
-                                 Qt.Key.Key_P])
+@pytest.mark.parametrize(
+    "key", [Qt.Key.Key_K, Qt.Key.Key_X, Qt.Key.Key_U, Qt.Key.Key_S, Qt.Key.Key_P]
+)
 def test_every_triage_key_follows_the_same_rule(library, gallery, qtbot, key):
     # K and X once moved on while S and P stayed, and nothing said so.
     ids = fill_library(library, [1.0, 2.0, 3.0])

@@ -71,8 +71,13 @@ def test_the_shortcut_steps_through_every_choice():
     seen = [Backdrop.ORIGINAL]
     for _ in range(4):
         seen.append(seen[-1].next())
-    assert seen == [Backdrop.ORIGINAL, Backdrop.CHECKERBOARD, Backdrop.LIGHT_CHAT,
-                    Backdrop.DARK_CHAT, Backdrop.ORIGINAL]
+    assert seen == [
+        Backdrop.ORIGINAL,
+        Backdrop.CHECKERBOARD,
+        Backdrop.LIGHT_CHAT,
+        Backdrop.DARK_CHAT,
+        Backdrop.ORIGINAL,
+    ]
     assert Backdrop.ORIGINAL.background is None
     assert Backdrop.DARK_CHAT.background is Background.DARK_CHAT
 
@@ -92,8 +97,9 @@ def test_the_gallery_shows_cut_outs_and_fills_in_those_that_finish_later(library
     assert gallery.backdrop_button.text() == "Dark chat"
     assert "Cut-outs on a dark chat" in gallery.backdrop_button.toolTip()
     dark = _colour(DARK_CHAT)
-    qtbot.waitUntil(lambda: _picture(gallery, qtbot, 0).pixelColor(120, 64) == DARK_CHAT,
-                    timeout=3000)
+    qtbot.waitUntil(
+        lambda: _picture(gallery, qtbot, 0).pixelColor(120, 64) == DARK_CHAT, timeout=3000
+    )
     # Not cut out yet: still the original (not a blank cell).
     assert _picture(gallery, qtbot, 1) == original
     # Its cut-out is stored by the background runner: the cell fills in.
@@ -124,14 +130,20 @@ def test_the_choice_is_in_the_menu_and_on_a_shortcut(library, gallery, qtbot):
     changes = []
     gallery.backdrop_changed.connect(changes.append)
     titles = [a.text() for a in gallery.backdrop_menu.actions() if a.isCheckable()]
-    assert titles == ["Original pictures", "Cut-outs on a checkerboard",
-                      "Cut-outs on a light chat", "Cut-outs on a dark chat"]
+    assert titles == [
+        "Original pictures",
+        "Cut-outs on a checkerboard",
+        "Cut-outs on a light chat",
+        "Cut-outs on a dark chat",
+    ]
     gallery.backdrop_menu.actions()[2].trigger()
     assert gallery.backdrop is Backdrop.LIGHT_CHAT
     assert gallery.next_backdrop_action.shortcut().toString() == "Ctrl+B"
     gallery.next_backdrop_action.trigger()
     assert gallery.backdrop is Backdrop.DARK_CHAT
-    assert [a for a in gallery.backdrop_menu.actions() if a.isChecked()][0].text().endswith(
-        "dark chat"
+    assert (
+        [a for a in gallery.backdrop_menu.actions() if a.isChecked()][0]
+        .text()
+        .endswith("dark chat")
     )
     assert changes == [Backdrop.LIGHT_CHAT, Backdrop.DARK_CHAT]

@@ -55,8 +55,9 @@ def test_space_opens_the_current_candidate_and_the_arrows_step(gallery, four, qt
     assert not gallery.viewer_open()
 
 
-@pytest.mark.parametrize("key", [Qt.Key.Key_K, Qt.Key.Key_X, Qt.Key.Key_U, Qt.Key.Key_S,
-                                 Qt.Key.Key_P])
+@pytest.mark.parametrize(
+    "key", [Qt.Key.Key_K, Qt.Key.Key_X, Qt.Key.Key_U, Qt.Key.Key_S, Qt.Key.Key_P]
+)
 def test_the_triage_keys_follow_the_grids_rule(library, gallery, four, qtbot, key):
     gallery.set_pack_adder(lambda _ids: True)  # the pack takes them (the window's pack)
     viewer = _open(gallery, qtbot)
@@ -92,7 +93,8 @@ def test_it_acts_on_the_one_it_shows_not_on_a_selection(library, gallery, four, 
     viewer = _open(gallery, qtbot)
     qtbot.keyClick(viewer, Qt.Key.Key_K)
     assert [library.candidate(i).status for i in four[:2]] == [
-        CandidateStatus.NEW, CandidateStatus.KEPT  # Shift+Right made the second current
+        CandidateStatus.NEW,
+        CandidateStatus.KEPT,  # Shift+Right made the second current
     ]
 
 
@@ -102,8 +104,10 @@ def test_it_shows_the_cut_out_on_the_chosen_background(library, gallery, four, q
     gallery.select_candidate(four[0])
     gallery.set_backdrop(Backdrop.DARK_CHAT)
     viewer = _open(gallery, qtbot)
-    qtbot.waitUntil(lambda: viewer.pixmap() is not None
-                    and viewer.pixmap().width() == PICTURE_SIZE, timeout=5000)
+    qtbot.waitUntil(
+        lambda: viewer.pixmap() is not None and viewer.pixmap().width() == PICTURE_SIZE,
+        timeout=5000,
+    )
     image: QImage = viewer.pixmap().toImage()
     assert image.pixelColor(PICTURE_SIZE - 10, PICTURE_SIZE // 2) == DARK_CHAT
     assert "cut-out: U-Net 90%" in viewer.caption_label.text()

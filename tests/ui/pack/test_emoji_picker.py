@@ -150,7 +150,9 @@ def test_emoji_typed_or_added_from_a_suggestion_count_as_used(panel, library, pa
     panel.add_emoji("🔥")  # a Suggested button
     assert RecentEmoji(window_settings(paths)).load()[:3] == ["🔥", "😀", "👍🏽"]
     assert [panel.open_picker().results.item(row).text() for row in range(3)] == [
-        "🔥", "😀", "👍🏽"
+        "🔥",
+        "😀",
+        "👍🏽",
     ]
 
 

@@ -24,9 +24,11 @@ def _wait_for_preview(panel, qtbot, options):
     entry = panel.entries[0]
     expected = np.asarray(render_sticker(load_source(entry.source), options))
     qtbot.waitUntil(
-        lambda: panel.preview.shown_image() is not None
-        and _shown_pixels(panel).shape == expected.shape
-        and np.array_equal(_shown_pixels(panel), expected),
+        lambda: (
+            panel.preview.shown_image() is not None
+            and _shown_pixels(panel).shape == expected.shape
+            and np.array_equal(_shown_pixels(panel), expected)
+        ),
         timeout=10_000,
     )
     return expected

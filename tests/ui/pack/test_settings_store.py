@@ -28,8 +28,9 @@ def _files(folder):
     return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
-def test_nothing_is_written_outside_studio_home(outside, library, paths, qtbot, tmp_path,
-                                                studio_home, monkeypatch):
+def test_nothing_is_written_outside_studio_home(
+    outside, library, paths, qtbot, tmp_path, studio_home, monkeypatch
+):
     panel = PackPanel(library)
     qtbot.addWidget(panel)
     ids = add_candidates(library, 1)

@@ -81,8 +81,11 @@ def test_captions_in_other_languages_are_translated_and_can_be_edited(form, pict
     assert [r.state for r in form.rows] == [CaptionState.AS_TYPED] * 2 + [CaptionState.TRANSLATED]
     form.set_russian(2, "рыжий котик в шляпе")
     request = form.request()
-    assert [p.caption for p in request.pictures] == ["рыжий кот", "рыжий кот",
-                                                     "рыжий котик в шляпе"]
+    assert [p.caption for p in request.pictures] == [
+        "рыжий кот",
+        "рыжий кот",
+        "рыжий котик в шляпе",
+    ]
     assert request.pictures[2].caption_typed == "a ginger cat"
     assert request.pictures[0].caption_typed is None
 
@@ -132,12 +135,24 @@ def test_the_time_comes_from_a_measured_training_or_the_first_step(form):
 
 
 def test_the_request_carries_the_settings_and_the_cut_outs(form, pictures):
-    form.set_settings(name="cat", steps=50, lr=2e-5, image_loss_weight=500.0, batch_size=1,
-                      previews=("кот в шляпе",))
+    form.set_settings(
+        name="cat",
+        steps=50,
+        lr=2e-5,
+        image_loss_weight=500.0,
+        batch_size=1,
+        previews=("кот в шляпе",),
+    )
     form.add_pictures([(str(p), "кот", f"{p}.mask.png") for p in pictures[:3]])
     request = form.request()
-    assert (request.name, request.steps, request.lr, request.image_loss_weight,
-            request.batch_size, request.previews) == ("cat", 50, 2e-5, 500.0, 1, ("кот в шляпе",))
+    assert (
+        request.name,
+        request.steps,
+        request.lr,
+        request.image_loss_weight,
+        request.batch_size,
+        request.previews,
+    ) == ("cat", 50, 2e-5, 500.0, 1, ("кот в шляпе",))
     assert request.pictures[0].mask == f"{pictures[0]}.mask.png"
     assert request.min_pictures == 3
 
@@ -151,8 +166,10 @@ def test_a_prompt_already_translated_keeps_its_russian(form, pictures, qtbot):
     calls = []
     form.set_translator(lambda text: calls.append(text) or "другое")
     form.set_settings(name="cat")
-    form.add_pictures(_rows(pictures[:3], "a ginger cat"),
-                      russian={str(pictures[0]): "рыжий кот", str(pictures[1]): "рыжий кот"})
+    form.add_pictures(
+        _rows(pictures[:3], "a ginger cat"),
+        russian={str(pictures[0]): "рыжий кот", str(pictures[1]): "рыжий кот"},
+    )
     qtbot.waitUntil(lambda: form.translating == 0, timeout=10_000)
     assert [r.caption for r in form.rows] == ["рыжий кот", "рыжий кот", "другое"]
     assert calls == ["a ginger cat"]  # only the picture without a Russian was translated

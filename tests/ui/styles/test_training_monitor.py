@@ -65,16 +65,16 @@ def test_a_resumed_training_redraws_the_steps_it_does_again(monitor):
 
 
 def test_the_plan_says_measured_time_and_estimated_memory(monitor):
-    monitor.handle(TrainingPlanned(-1, "Ginger cat", 4, 10, 2.5, 3 * 1024**3, "cpu (fp32)",
-                                   "adamw"))
+    monitor.handle(
+        TrainingPlanned(-1, "Ginger cat", 4, 10, 2.5, 3 * 1024**3, "cpu (fp32)", "adamw")
+    )
     text = monitor.status.text()
     assert "continuing from step 4" in text and "6 steps × 2.50 s (measured)" in text
     assert "3.0 GiB (estimated)" in text
 
 
 def test_previews_show_each_held_out_caption(monitor):
-    monitor.handle(TrainingPreview(-1, 5, ("кот в шляпе", "кот спит"),
-                                   (_png("red"), _png("blue"))))
+    monitor.handle(TrainingPreview(-1, 5, ("кот в шляпе", "кот спит"), (_png("red"), _png("blue"))))
     labels = [monitor.previews.itemAt(i).widget() for i in range(monitor.previews.count())]
     pictures = [w for w in labels if w.pixmap() is not None and not w.pixmap().isNull()]
     assert len(pictures) == 2 and pictures[0].toolTip() == "кот в шляпе"

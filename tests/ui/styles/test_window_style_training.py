@@ -20,8 +20,10 @@ pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 @pytest.fixture
 def window(open_window, tiny_model_dir, qtbot):
-    window = open_window(settings=Settings(models_dir=str(tiny_model_dir), device="cpu"),
-                         segmenter_factory=FakeSegmenter)
+    window = open_window(
+        settings=Settings(models_dir=str(tiny_model_dir), device="cpu"),
+        segmenter_factory=FakeSegmenter,
+    )
     qtbot.waitUntil(lambda: window.prompt_panel.model_ready, timeout=30_000)
     qtbot.waitUntil(lambda: window.device_info is not None, timeout=30_000)
     return window
@@ -87,7 +89,11 @@ def test_kept_pictures_come_from_the_gallery_through_their_cut_outs(window, tmp_
     assert len(rows) == 2  # the one not kept stays out
     assert all(caption == "a ginger cat" for _image, caption, _mask in rows)
     cutouts = window.library.current_cutouts(ids[:2])
-    expected = {str(window.library.abspath(window.library.candidate(i).image_path)):
-                str(window.library.abspath(cutouts[i].mask_path)) for i in ids[:2]}
+    expected = {
+        str(window.library.abspath(window.library.candidate(i).image_path)): str(
+            window.library.abspath(cutouts[i].mask_path)
+        )
+        for i in ids[:2]
+    }
     assert {image: mask for image, _caption, mask in rows} == expected
     assert cutouts[ids[0]].method is CutoutMethod.MANUAL  # the user's own cut-out is used
