@@ -18,11 +18,12 @@ whole (`contour.enclosed_paper`), white parts whiter than off-white paper are ke
 paper are filled (`paint_holes`), as are pale parts it drops that are smooth where the paper is
 grainy (`flat_paint`) and white regions it drops that are whiter than grainy paper
 (`whiter_paint`), gaps the network filled that show the paper's own colour and grain are
-cleared (`paper_gaps`), faded spots the opaque figure walls in are made opaque
-(`see_through`), soft cast shadows it keeps opaque are made semi-transparent
-(`shadows.soft_shadows`), and pale specks, soft shadow pieces and faint bits detached from the
-figure are removed (`islands.remove_specks`), each of the last three flagging the result for
-review, and edge colours are decontaminated so the sticker has no white halo on a dark
+cleared (`paper_gaps`), faded spots the opaque figure walls in and pale paint it faded
+like a shadow along the outline are made opaque (`see_through`, `faded_paint`), soft cast
+shadows it keeps opaque are made semi-transparent (`shadows.soft_shadows`), and pale specks,
+soft shadow pieces and faint bits detached from the figure are removed
+(`islands.remove_specks`); clearing gaps, softening shadows and removing specks flag the result
+for review, and edge colours are decontaminated so the sticker has no white halo on a dark
 background.
 """
 
@@ -45,6 +46,7 @@ from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
 from studio.segment.edges import decontaminate, guided_filter, refine_alpha
+from studio.segment.faded_paint import faded_paint
 from studio.segment.flat_paint import flat_paint
 from studio.segment.islands import remove_specks
 from studio.segment.paint_holes import paint_holes
@@ -95,7 +97,7 @@ class _Network:
     clear_paper_gaps: bool = True  # `paper_gaps.clear_paper_gaps` (off: measuring)
     fill_paint: bool = True  # `paint_holes`, `flat_paint` and `whiter_paint` (off: measuring)
     soften_shadows: bool = True  # `shadows.soft_shadows` (off: measuring)
-    fill_see_through: bool = True  # `see_through.see_through_spots` (off: measuring)
+    fill_see_through: bool = True  # `see_through`, `faded_paint` (off: measuring)
 
     @property
     def output_size(self) -> int:
@@ -256,8 +258,8 @@ class Segmenter:
         return Segmenter(dataclasses.replace(self._net, fill_paint=False), self._device)
 
     def with_see_through_spots(self) -> Segmenter:
-        """The same network with the faded spots the figure walls in left faded (to measure what
-        making them opaque does)."""
+        """The same network with the faded spots the figure walls in and the pale paint it faded
+        left faded (to measure what making them opaque does: `see_through`, `faded_paint`)."""
         return Segmenter(dataclasses.replace(self._net, fill_see_through=False), self._device)
 
     def with_opaque_shadows(self) -> Segmenter:
@@ -387,6 +389,8 @@ class Segmenter:
                 # paint. Soft shadows are the next step's; one the figure walls in wholly
                 # stays opaque (`see_through`).
                 mask[see_through_spots(mask)] = 255
+                # Pale paint along the outline the network faded as if it were a shadow.
+                mask[faded_paint(rgb, mask)] = 255
         else:
             method = "contour"
             mask = contour.contour_mask(rgb)  # its own noise-adaptive tolerance

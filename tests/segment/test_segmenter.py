@@ -304,6 +304,23 @@ def test_a_faded_spot_inside_the_figure_is_made_opaque(seg):
     assert cut.review is None  # the cut-out already called it figure: nothing to review
 
 
+def test_pale_paint_the_network_faded_along_the_outline_is_made_opaque(seg):
+    # A red box with a pale cyan base along its lower side, at 512 px; the network's output
+    # sags to 0.55 over the base, as it does over a cast shadow.
+    rgb = np.full((512, 512, 3), (253, 252, 252), np.uint8)
+    cv2.rectangle(rgb, (100, 100), (400, 300), (200, 40, 40), -1)
+    cv2.rectangle(rgb, (100, 300), (400, 380), (190, 225, 235), -1)
+    prob = np.zeros((512, 512), np.float32)
+    cv2.rectangle(prob, (100, 100), (400, 380), 1.0, -1)
+    prob[300:381, 100:401] = 0.55
+    network = seg.with_threshold(0.0)
+    faded = network.with_see_through_spots()._finish(rgb, None, prob, 0.99)
+    assert 128 <= faded.mask[340, 250] < 250  # measured as before
+    cut = network._finish(rgb, None, prob, 0.99)
+    assert cut.mask[315:370, 120:380].min() == 255 and cut.mask[400, 250] == 0
+    assert cut.review is None
+
+
 def test_shipped_model_keeps_white_eyes_on_grainy_emojich_paper():
     image, truth = emoji_like(256, background=(253, 252, 252))
     cut = Segmenter.default("cpu").cutout(Image.fromarray(_grainy(np.asarray(image), seed=1)))

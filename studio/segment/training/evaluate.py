@@ -578,8 +578,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--faded-spots",
         action="store_true",
-        help="leave the faded spots the figure walls in see-through (the cut-out before "
-        "`see_through`)",
+        help="leave the faded spots the figure walls in and the pale paint the network faded "
+        "see-through (the cut-out before `see_through` and `faded_paint`)",
     )
     parser.add_argument(
         "--real", type=Path, help="also cut these real pictures (no truth) and count specks"
