@@ -27,6 +27,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from scripts.screenshots import (  # noqa: E402
     SCREENS,
     Camera,
+    add_screen_options,
     emoji_pictures,
     settle,
     wait_for,
@@ -45,16 +46,8 @@ CAPTIONS = (
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    add_screen_options(parser)
     parser.add_argument("--steps", type=int, default=40)
-    parser.add_argument(
-        "--widths",
-        type=int,
-        nargs="+",
-        choices=sorted(SCREENS),
-        default=sorted(SCREENS),
-        help="screen widths to shoot at (px)",
-    )
     args = parser.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)

@@ -43,6 +43,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SCREENS = {1366: (1366, 740), 1920: (1920, 1040)}
 
 
+def add_screen_options(parser: argparse.ArgumentParser) -> None:
+    """The options every screenshot script takes: where to write and at which screen widths."""
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    parser.add_argument(
+        "--widths",
+        type=int,
+        nargs="+",
+        choices=sorted(SCREENS),
+        default=sorted(SCREENS),
+        help="screen widths to shoot at (px)",
+    )
+
+
 def wait_for(app, condition, timeout: float = 120.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -265,15 +278,7 @@ def publish_shots(app, window, camera: Camera) -> None:  # noqa: ANN001
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
-    parser.add_argument(
-        "--widths",
-        type=int,
-        nargs="+",
-        choices=sorted(SCREENS),
-        default=sorted(SCREENS),
-        help="screen widths to shoot at (px)",
-    )
+    add_screen_options(parser)
     parser.add_argument(
         "--only-publish", action="store_true", help="only the Publish to Telegram shots"
     )
