@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,18 +57,27 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-# Imported on a CPU with AVX512-BF16, bitsandbytes' CPU backend tries to fetch a 4-bit kernel
-# from a model hub (through the optional `kernels` package) and, failing, warns on the terminal
-# that the user should install it. The studio uses no 4-bit weights and fetches no code at run
-# time, so that one logger is quieted to errors before the import.
+# Imported on a CPU with AVX512-BF16, bitsandbytes' CPU backend fetches a 4-bit kernel from a
+# model hub through the `kernels` package (which transformers now installs) and loads it, or,
+# failing, warns on the terminal that the user should install it. The studio uses no 4-bit
+# weights and fetches no code at run time: during the import `kernels` is made unimportable, so
+# nothing is fetched, and the backend's logger is quieted to errors, so nothing is said.
 _BITSANDBYTES_CPU_LOGGER = "bitsandbytes.backends.cpu.ops"
+_NOT_IMPORTED = object()
 
 
 def import_bitsandbytes():
-    """bitsandbytes, imported without its CPU backend's warning about a kernel we do not use."""
+    """bitsandbytes, imported without fetching or announcing the 4-bit kernel we do not use."""
     logging.getLogger(_BITSANDBYTES_CPU_LOGGER).setLevel(logging.ERROR)
-    import bitsandbytes
-
+    kernels = sys.modules.get("kernels", _NOT_IMPORTED)
+    sys.modules["kernels"] = None  # `from kernels import get_kernel` raises ImportError
+    try:
+        import bitsandbytes
+    finally:
+        if kernels is _NOT_IMPORTED:
+            del sys.modules["kernels"]
+        else:
+            sys.modules["kernels"] = kernels
     return bitsandbytes
 
 

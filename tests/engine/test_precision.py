@@ -12,6 +12,7 @@ place.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -138,3 +139,27 @@ def test_bitsandbytes_imports_without_telling_users_to_install_a_kernel():
     if "unavailable" in out.stdout:
         pytest.skip("bitsandbytes does not import here")
     assert "kernels" not in out.stderr, out.stderr
+
+
+def test_importing_bitsandbytes_fetches_no_kernel(tmp_path):
+    # Where bitsandbytes' CPU backend would fetch its 4-bit kernel (CPUs with AVX512-BF16), it
+    # asks the `kernels` package; a stand-in that records the request must never be asked.
+    fake = tmp_path / "kernels"
+    fake.mkdir()
+    (fake / "__init__.py").write_text(
+        "def get_kernel(*args, **kwargs):\n    print('FETCHED', args)\n    raise RuntimeError\n"
+    )
+    code = (
+        "from studio.engine.models import import_bitsandbytes\n"
+        "try:\n    import_bitsandbytes()\nexcept Exception:\n    print('unavailable')\n"
+        "import kernels; print('kernels importable again')"
+    )
+    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    if "unavailable" in out.stdout:
+        pytest.skip("bitsandbytes does not import here")
+    assert "FETCHED" not in out.stdout
+    assert "kernels importable again" in out.stdout  # blocked for the import only
