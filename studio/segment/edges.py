@@ -21,38 +21,64 @@ def decontaminate(rgb: np.ndarray, alpha: np.ndarray, radius: int = 3) -> np.nda
     Opaque pixels are unchanged; transparent pixels get the colour of the nearby figure, which
     also keeps later resizing (premultiplied or not) free of white fringes.
     """
-    a = alpha.astype(np.float32) / 255.0
-    if a.min() >= 1.0:
+    if alpha.min() == 255:
         return rgb.copy()
+    # Each step is computed only on the pixels that need it (a cut-out is mostly opaque figure
+    # and clear paper, with a thin semi-transparent band between), with the same arithmetic per
+    # pixel as over the whole picture, so the colours are the same to the bit.
+    a = alpha.astype(np.float32) / 255.0
     image = rgb.astype(np.float32)
     background = background_colour(rgb)
-    a3 = a[..., None]
-    # Un-blend: F = (I - (1-a) B) / a, trusted only where a is not tiny.
-    unblended = np.clip((image - (1.0 - a3) * background) / np.maximum(a3, 1e-3), 0, 255)
+    soft = alpha < 255  # a >= 0.999 is alpha 255 exactly
+    seen = alpha > 0
+    band = soft & seen
+    # Un-blend: F = (I - (1-a) B) / a. An opaque pixel un-blends to itself; a clear one is
+    # never weighted in (weight 0) and takes the neighbourhood's colour (trust 0).
+    a_band = a[band][:, None]
+    unblended_band = _unblend(image[band], a_band, background)
     # Neighbourhood estimate of F, weighted towards opaque pixels (weight a^4).
     weight = a**4
+    weighted = np.zeros_like(image)
+    weighted[~soft] = image[~soft]
+    weighted[band] = unblended_band * weight[band][:, None]
     size = (2 * radius + 1, 2 * radius + 1)
-    num = cv2.boxFilter(unblended * weight[..., None], -1, size, normalize=False)
-    den = cv2.boxFilter(weight, -1, size, normalize=False)[..., None]
-    neighbour = np.where(den > 1e-6, num / np.maximum(den, 1e-6), unblended)
-    # Blend: solved colour when alpha is high, neighbourhood colour when it is low.
-    trust = np.clip((a3 - 0.25) / 0.5, 0, 1)
-    figure = trust * unblended + (1 - trust) * neighbour
-    out = np.where(a3 >= 0.999, image, figure)
-    # Far from the figure the neighbourhood is empty: spread the figure colour outward so even
-    # fully transparent pixels carry it (a dilation of the colour by distance transform order).
-    empty = (den[..., 0] <= 1e-6) & (a < 0.999)
-    if empty.any() and (~empty).any():
-        _, labels = cv2.distanceTransformWithLabels(
-            empty.astype(np.uint8), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
-        )
-        # labels index the zero pixels (the non-empty ones) in raster order.
-        sources = np.argwhere(~empty)
-        order = np.zeros(labels.max() + 1, dtype=np.int64)
-        order[labels[~empty]] = np.arange(len(sources))
-        nearest = sources[order[labels[empty]]]
-        out[empty] = out[nearest[:, 0], nearest[:, 1]]
+    num = cv2.boxFilter(weighted, -1, size, normalize=False)
+    den = cv2.boxFilter(weight, -1, size, normalize=False)
+    # Far from the figure the neighbourhood is empty: those pixels are filled below.
+    empty = (den <= 1e-6) & soft
+    filled = ~empty
+    out = image.copy()
+    # The band: solved colour when alpha is high, neighbourhood colour when it is low.
+    trust = np.clip((a_band - 0.25) / 0.5, 0, 1)
+    den_band = den[band][:, None]
+    neighbour = np.where(den_band > 1e-6, num[band] / np.maximum(den_band, 1e-6), unblended_band)
+    out[band] = trust * unblended_band + (1 - trust) * neighbour
+    # Clear pixels with a neighbourhood take its colour.
+    near = soft & ~seen & filled
+    out[near] = num[near] / np.maximum(den[near], 1e-6)[:, None]
+    if empty.any():
+        if filled.any():
+            # Spread the figure colour outward so even fully transparent pixels carry it (a
+            # dilation of the colour by distance transform order).
+            _, labels = cv2.distanceTransformWithLabels(
+                empty.astype(np.uint8), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
+            )
+            # labels index the zero pixels (the non-empty ones) in raster order.
+            sources = np.flatnonzero(filled)
+            order = np.zeros(labels.max() + 1, dtype=np.int64)
+            order[labels[filled]] = np.arange(len(sources))
+            colours = out.reshape(-1, 3)
+            colours[np.flatnonzero(empty)] = colours[sources[order[labels[empty]]]]
+        else:  # nothing to spread: the un-blended colour, as good as any
+            clear = empty & ~seen
+            out[clear] = _unblend(image[clear], a[clear][:, None], background)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def _unblend(image: np.ndarray, a: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """F = (I - (1-a) B) / a for pixels `image` (K,3) of opacity `a` (K,1), clipped to 0-255;
+    trusted only where `a` is not tiny."""
+    return np.clip((image - (1.0 - a) * background) / np.maximum(a, 1e-3), 0, 255)
 
 
 def sharpen_alpha(probability: np.ndarray, gain: float = 2.0) -> np.ndarray:
