@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pack_pictures import figure_rgba
 from PIL import Image
@@ -80,6 +80,7 @@ def test_one_side_is_exactly_512_and_the_other_fits(width, height, kind, seed, o
 
 @settings(max_examples=40, deadline=None)
 @given(width=sizes, height=sizes, kind=st.sampled_from(ALPHA_PATTERNS), seed=st.integers(0, 999))
+@example(width=1, height=329, kind="noise", seed=164)
 def test_without_options_the_figure_fills_the_sticker(width, height, kind, seed):
     """Trimmed and fitted: the figure touches both edges of the long side, keeping its shape."""
     rgba = picture(kind, width, height, seed)
@@ -90,11 +91,13 @@ def test_without_options_the_figure_fills_the_sticker(width, height, kind, seed)
     assert max(out_w, out_h) == 512
     # Aspect ratio kept to within rounding of one pixel.
     assert abs(out_w / out_h - fig_w / fig_h) <= (fig_w / fig_h) * (1 / min(out_w, out_h)) + 1e-9
+    # Within a pixel of each edge: enlarging is cubic, and its undershoot can take a faint edge
+    # pixel beside an opaque one to 0 (a 1x329 noise figure ending in alpha 68, 255, 4).
     visible = sticker[..., 3] > 0
     if out_w == 512:
-        assert visible[:, 0].any() and visible[:, -1].any()
+        assert visible[:, :2].any() and visible[:, -2:].any()
     if out_h == 512:
-        assert visible[0].any() and visible[-1].any()
+        assert visible[:2].any() and visible[-2:].any()
 
 
 def test_transparent_margins_are_trimmed():
