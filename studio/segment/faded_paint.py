@@ -8,7 +8,7 @@ the sticker, and `see_through.see_through_spots` leaves them: they join the open
 the faded outline.
 
 Such a stretch is paint when its colour is not the paper's and not a grey darkening of it: a
-shadow darkens the paper alike in every channel (`shadows.GREY_LEVELS`), and a faded pixel of
+shadow darkens the paper alike in every channel (`shadows.is_grey`), and a faded pixel of
 the paper's own colour may be paper the network half kept (between two digits, above a tram).
 The stretch is taken only where it lies more than `DEPTH` pixels inside the cut-out and is
 `WIDTH` pixels across: the figure's own soft outline stays soft (made opaque, it turns jagged),
@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from studio.segment import paper_gaps, shadows
-from studio.segment.channels import channel_max, channel_min
+from studio.segment.channels import channel_max, channel_sum
 from studio.segment.see_through import HALF_ALPHA, SOLID_ALPHA
 
 # A faded pixel counts when it lies more than this many pixels (at 512 px) from the nearest
@@ -40,10 +40,9 @@ PAPER_LEVELS = paper_gaps.NEAR_PAPER_LEVELS
 
 def _grey_darkening(offsets: np.ndarray) -> np.ndarray:
     """(H,W) bool: pixels whose offsets from the paper (H,W,3) make them a grey darkening of
-    it, as a shadow is (`shadows.GREY_LEVELS`, `shadows.GREY_SHARE`)."""
-    shade = -offsets.mean(axis=2)
-    spread = channel_max(offsets) - channel_min(offsets)
-    return (shade > 0) & (spread <= np.maximum(shadows.GREY_LEVELS, shadows.GREY_SHARE * shade))
+    it, as a shadow is (`shadows.is_grey`)."""
+    shade = -channel_sum(offsets) / 3.0
+    return (shade > 0) & shadows.is_grey(offsets, shade)
 
 
 def faded_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:

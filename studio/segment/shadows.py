@@ -82,10 +82,8 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     if field.min() < 150:  # no light paper on the border to compare with
         return mask, 0
     smooth, offsets, shade = _shade(rgb, field)
-    spread = channel_max(offsets) - channel_min(offsets)
-    grey = spread <= np.maximum(GREY_LEVELS, GREY_SHARE * shade)
     darkened = (
-        grey
+        is_grey(offsets, shade)
         & (shade >= max(MIN_SHADE_LEVELS, MIN_SHADE_NOISE_FACTOR * noise))
         & (shade <= MAX_SHADE_LEVELS)
         & (grey_slope(channel_sum(smooth) / 3.0) <= SOFT_EDGE_LEVELS)
@@ -164,6 +162,14 @@ def settle_edge(
         out[cut_off] = alpha[cut_off]
         shadow = shadow | cut_off
     return out, shadow
+
+
+def is_grey(offsets: np.ndarray, shade: np.ndarray) -> np.ndarray:
+    """(H,W) bool: pixels whose offsets from the paper (H,W,3) differ across the channels by at
+    most `GREY_LEVELS`, or `GREY_SHARE` of their shade (H,W, the channels' mean darkening) when
+    larger: grey, as a shadow is."""
+    spread = channel_max(offsets) - channel_min(offsets)
+    return spread <= np.maximum(GREY_LEVELS, GREY_SHARE * shade)
 
 
 def _shade(rgb: np.ndarray, field: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
