@@ -14,6 +14,10 @@ import numpy as np
 from studio.segment.channels import channel_sum
 from studio.segment.contour import background_colour, background_field
 
+# The neighbourhood weight of each alpha value (a^4 for a = alpha / 255), looked up: alpha has
+# only 256 values, and a power per pixel costs more than the rest of the weighting.
+_NEIGHBOUR_WEIGHTS = (np.arange(256, dtype=np.float32) / 255.0) ** 4
+
 
 def decontaminate(rgb: np.ndarray, alpha: np.ndarray, radius: int = 3) -> np.ndarray:
     """Figure colours (H,W,3) uint8 for `rgb` (H,W,3) uint8 under soft `alpha` (H,W) uint8.
@@ -37,25 +41,26 @@ def decontaminate(rgb: np.ndarray, alpha: np.ndarray, radius: int = 3) -> np.nda
     a_band = a[band][:, None]
     unblended_band = _unblend(image[band], a_band, background)
     # Neighbourhood estimate of F, weighted towards opaque pixels (weight a^4).
-    weight = a**4
+    weight = _NEIGHBOUR_WEIGHTS[alpha]
     weighted = np.zeros_like(image)
-    weighted[~soft] = image[~soft]
-    weighted[band] = unblended_band * weight[band][:, None]
+    cv2.copyTo(image, (~soft).astype(np.uint8), weighted)  # opaque pixels as they are ...
+    weighted[band] = unblended_band * weight[band][:, None]  # ... and the band un-blended
     size = (2 * radius + 1, 2 * radius + 1)
     num = cv2.boxFilter(weighted, -1, size, normalize=False)
     den = cv2.boxFilter(weight, -1, size, normalize=False)
     # Far from the figure the neighbourhood is empty: those pixels are filled below.
     empty = (den <= 1e-6) & soft
     filled = ~empty
-    out = image.copy()
+    # Opaque pixels keep the picture's colour (rounding a whole level changes nothing).
+    out = rgb.copy()
     # The band: solved colour when alpha is high, neighbourhood colour when it is low.
     trust = np.clip((a_band - 0.25) / 0.5, 0, 1)
     den_band = den[band][:, None]
     neighbour = np.where(den_band > 1e-6, num[band] / np.maximum(den_band, 1e-6), unblended_band)
-    out[band] = trust * unblended_band + (1 - trust) * neighbour
+    out[band] = _rounded(trust * unblended_band + (1 - trust) * neighbour)
     # Clear pixels with a neighbourhood take its colour.
     near = soft & ~seen & filled
-    out[near] = num[near] / np.maximum(den[near], 1e-6)[:, None]
+    out[near] = _rounded(num[near] / np.maximum(den[near], 1e-6)[:, None])
     if empty.any():
         if filled.any():
             # Spread the figure colour outward so even fully transparent pixels carry it (a
@@ -63,16 +68,21 @@ def decontaminate(rgb: np.ndarray, alpha: np.ndarray, radius: int = 3) -> np.nda
             _, labels = cv2.distanceTransformWithLabels(
                 empty.astype(np.uint8), cv2.DIST_L2, 3, labelType=cv2.DIST_LABEL_PIXEL
             )
-            # labels index the zero pixels (the non-empty ones) in raster order.
-            sources = np.flatnonzero(filled)
-            order = np.zeros(labels.max() + 1, dtype=np.int64)
-            order[labels[filled]] = np.arange(len(sources))
-            colours = out.reshape(-1, 3)
-            colours[np.flatnonzero(empty)] = colours[sources[order[labels[empty]]]]
+            # Each non-empty pixel has a label of its own, and each empty one its nearest
+            # non-empty pixel's: copy colours by label, a pixel's three bytes as one item.
+            pixels = out.reshape(-1).view("V3").reshape(alpha.shape)
+            by_label = np.zeros(labels.max() + 1, dtype="V3")
+            by_label[labels[filled]] = pixels[filled]
+            pixels[empty] = by_label[labels[empty]]
         else:  # nothing to spread: the un-blended colour, as good as any
             clear = empty & ~seen
-            out[clear] = _unblend(image[clear], a[clear][:, None], background)
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+            out[clear] = _rounded(_unblend(image[clear], a[clear][:, None], background))
+    return out
+
+
+def _rounded(colours: np.ndarray) -> np.ndarray:
+    """Float colours (K,3) 0..255 to uint8, rounded."""
+    return np.clip(colours + 0.5, 0, 255).astype(np.uint8)
 
 
 def _unblend(image: np.ndarray, a: np.ndarray, background: np.ndarray) -> np.ndarray:
@@ -110,22 +120,26 @@ def refine_alpha(
         return (network * 255.0 + 0.5).astype(np.uint8)
     background, _ = background_field(rgb)  # (H,W,3) float32
     image = rgb.astype(np.float32)
-    # F: mean colour of confident figure pixels outside the band, within a small window.
-    figure, has_figure = _nearby_mean(image, (probability >= 0.98) & ~in_band, 2 * band + 5)
-    figure = np.where(has_figure[..., None], figure, background)
-    colour_alpha, trust = _blend_alpha(image, figure, background)
-    trust = trust * (in_band & has_figure)
+    # F: mean colour of confident figure pixels outside the band, within a small window. The
+    # colours are measured only where they can speak: band pixels with such pixels nearby
+    # (elsewhere the network's alpha stays as it is).
+    sums, counts = _window_sums(image, (probability >= 0.98) & ~in_band, 2 * band + 5)
+    measured = in_band & (counts > 0.5)
+    figure = sums[measured] / counts[measured][:, None]
+    colour_alpha, trust = _blend_alpha(image[measured], figure, background[measured])
     # Background by colour inside the band counts only if it reaches the outer background.
-    looks_clear = in_band & (colour_alpha < 0.5) & (trust > 0)
+    looks_clear = np.zeros_like(measured)
+    looks_clear[measured] = (colour_alpha < 0.5) & (trust > 0)
     outside = (probability < 0.5) & ~in_band
     count, labels = cv2.connectedComponents(
         (looks_clear | outside).astype(np.uint8), connectivity=8
     )
     reaches = np.zeros(count, dtype=bool)
-    reaches[np.unique(labels[outside])] = True
+    reaches[labels[outside]] = True
     reaches[0] = False
-    trust = np.where(looks_clear & ~reaches[labels], 0.0, trust)
-    alpha = trust * colour_alpha + (1.0 - trust) * network
+    trust = np.where(looks_clear[measured] & ~reaches[labels[measured]], 0.0, trust)
+    alpha = network.copy()
+    alpha[measured] = trust * colour_alpha + (1.0 - trust) * network[measured]
     return (alpha * 255.0 + 0.5).astype(np.uint8)
 
 
@@ -177,24 +191,33 @@ def edge_beside_shadow(
     return (lowered * 255.0 + 0.5).astype(np.uint8)
 
 
+def _window_sums(
+    image: np.ndarray, where: np.ndarray, window: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sum of the colours (H,W,3 float32) of the pixels `where` (H,W bool) of `image`
+    within a square `window` wide round each pixel, and how many there are (H,W float32)."""
+    chosen = np.zeros_like(image)
+    cv2.copyTo(image, where.astype(np.uint8), chosen)
+    sums = cv2.boxFilter(chosen, -1, (window, window), normalize=False)
+    return sums, cv2.boxFilter(where.astype(np.float32), -1, (window, window), normalize=False)
+
+
 def _nearby_mean(
     image: np.ndarray, where: np.ndarray, window: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The mean colour (H,W,3 float32) of the pixels `where` (H,W bool) of `image` within a
     square `window` wide round each pixel, and whether there are any (H,W bool)."""
-    weight = where.astype(np.float32)
-    num = cv2.boxFilter(image * weight[..., None], -1, (window, window), normalize=False)
-    den = cv2.boxFilter(weight, -1, (window, window), normalize=False)
-    return num / np.maximum(den, 1e-6)[..., None], den > 0.5
+    sums, counts = _window_sums(image, where, window)
+    return sums / np.maximum(counts, 1e-6)[..., None], counts > 0.5
 
 
 def _blend_alpha(
     image: np.ndarray, figure: np.ndarray, behind: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each pixel of `image` read as the blend `I = a*F + (1-a)*B` of `figure` over `behind`
-    (H,W,3 float32 each): `a`, the projection of `I - B` onto `F - B` clipped to 0..1, and how
-    far to trust it: fully at a contrast of 60 between F and B (RGB distance), not at all below
-    30, where the colours say nothing."""
+    (H,W,3 or K,3 float32 each): `a`, the projection of `I - B` onto `F - B` clipped to 0..1,
+    and how far to trust it: fully at a contrast of 60 between F and B (RGB distance), not at
+    all below 30, where the colours say nothing."""
     towards = figure - behind
     length2 = channel_sum(towards**2)
     alpha = np.clip(channel_sum((image - behind) * towards) / np.maximum(length2, 1e-6), 0, 1)

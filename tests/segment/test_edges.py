@@ -44,6 +44,17 @@ def test_opaque_pixels_are_unchanged_and_transparent_ones_take_the_figure_colour
     assert np.abs(corner - FIGURE).max() < 40  # not white
 
 
+def test_far_transparent_pixels_take_the_nearest_figure_colour_exactly():
+    # Two opaque squares, red on the left and blue on the right, far apart on white paper.
+    rgb = np.full((64, 96, 3), 255, np.uint8)
+    alpha = np.zeros((64, 96), np.uint8)
+    rgb[20:30, 10:20], alpha[20:30, 10:20] = (200, 30, 40), 255
+    rgb[20:30, 76:86], alpha[20:30, 76:86] = (20, 40, 210), 255
+    out = decontaminate(rgb, alpha)
+    assert out[0, 0].tolist() == [200, 30, 40] and out[63, 30].tolist() == [200, 30, 40]
+    assert out[0, 95].tolist() == [20, 40, 210] and out[63, 70].tolist() == [20, 40, 210]
+
+
 def test_fully_opaque_input_is_returned_as_is():
     rgb = np.random.default_rng(0).integers(0, 255, (16, 16, 3), dtype=np.uint8)
     assert np.array_equal(decontaminate(rgb, np.full((16, 16), 255, np.uint8)), rgb)
