@@ -35,10 +35,11 @@ def background_colour(rgb: np.ndarray) -> np.ndarray:
 
 def near_background(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> np.ndarray:
     """Boolean (H,W): pixels within `tolerance` of the background colour (or brighter)."""
-    colour = background_colour(rgb)
-    diff = rgb.astype(np.int16) - colour.astype(np.int16)
-    # Pixels brighter than the background are background too (highlights on off-white paper).
-    return channel_max(np.abs(np.minimum(diff, 0))) <= tolerance
+    colour = background_colour(rgb).astype(np.int16)  # whole levels, as the picture's
+    # Pixels brighter than the background are background too (highlights on off-white paper):
+    # every channel at least the background's less the tolerance.
+    lowest = tuple(int(level) for level in np.clip(colour - tolerance, 0, 255))
+    return cv2.inRange(np.ascontiguousarray(rgb), lowest, (255, 255, 255)) > 0
 
 
 def border_connected(candidate: np.ndarray) -> np.ndarray:

@@ -93,6 +93,9 @@ class _Network:
     threshold: float
     tolerance: int
     flip_average: bool = False  # average with the mirrored picture's prediction
+    # Weights and input laid out channels-last (NHWC): oneDNN's convolutions run our small
+    # network about a third faster on the CPU that way (`benchmarks/bench_segment.py`).
+    channels_last: bool = False
     remove_specks: bool = True  # `islands.remove_specks` after the network (off: measuring)
     clear_paper_gaps: bool = True  # `paper_gaps.clear_paper_gaps` (off: measuring)
     fill_paint: bool = True  # `paint_holes`, `flat_paint` and `whiter_paint` (off: measuring)
@@ -194,8 +197,10 @@ class Segmenter:
             model.load_state_dict(state)
         except RuntimeError as exc:
             raise SegmenterError(f"{path} does not match the cut-out network: {exc}") from None
+        import torch
+
         target = _pick_device(device)
-        model = model.to(target).eval()
+        model = model.to(target, memory_format=torch.channels_last).eval()
         network = _Network(
             model=model,
             kind="tiny",
@@ -203,6 +208,7 @@ class Segmenter:
             threshold=float(meta.get("threshold", OFFICIAL_THRESHOLD)),
             tolerance=int(meta.get("tolerance", contour.DEFAULT_TOLERANCE)),
             flip_average=bool(meta.get("flip_average", False)),
+            channels_last=True,
         )
         return cls(network, target)
 
@@ -345,6 +351,8 @@ class Segmenter:
         import torch
 
         batch = self._network_input(pictures, size, priors).to(self._device)
+        if self._net.channels_last:
+            batch = batch.contiguous(memory_format=torch.channels_last)
         probs = torch.softmax(self._net.model(batch).float(), dim=1)
         if self._net.flip_average:
             mirrored = self._net.model(torch.flip(batch, dims=[3]))

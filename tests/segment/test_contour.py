@@ -166,3 +166,15 @@ def test_paper_distance_tells_a_faint_part_from_the_paper():
     assert contour.background_prior(picture)[50, 25]  # the prior calls the part paper
     assert np.median(distance[35:65, 5:45]) > 0.35
     assert np.median(distance[75:, :]) < 0.1
+
+
+def test_near_background_is_every_channel_within_the_tolerance_below_the_paper_or_above():
+    rng = np.random.default_rng(5)
+    rgb = np.clip(rng.normal(235, 25, (40, 60, 3)), 0, 255).astype(np.uint8)
+    rgb[0, :] = rgb[-1, :] = rgb[:, 0] = rgb[:, -1] = (250, 248, 246)  # the paper, on the border
+    for tolerance in (0, 10, 24, 300):
+        lowest = np.array([250, 248, 246]) - tolerance
+        expected = (rgb.astype(int) >= lowest).all(axis=2)
+        assert np.array_equal(contour.near_background(rgb, tolerance), expected)
+        # A view that is not contiguous (every other column) gives the same answer.
+        assert np.array_equal(contour.near_background(rgb[:, ::2], tolerance), expected[:, ::2])

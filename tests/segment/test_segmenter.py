@@ -358,3 +358,22 @@ def test_an_opaque_cast_shadow_is_made_semi_transparent_black_and_flagged(seg):
     assert faint.sum() > 1000 and rgba[..., :3][faint].max() < 40
     kept = network.with_opaque_shadows()._finish(rgb, None, prob, 0.99)
     assert kept.mask[200, 128] == 255 and kept.review is None  # measured as before
+
+
+def test_the_network_runs_channels_last_and_predicts_as_laid_out_plainly(seg):
+    import dataclasses
+
+    import torch
+
+    model = seg._net.model
+    assert model.stem[0].weight.is_contiguous(memory_format=torch.channels_last)
+    plain_model = type(model)(in_channels=model.in_channels, widths=model.widths).eval()
+    plain_model.load_state_dict(model.state_dict())
+    plain = segmenter.Segmenter(
+        dataclasses.replace(seg._net, model=plain_model, channels_last=False), seg._device
+    )
+    picture = np.asarray(emoji_like(128)[0])
+    (ours,), (own_confidence,) = seg._predict([picture])
+    (reference,), (plain_confidence,) = plain._predict([picture])
+    np.testing.assert_allclose(ours, reference, atol=1e-5)
+    assert own_confidence == pytest.approx(plain_confidence, abs=1e-6)
