@@ -94,7 +94,8 @@ class _Network:
     tolerance: int
     flip_average: bool = False  # average with the mirrored picture's prediction
     # Weights and input laid out channels-last (NHWC): oneDNN's convolutions run our small
-    # network about a third faster on the CPU that way (`benchmarks/bench_segment.py`).
+    # network about a third faster on the CPU that way (`benchmarks/bench_segment.py`). Only
+    # on the CPU, where it was measured; a GPU keeps the plain layout.
     channels_last: bool = False
     remove_specks: bool = True  # `islands.remove_specks` after the network (off: measuring)
     clear_paper_gaps: bool = True  # `paper_gaps.clear_paper_gaps` (off: measuring)
@@ -200,7 +201,9 @@ class Segmenter:
         import torch
 
         target = _pick_device(device)
-        model = model.to(target, memory_format=torch.channels_last).eval()
+        channels_last = target.type == "cpu"
+        layout = torch.channels_last if channels_last else torch.contiguous_format
+        model = model.to(target, memory_format=layout).eval()
         network = _Network(
             model=model,
             kind="tiny",
@@ -208,7 +211,7 @@ class Segmenter:
             threshold=float(meta.get("threshold", OFFICIAL_THRESHOLD)),
             tolerance=int(meta.get("tolerance", contour.DEFAULT_TOLERANCE)),
             flip_average=bool(meta.get("flip_average", False)),
-            channels_last=True,
+            channels_last=channels_last,
         )
         return cls(network, target)
 
