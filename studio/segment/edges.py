@@ -31,7 +31,7 @@ def decontaminate(rgb: np.ndarray, alpha: np.ndarray, radius: int = 3) -> np.nda
     # and clear paper, with a thin semi-transparent band between), with the same arithmetic per
     # pixel as over the whole picture, so the colours are the same to the bit.
     a = alpha.astype(np.float32) / 255.0
-    image = rgb.astype(np.float32)
+    image = np.ascontiguousarray(rgb, dtype=np.float32)  # laid out as OpenCV reads it
     background = background_colour(rgb)
     soft = alpha < 255  # a >= 0.999 is alpha 255 exactly
     seen = alpha > 0
@@ -196,6 +196,7 @@ def _window_sums(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The sum of the colours (H,W,3 float32) of the pixels `where` (H,W bool) of `image`
     within a square `window` wide round each pixel, and how many there are (H,W float32)."""
+    image = np.ascontiguousarray(image)  # laid out as OpenCV reads it
     chosen = np.zeros_like(image)
     cv2.copyTo(image, where.astype(np.uint8), chosen)
     sums = cv2.boxFilter(chosen, -1, (window, window), normalize=False)

@@ -292,6 +292,17 @@ class Segmenter:
                 results.append(self._finish(rgb, own_alpha, prob, conf))
         return results
 
+    def network_outputs(self, pictures: list[np.ndarray]) -> tuple[list[np.ndarray], list[float]]:
+        """The network's part of cutting RGB pictures (H,W,3 uint8) out: class-1 probabilities
+        (S,S) float32 and confidences (`finish` does the rest). Measuring keeps them to try
+        changes to the steps after the network without running it again."""
+        return self._predict(pictures)
+
+    def finish(self, rgb: np.ndarray, probability: np.ndarray, confidence: float) -> CutoutResult:
+        """The cut-out of RGB picture `rgb` (H,W,3 uint8) from the network's outputs for it
+        (`network_outputs`): the same as `cutout` of that picture."""
+        return self._finish(rgb, None, probability, confidence)
+
     # -- internals ----------------------------------------------------------------------------
 
     def _network_input(

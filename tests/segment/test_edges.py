@@ -150,3 +150,13 @@ def test_the_edge_of_a_light_part_beside_a_shadow_keeps_its_alpha():
     shadow = np.zeros((128, 128), bool)
     shadow[62:100, 10:118] = True
     assert (edge_beside_shadow(rgb, alpha, shadow) == alpha).all()
+
+
+def test_pictures_laid_out_any_way_give_the_same_edges():
+    rgb, alpha = _blended_disc()
+    probability = _coarse_probability(alpha.astype(np.float32) / 255.0)
+    for odd in (np.asfortranarray(rgb), np.ascontiguousarray(rgb[:, ::-1])[:, ::-1]):
+        assert np.array_equal(decontaminate(odd, alpha), decontaminate(rgb, alpha))
+        assert np.array_equal(
+            refine_alpha(odd, probability, 2.0), refine_alpha(rgb, probability, 2.0)
+        )

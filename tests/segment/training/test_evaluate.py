@@ -1,6 +1,7 @@
 import numpy as np
 
 from studio.segment.training import evaluate, synth
+from tests.segment.conftest import emoji_like
 
 
 def test_score_iou_and_white_recall():
@@ -261,3 +262,29 @@ def test_a_see_through_patch_inside_the_figure_is_counted_and_its_outline_is_not
     assert score.ious[1] == 1 - 100 / 200**2
     table = evaluate.faded_table({("a", "ours"): score}, "ours")
     assert "0.1250%" in table and "1/2" in table
+
+
+def test_the_network_cache_gives_the_same_cut_outs_and_skips_the_network(tmp_path, tiny_weights):
+    from studio.segment import Segmenter
+
+    segmenter = Segmenter.from_shipped_weights(tiny_weights, "cpu").with_threshold(0.0)
+    pictures = [np.asarray(emoji_like(96, paper)[0]) for paper in ((255,) * 3, (250, 248, 246))]
+    plain = evaluate._segmenter_method(segmenter)
+    cache = evaluate.NetworkCache(tmp_path / "cache", tiny_weights)
+    cached = evaluate._segmenter_method(segmenter, cache)
+    for picture in pictures:
+        first, second = cached(picture), cached(picture)  # computed and kept, then read back
+        expected = plain(picture)
+        assert np.array_equal(first[0], expected[0]) and np.array_equal(second[0], expected[0])
+        assert first[1:] == second[1:] == expected[1:]
+    assert len(list(cache.folder.glob("*.npz"))) == 2  # one file per picture, none partial
+    assert not list(cache.folder.glob("*.partial"))
+
+    calls = []
+    segmenter.network_outputs = lambda images: calls.append(1)  # the network must not run
+    assert np.array_equal(cached(pictures[0])[0], plain(pictures[0])[0])
+    assert calls == []
+    # Another model file has a folder of its own.
+    other = tmp_path / "other.safetensors"
+    other.write_bytes(tiny_weights.read_bytes() + b" ")
+    assert evaluate.NetworkCache(tmp_path / "cache", other).folder != cache.folder
