@@ -287,16 +287,26 @@ def test_pale_paint_the_network_drops_is_filled(seg):
     assert kept.mask[120, 128] == 0  # measured as before
 
 
+def _figure_with_faded_part(size, figure, figure_colour, part, part_colour):
+    """A `figure` box (x0, y0, x1, y1) of `figure_colour` on Emojich's paper with a `part` box
+    of `part_colour` drawn over it, at `size` px, and a network output sure over the whole
+    figure (the caller makes it sag where the network fades)."""
+    rgb = np.full((size, size, 3), (253, 252, 252), np.uint8)
+    cv2.rectangle(rgb, figure[:2], figure[2:], figure_colour, -1)
+    cv2.rectangle(rgb, part[:2], part[2:], part_colour, -1)
+    prob = np.zeros((size, size), np.float32)
+    cv2.rectangle(prob, figure[:2], figure[2:], 1.0, -1)
+    return rgb, prob
+
+
 def _faded_spot():
     """A light-grey bar in a black outline (grey, as a shadow is: `faded_paint` leaves it); the
     network's output sags to 0.55 in the bar's middle, which the cut-out would keep
-    see-through (`see_through`). Returns the picture,
-    the network's output, the faded part and a pixel of it."""
-    rgb = np.full((256, 256, 3), (253, 252, 252), np.uint8)
-    cv2.rectangle(rgb, (50, 90), (206, 166), (0, 0, 0), -1)
-    cv2.rectangle(rgb, (64, 104), (192, 152), (200, 200, 200), -1)
-    prob = np.zeros((256, 256), np.float32)
-    cv2.rectangle(prob, (50, 90), (206, 166), 1.0, -1)
+    see-through (`see_through`). Returns the picture, the network's output, the faded part and
+    a pixel of it."""
+    rgb, prob = _figure_with_faded_part(
+        256, (50, 90, 206, 166), (0, 0, 0), (64, 104, 192, 152), (200, 200, 200)
+    )
     prob[115:142, 90:167] = 0.55
     return rgb, prob, np.s_[115:142, 90:167], (128, 128)
 
@@ -304,11 +314,9 @@ def _faded_spot():
 def _faded_base():
     """A red box with a pale cyan base along its lower side, at 512 px; the network's output
     sags to 0.55 over the base, as it does over a cast shadow (`faded_paint`)."""
-    rgb = np.full((512, 512, 3), (253, 252, 252), np.uint8)
-    cv2.rectangle(rgb, (100, 100), (400, 300), (200, 40, 40), -1)
-    cv2.rectangle(rgb, (100, 300), (400, 380), (190, 225, 235), -1)
-    prob = np.zeros((512, 512), np.float32)
-    cv2.rectangle(prob, (100, 100), (400, 380), 1.0, -1)
+    rgb, prob = _figure_with_faded_part(
+        512, (100, 100, 400, 380), (200, 40, 40), (100, 300, 400, 380), (190, 225, 235)
+    )
     prob[300:381, 100:401] = 0.55
     return rgb, prob, np.s_[315:370, 120:380], (340, 250)  # the base but its outer 3 px
 

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +49,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from studio.fileio import atomic_open
 from studio.segment import contour
 from studio.segment.see_through import SOLID_ALPHA
 from studio.segment.training import synth
@@ -400,10 +400,8 @@ class NetworkCache:
             with np.load(path) as stored:
                 return stored["probability"], float(stored["confidence"])
         (probability,), (confidence,) = segmenter.network_outputs([image])
-        partial = path.with_suffix(".partial")
-        with open(partial, "wb") as handle:
+        with atomic_open(path) as handle:
             np.savez(handle, probability=probability, confidence=np.float64(confidence))
-        os.replace(partial, path)
         return probability, confidence
 
 
