@@ -13,7 +13,7 @@ Masks are predicted at the network's (largest) size and upsampled to the picture
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
 picture's own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps
 (enclosed by the figure, or by the figure and the picture's border that cuts it) are kept
-whole (`contour.enclosed_paper`), white parts whiter than off-white paper are kept
+whole (`enclosed_white`), white parts whiter than off-white paper are kept
 (`contour.whiter_than_background`), holes it leaves inside the figure that are brighter than the
 paper are filled (`paint_holes`), as are pale parts it drops that are smooth where the paper is
 grainy (`flat_paint`) and white regions it drops that are whiter than grainy paper
@@ -22,9 +22,9 @@ cleared (`paper_gaps`), faded spots the opaque figure walls in and pale paint it
 like a shadow along the outline are made opaque (`see_through`, `faded_paint`), soft cast
 shadows it keeps opaque are made semi-transparent (`shadows.soft_shadows`), and pale specks,
 soft shadow pieces and faint bits detached from the figure are removed
-(`islands.remove_specks`); clearing gaps, softening shadows and removing specks flag the result
-for review, and edge colours are decontaminated so the sticker has no white halo on a dark
-background.
+(`islands.remove_specks`); clearing gaps, softening shadows, removing specks and keeping an
+enclosed white region the network was unsure of flag the result for review, and edge colours
+are decontaminated so the sticker has no white halo on a dark background.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
 from studio.segment.edges import decontaminate, guided_filter, refine_alpha
+from studio.segment.enclosed_white import enclosed_white
 from studio.segment.faded_paint import faded_paint
 from studio.segment.flat_paint import flat_paint
 from studio.segment.islands import remove_specks
@@ -77,7 +78,8 @@ class CutoutResult:
     confidence: float  # the U-Net's mean winning-class probability, in [0, 1]
     # Why a person should look at this mask before it is used, or None: set when a step after
     # the network changed it where the network was sure (`paper_gaps.clear_paper_gaps`,
-    # `shadows.soft_shadows`, `islands.remove_specks`).
+    # `shadows.soft_shadows`, `islands.remove_specks`), or when it kept an enclosed white region
+    # it was unsure of, which may be a hole (`enclosed_white`).
     review: str | None = None
 
 
@@ -379,6 +381,7 @@ class Segmenter:
         height, width = rgb.shape[:2]
         method: Method
         gaps_note = None
+        enclosed = None
         if confidence >= self._net.threshold:
             method = "unet"
             upsampled = cv2.resize(prob, (width, height), interpolation=cv2.INTER_LINEAR)
@@ -389,7 +392,8 @@ class Segmenter:
                 rgb, np.clip(upsampled, 0, 1), radius=max(2, round(1.5 * scale))
             )
             mask = refine_alpha(rgb, snapped, gain, band=max(2, round(scale)))
-            mask[_enclosed_paint(rgb, upsampled, self._net.tolerance)] = 255
+            enclosed = enclosed_white(rgb, upsampled, self._net.tolerance)
+            mask[enclosed.paint] = 255
             # White parts without an outline on off-white paper: the prior called them
             # background, but they are whiter than the paper.
             whiter = contour.whiter_than_background(rgb, mask >= 128).astype(np.float32)
@@ -432,7 +436,8 @@ class Segmenter:
         specks_note = None
         if self._net.remove_specks:
             mask, specks_note = remove_specks(rgb, mask)
-        notes = (gaps_note, shadows_note, specks_note)
+        unsure_note = enclosed.review(mask) if enclosed is not None else None
+        notes = (gaps_note, shadows_note, specks_note, unsure_note)
         review = "; ".join(note for note in notes if note) or None
         colours = decontaminate(rgb, mask)
         if shadow_pixels is not None:
@@ -448,29 +453,6 @@ class Segmenter:
             confidence=float(np.clip(confidence, 0, 1)),
             review=review,
         )
-
-
-def _enclosed_paint(rgb: np.ndarray, probability: np.ndarray, tolerance: int) -> np.ndarray:
-    """Boolean (H,W): the enclosed near-white regions the network mostly keeps (mean opacity
-    `probability` >= 0.5 over the region) and their rims, to be made wholly opaque. Enclosed
-    counts regions the figure walls off together with the picture's border that cuts it (a white
-    star whose tip reaches the border): the network's prior calls those paper, and it half
-    keeps them.
-
-    A flat region is all paint or all hole, and a half-kept eye is the worst cut-out there is;
-    the network alone is least sure exactly there, on white paint the very colour of the paper.
-    Regions it mostly drops stay as cut: making them wholly transparent too measured no better
-    on the validation sample (it cost OpenMoji white recall)."""
-    count, labels = contour.enclosed_paper(rgb, tolerance)
-    if count <= 1:
-        return np.zeros(rgb.shape[:2], dtype=bool)
-    area = np.bincount(labels.ravel(), minlength=count)
-    total = np.bincount(labels.ravel(), weights=probability.ravel(), minlength=count)
-    paint = total >= 0.5 * np.maximum(area, 1)
-    paint[0] = False
-    # One pixel wider: the anti-aliased rim between such a region and the figure around it is
-    # figure too, and left to the edge refinement it would stay a faint see-through ring.
-    return cv2.dilate(paint[labels].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
 
 
 INPUT_SIZES_RULE = "each input size must be a whole number of pixels from 32 to 2048"

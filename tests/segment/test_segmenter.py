@@ -132,45 +132,6 @@ def test_shipped_model_cuts_an_emoji_well():
     assert cut.mask[0, 0] == 0
 
 
-def test_an_enclosed_white_region_is_kept_whole_or_left_as_cut():
-    # Two white eyes in a red face: the network half keeps the left one (mean opacity 0.6) and
-    # mostly drops the right one (0.3). The left is made wholly opaque; the right stays as cut.
-    image, truth = emoji_like(128)
-    rgb = np.asarray(image)
-    _, labels = contour.enclosed_paper(rgb)
-    probability = truth.astype(np.float32)
-    left, right = labels == labels[54, 48], labels == labels[54, 80]
-    assert left.any() and right.any() and not (left & right).any()
-    for eye, level in ((left, 0.6), (right, 0.3)):
-        cells = np.flatnonzero(eye.ravel())
-        eye_probability = np.full(len(cells), 0.0, np.float32)
-        eye_probability[: int(level * len(cells))] = 1.0  # half an eye kept: the worst outcome
-        probability.ravel()[cells] = eye_probability
-    paint = segmenter._enclosed_paint(rgb, probability, contour.DEFAULT_TOLERANCE)
-    assert paint[left].all() and not paint[right].any()
-    # ... with its anti-aliased rim, which is inside the face, and nothing more.
-    assert truth[paint].all() and (paint & ~left).sum() < left.sum()
-
-
-def test_white_cut_by_the_frame_is_kept_whole_too():
-    # A white disc in a red block that the picture's bottom edge cuts, the disc's lowest point
-    # on the edge; the network keeps 60% of it. It is enclosed by the figure and the frame
-    # together, so it is made wholly opaque as an enclosed eye is.
-    rgb = np.full((128, 128, 3), 255, np.uint8)
-    rgb[30:, 20:108] = (200, 40, 40)
-    cv2.circle(rgb, (64, 102), 26, (255, 255, 255), -1)
-    disc = rgb.min(axis=2) == 255
-    disc[:30] = False
-    disc[:, :20] = disc[:, 108:] = False
-    probability = np.zeros((128, 128), np.float32)
-    probability[30:, 20:108] = 1.0
-    cells = np.flatnonzero(disc.ravel())
-    probability.ravel()[cells] = 0.0
-    probability.ravel()[cells[: int(0.6 * len(cells))]] = 1.0
-    paint = segmenter._enclosed_paint(rgb, probability, contour.DEFAULT_TOLERANCE)
-    assert paint[disc].all() and not paint[:25].any()
-
-
 def _write_sizes(path, sizes):
     import torch
 
@@ -337,7 +298,8 @@ def test_shipped_model_keeps_white_eyes_on_grainy_emojich_paper():
     cut = Segmenter.default("cpu").cutout(Image.fromarray(_grainy(np.asarray(image), seed=1)))
     mask = cut.mask >= 128
     assert (mask & truth).sum() / (mask | truth).sum() > 0.95
-    assert mask[truth].mean() > 0.99 and cut.review is None  # the eyes are paint, not gaps
+    assert mask[truth].mean() > 0.99  # the eyes are paint, not gaps ...
+    assert "showing the paper" not in (cut.review or "")  # ... nor flagged as such
 
 
 def test_an_opaque_cast_shadow_is_made_semi_transparent_black_and_flagged(seg):

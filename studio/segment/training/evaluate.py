@@ -32,8 +32,10 @@ per-style table against the goal (`style_table`: mean IoU, pictures below 0.9, n
 recall, pictures keeping a background speck, `kept_specks`), and after it where the IoU goes
 (`breakdown_table`): the IoU lost on the outline, on soft shadows kept, on enclosed and on open
 paper filled, and on white and other parts missed. IoU reads the cut-out at half opacity, so a
-last table (`faded_table`) shows what it cannot: the figure left see-through inside, away from
-its outline (`faded_figure`), which shows the chat through the sticker.
+table (`faded_table`) shows what it cannot: the figure left see-through inside, away from its
+outline (`faded_figure`), which shows the chat through the sticker. The last one
+(`review_table`) counts the pictures flagged for review and the failures among them: the
+failures a person is asked to look at before they reach a pack.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -73,8 +76,18 @@ EVAL_SEED = 20261121
 UNET_ONLY = "ours, never routed"
 OUR_FALLBACK = "our contour fallback"
 
-# picture (H,W,3) uint8 -> (alpha (H,W) uint8, routed to the fallback, confidence or nan)
-Method = Callable[[np.ndarray], tuple[np.ndarray, bool, float]]
+
+class Cut(NamedTuple):
+    """What a method made of one picture."""
+
+    alpha: np.ndarray  # (H,W) uint8
+    routed: bool  # cut by the contour fallback
+    confidence: float  # the network's, or nan
+    review: str | None = None  # why a person should look first (`CutoutResult.review`)
+
+
+# picture (H,W,3) uint8 -> Cut, or a plain (alpha, routed, confidence) tuple
+Method = Callable[[np.ndarray], Cut | tuple[np.ndarray, bool, float]]
 
 
 @dataclass
@@ -96,6 +109,8 @@ class Score:
     # Per picture, its figure's inside left see-through (`faded_figure`), over its figure.
     faded_shares: list[float] = field(default_factory=list)
     faded_pictures: int = 0  # pictures with at least `FADED_PICTURE_PIXELS` of them
+    flagged: int = 0  # pictures flagged for review
+    failures_flagged: int = 0  # of them, those with IoU below 0.9
 
     def add(
         self,
@@ -104,13 +119,17 @@ class Score:
         image: np.ndarray,
         hidden: np.ndarray | None = None,
         paper: np.ndarray | None = None,
+        flagged: bool = False,
     ) -> None:
         """Score one picture; `hidden`: its near-white pixels that look like paper
         (`hidden_white`), left out of the visible white recall and the visible IoU; `paper`:
-        its open paper (`open_paper`), for the count of pictures with paper filled."""
+        its open paper (`open_paper`), for the count of pictures with paper filled; `flagged`:
+        whether the method asked for a person to look at it."""
         pred = predicted >= 128
         true = truth >= 0.5
         self.ious.append(_iou(pred, true))
+        self.flagged += flagged
+        self.failures_flagged += flagged and self.ious[-1] < 0.9
         seen = np.ones_like(true) if hidden is None else ~hidden
         self.visible_ious.append(_iou(pred & seen, true & seen))
         white = true & (image.min(axis=2) >= NEAR_WHITE)
@@ -322,8 +341,7 @@ def evaluate(
     test_sets: list[TestSet],
     methods: dict[str, Method],
 ) -> dict[tuple[str, str], Score]:
-    """Score every method on every set. A method maps a picture (H,W,3) uint8 to
-    (alpha (H,W) uint8, routed to the fallback, the network's confidence or nan)."""
+    """Score every method on every set. A method maps a picture (H,W,3) uint8 to a `Cut`."""
     scores: dict[tuple[str, str], Score] = {}
     for test_set in test_sets:
         hidden = [hidden_white(p.image, p.alpha) for p in test_set.pictures]
@@ -333,10 +351,11 @@ def evaluate(
             for picture, own_hidden, own_paper in zip(
                 test_set.pictures, hidden, paper, strict=True
             ):
-                alpha, routed, confidence = method(picture.image)
-                score.add(alpha, picture.alpha, picture.image, own_hidden, own_paper)
-                score.routed += int(routed)
-                score.confidences.append(confidence)
+                cut = Cut(*method(picture.image))
+                flagged = cut.review is not None
+                score.add(cut.alpha, picture.alpha, picture.image, own_hidden, own_paper, flagged)
+                score.routed += int(cut.routed)
+                score.confidences.append(cut.confidence)
             scores[(test_set.name, method_name)] = score
     return scores
 
@@ -368,12 +387,12 @@ def format_table(scores: dict[tuple[str, str], Score], counts: dict[str, int]) -
 
 
 def _segmenter_method(segmenter, cache: NetworkCache | None = None) -> Method:
-    def run(image: np.ndarray) -> tuple[np.ndarray, bool, float]:
+    def run(image: np.ndarray) -> Cut:
         if cache is None:
             result = segmenter.cutout(Image.fromarray(image))
         else:
             result = segmenter.finish(image, *cache.outputs(segmenter, image))
-        return result.mask, result.method == "contour", result.confidence
+        return Cut(result.mask, result.method == "contour", result.confidence, result.review)
 
     return run
 
@@ -406,7 +425,7 @@ class NetworkCache:
 
 
 def _fixed(mask_fn: Callable[[np.ndarray], np.ndarray]) -> Method:
-    return lambda image: (mask_fn(image), True, float("nan"))
+    return lambda image: Cut(mask_fn(image), True, float("nan"))
 
 
 # The quality targets: mean IoU and white recall, on every test set. They are read over what the
@@ -520,12 +539,26 @@ def faded_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     return "\n".join(lines)
 
 
+def review_table(scores: dict[tuple[str, str], Score], method: str) -> str:
+    """Per style, the pictures `method` flagged for review (`CutoutResult.review`) and how many
+    of its failures (IoU below 0.9) were among them: a failure flagged is one a person is asked
+    to look at before it reaches a pack."""
+    header = f"{'style':<16} {'flagged':>9} {'below 0.9 flagged':>18}"
+    lines = [f"flagged for review, {method}:", header, "-" * len(header)]
+    for set_name, score in _of_method(scores, method):
+        lines.append(
+            f"{set_name:<16} {score.flagged:>4d}/{len(score.ious):<4d} "
+            f"{score.failures_flagged:>11d}/{score.failures:<6d}"
+        )
+    return "\n".join(lines)
+
+
 def real_pictures_report(segmenter, folder: Path) -> str:
     """Cut-outs of real pictures (no truth: Emojich's own outputs): per picture the network's
-    confidence, what the steps after it changed (`CutoutResult.review`: pale specks removed, gaps
-    showing the paper cleared, soft shadows made semi-transparent), and islands left detached
-    from the largest part. The last line counts the pictures flagged and those keeping an
-    island."""
+    confidence, why it was flagged for review (`CutoutResult.review`: pale specks removed, gaps
+    showing the paper cleared, soft shadows made semi-transparent, an enclosed white region kept
+    that may be see-through), and islands left detached from the largest part. The last line
+    counts the pictures flagged and those keeping an island."""
     from studio.segment.islands import VISIBLE_ALPHA
 
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in synth.DESIGN_SUFFIXES)
@@ -543,11 +576,12 @@ def real_pictures_report(segmenter, folder: Path) -> str:
         left += islands > 0
         lines.append(
             f"  {path.name}: confidence {result.confidence:.3f}; "
-            f"{result.review or 'nothing removed'}; {islands} other islands left"
+            f"{result.review or 'nothing flagged'}; {islands} other islands left"
         )
     lines.append(
         f"{flagged} of {len(files)} pictures were flagged for review (specks removed, gaps "
-        f"cleared or shadows made semi-transparent); {left} keep another island"
+        f"cleared, shadows made semi-transparent or an enclosed white region kept unsure); "
+        f"{left} keep another island"
     )
     return "\n".join(lines)
 
@@ -688,7 +722,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(target_lines(scores, "ours") + "\n\n")
     sys.stdout.write(style_table(scores, "ours") + "\n\n")
     sys.stdout.write(breakdown_table(scores, "ours") + "\n\n")
-    sys.stdout.write(faded_table(scores, "ours") + "\n")
+    sys.stdout.write(faded_table(scores, "ours") + "\n\n")
+    sys.stdout.write(review_table(scores, "ours") + "\n")
     if args.real:
         sys.stdout.write("\n" + real_pictures_report(ours, args.real) + "\n")
     if args.calibrate and not args.ours_only:

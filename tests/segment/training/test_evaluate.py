@@ -133,6 +133,27 @@ def test_evaluate_scores_every_method_on_every_set():
     assert isinstance(test_set.pictures[0], synth.Sample)
 
 
+def test_the_review_table_counts_the_failures_a_person_is_asked_to_look_at():
+    # Three pictures: the method flags the one it fails on and one it gets right, and fails
+    # another without a flag.
+    glyph = np.zeros((20, 20, 4), np.uint8)
+    glyph[..., 0] = 200
+    glyph[..., 3] = 255
+    test_set = evaluate.make_test_set("squares", [glyph], count=3, size=48, seed=0)
+    calls = iter(range(3))
+
+    def method(image):
+        call = next(calls)
+        right = test_set.pictures[call].alpha >= 0.5
+        alpha = np.where(right, 255, 0).astype(np.uint8) if call == 1 else np.zeros_like(right)
+        return evaluate.Cut(alpha.astype(np.uint8), False, 1.0, None if call == 2 else "look")
+
+    score = evaluate.evaluate([test_set], {"ours": method})[("squares", "ours")]
+    assert (score.flagged, score.failures, score.failures_flagged) == (2, 2, 1)
+    table = evaluate.review_table({("squares", "ours"): score}, "ours").splitlines()
+    assert table[-1].split() == ["squares", "2/3", "1/2"]
+
+
 def test_a_detached_island_on_the_background_is_a_kept_speck():
     truth = np.zeros((512, 512), np.float32)
     truth[200:300, 200:300] = 1.0
@@ -203,12 +224,11 @@ def test_real_pictures_report_counts_flagged_cut_outs(tmp_path):
     (tmp_path / "notes.txt").write_text("skipped")
     report = evaluate.real_pictures_report(Fake(), tmp_path).splitlines()
     assert len(report) == 4
-    assert report[1].startswith("  clean.png: confidence 0.990; nothing removed; 0 other")
+    assert report[1].startswith("  clean.png: confidence 0.990; nothing flagged; 0 other")
     assert "stained.png" in report[2] and "1 other islands left" in report[2]
     assert report[-1] == (
-        "1 of 2 pictures were flagged for review (specks removed, gaps cleared or shadows made "
-        "semi-transparent); "
-        "1 keep another island"
+        "1 of 2 pictures were flagged for review (specks removed, gaps cleared, shadows made "
+        "semi-transparent or an enclosed white region kept unsure); 1 keep another island"
     )
 
 

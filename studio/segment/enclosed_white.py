@@ -1,0 +1,103 @@
+"""White regions the figure encloses: kept whole, and flagged for review when the network was
+unsure of one it kept.
+
+A flat region of the paper's colour inside the figure (`contour.enclosed_paper`) is all paint or
+all hole, never half of each: an eye, a tooth, a highlight, or a ring's hole, the paper between
+a ladder's rungs. The network decides which, and the region is made wholly opaque when it mostly
+keeps it; a half-kept eye is the worst cut-out there is, and the network alone is least sure
+exactly there, on white paint the very colour of the paper. Regions it mostly drops stay as cut:
+making them wholly transparent too measured no better on the validation sample (it cost
+OpenMoji white recall).
+
+Where the paper is clean, nothing in the picture tells a hole from white paint (the model card,
+"White the figure and the border enclose"): the two overlap in colour, grain, shape and in the
+network's own opacity. A large region kept with an opacity short of `UNSURE_OPACITY` is where
+most filled holes are (the zeros of a "100", a ring's inside), so the cut-out is flagged for a
+person to look at once; the editor's magic wand takes a filled hole out in one click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from studio.segment import contour
+
+# A region is kept whole when the network's mean opacity over it is at least this.
+KEEP_OPACITY = 0.5
+# A kept region is flagged when the network's mean opacity over it is below this, it is at
+# least `UNSURE_AREA` pixels (at 512 px), and it is round enough (`roundness`): the filled holes
+# measured were mostly insides of rings and loops, while much of the white paint the network
+# doubts is long or ragged (a collar, a highlight along an edge). Measured in the model card,
+# "White regions the network was unsure of".
+UNSURE_OPACITY = 0.85
+UNSURE_AREA = 1000
+MIN_ROUNDNESS = 0.5
+# Still counted as kept at the end when this share of the region is opaque in the cut-out (a
+# later step, the paper-gap rule, may clear it).
+STILL_KEPT = 0.5
+
+
+@dataclass(frozen=True)
+class EnclosedWhite:
+    """The enclosed white regions of one picture as the network decided them."""
+
+    paint: np.ndarray  # (H,W) bool: regions kept whole, and their rims, to be made opaque
+    unsure: np.ndarray  # (H,W) int32: each kept region the network was unsure of, 0 elsewhere
+
+    def review(self, mask: np.ndarray) -> str | None:
+        """A note for review when an unsure region is still opaque in the finished cut-out
+        `mask` (H,W uint8), or None."""
+        count = int(self.unsure.max())
+        if count == 0:
+            return None
+        labels = self.unsure.ravel()
+        area = np.bincount(labels, minlength=count + 1)
+        opaque = np.bincount(labels, weights=(mask.ravel() >= 128), minlength=count + 1)
+        kept = int((opaque[1:] >= STILL_KEPT * area[1:]).sum())
+        if kept == 0:
+            return None
+        noun = "region" if kept == 1 else "regions"
+        return f"kept {kept} enclosed white {noun} that may be see-through"
+
+
+def enclosed_white(rgb: np.ndarray, probability: np.ndarray, tolerance: int) -> EnclosedWhite:
+    """Decide the enclosed white regions of picture `rgb` (H,W,3 uint8) from the network's
+    opacity `probability` (H,W float, at the picture's size), `tolerance`: how near the paper's
+    colour a region is (`contour.enclosed_paper`). Enclosed counts regions the figure walls
+    off together with the picture's border that cuts it (a white star whose tip reaches the
+    border): the network's prior calls those paper, and it half keeps them."""
+    height, width = rgb.shape[:2]
+    count, labels = contour.enclosed_paper(rgb, tolerance)
+    if count <= 1:
+        nothing = np.zeros((height, width), dtype=np.int32)
+        return EnclosedWhite(paint=nothing.astype(bool), unsure=nothing)
+    area = np.bincount(labels.ravel(), minlength=count)
+    opacity = np.bincount(labels.ravel(), weights=probability.ravel(), minlength=count)
+    opacity /= np.maximum(area, 1)
+    kept = opacity >= KEEP_OPACITY
+    kept[0] = False
+    # One pixel wider: the anti-aliased rim between such a region and the figure around it is
+    # figure too, and left to the edge refinement it would stay a faint see-through ring.
+    paint = cv2.dilate(kept[labels].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    scale = max(height, width) / 512.0
+    candidates = kept & (opacity < UNSURE_OPACITY) & (area >= UNSURE_AREA * scale * scale)
+    numbers = np.zeros(count, dtype=np.int32)
+    flagged = 0
+    for label in np.flatnonzero(candidates):
+        if roundness(labels == label) >= MIN_ROUNDNESS:
+            flagged += 1
+            numbers[label] = flagged
+    return EnclosedWhite(paint=paint, unsure=numbers[labels])
+
+
+def roundness(region: np.ndarray) -> float:
+    """4 pi area / perimeter^2 of `region` (H,W bool) by its outer outline: about 0.9 for a
+    disc as pixels, lower for long or ragged shapes."""
+    outlines, _ = cv2.findContours(
+        region.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE
+    )
+    perimeter = sum(cv2.arcLength(outline, True) for outline in outlines)
+    return float(4.0 * np.pi * region.sum() / max(perimeter, 1.0) ** 2)
