@@ -442,6 +442,21 @@ def _of_method(scores: dict[tuple[str, str], Score], method: str) -> Iterator[tu
             yield set_name, score
 
 
+def _per_style_lines(
+    scores: dict[tuple[str, str], Score],
+    method: str,
+    title: str,
+    columns: str,
+    row: Callable[[Score], str],
+) -> list[str]:
+    """A per-style table's lines for `method`: the title, a header of the style and `columns`,
+    a rule, and one line per test set with `row` of its score after the style."""
+    header = f"{'style':<16} {columns}"
+    lines = [f"{title}, {method}:", header, "-" * len(header)]
+    lines += [f"{name:<16} {row(score)}" for name, score in _of_method(scores, method)]
+    return lines
+
+
 def target_lines(scores: dict[tuple[str, str], Score], method: str) -> str:
     """Whether `method` meets the targets on each test set, read over the visible pixels, with
     the same figures over every pixel beside them."""
@@ -511,13 +526,16 @@ def breakdown_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     """Where `method`'s IoU goes, per style: the mean share of each picture's union that is wrong
     in each way (`ERROR_KINDS`); a row adds up to 1 - mean IoU."""
     kinds = list(ERROR_KINDS)
-    header = f"{'style':<16} {'IoU lost':>9} " + " ".join(f"{kind:>14}" for kind in kinds)
-    lines = [f"where the IoU goes, {method}:", header, "-" * len(header)]
-    for set_name, score in _of_method(scores, method):
-        lines.append(
-            f"{set_name:<16} {1 - score.mean_iou:>9.4f} "
+    lines = _per_style_lines(
+        scores,
+        method,
+        "where the IoU goes",
+        f"{'IoU lost':>9} " + " ".join(f"{kind:>14}" for kind in kinds),
+        lambda score: (
+            f"{1 - score.mean_iou:>9.4f} "
             + " ".join(f"{score.mean_loss(kind):>14.4f}" for kind in kinds)
-        )
+        ),
+    )
     lines += [f"  {kind}: {meaning}" for kind, meaning in ERROR_KINDS.items()]
     return "\n".join(lines)
 
@@ -525,13 +543,15 @@ def breakdown_table(scores: dict[tuple[str, str], Score], method: str) -> str:
 def faded_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     """Per style, how much of `method`'s figures it leaves see-through inside (`faded_figure`):
     the mean share of the figure, and the pictures with a faded stretch that shows."""
-    header = f"{'style':<16} {'figure faded':>13} {'pictures':>9}"
-    lines = [f"see-through inside the figure, {method}:", header, "-" * len(header)]
-    for set_name, score in _of_method(scores, method):
-        lines.append(
-            f"{set_name:<16} {score.faded_share:>13.4%} "
-            f"{score.faded_pictures:>4d}/{len(score.ious):<4d}"
-        )
+    lines = _per_style_lines(
+        scores,
+        method,
+        "see-through inside the figure",
+        f"{'figure faded':>13} {'pictures':>9}",
+        lambda score: (
+            f"{score.faded_share:>13.4%} {score.faded_pictures:>4d}/{len(score.ious):<4d}"
+        ),
+    )
     lines.append(
         f"  figure faded: alpha 128-{SOLID_ALPHA - 1} at least {FADED_DEPTH:g} px inside the "
         f"true outline; pictures: with {FADED_PICTURE_PIXELS} px or more of it (at 512 px)"
@@ -543,13 +563,16 @@ def review_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     """Per style, the pictures `method` flagged for review (`CutoutResult.review`) and how many
     of its failures (IoU below 0.9) were among them: a failure flagged is one a person is asked
     to look at before it reaches a pack."""
-    header = f"{'style':<16} {'flagged':>9} {'below 0.9 flagged':>18}"
-    lines = [f"flagged for review, {method}:", header, "-" * len(header)]
-    for set_name, score in _of_method(scores, method):
-        lines.append(
-            f"{set_name:<16} {score.flagged:>4d}/{len(score.ious):<4d} "
+    lines = _per_style_lines(
+        scores,
+        method,
+        "flagged for review",
+        f"{'flagged':>9} {'below 0.9 flagged':>18}",
+        lambda score: (
+            f"{score.flagged:>4d}/{len(score.ious):<4d} "
             f"{score.failures_flagged:>11d}/{score.failures:<6d}"
-        )
+        ),
+    )
     return "\n".join(lines)
 
 
