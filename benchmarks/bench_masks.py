@@ -175,6 +175,9 @@ def bench_one_shot(side: int, repeats: int = 5) -> dict[str, float]:
     operations = {
         "lasso": lambda m: masks.lasso(m, lasso_points),
         "wand": lambda m: masks.magic_wand(m, rgb, (5.0, 5.0), 32, True),
+        "wand, hard edge": lambda m: masks.magic_wand(
+            m, rgb, (5.0, 5.0), 32, True, antialias=False
+        ),
         "find contours": lambda m: masks.find_contours(m) and m,
         "drop shape": lambda m: masks.drop_contour(m, masks.find_contours(m)[0]),
         "fill holes": masks.fill_holes,

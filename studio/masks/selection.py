@@ -13,6 +13,14 @@ from studio.masks.geometry import check_mask, check_rgb, check_same_size, point_
 
 # Sub-pixel precision for cv2 polygon filling: coordinates are fixed-point with this many bits.
 _SHIFT = 4
+# The wand's soft edge (`_soft_edge`): the other colour of an anti-aliased edge pixel is looked
+# for this far from it (pixels), past the edge, ...
+_EDGE_REACH = 3
+# ... and an edge pixel counts as a mix of the two colours when it lies within the wand's
+# tolerance, and at least this many levels, of the line between them (JPEG noise).
+_MIX_TOLERANCE = 12
+# Pixel indices below this fit under the distance in one float64 key (`_soft_edge`).
+_INDEX_SPAN = 1 << 24
 
 
 class Combine(enum.StrEnum):
@@ -101,8 +109,64 @@ def magic_wand(
     tolerance: int = 32,
     contiguous: bool = True,
     how: Combine | str = Combine.ADD,
+    antialias: bool = True,
 ) -> np.ndarray:
-    """A new mask with the wand's colour selection added (or subtracted)."""
+    """A new mask with the wand's colour selection added (or subtracted); `antialias`: with its
+    soft edge (`_soft_edge`), so that taking out a filled hole leaves no light rim."""
     check_mask(mask)
     check_same_size(mask, image)
-    return combine(mask, wand_selection(image, point, tolerance, contiguous), how)
+    selection = wand_selection(image, point, tolerance, contiguous)
+    if antialias:
+        rgb = check_rgb(image)
+        x, y = point_in_mask(rgb[:, :, 0], point)
+        selection = _soft_edge(rgb, selection, rgb[y, x], tolerance)
+    return combine(mask, selection, how)
+
+
+def _soft_edge(
+    rgb: np.ndarray, selection: np.ndarray, seed: np.ndarray, tolerance: int
+) -> np.ndarray:
+    """`selection` (H,W uint8 0/255) with its edge, one pixel either side, selected by how much
+    of the clicked colour `seed` each edge pixel holds.
+
+    A drawn outline is anti-aliased: the pixels between a white hole and its black outline are
+    greys, most too far from white for the wand, and a hole taken out with a hard wand keeps
+    them as a light ring on a dark chat. Each edge pixel is read as a mix of the seed colour and
+    the most different colour up to `_EDGE_REACH` px away beyond the edge,
+    I = s * seed + (1 - s) * other, and selected s * 255. An edge pixel that is no such mix (a
+    shade of its own) keeps the hard selection."""
+    square = np.ones((3, 3), np.uint8)
+    inside = (selection > 0).astype(np.uint8)
+    grown = cv2.dilate(inside, square) > 0
+    edge = grown & ~(cv2.erode(inside, square, borderType=cv2.BORDER_REPLICATE) > 0)
+    ys, xs = np.nonzero(edge)
+    if len(ys) == 0 or edge.size >= _INDEX_SPAN:  # over 16 megapixels: the hard edge
+        return selection
+    colours = rgb.reshape(-1, 3).astype(np.float32)
+    seed = seed.astype(np.float32)
+    distance = np.abs(rgb.astype(np.int16) - seed.astype(np.int16)).max(axis=2)
+    # The farthest colour beyond the edge within reach, found by one dilation of a key that
+    # holds the distance above the pixel's index (exact in float64).
+    key = np.where(
+        grown,
+        -1.0,
+        distance * float(_INDEX_SPAN) + np.arange(distance.size).reshape(distance.shape),
+    )
+    width = 2 * _EDGE_REACH + 1
+    farthest_key = cv2.dilate(key, np.ones((width, width), np.uint8))[ys, xs]
+    found = farthest_key >= 0
+    farthest = np.where(found, np.floor(farthest_key / _INDEX_SPAN), -1.0)
+    other = colours[np.where(found, farthest_key % _INDEX_SPAN, 0).astype(np.int64)]
+    line = other - seed
+    offset = colours[ys * rgb.shape[1] + xs] - seed
+    other_share = (offset * line).sum(axis=1) / np.maximum((line * line).sum(axis=1), 1.0)
+    off_line = np.abs(offset - other_share[:, None] * line).max(axis=1)
+    mixed = (
+        (farthest > tolerance)
+        & (off_line <= max(tolerance, _MIX_TOLERANCE))
+        & (other_share > 0.0)
+        & (other_share < 1.0)
+    )
+    soft = selection.copy()
+    soft[ys[mixed], xs[mixed]] = np.round(255.0 * (1.0 - other_share[mixed])).astype(np.uint8)
+    return soft
