@@ -35,6 +35,8 @@ KEEP_OPACITY = 0.5
 UNSURE_OPACITY = 0.85
 UNSURE_AREA = 1000
 MIN_ROUNDNESS = 0.5
+# How the review note ends; the mask editor looks for it to say how to take such a hole out.
+MAY_BE_SEE_THROUGH = "that may be see-through"
 # Still counted as kept at the end when this share of the region is opaque in the cut-out (a
 # later step, the paper-gap rule, may clear it).
 STILL_KEPT = 0.5
@@ -60,7 +62,7 @@ class EnclosedWhite:
         if kept == 0:
             return None
         noun = "region" if kept == 1 else "regions"
-        return f"kept {kept} enclosed white {noun} that may be see-through"
+        return f"kept {kept} enclosed white {noun} {MAY_BE_SEE_THROUGH}"
 
 
 def enclosed_white(rgb: np.ndarray, probability: np.ndarray, tolerance: int) -> EnclosedWhite:

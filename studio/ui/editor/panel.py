@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from studio.errors import StudioError
 from studio.library import Cutout, CutoutMethod, Library
 from studio.masks import Box, MaskError
+from studio.segment.enclosed_white import MAY_BE_SEE_THROUGH
 from studio.ui.editor.autosave import AutosaveStore
 from studio.ui.editor.autosaver import Autosaver
 from studio.ui.editor.canvas import MaskCanvas
@@ -236,6 +237,10 @@ class MaskEditorPanel(QWidget):
         self.dirty_changed.emit(self.document.dirty)
         title = candidate.prompt or f"candidate {candidate_id}"
         note = f"Editing {title} ({size[0]}x{size[1]})."
+        if current is not None and current.review and not current.edited:
+            note += f" Flagged for review: {current.review}."
+            if MAY_BE_SEE_THROUGH in current.review:
+                note += f" If it is a hole, Alt+click it with the {TOOL_TITLES[Tool.WAND].lower()}."
         if recovered_at:
             note += f" Recovered unsaved edits from {recovered_at}; save to keep them."
         self._say(note)

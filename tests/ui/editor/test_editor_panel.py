@@ -14,7 +14,7 @@ from studio.ui.editor import MaskEditorPanel, Tool
 from studio.ui.editor.cutout_source import AutoCutout, AutoCutoutUnavailable
 from studio.ui.editor.sticker_render import PreviewOptions
 
-from .conftest import first_mask
+from .conftest import first_mask, picture
 from .helpers import click, drag
 
 pytestmark = pytest.mark.gui
@@ -281,3 +281,22 @@ def test_without_a_model_or_a_saved_version_reset_uses_contours(qtbot, library, 
     qtbot.waitUntil(lambda: editor.document.mask[65, 65] > 200, timeout=10_000)
     assert editor.document.mask[2, 2] < 30
     editor.shutdown()
+
+
+def test_a_cut_out_flagged_for_review_says_why_and_how_to_fix_a_hole(qtbot, library):
+    imported = library.import_image(Image.fromarray(picture()), "ring.png")
+    review = "kept 1 enclosed white region that may be see-through"
+    library.add_cutout(
+        imported.candidate_id,
+        Image.fromarray(first_mask(), "L"),
+        CutoutMethod.UNET,
+        0.98,
+        review=review,
+    )
+    widget = MaskEditorPanel(library)
+    qtbot.addWidget(widget)
+    widget.load(imported.candidate_id)
+    text = widget.status_label.text()
+    assert f"Flagged for review: {review}." in text
+    assert "Alt+click it with the magic wand" in text
+    widget.shutdown()
