@@ -60,6 +60,7 @@ from studio.ui.prompt_panel import PromptPanel
 from studio.ui.prompt_translation import Submission
 from studio.ui.queue_panel import QueuePanel
 from studio.ui.sampler_panel import SamplerPanel
+from studio.ui.status_bar import StatusBar
 from studio.ui.stop_clock import StopClock
 from studio.ui.styles.host import StyleHost
 from studio.ui.tasks import TaskFailure, TaskRunner
@@ -250,6 +251,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._size_to_current_tab()
+        # Before the permanent labels: the bar elides a message that would run under them.
+        self.setStatusBar(StatusBar(self))
         self.cutout_label = QLabel()
         self.cutout_label.setToolTip("Kept pictures and stickers are cut out in the background")
         self.cutout_label.hide()

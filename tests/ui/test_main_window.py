@@ -451,6 +451,20 @@ def test_background_cut_outs_are_counted_in_the_status_bar(make_window, qtbot):
     assert all(window.library.current_cutout(i) for i in ids)
 
 
+def test_a_long_status_message_is_elided_before_the_device_label(make_window, qtbot):
+    # It once ran under the device label, its end (what to do) cut off without a sign.
+    window = make_window()
+    window.resize(1000, 700)
+    qtbot.waitUntil(window.device_label.isVisible, timeout=2000)
+    text = "Flagged for review: " + "kept 1 enclosed white region that may be see-through. " * 4
+    window.statusBar().showMessage(text, 5000)
+    shown = window.statusBar().currentMessage()
+    assert shown.endswith("…")
+    metrics = window.statusBar().fontMetrics()
+    assert metrics.horizontalAdvance(shown) < window.device_label.x()
+    assert window.statusBar().toolTip() == text
+
+
 def test_a_candidate_without_cut_out_opens_with_its_automatic_one(open_window, qtbot):
     # It once opened on an empty mask ("Empty mask"), and the editor's reset loaded a second
     # copy of the cut-out model.
