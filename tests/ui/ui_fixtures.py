@@ -36,6 +36,7 @@ class FakeCutout:
     mask: np.ndarray
     method: str
     confidence: float
+    review: str | None = None
 
 
 class FakeSegmenter:

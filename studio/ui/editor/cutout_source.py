@@ -23,6 +23,7 @@ class AutoCutout:
     mask: np.ndarray  # (H, W) uint8, soft edges
     method: str  # "unet" or "contour"
     confidence: float | None
+    review: str | None = None  # why a person should look at it (`CutoutResult.review`)
 
 
 def _default_segmenter() -> Any:
@@ -50,7 +51,7 @@ class AutoCutouts:
             self._segmenter = self._factory()
         cut = self._segmenter.cutout(Image.fromarray(rgb, "RGB"))
         mask = np.asarray(cut.mask, dtype=np.uint8)
-        return AutoCutout(mask, str(cut.method), float(cut.confidence))
+        return AutoCutout(mask, str(cut.method), float(cut.confidence), cut.review)
 
     def contour(self, rgb: np.ndarray) -> AutoCutout:
         """The contour method alone (background = near-white region touching the border)."""

@@ -12,6 +12,7 @@ cut-out, and `maybe_save()` before switching away or closing. Signals:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -48,6 +49,17 @@ from studio.ui.editor.versions import VersionList
 from studio.ui.tasks import TaskFailure, TaskRunner
 
 log = logging.getLogger(__name__)
+
+
+def _review_note(review: str | None) -> str:
+    """What the status line adds for an automatic cut-out flagged for review, with the fix for
+    a white region that may be a hole; nothing when it is not flagged."""
+    if not review:
+        return ""
+    note = f" Flagged for review: {review}."
+    if MAY_BE_SEE_THROUGH in review:
+        note += f" If it is a hole, Alt+click it with the {TOOL_TITLES[Tool.WAND].lower()}."
+    return note
 
 
 class MaskEditorPanel(QWidget):
@@ -237,10 +249,8 @@ class MaskEditorPanel(QWidget):
         self.dirty_changed.emit(self.document.dirty)
         title = candidate.prompt or f"candidate {candidate_id}"
         note = f"Editing {title} ({size[0]}x{size[1]})."
-        if current is not None and current.review and not current.edited:
-            note += f" Flagged for review: {current.review}."
-            if MAY_BE_SEE_THROUGH in current.review:
-                note += f" If it is a hole, Alt+click it with the {TOOL_TITLES[Tool.WAND].lower()}."
+        if current is not None and not current.edited:
+            note += _review_note(current.review)
         if recovered_at:
             note += f" Recovered unsaved edits from {recovered_at}; save to keep them."
         self._say(note)
@@ -256,10 +266,15 @@ class MaskEditorPanel(QWidget):
             return None
         self.document.end_stroke()
         image = Image.fromarray(self.document.mask.copy(), "L")
-        method, confidence, edited = self._saved_as()
+        method, confidence, edited, review = self._saved_as()
         try:
             cutout = self.library.add_cutout(
-                self.candidate_id, image, method, confidence=confidence, edited=edited
+                self.candidate_id,
+                image,
+                method,
+                confidence=confidence,
+                edited=edited,
+                review=review,
             )
         except (OSError, StudioError) as exc:
             # Disk full, folder gone, library locked: the edits stay here and in the autosave.
@@ -276,13 +291,14 @@ class MaskEditorPanel(QWidget):
         self.cutout_changed.emit(self.candidate_id, cutout.id)
         return cutout
 
-    def _saved_as(self) -> tuple[CutoutMethod, float | None, bool]:
-        """How the working mask is labelled when saved: as the automatic cut-out it is, when it
-        is still exactly that (a reset to automatic, then Save), else as edited by hand."""
+    def _saved_as(self) -> tuple[CutoutMethod, float | None, bool, str | None]:
+        """How the working mask is labelled when saved (method, confidence, edited, review):
+        as the automatic cut-out it is, review note and all, when it is still exactly that (a
+        reset to automatic, then Save), else as edited by hand (a person has looked at it)."""
         auto = self._automatic
         if auto is not None and np.array_equal(auto.mask, self.document.mask):
-            return CutoutMethod(auto.method), auto.confidence, False
-        return CutoutMethod.MANUAL, None, True
+            return CutoutMethod(auto.method), auto.confidence, False, auto.review
+        return CutoutMethod.MANUAL, None, True, None
 
     def maybe_save(self) -> bool:
         """Before closing or switching: True when it is fine to go on (saved, discarded, or
@@ -390,14 +406,17 @@ class MaskEditorPanel(QWidget):
         if candidate_id != self.candidate_id or not isinstance(result, AutoCutout):
             return  # the user moved on to another candidate
         mask = fit_mask(result.mask, self.document.size)
-        result = AutoCutout(mask, result.method, result.confidence)
+        result = dataclasses.replace(result, mask=mask)
         confidence = "" if result.confidence is None else f", confidence {result.confidence:.2f}"
         if opening:
             self._open_with_automatic(result, confidence)
             return
         self._automatic = result
         self.document.reset_to(mask, f"Reset to {kind} cut-out")
-        self._say(f"Reset to the {kind} cut-out ({result.method}{confidence})")
+        self._say(
+            f"Reset to the {kind} cut-out ({result.method}{confidence})."
+            + _review_note(result.review)
+        )
 
     def _open_with_automatic(self, result: AutoCutout, confidence: str) -> None:
         """The automatic cut-out of a candidate that had none: stored as its first version and
@@ -413,6 +432,7 @@ class MaskEditorPanel(QWidget):
             return  # the library cannot be written: the mask stays, unsaved, and it says why
         self._say(
             f"Automatic cut-out ({result.method}{confidence}), saved as version {saved.version}."
+            + _review_note(result.review)
         )
 
     def _on_cutout_failed(self, tag: tuple[str, int, bool], failure: TaskFailure) -> None:

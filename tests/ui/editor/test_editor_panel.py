@@ -221,7 +221,7 @@ def test_segmenter_is_made_once_and_reused(panel, qtbot, library):
 
             mask = np.zeros((image.height, image.width), np.uint8)
             mask[:10, :10] = 255
-            return SimpleNamespace(mask=mask, method="contour", confidence=0.5)
+            return SimpleNamespace(mask=mask, method="contour", confidence=0.5, review=None)
 
     def factory():
         made.append(1)
@@ -300,3 +300,48 @@ def test_a_cut_out_flagged_for_review_says_why_and_how_to_fix_a_hole(qtbot, libr
     assert f"Flagged for review: {review}." in text
     assert "Alt+click it with the magic wand" in text
     widget.shutdown()
+
+
+class _FlaggingSegmenter:
+    """The U-Net's cut-out of a picture with a soft shadow: a square, flagged for review."""
+
+    review = "made 1 soft shadow semi-transparent"
+
+    def cutout(self, image):
+        from types import SimpleNamespace
+
+        mask = np.zeros((image.height, image.width), np.uint8)
+        mask[20:60, 20:60] = 255
+        return SimpleNamespace(mask=mask, method="unet", confidence=0.98, review=self.review)
+
+
+def test_the_automatic_cut_out_made_on_opening_keeps_its_review_note(qtbot, library):
+    # It was stored without it: the gallery's mark and the editor's note were lost for every
+    # cut-out the editor made, while the CLI said "please review" for the same picture.
+    imported = library.import_image(Image.fromarray(picture()), "face.png")
+    widget = MaskEditorPanel(library, segmenter_factory=_FlaggingSegmenter)
+    qtbot.addWidget(widget)
+    widget.load(imported.candidate_id)
+    qtbot.waitUntil(lambda: library.current_cutout(imported.candidate_id) is not None)
+    stored = library.current_cutout(imported.candidate_id)
+    assert stored.review == _FlaggingSegmenter.review and not stored.edited
+    assert f"Flagged for review: {_FlaggingSegmenter.review}." in widget.status_label.text()
+    widget.load(imported.candidate_id)  # opened again later: the note is still there
+    assert f"Flagged for review: {_FlaggingSegmenter.review}." in widget.status_label.text()
+    widget.shutdown()
+
+
+def test_a_reset_to_automatic_saved_as_it_is_keeps_its_review_note_and_an_edit_drops_it(
+    panel, qtbot, library
+):
+    editor = MaskEditorPanel(library, segmenter_factory=_FlaggingSegmenter)
+    qtbot.addWidget(editor)
+    editor.load(panel.candidate_id)
+    editor.reset_to_automatic()
+    qtbot.waitUntil(lambda: "Reset to the automatic" in editor.status_label.text())
+    assert "Flagged for review" in editor.status_label.text()
+    assert editor.save().review == _FlaggingSegmenter.review
+    _paint_line(editor, qtbot)
+    edited = editor.save()
+    assert edited.edited and edited.review is None
+    editor.shutdown()
