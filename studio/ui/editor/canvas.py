@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QHideEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -20,6 +21,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
+    QShowEvent,
     QTransform,
     QWheelEvent,
 )
@@ -64,8 +66,7 @@ class MaskCanvas(QWidget):
         self._ants_phase = 0
         self._ants = QTimer(self)
         self._ants.setInterval(_ANTS_INTERVAL_MS)
-        self._ants.timeout.connect(self._march)
-        self._ants.start()
+        self._ants.timeout.connect(self._march)  # started by `_sync_ants` when it is seen
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -173,6 +174,7 @@ class MaskCanvas(QWidget):
         self.composite.update(self.document.mask)
         self._outline_dirty = True
         self.fit()
+        self._sync_ants()
         self.update()
 
     def _on_mask_changed(self, box: Box) -> None:
@@ -183,6 +185,7 @@ class MaskCanvas(QWidget):
         self._outline_dirty = True
         self._hover_path = None
         self._hover_index = None
+        self._sync_ants()
         self.update()
 
     def _outline_path(self) -> QPainterPath:
@@ -195,12 +198,44 @@ class MaskCanvas(QWidget):
             self._outline_dirty = False
         return self._outline
 
+    # -- the marching outline ------------------------------------------------------------------
+
+    def marching(self) -> bool:
+        """Whether the outline is animated now."""
+        return self._ants.isActive()
+
+    def _sync_ants(self) -> None:
+        """March only where someone can watch: shown, in the active window, with an outline.
+
+        The timer is the editor's one steady cost (a repaint eight times a second), so an editor
+        left open behind another window, minimised or on another page wakes nothing; its
+        outline stays drawn, still.
+        """
+        wanted = self.isVisible() and self.isActiveWindow() and not self._outline_path().isEmpty()
+        if wanted and not self._ants.isActive():
+            self._ants.start()
+        elif not wanted:
+            self._ants.stop()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._sync_ants()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
+        super().hideEvent(event)
+        self._ants.stop()
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # A window's activation reaches its visible children as these two events.
+        if event.type() in (QEvent.Type.WindowActivate, QEvent.Type.WindowDeactivate):
+            self._sync_ants()
+        return handled
+
     def _march(self) -> None:
-        if not self.isVisible() or self.document.in_stroke:
+        if self.document.in_stroke:
             return
         path = self._outline_path()
-        if path.isEmpty():
-            return
         self._ants_phase = (self._ants_phase + 1) % 8
         # Only the outline's bounding box needs repainting, not the whole view.
         bounds = self.transform().mapRect(path.boundingRect())

@@ -54,3 +54,33 @@ def test_the_three_tabs_share_their_margins(qtbot, library, candidate_id):
     pages = [window.gallery, window.editor_page.panel, window.pack_page.ensure()]
     margins = {page.layout().contentsMargins().left() for page in pages}
     assert margins == {4}
+
+
+def test_the_outline_marches_only_while_someone_can_watch(qtbot, library, candidate_id):
+    # Its timer repaints eight times a second: an editor left on another tab or behind another
+    # window must wake nothing, and march again when it is looked at.
+    from PySide6.QtWidgets import QWidget
+
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow(library=library)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.open_editor(candidate_id)
+    canvas = window.editor_page.panel.canvas
+    qtbot.waitUntil(canvas.marching)
+
+    window.show_gallery()
+    assert not canvas.marching()
+    window.open_editor(candidate_id)
+    qtbot.waitUntil(canvas.marching)
+
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not canvas.marching())
+    window.activateWindow()
+    qtbot.waitUntil(canvas.marching)
