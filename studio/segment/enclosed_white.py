@@ -13,7 +13,11 @@ Where the paper is clean, nothing in the picture tells a hole from white paint (
 "White the figure and the border enclose"): the two overlap in colour, grain, shape and in the
 network's own opacity. A large region kept with an opacity short of `UNSURE_OPACITY` is where
 most filled holes are (the zeros of a "100", a ring's inside), so the cut-out is flagged for a
-person to look at once; the editor's magic wand takes a filled hole out in one click.
+person to look at once; the editor's magic wand takes a filled hole out in one click. A region
+whiter than the paper is paint whatever the network thought (`whiter_paint.whiter_than_paper`:
+nothing showing the paper is whiter than it) and is not flagged. That holds on flat paper too
+at this size: the decoder's ringing that lifts a small hole's pixels is at its rim, and the
+region is measured inside it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import cv2
 import numpy as np
 
 from studio.segment import contour
+from studio.segment.paper_gaps import CORE_MARGIN, MIN_CORE, Paper
+from studio.segment.whiter_paint import whiter_than_paper
 
 # A region is kept whole when the network's mean opacity over it is at least this.
 KEEP_OPACITY = 0.5
@@ -89,10 +95,23 @@ def enclosed_white(rgb: np.ndarray, probability: np.ndarray, tolerance: int) -> 
     numbers = np.zeros(count, dtype=np.int32)
     flagged = 0
     for label in np.flatnonzero(candidates):
-        if roundness(labels == label) >= MIN_ROUNDNESS:
+        region = labels == label
+        if roundness(region) >= MIN_ROUNDNESS and not _whiter_than_paper(rgb, region, scale):
             flagged += 1
             numbers[label] = flagged
     return EnclosedWhite(paint=paint, unsure=numbers[labels])
+
+
+def _whiter_than_paper(rgb: np.ndarray, region: np.ndarray, scale: float) -> bool:
+    """Whether `region` (H,W bool) of picture `rgb` is white paint by its colour, measured
+    inside its rim, where the figure's colour and the decoder's ringing are."""
+    margin = max(1, round(CORE_MARGIN * scale))
+    core = cv2.erode(region.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=margin)
+    core = core.astype(bool)
+    if core.sum() < MIN_CORE:
+        return False
+    paper = Paper.measure(rgb)
+    return whiter_than_paper(paper, rgb[core], paper.field[core])
 
 
 def roundness(region: np.ndarray) -> float:

@@ -57,19 +57,25 @@ def whiter_paint(rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
     scale = max(height, width) / 512.0
     wanted = clear > 0  # left transparent somewhere by the cut-out
     wanted[open_paper] = False
-    tolerance = paper.colour_tolerance()  # what `paper_gaps` still calls the paper
     paint = np.zeros(count, dtype=bool)
     for label, box, core in region_cores(labels, stats, scale, wanted):
-        colours = rgb[box][core].astype(np.float32)
-        field = paper.field[box][core]
-        whiter = float(np.median(colours - field, axis=0).min()) >= tolerance
-        # As white as a pixel can be, on paper clearly below it.
-        clipped = (
-            float(np.median(colours, axis=0).min()) >= WHITEST
-            and float(np.median(field, axis=0).max()) <= WHITEST - CLIPPED_MARGIN
-        )
-        paint[label] = whiter or clipped
+        paint[label] = whiter_than_paper(paper, rgb[box][core], paper.field[box][core])
     if not paint.any():
         return none
     found = paint[labels].astype(np.uint8)
     return cv2.dilate(found, np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def whiter_than_paper(paper: Paper, colours: np.ndarray, field: np.ndarray) -> bool:
+    """Whether a region whose core has colours `colours` (N,3 uint8) over `paper`, whose fitted
+    colour there is `field` (N,3), is white paint by its colour: its median whiter than the
+    paper in every channel by more than `paper_gaps` lets a gap differ from it, or at 255 in
+    every channel on paper clearly below that. Nothing showing the paper is whiter than it."""
+    colours = colours.astype(np.float32)
+    whiter = float(np.median(colours - field, axis=0).min()) >= paper.colour_tolerance()
+    # As white as a pixel can be, on paper clearly below it.
+    clipped = (
+        float(np.median(colours, axis=0).min()) >= WHITEST
+        and float(np.median(field, axis=0).max()) <= WHITEST - CLIPPED_MARGIN
+    )
+    return whiter or clipped

@@ -88,6 +88,30 @@ def test_a_large_region_kept_without_certainty_is_flagged(level, flagged):
         assert note is None
 
 
+@pytest.mark.parametrize(
+    ("inside", "flagged"),
+    [
+        ((255, 255, 255), False),
+        ((250, 250, 250), False),
+        ((253, 252, 252), True),
+        ((254, 253, 253), True),
+    ],
+    ids=["white", "whiter by 3", "the paper's colour", "whiter by 1"],
+)
+def test_a_region_whiter_than_the_paper_is_not_flagged(inside, flagged):
+    # On off-white paper, a region whiter than the paper is paint (nothing showing the paper is
+    # whiter than it), however unsure the network was; one the paper's colour or within the
+    # paper's margin of it may be a hole. The paper is flat: the region is measured inside its
+    # rim, away from the ringing that lifts a small hole's pixels.
+    paper = (247, 247, 246) if inside == (250, 250, 250) else (253, 252, 252)
+    rgb, ring, hole = _ring()
+    rgb[~ring] = paper
+    rgb[hole & (rgb.min(axis=2) >= 240)] = inside
+    decided = enclosed_white(rgb, _opacity(ring, hole, 0.7), contour.DEFAULT_TOLERANCE)
+    assert decided.paint[hole].all()
+    assert bool(decided.unsure.max() == 1) == flagged
+
+
 def test_a_long_region_is_not_flagged():
     # A long white band across a red block, as doubtful as the ring's hole: white paint the
     # network doubts is often long or ragged (a collar), a filled hole mostly a ring's inside.
