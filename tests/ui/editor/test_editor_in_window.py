@@ -12,7 +12,8 @@ from .helpers import click
 pytestmark = pytest.mark.gui
 
 
-def test_editor_shortcuts_work_inside_the_window(qtbot, library, candidate_id):
+def _active_window_editing(qtbot, library, candidate_id):
+    """The studio window, shown and active, with the candidate open in its editor."""
     from studio.ui.main_window import MainWindow
 
     window = MainWindow(library=library)
@@ -21,6 +22,11 @@ def test_editor_shortcuts_work_inside_the_window(qtbot, library, candidate_id):
     window.activateWindow()
     qtbot.waitActive(window)
     window.open_editor(candidate_id)
+    return window
+
+
+def test_editor_shortcuts_work_inside_the_window(qtbot, library, candidate_id):
+    window = _active_window_editing(qtbot, library, candidate_id)
     panel = window.editor_page.panel
     panel.canvas.setFocus()
     qtbot.waitUntil(lambda: panel.canvas.hasFocus())
@@ -61,14 +67,7 @@ def test_the_outline_marches_only_while_someone_can_watch(qtbot, library, candid
     # window must wake nothing, and march again when it is looked at.
     from PySide6.QtWidgets import QWidget
 
-    from studio.ui.main_window import MainWindow
-
-    window = MainWindow(library=library)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    window.open_editor(candidate_id)
+    window = _active_window_editing(qtbot, library, candidate_id)
     canvas = window.editor_page.panel.canvas
     qtbot.waitUntil(canvas.marching)
 
