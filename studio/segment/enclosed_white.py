@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 
 from studio.segment import contour
-from studio.segment.paper_gaps import CORE_MARGIN, MIN_CORE, Paper
+from studio.segment.paper_gaps import Paper, region_core
 from studio.segment.whiter_paint import whiter_than_paper
 
 # A region is kept whole when the network's mean opacity over it is at least this.
@@ -105,10 +105,8 @@ def enclosed_white(rgb: np.ndarray, probability: np.ndarray, tolerance: int) -> 
 def _whiter_than_paper(rgb: np.ndarray, region: np.ndarray, scale: float) -> bool:
     """Whether `region` (H,W bool) of picture `rgb` is white paint by its colour, measured
     inside its rim, where the figure's colour and the decoder's ringing are."""
-    margin = max(1, round(CORE_MARGIN * scale))
-    core = cv2.erode(region.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=margin)
-    core = core.astype(bool)
-    if core.sum() < MIN_CORE:
+    core = region_core(region, scale)
+    if core is None:
         return False
     paper = Paper.measure(rgb)
     return whiter_than_paper(paper, rgb[core], paper.field[core])

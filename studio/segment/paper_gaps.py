@@ -167,17 +167,23 @@ def region_cores(
     (its rim mixes in the figure's colour); regions whose core is under `MIN_CORE` pixels are
     left out."""
     min_area = max(12, round(MIN_AREA * scale * scale))
-    margin = max(1, round(CORE_MARGIN * scale))
-    square = np.ones((3, 3), np.uint8)
     for label in range(1, len(stats)):
         if (wanted is not None and not wanted[label]) or stats[label, cv2.CC_STAT_AREA] < min_area:
             continue
         x, y, w, h = (int(v) for v in stats[label, :4])
         box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
-        region = (labels[box] == label).astype(np.uint8)
-        core = cv2.erode(region, square, iterations=margin).astype(bool)
-        if core.sum() >= MIN_CORE:
+        core = region_core(labels[box] == label, scale)
+        if core is not None:
             yield label, box, core
+
+
+def region_core(region: np.ndarray, scale: float) -> np.ndarray | None:
+    """`region` (H,W bool) shrunk by `CORE_MARGIN` (scaled by `scale`), where its statistics
+    are measured, or None when that leaves fewer than `MIN_CORE` pixels."""
+    margin = max(1, round(CORE_MARGIN * scale))
+    square = np.ones((3, 3), np.uint8)
+    core = cv2.erode(region.astype(np.uint8), square, iterations=margin).astype(bool)
+    return core if core.sum() >= MIN_CORE else None
 
 
 def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
