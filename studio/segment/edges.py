@@ -13,6 +13,7 @@ import numpy as np
 
 from studio.segment.channels import channel_sum
 from studio.segment.contour import background_colour, background_field
+from studio.segment.islands import OPAQUE_ALPHA, VISIBLE_ALPHA
 
 # The neighbourhood weight of each alpha value (a^4 for a = alpha / 255), looked up: alpha has
 # only 256 values, and a power per pixel costs more than the rest of the weighting.
@@ -150,7 +151,25 @@ def refine_alpha(
     trust = np.where(looks_clear[measured] & ~reaches[labels[measured]], 0.0, trust)
     alpha = network.copy()
     alpha[measured] = trust * colour_alpha + (1.0 - trust) * network[measured]
-    return (alpha * 255.0 + 0.5).astype(np.uint8)
+    result = (alpha * 255.0 + 0.5).astype(np.uint8)
+    _clear_faint_fragments(result, measured)
+    return result
+
+
+def _clear_faint_fragments(alpha: np.ndarray, measured: np.ndarray) -> None:
+    """Clear, in place, the `measured` pixels of `alpha` (H,W uint8) in faint fragments: parts
+    of the visible alpha (8-connected, as the speck step counts islands) with no opaque pixel.
+
+    Measured by colour, the paper's grain or a faint blotch just beyond the edge reads as a
+    few percent of figure; where the network's own alpha around it is zero, such pixels would
+    stand alone as islands, which the speck step removes anyway and then flags the cut-out for.
+    """
+    visible = (alpha >= VISIBLE_ALPHA).astype(np.uint8)
+    count, labels = cv2.connectedComponents(visible, connectivity=8)
+    anchored = np.zeros(count, dtype=bool)
+    anchored[labels[alpha >= OPAQUE_ALPHA]] = True
+    anchored[0] = True
+    alpha[measured & ~anchored[labels]] = 0
 
 
 def guided_filter(
