@@ -8,6 +8,7 @@ from studio.segment.edges import (
     refine_alpha,
     sharpen_alpha,
 )
+from studio.segment.islands import VISIBLE_ALPHA
 
 FIGURE = np.array([30, 60, 200], np.float32)
 
@@ -189,5 +190,6 @@ def test_refine_alpha_leaves_no_faint_fragment_beside_the_edge():
     rgb[48, 75:77] = 225
     prob = cv2.GaussianBlur(alpha, (0, 0), 2.0)
     refined = refine_alpha(rgb, prob, gain=2.0, band=4)
-    count, _ = cv2.connectedComponents((refined >= 16).astype(np.uint8), connectivity=8)
+    visible = (refined >= VISIBLE_ALPHA).astype(np.uint8)
+    count, _ = cv2.connectedComponents(visible, connectivity=8)
     assert count == 2  # the paper and the disc, nothing apart
