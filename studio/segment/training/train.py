@@ -3,6 +3,7 @@
     python -m studio.segment.training.train --out ~/cutout-run --steps 2600
     python -m studio.segment.training.train --out ~/cutout-run --steps 2600   # again: resumes
     python -m studio.segment.training.train --out ~/stage-2 --init first.safetensors --flat 0.35 ...
+    python -m studio.segment.training.train --out ~/cutout-run --device cuda --workers 14 ...
 
 Every sample is drawn from a generator seeded by (seed, sample index), the weights are seeded,
 and the run is single-threaded by default, so a run repeats exactly and resumes from its last
@@ -83,6 +84,11 @@ class TrainConfig:
     warmup: int = 100
     threads: int = 1
     checkpoint_every: int = 50
+    # Where the network trains ("cpu", "cuda", "cuda:1") and how many processes make the
+    # pictures beside it (0: the training process itself). Neither changes what is learnt: every
+    # picture is drawn from its own seeded generator, whichever process draws it.
+    device: str = "cpu"
+    workers: int = 0
     widths: tuple[int, ...] = DEFAULT_WIDTHS
     # Data recipe (`RECIPE_OPTIONS`, `synth.make_sample`). The defaults are stage 1's recipe;
     # the later stages' options are in the model card's commands.
@@ -284,38 +290,73 @@ def export_weights(model: TinyUNet, path: Path, meta: dict) -> None:
     atomic_write_bytes(path, save(state, metadata=header))
 
 
+class _StepBatches(torch.utils.data.Dataset):
+    """The batch of each training step (`make_batch`), for a `DataLoader` to draw in worker
+    processes; ordered by step, so the run is the same with any number of workers."""
+
+    def __init__(self, glyphs: Sequence[np.ndarray], config: TrainConfig) -> None:
+        self.glyphs = glyphs
+        self.config = config
+
+    def __len__(self) -> int:
+        return self.config.steps
+
+    def __getitem__(self, step: int):
+        return make_batch(self.glyphs, self.config, step)
+
+
+def _batches(glyphs: Sequence[np.ndarray], config: TrainConfig, start: int, device):
+    """The batches of steps `start` to the end, made `config.workers` at a time ahead of the
+    training step when there are workers (forked, sharing the glyphs)."""
+    loader = torch.utils.data.DataLoader(
+        _StepBatches(glyphs, config),
+        batch_size=None,  # each item is a whole batch already
+        sampler=range(start, config.steps),
+        num_workers=config.workers,
+        pin_memory=device.type == "cuda",
+    )
+    for inputs, alpha, weights in loader:
+        yield (t.to(device, non_blocking=True) for t in (inputs, alpha, weights))
+
+
 def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None) -> TinyUNet:
-    """Run (or resume) training; returns the model at the final step."""
+    """Run (or resume) training; returns the model at the final step (on `config.device`)."""
     torch.set_num_threads(config.threads)
+    device = torch.device(config.device)
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(config.seed)
     model = TinyUNet(in_channels=config.in_channels, widths=config.widths)
-    optimizer = torch.optim.AdamW(
-        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
-    )
     start = 0
     checkpoint_path = out / CHECKPOINT_NAME
+    state = None
     if checkpoint_path.exists():
         state = torch.load(checkpoint_path, map_location="cpu", weights_only=False)
         model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
         torch.set_rng_state(state["torch_rng"])
         start = state["step"]
         log.info("resuming from step %d", start)
     elif config.init:
         load_init(model, Path(config.init))
         log.info("starting from %s", config.init)
+    model.to(device)
+    # Made after the move, so that its state lives beside the weights it updates.
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
+    if state is not None:
+        optimizer.load_state_dict(state["optimizer"])
     atomic_write_json(out / "config.json", asdict(config))
     glyphs = training_glyphs(config, out / GLYPH_CACHE_NAME)
     log.info("%d training glyphs", len(glyphs))
     model.train()
     started = time.monotonic()
     running = None
-    for step in range(start, config.steps):
+    for step, (inputs, alpha, weights) in enumerate(
+        _batches(glyphs, config, start, device), start=start
+    ):
         for group in optimizer.param_groups:
             group["lr"] = _lr_at(config, step)
-        inputs, alpha, weights = make_batch(glyphs, config, step)
         loss = soft_loss(model(inputs), alpha, weights)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -336,6 +377,23 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
     return model
 
 
+def _device_problem(name: str) -> str | None:
+    """Why `name` is no device to train on here, or None."""
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        return f'{name!r} is not a device; use "cpu" or "cuda"'
+    if device.type == "cpu":
+        return None
+    if device.type != "cuda":
+        return f"{name!r}: only the CPU or a CUDA GPU"
+    if not torch.cuda.is_available():
+        return "no CUDA GPU is usable here (check the driver, or train with --device cpu)"
+    if device.index is not None and device.index >= torch.cuda.device_count():
+        return f"{name!r}: this machine has {torch.cuda.device_count()} CUDA GPU(s)"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -347,6 +405,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.add_argument("--lr", type=float, default=TrainConfig.lr)
     parser.add_argument("--threads", type=int, default=TrainConfig.threads)
+    parser.add_argument(
+        "--device",
+        default=TrainConfig.device,
+        help='where the network trains: "cpu" or a CUDA GPU ("cuda", "cuda:1")',
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=TrainConfig.workers,
+        metavar="N",
+        help="processes making the pictures beside the training one (a GPU waits for them "
+        "otherwise; 0: none)",
+    )
     parser.add_argument("--warmup", type=int, default=TrainConfig.warmup)
     for name, text in {**RECIPE_OPTIONS, **LOSS_WEIGHT_OPTIONS}.items():
         option = "--" + name.replace("_", "-")
@@ -404,6 +475,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.design_glyphs < 0:
         parser.error("--design-glyphs: a count of glyphs, or 0 for all of them")
+    if args.workers < 0:
+        parser.error("--workers: a count of processes, or 0 for none")
+    device_problem = _device_problem(args.device)
+    if device_problem:
+        parser.error(f"--device: {device_problem}")  # now, not after loading the glyphs
     if args.input_sizes and not usable_input_sizes(args.input_sizes):
         parser.error(f"--input-sizes: {INPUT_SIZES_RULE}")  # now, not after hours of training
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -415,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         lr=args.lr,
         threads=args.threads,
+        device=args.device,
+        workers=args.workers,
         warmup=args.warmup,
         widths=tuple(args.widths),
         **{name: getattr(args, name) for name in RECIPE_OPTIONS},

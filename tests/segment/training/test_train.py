@@ -42,6 +42,33 @@ def test_resumed_run_matches_a_straight_run(tmp_path, few_glyphs):
         assert torch.equal(value, resumed.state_dict()[key]), key
 
 
+def test_worker_processes_make_the_same_run(tmp_path, few_glyphs):
+    straight = train.train(_config(tmp_path / "a", 3))
+    train.train(replace(_config(tmp_path / "b", 2), workers=2))
+    resumed = train.train(replace(_config(tmp_path / "b", 3), workers=1))
+    for key, value in straight.state_dict().items():
+        assert torch.equal(value, resumed.state_dict()[key]), key
+
+
+def test_a_device_that_cannot_train_is_refused_before_training(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(train, "train", lambda config, on_progress=None: pytest.fail("trained"))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    for device, says in (("cuda", "no CUDA GPU"), ("gpu", "not a device"), ("mps", "only")):
+        with pytest.raises(SystemExit):
+            train.main(["--out", str(tmp_path), "--device", device])
+        assert says in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        train.main(["--out", str(tmp_path), "--workers", "-1"])
+    assert "--workers" in capsys.readouterr().err
+
+
+def test_the_device_and_workers_reach_the_config(monkeypatch, tmp_path):
+    seen = {}
+    monkeypatch.setattr(train, "train", lambda config, on_progress=None: seen.update(c=config))
+    train.main(["--out", str(tmp_path), "--device", "cpu", "--workers", "3"])
+    assert seen["c"].device == "cpu" and seen["c"].workers == 3
+
+
 def test_loss_goes_down_and_export_loads(tmp_path, few_glyphs):
     losses = []
     model = train.train(_config(tmp_path / "c", 12), on_progress=lambda p: losses.append(p["loss"]))
