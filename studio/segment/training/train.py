@@ -85,8 +85,9 @@ class TrainConfig:
     threads: int = 1
     checkpoint_every: int = 50
     # Where the network trains ("cpu", "cuda", "cuda:1") and how many processes make the
-    # pictures beside it (0: the training process itself). Neither changes what is learnt: every
-    # picture is drawn from its own seeded generator, whichever process draws it.
+    # pictures beside it (0: the training process itself). The workers change nothing: every
+    # picture is drawn from its own seeded generator, whichever process draws it. A GPU sums
+    # in another order than the CPU, so its weights differ from a CPU run's by rounding.
     device: str = "cpu"
     workers: int = 0
     widths: tuple[int, ...] = DEFAULT_WIDTHS
