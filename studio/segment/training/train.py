@@ -18,7 +18,6 @@ import io
 import json
 import logging
 import math
-import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
@@ -28,11 +27,12 @@ import numpy as np
 import torch
 from torch.nn import functional as F
 
+from studio.errors import StudioError
 from studio.fileio import atomic_write_bytes, atomic_write_json
 from studio.segment import contour
 from studio.segment.segmenter import INPUT_SIZES_RULE, read_state_dict, usable_input_sizes
 from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
-from studio.segment.training import synth, widen
+from studio.segment.training import glyph_pack, synth, widen
 
 log = logging.getLogger("studio.segment.training.train")
 
@@ -65,11 +65,8 @@ LOSS_WEIGHT_OPTIONS = {
 # The options that shape the whole picture's look rather than recolour the figure: evaluation
 # pictures are made with them too (`evaluate.EMOJICH_LOOK`), the others are training-only.
 PICTURE_LOOK_OPTIONS = ("crop", "emojich_paper", "blotches", "shadow", "decoder")
-# Glyphs taken from each other design for training, and the size SVGs are rasterised at (the
-# pictures are 256 px; Noto's bitmaps are 109 px).
-DESIGN_GLYPHS = 700
-DESIGN_GLYPH_SIZE = 160
-GLYPH_CACHE_NAME = "glyphs.pkl"
+# The run folder's copy of its training glyphs (`glyph_pack`).
+GLYPH_CACHE_NAME = "glyphs.zip"
 
 
 @dataclass(frozen=True)
@@ -108,8 +105,11 @@ class TrainConfig:
     # of folders under `synth.default_designs_folder()`, or paths. Only their training split.
     designs: tuple[str, ...] = ()
     # Glyphs taken from each of those designs' training split, chosen by the seed; 0: all of
-    # them (1,895-2,591 each; the five designs' cache in the run folder is then 728 MB).
-    design_glyphs: int = DESIGN_GLYPHS
+    # them (1,895-2,591 each).
+    design_glyphs: int = glyph_pack.DESIGN_GLYPHS
+    # A glyph pack to draw from instead of the font and the design folders (`glyph_pack`; made
+    # with the same designs, design_glyphs and seed): a machine without them trains the same.
+    glyphs: str | None = None
     # Start from these exported weights instead of random ones (a second stage of training).
     init: str | None = None
     # Feed the network a fifth channel, `contour.paper_distance`.
@@ -150,50 +150,39 @@ def load_init(model: TinyUNet, path: Path) -> None:
         raise ValueError(f"{path} does not fit this network: {exc}") from None
 
 
-def design_folder(name: str) -> Path:
-    """A design named on the command line: a folder path, or a folder under the default one."""
-    path = Path(name).expanduser()
-    return path if path.is_dir() else synth.default_designs_folder() / name
-
-
-def training_glyphs(config: TrainConfig, cache: Path):
+def training_glyphs(config: TrainConfig, cache: Path) -> Sequence[np.ndarray]:
     """Noto's training split alone, or with `config.designs` each as likely as Noto
-    (`synth.BalancedGlyphs`). Rasterising thousands of SVGs takes minutes, so the glyphs are
-    kept in `cache` (the run folder's) and read back when a run resumes."""
-    noto = synth.noto_glyphs("train")
-    if not config.designs:
-        return noto
-    designs = None
-    if cache.is_file():
-        with cache.open("rb") as handle:
-            stored = pickle.load(handle)  # our own run folder's file
-        same_glyphs = stored.get("design_glyphs", DESIGN_GLYPHS) == config.design_glyphs
-        if stored.get("designs") == list(config.designs) and same_glyphs:
-            designs = stored["glyphs"]
-    if designs is None:
-        designs = [
-            synth.load_design_folder(
-                design_folder(name),
-                config.design_glyphs or None,
-                seed=config.seed,
-                size=DESIGN_GLYPH_SIZE,
-                split="train",
+    (`synth.BalancedGlyphs`): from the pack `config.glyphs` when the run names one, else from
+    the font and the design folders. Rasterising thousands of SVGs takes minutes, so the glyphs
+    are kept as a pack in `cache` (the run folder's) and read back when the run resumes."""
+    wanted = (config.designs, config.design_glyphs, config.seed)
+    if config.glyphs:
+        pack = glyph_pack.read_pack(Path(config.glyphs))
+        if not pack.matches(*wanted):
+            raise glyph_pack.GlyphPackError(
+                f"{config.glyphs} holds other glyphs than this run draws ({_pack_settings(pack)}); "
+                "make the pack with the run's --designs, --design-glyphs and --seed"
             )
-            for name in config.designs
-        ]
-        buffer = io.BytesIO()
-        pickle.dump(
-            {
-                "designs": list(config.designs),
-                "design_glyphs": config.design_glyphs,
-                "glyphs": designs,
-            },
-            buffer,
-        )
-        atomic_write_bytes(cache, buffer.getvalue())
-    for name, glyphs in zip(config.designs, designs, strict=True):
+    else:
+        pack = None
+        if cache.is_file():
+            try:
+                pack = glyph_pack.read_pack(cache)
+            except glyph_pack.GlyphPackError as exc:  # our own file, cut short: make it again
+                log.warning("%s; gathering the glyphs again", exc)
+        if pack is None or not pack.matches(*wanted):
+            pack = glyph_pack.gather(*wanted)
+            glyph_pack.write_pack(cache, pack)
+    for name, glyphs in zip(pack.designs, pack.design_sets, strict=True):
         log.info("%s: %d training glyphs", name, len(glyphs))
-    return synth.BalancedGlyphs([noto, *designs])
+    return pack.training_glyphs()
+
+
+def _pack_settings(pack: glyph_pack.GlyphPack) -> str:
+    if not pack.designs:
+        return "Noto alone"
+    count = pack.design_glyphs or "all"
+    return f"Noto, {', '.join(pack.designs)}; {count} glyphs each, seed {pack.seed}"
 
 
 def make_batch(
@@ -439,6 +428,13 @@ def main(argv: list[str] | None = None) -> int:
         help="glyphs taken from each other design's training split (0: all of them)",
     )
     parser.add_argument(
+        "--glyphs",
+        type=Path,
+        metavar="PACK",
+        help="draw from this glyph pack (glyph_pack, or a run folder's "
+        f"{GLYPH_CACHE_NAME}) instead of the emoji font and design folders",
+    )
+    parser.add_argument(
         "--widths",
         type=int,
         nargs="+",
@@ -499,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         **{name: getattr(args, name) for name in RECIPE_OPTIONS},
         designs=tuple(args.designs),
         design_glyphs=args.design_glyphs,
+        glyphs=str(args.glyphs) if args.glyphs else None,
         init=str(args.init) if args.init else None,
         paper_distance=args.paper_distance,
         **{name: getattr(args, name) for name in LOSS_WEIGHT_OPTIONS},
@@ -508,7 +505,10 @@ def main(argv: list[str] | None = None) -> int:
         if progress["step"] % 10 == 0:
             log.info("step %(step)d/%(steps)d loss %(loss).4f elapsed %(elapsed_s).0fs", progress)
 
-    model = train(config, on_progress=report)
+    try:
+        model = train(config, on_progress=report)
+    except StudioError as exc:  # no font, no design folder, a pack of other glyphs
+        parser.exit(1, f"train: {exc}\n")
     if args.export:
         meta = {
             "widths": list(config.widths),

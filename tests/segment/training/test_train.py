@@ -2,7 +2,6 @@
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import torch
@@ -11,14 +10,7 @@ from studio.segment import Segmenter
 from studio.segment.training import synth, train
 from studio.segment.training.train import TrainConfig
 from tests.segment.conftest import emoji_like
-
-
-@pytest.fixture
-def few_glyphs(monkeypatch):
-    glyphs = list(
-        synth.render_font_glyphs(synth.find_noto_font(), ["\U0001f600", "\u26c4"]).values()
-    )
-    monkeypatch.setattr(synth, "noto_glyphs", lambda split: glyphs)
+from tests.segment.training.conftest import square_design
 
 
 def _config(out, steps):
@@ -174,24 +166,10 @@ def test_a_negative_design_glyph_count_is_refused_before_training(monkeypatch, t
     assert "--design-glyphs" in capsys.readouterr().err
 
 
-def _square_design(tmp_path: Path) -> Path:
-    """A design folder of twelve coloured squares named as emoji: some in each split."""
-    import numpy as np
-    from PIL import Image
-
-    design = tmp_path / "designs" / "squares"
-    design.mkdir(parents=True)
-    for code in range(0x1F7E0, 0x1F7EC):
-        rgba = np.zeros((40, 40, 4), np.uint8)
-        rgba[5:35, 5:35] = (code % 255, 90, 200, 255)
-        Image.fromarray(rgba).save(design / f"{code:x}.png")
-    return design
-
-
 def test_other_designs_join_noto_and_their_glyphs_are_kept_for_a_resume(
     tmp_path, few_glyphs, monkeypatch
 ):
-    design = _square_design(tmp_path)
+    design = square_design(tmp_path)
     config = replace(_config(tmp_path / "run", 1), designs=(str(design),))
     cache = tmp_path / "run" / train.GLYPH_CACHE_NAME
     cache.parent.mkdir()
@@ -212,7 +190,7 @@ def test_other_designs_join_noto_and_their_glyphs_are_kept_for_a_resume(
 def test_design_glyphs_limits_each_design_and_a_new_limit_is_not_read_from_the_cache(
     tmp_path, few_glyphs
 ):
-    design = _square_design(tmp_path)
+    design = square_design(tmp_path)
     trained = len(synth.design_files(design, "train"))
     assert trained > 2  # more than the Noto sample, so the design sets the sequence's length
     cache = tmp_path / train.GLYPH_CACHE_NAME
