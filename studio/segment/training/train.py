@@ -367,7 +367,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
     return model
 
 
-def _device_problem(name: str) -> str | None:
+def device_problem(name: str) -> str | None:
     """Why `name` is no device to train on here, or None."""
     try:
         device = torch.device(name)
@@ -474,9 +474,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--design-glyphs: a count of glyphs, or 0 for all of them")
     if args.workers < 0:
         parser.error("--workers: a count of processes, or 0 for none")
-    device_problem = _device_problem(args.device)
-    if device_problem:
-        parser.error(f"--device: {device_problem}")  # now, not after loading the glyphs
+    problem = device_problem(args.device)
+    if problem:
+        parser.error(f"--device: {problem}")  # now, not after loading the glyphs
     if args.input_sizes and not usable_input_sizes(args.input_sizes):
         parser.error(f"--input-sizes: {INPUT_SIZES_RULE}")  # now, not after hours of training
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
