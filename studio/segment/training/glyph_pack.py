@@ -5,10 +5,10 @@ and design packages (a rented GPU box) and still draw exactly the same pictures.
     python -m studio.segment.training.train --glyphs glyphs.zip --out ~/run --device cuda ...
 
 A pack is a zip of lossless WebP pictures (straight-alpha RGBA, the arrays themselves, colour
-under transparent pixels too: a third smaller than PNG) and a manifest
-saying which designs were taken, how many glyphs of each and with which seed. Every training run
-keeps its glyphs as such a pack in its run folder (`train.GLYPH_CACHE_NAME`), so a run's pack can
-be copied elsewhere as it is.
+under transparent pixels too: a third smaller than PNG) and a manifest saying which designs were
+taken, how many glyphs of each and with which seed. Every training run keeps its glyphs as such
+a pack in its run folder (`train.GLYPH_CACHE_NAME`), so a run's pack can be copied elsewhere as
+it is.
 """
 
 from __future__ import annotations
