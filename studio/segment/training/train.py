@@ -215,7 +215,13 @@ def make_batch(
 def edge_band(alpha: torch.Tensor) -> torch.Tensor:
     """(N,S,S) how much the true alpha `alpha` (N,S,S) changes within 2 px: 1 on the outline."""
     hard = alpha[:, None]
-    return (F.max_pool2d(hard, 5, 1, 2) - (-F.max_pool2d(-hard, 5, 1, 2)))[:, 0]
+    return (_max_5x5(hard) + _max_5x5(-hard))[:, 0]
+
+
+def _max_5x5(x: torch.Tensor) -> torch.Tensor:
+    """The largest value within 2 px, a 5x5 max-pool done as 5x1 then 1x5: the same values, a
+    quarter less time on the CPU, where the workers draw a GPU run's pictures."""
+    return F.max_pool2d(F.max_pool2d(x, (5, 1), 1, (2, 0)), (1, 5), 1, (0, 2))
 
 
 def soft_shadow_pixels(alpha: torch.Tensor, band: torch.Tensor) -> torch.Tensor:

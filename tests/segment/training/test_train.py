@@ -331,3 +331,13 @@ def test_widths_reach_the_config_and_the_exported_metadata(monkeypatch, tmp_path
         assert json.loads(handle.metadata()["meta"])["widths"] == [4, 8, 8, 8, 12, 16]
     cut = Segmenter.from_shipped_weights(path, "cpu").cutout(emoji_like(64)[0])
     assert cut.mask.shape == (64, 64)
+
+
+def test_the_edge_band_is_the_spread_of_alpha_within_two_pixels():
+    torch.manual_seed(0)
+    alpha = (torch.rand(3, 40, 40) > 0.7) * torch.rand(3, 40, 40)
+    hard = alpha[:, None]
+    spread = torch.nn.functional.max_pool2d(hard, 5, 1, 2) + torch.nn.functional.max_pool2d(
+        -hard, 5, 1, 2
+    )
+    assert torch.equal(train.edge_band(alpha), spread[:, 0])
