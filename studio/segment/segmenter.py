@@ -127,6 +127,23 @@ def _pick_device(device: str | None):
         raise SegmenterError(f"unknown device {device!r}: {exc}") from None
 
 
+def read_model_meta(path: Path, advice: str = "reinstall it") -> dict:
+    """The metadata of one of our cut-out model files (`train.export_weights`), read from its
+    safetensors header without loading the weights; `advice` ends the error for a bad file."""
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            header = handle.metadata() or {}
+    except Exception as exc:  # a missing, truncated or foreign file: many exception types
+        raise SegmenterError(
+            f"{path} is not a readable cut-out model ({type(exc).__name__}); {advice}"
+        ) from None
+    if header.get("format") != "studio-tinyunet":
+        raise SegmenterError(f"{path} is not a Sticker Studio cut-out model; {advice}")
+    return json.loads(header.get("meta", "{}"))
+
+
 def read_state_dict(path: Path) -> dict:
     """The tensors of a PyTorch .bin/.pt or a .safetensors file, unwrapped and unprefixed."""
     import torch
@@ -176,21 +193,10 @@ class Segmenter:
     @classmethod
     def from_shipped_weights(cls, path: str | os.PathLike[str], device: str | None = None):
         """Our TinyUNet from a safetensors file written by `studio.segment.training.train`."""
-        from safetensors import safe_open
-
         from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
 
         path = Path(path)
-        try:
-            with safe_open(str(path), framework="pt") as handle:
-                header = handle.metadata() or {}
-        except Exception as exc:
-            raise SegmenterError(
-                f"{path} is not a readable cut-out model ({type(exc).__name__}); reinstall it"
-            ) from None
-        if header.get("format") != "studio-tinyunet":
-            raise SegmenterError(f"{path} is not a Sticker Studio cut-out model")
-        meta = json.loads(header.get("meta", "{}"))
+        meta = read_model_meta(path)
         in_channels = meta.get("in_channels", 4)  # 5: RGB, prior and paper distance
         if in_channels not in (4, 5):
             raise SegmenterError(f"{path} needs {in_channels!r} input channels; reinstall it")

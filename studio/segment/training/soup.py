@@ -14,30 +14,13 @@ averaged named in `soup`.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import torch
 
-from studio.segment.segmenter import SegmenterError, read_state_dict
+from studio.segment.segmenter import SegmenterError, read_model_meta, read_state_dict
 from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
 from studio.segment.training.train import export_weights
-
-
-def read_meta(path: Path) -> dict:
-    """The metadata of an exported cut-out model (`train.export_weights`)."""
-    from safetensors import safe_open
-
-    try:
-        with safe_open(str(path), framework="pt") as handle:
-            header = handle.metadata() or {}
-    except Exception as exc:  # a missing, truncated or foreign file: many exception types
-        raise SegmenterError(
-            f"{path} is not a readable cut-out model ({type(exc).__name__})"
-        ) from None
-    if header.get("format") != "studio-tinyunet":
-        raise SegmenterError(f"{path} is not a Sticker Studio cut-out model")
-    return json.loads(header.get("meta", "{}"))
 
 
 def average_states(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
@@ -66,7 +49,7 @@ def average_states(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Ten
 
 def make_soup(paths: list[Path], out: Path) -> None:
     """Write the average of the exported models at `paths` to `out` (safetensors)."""
-    metas = [read_meta(path) for path in paths]
+    metas = [read_model_meta(path, "give a file exported by train") for path in paths]
     shapes = {
         (meta.get("in_channels", 4), tuple(meta.get("widths", DEFAULT_WIDTHS))) for meta in metas
     }

@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from studio.segment import Segmenter
-from studio.segment.segmenter import read_state_dict
+from studio.segment.segmenter import read_model_meta, read_state_dict
 from studio.segment.tinyunet import TinyUNet
 from studio.segment.training import soup, train
 
@@ -45,7 +45,7 @@ def test_the_soup_keeps_the_first_models_metadata_and_cuts(tmp_path):
     out = tmp_path / "soup.safetensors"
     soup.make_soup([first, second], out)
 
-    meta = soup.read_meta(out)
+    meta = read_model_meta(out)
     assert meta["seed"] == 11 and meta["input_sizes"] == [64, 96] and meta["in_channels"] == 5
     assert meta["soup"] == ["a.safetensors", "b.safetensors"]
     picture = np.full((80, 80, 3), 250, np.uint8)
