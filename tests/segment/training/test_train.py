@@ -54,11 +54,51 @@ def test_a_device_that_cannot_train_is_refused_before_training(monkeypatch, tmp_
     assert "--workers" in capsys.readouterr().err
 
 
-def test_the_device_and_workers_reach_the_config(monkeypatch, tmp_path):
+def test_the_device_workers_and_precision_reach_the_config(monkeypatch, tmp_path):
     seen = {}
     monkeypatch.setattr(train, "train", lambda config, on_progress=None: seen.update(c=config))
+    monkeypatch.setattr(train, "_cpu_has_bf16", lambda: True)
     train.main(["--out", str(tmp_path), "--device", "cpu", "--workers", "3"])
     assert seen["c"].device == "cpu" and seen["c"].workers == 3
+    assert seen["c"].precision == "fp32"
+    train.main(["--out", str(tmp_path), "--precision", "bf16"])
+    assert seen["c"].precision == "bf16"
+
+
+def test_bfloat16_where_the_device_has_none_is_refused_before_training(
+    monkeypatch, tmp_path, capsys
+):
+    monkeypatch.setattr(train, "train", lambda config, on_progress=None: pytest.fail("trained"))
+    monkeypatch.setattr(train, "_cpu_has_bf16", lambda: False)
+    with pytest.raises(SystemExit):
+        train.main(["--out", str(tmp_path), "--precision", "bf16"])
+    assert "no bfloat16 instructions" in capsys.readouterr().err
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: False)
+    assert "no bfloat16" in train.precision_problem("bf16", "cuda")
+    assert train.precision_problem("fp32", "cuda") is None
+    assert "one of fp32, bf16" in train.precision_problem("fp16", "cpu")
+
+
+@pytest.mark.skipif(
+    train.precision_problem("bf16", "cpu") is not None, reason="no bfloat16 on this CPU"
+)
+def test_a_bfloat16_run_learns_repeats_and_exports_float32_weights(tmp_path, few_glyphs):
+    losses = []
+    config = replace(_config(tmp_path / "a", 12), precision="bf16")
+    model = train.train(config, on_progress=lambda p: losses.append(p["loss"]))
+    assert losses[-1] < losses[0]
+    again = train.train(replace(config, out=str(tmp_path / "b")))
+    in_fp32 = train.train(_config(tmp_path / "c", 12))
+    differs = False
+    for key, value in model.state_dict().items():
+        assert value.dtype == in_fp32.state_dict()[key].dtype  # float32 weights, int counters
+        assert torch.equal(value, again.state_dict()[key]), key
+        differs |= not torch.equal(value, in_fp32.state_dict()[key])
+    assert differs  # the convolutions did run in the other arithmetic
+    path = tmp_path / "model.safetensors"
+    train.export_weights(model.eval(), path, {"widths": [4, 8, 8, 8, 8, 8], "input_size": 64})
+    cut = Segmenter.from_shipped_weights(path, "cpu").cutout(emoji_like(64)[0])
+    assert cut.rgba.size == (64, 64)
 
 
 def test_loss_goes_down_and_export_loads(tmp_path, few_glyphs):
@@ -274,6 +314,7 @@ def test_every_loss_weight_reaches_the_config_and_the_exported_metadata(monkeypa
     with safe_open(str(path), framework="pt") as handle:
         meta = json.loads(handle.metadata()["meta"])
     assert {name: meta[name] for name in chosen} == chosen
+    assert meta["precision"] == "fp32"  # how it was trained, for the record
 
 
 def test_a_wider_network_starts_from_narrower_weights(tmp_path, few_glyphs):
