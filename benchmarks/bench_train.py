@@ -92,7 +92,7 @@ def network_alone(config: TrainConfig, glyphs, repeats: int) -> float:
     for i in range(WARMUP_STEPS + repeats):
         _sync(device)
         start = time.perf_counter()
-        with train._autocast(config, device):
+        with train.network_arithmetic(config, device):
             logits = model(inputs)
         loss = train.soft_loss(logits.float(), alpha, weights)
         optimizer.zero_grad(set_to_none=True)

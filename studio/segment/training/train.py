@@ -362,7 +362,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
     ):
         for group in optimizer.param_groups:
             group["lr"] = _lr_at(config, step)
-        with _autocast(config, device):
+        with network_arithmetic(config, device):
             logits = model(inputs)
         loss = soft_loss(logits.float(), alpha, weights)
         optimizer.zero_grad(set_to_none=True)
@@ -384,7 +384,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
     return model
 
 
-def _autocast(config: TrainConfig, device: torch.device):
+def network_arithmetic(config: TrainConfig, device: torch.device):
     """The network's arithmetic for `config.precision` (float32: autocast off)."""
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.precision == "bf16")
 
