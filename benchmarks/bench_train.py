@@ -92,12 +92,7 @@ def network_alone(config: TrainConfig, glyphs, repeats: int) -> float:
     for i in range(WARMUP_STEPS + repeats):
         _sync(device)
         start = time.perf_counter()
-        with train.network_arithmetic(config, device):
-            logits = model(inputs)
-        loss = train.soft_loss(logits.float(), alpha, weights)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        loss = train.training_step(model, optimizer, config, device, (inputs, alpha, weights))
         loss.item()  # the training loop reads the loss every step too
         if i >= WARMUP_STEPS:
             times.append(time.perf_counter() - start)

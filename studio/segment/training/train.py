@@ -343,7 +343,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
         load_init(model, Path(config.init))
         log.info("starting from %s", config.init)
     # Channels-last: the layout the CPU's and the GPU's convolutions run fastest in (the same
-    # arithmetic; the cut-out runs the network so too).
+    # arithmetic; the cut-out runs the network so on the CPU).
     model.to(device, memory_format=torch.channels_last)
     # Made after the move, so that its state lives beside the weights it updates.
     optimizer = torch.optim.AdamW(
@@ -362,12 +362,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
     ):
         for group in optimizer.param_groups:
             group["lr"] = _lr_at(config, step)
-        with network_arithmetic(config, device):
-            logits = model(inputs)
-        loss = soft_loss(logits.float(), alpha, weights)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        loss = training_step(model, optimizer, config, device, (inputs, alpha, weights))
         running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
         done = step + 1
         if done % config.checkpoint_every == 0 or done == config.steps:
@@ -384,7 +379,20 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
     return model
 
 
-def network_arithmetic(config: TrainConfig, device: torch.device):
+def training_step(model: TinyUNet, optimizer, config: TrainConfig, device, batch) -> torch.Tensor:
+    """One forward and backward pass of `batch` (inputs, alpha, weights) and the optimiser's
+    step, in `config.precision`; the loss (float32)."""
+    inputs, alpha, weights = batch
+    with _network_arithmetic(config, device):
+        logits = model(inputs)
+    loss = soft_loss(logits.float(), alpha, weights)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    return loss
+
+
+def _network_arithmetic(config: TrainConfig, device: torch.device):
     """The network's arithmetic for `config.precision` (float32: autocast off)."""
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.precision == "bf16")
 
