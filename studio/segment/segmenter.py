@@ -6,8 +6,9 @@ the threshold the contour fallback cuts the picture instead.
 
 - the official Emojich U-Net (EfficientNet-B5 encoder, RGB at 512x512, threshold 0.99);
 - our shipped TinyUNet (RGB, background prior and paper distance; its threshold and the sizes
-  it is fed at are stored with it: 256 and 384 px, the two predictions averaged; older 4-channel
-  files, without the paper distance, load too).
+  it is fed at are stored with it: 256 and 384 px, the two predictions averaged, each size fed
+  to a network of its own, trained apart; older 4-channel files, without the paper distance,
+  and files of one network for every size load too).
 
 Masks are predicted at the network's (largest) size and upsampled to the picture's own size;
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
@@ -32,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -104,11 +105,20 @@ class _Network:
     fill_paint: bool = True  # `paint_holes`, `flat_paint` and `whiter_paint` (off: measuring)
     soften_shadows: bool = True  # `shadows.soft_shadows` (off: measuring)
     fill_see_through: bool = True  # `see_through`, `faded_paint` (off: measuring)
+    # Input sizes fed to a network of their own instead of `model` (`SIZE_NETWORKS_KEY`): two
+    # networks trained apart err in different places, so averaging theirs, one pass each,
+    # beats one network fed twice at the same cost (the model card, "A second network for
+    # the 384 px pass").
+    size_models: Mapping[int, object] = dataclasses.field(default_factory=dict)
 
     @property
     def output_size(self) -> int:
         """Side of the probability map the network side hands on."""
         return max(self.input_sizes)
+
+    def model_for(self, size: int):
+        """The network the picture is fed to at input size `size`."""
+        return self.size_models.get(size, self.model)
 
 
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
@@ -169,6 +179,21 @@ def read_state_dict(path: Path) -> dict:
     return {k.removeprefix("module."): v for k, v in state.items()}
 
 
+def _tiny_network(meta: dict, state: dict, what: str):
+    """Our TinyUNet with the inputs and widths `meta` names, holding `state` (on the CPU)."""
+    from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
+
+    in_channels = meta.get("in_channels", 4)  # 5: RGB, prior and paper distance
+    if in_channels not in (4, 5):
+        raise SegmenterError(f"{what} needs {in_channels!r} input channels; reinstall it")
+    model = TinyUNet(in_channels=in_channels, widths=tuple(meta.get("widths", DEFAULT_WIDTHS)))
+    try:
+        model.load_state_dict(state)
+    except RuntimeError as exc:
+        raise SegmenterError(f"{what} does not match the cut-out network: {exc}") from None
+    return model
+
+
 class Segmenter:
     """Cuts pictures out; build it with `default()` or `from_emojich_unet(path)`."""
 
@@ -192,34 +217,38 @@ class Segmenter:
 
     @classmethod
     def from_shipped_weights(cls, path: str | os.PathLike[str], device: str | None = None):
-        """Our TinyUNet from a safetensors file written by `studio.segment.training.train`."""
-        from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
+        """Our TinyUNet from a safetensors file written by `studio.segment.training.train` (or
+        `training.combine`: with networks of their own for some input sizes)."""
+        import torch
 
         path = Path(path)
         meta = read_model_meta(path)
-        in_channels = meta.get("in_channels", 4)  # 5: RGB, prior and paper distance
-        if in_channels not in (4, 5):
-            raise SegmenterError(f"{path} needs {in_channels!r} input channels; reinstall it")
-        model = TinyUNet(in_channels=in_channels, widths=tuple(meta.get("widths", DEFAULT_WIDTHS)))
-        state = read_state_dict(path)
-        try:
-            model.load_state_dict(state)
-        except RuntimeError as exc:
-            raise SegmenterError(f"{path} does not match the cut-out network: {exc}") from None
-        import torch
-
+        input_sizes = _input_sizes(meta, path)
+        state, size_states = split_size_networks(read_state_dict(path), meta, path)
+        model = _tiny_network(meta, state, str(path))
+        size_models = {}
+        for size, own_state in size_states.items():
+            if size not in input_sizes:
+                raise SegmenterError(
+                    f"{path} holds a network for {size} px, a size it is not fed at; reinstall it"
+                )
+            own_meta = meta[SIZE_NETWORKS_KEY][str(size)]
+            size_models[size] = _tiny_network(own_meta, own_state, f"{path}'s {size} px network")
         target = _pick_device(device)
         channels_last = target.type == "cpu"
         layout = torch.channels_last if channels_last else torch.contiguous_format
         model = model.to(target, memory_format=layout).eval()
+        for size, own in size_models.items():
+            size_models[size] = own.to(target, memory_format=layout).eval()
         network = _Network(
             model=model,
             kind="tiny",
-            input_sizes=_input_sizes(meta, path),
+            input_sizes=input_sizes,
             threshold=float(meta.get("threshold", OFFICIAL_THRESHOLD)),
             tolerance=int(meta.get("tolerance", contour.DEFAULT_TOLERANCE)),
             flip_average=bool(meta.get("flip_average", False)),
             channels_last=channels_last,
+            size_models=size_models,
         )
         return cls(network, target)
 
@@ -327,7 +356,7 @@ class Segmenter:
                 [cv2.resize(prior, (size, size), interpolation=cv2.INTER_AREA) for prior in priors]
             )
             batch = torch.cat([batch, torch.from_numpy(small)[:, None]], dim=1)
-            if self._net.model.in_channels == 5:
+            if self._net.model_for(size).in_channels == 5:
                 # Measured on the picture the network sees, as in training.
                 distances = np.stack([contour.paper_distance(rgb) for rgb in resized])
                 batch = torch.cat([batch, torch.from_numpy(distances)[:, None]], dim=1)
@@ -375,9 +404,10 @@ class Segmenter:
         batch = self._network_input(pictures, size, priors).to(self._device)
         if self._net.channels_last:
             batch = batch.contiguous(memory_format=torch.channels_last)
-        probs = torch.softmax(self._net.model(batch).float(), dim=1)
+        model = self._net.model_for(size)
+        probs = torch.softmax(model(batch).float(), dim=1)
         if self._net.flip_average:
-            mirrored = self._net.model(torch.flip(batch, dims=[3]))
+            mirrored = model(torch.flip(batch, dims=[3]))
             probs = 0.5 * (probs + torch.flip(torch.softmax(mirrored.float(), dim=1), dims=[3]))
         return probs
 
@@ -462,6 +492,32 @@ class Segmenter:
 
 
 INPUT_SIZES_RULE = "each input size must be a whole number of pixels from 32 to 2048"
+
+# A model file may hold, besides its own network, one network per input size fed to it instead
+# (`training.combine`): their tensors are named "<size>.<tensor>", and the metadata's
+# "size_networks" maps each size (as text) to that network's own metadata.
+SIZE_NETWORKS_KEY = "size_networks"
+
+
+def split_size_networks(
+    state: dict, meta: dict, path: Path, advice: str = "reinstall it"
+) -> tuple[dict, dict[int, dict]]:
+    """(the file's own network's tensors, {input size: tensors of that size's own network})
+    from a model file's tensors and metadata (`SIZE_NETWORKS_KEY`)."""
+    own = meta.get(SIZE_NETWORKS_KEY, {})
+    if not isinstance(own, dict) or not all(
+        key.isdigit() and isinstance(value, dict) for key, value in own.items()
+    ):
+        raise SegmenterError(f"{path} describes its networks wrongly; {advice}")
+    size_states: dict[int, dict] = {int(key): {} for key in own}
+    base = {}
+    for name, tensor in state.items():
+        prefix, _, rest = name.partition(".")
+        if prefix.isdigit() and int(prefix) in size_states:
+            size_states[int(prefix)][rest] = tensor
+        else:
+            base[name] = tensor
+    return base, size_states
 
 
 def usable_input_sizes(sizes: object) -> bool:

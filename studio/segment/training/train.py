@@ -30,7 +30,14 @@ from torch.nn import functional as F
 from studio.errors import StudioError
 from studio.fileio import atomic_write_bytes, atomic_write_json
 from studio.segment import contour
-from studio.segment.segmenter import INPUT_SIZES_RULE, read_state_dict, usable_input_sizes
+from studio.segment.segmenter import (
+    INPUT_SIZES_RULE,
+    SIZE_NETWORKS_KEY,
+    read_model_meta,
+    read_state_dict,
+    split_size_networks,
+    usable_input_sizes,
+)
 from studio.segment.tinyunet import DEFAULT_WIDTHS, TinyUNet
 from studio.segment.training import glyph_pack, synth, widen
 
@@ -150,8 +157,18 @@ def load_init(model: TinyUNet, path: Path) -> None:
     """Start `model` from exported weights. Weights of a narrower network, or with fewer input
     channels (a paper-distance channel added), are widened so that the network starts out
     predicting exactly what the file did (`widen.widened_state`)."""
+    state = read_state_dict(path)
+    meta = (
+        read_model_meta(path, "give a file exported by train")
+        if path.suffix == ".safetensors"
+        else {}
+    )
+    if meta.get(SIZE_NETWORKS_KEY):
+        # A combined file (`combine`): start from its own network, the one it was made from.
+        state, _ = split_size_networks(state, meta, path, "give a file exported by train")
+        log.info("%s holds networks for other sizes too; starting from its own", path.name)
     try:
-        model.load_state_dict(widen.widened_state(read_state_dict(path), model))
+        model.load_state_dict(widen.widened_state(state, model))
     except (KeyError, ValueError, RuntimeError) as exc:
         raise ValueError(f"{path} does not fit this network: {exc}") from None
 
@@ -284,10 +301,15 @@ def _save_checkpoint(path: Path, model, optimizer, step: int, config: TrainConfi
 
 def export_weights(model: TinyUNet, path: Path, meta: dict) -> None:
     """Write the shipped file: safetensors weights with our metadata in the header."""
-    from safetensors.torch import save
-
     state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
     meta = {**meta, "in_channels": model.in_channels}  # how `Segmenter` must feed it
+    write_model_file(path, state, meta)
+
+
+def write_model_file(path: Path, state: dict[str, torch.Tensor], meta: dict) -> None:
+    """Write tensors and our metadata as a model file `Segmenter` reads (atomically)."""
+    from safetensors.torch import save
+
     header = {"format": "studio-tinyunet", "meta": json.dumps(meta)}
     atomic_write_bytes(path, save(state, metadata=header))
 

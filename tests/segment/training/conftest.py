@@ -1,12 +1,16 @@
-"""Small stand-ins for the training glyphs: two Noto glyphs and a design folder of squares."""
+"""Small stand-ins: two Noto glyphs, a design folder of squares, small exported networks."""
 
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
-from studio.segment.training import synth
+from studio.segment.tinyunet import TinyUNet
+from studio.segment.training import synth, train
+
+SMALL = (4, 6, 8, 8, 8, 8)
 
 
 @pytest.fixture
@@ -28,3 +32,18 @@ def square_design(tmp_path: Path) -> Path:
         rgba[5:35, 5:35] = (code % 255, 90, 200, 255)
         Image.fromarray(rgba).save(design / f"{code:x}.png")
     return design
+
+
+def exported_network(path: Path, seed: int, widths=SMALL, meta: dict | None = None) -> Path:
+    """A small random 5-input network exported to `path` as `train` exports one (fed at 64 and
+    96 px), with BatchNorm statistics of its own, as a fine-tune would have."""
+    torch.manual_seed(seed)
+    model = TinyUNet(in_channels=5, widths=widths)
+    for module in model.modules():
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.running_mean.uniform_(-1, 1)
+            module.running_var.uniform_(0.5, 2)
+            module.num_batches_tracked.fill_(seed)
+    header = {"widths": list(widths), "input_sizes": [64, 96], "threshold": 0.8, **(meta or {})}
+    train.export_weights(model.eval(), path, header)
+    return path

@@ -4,29 +4,13 @@ import torch
 
 from studio.segment import Segmenter
 from studio.segment.segmenter import read_model_meta, read_state_dict
-from studio.segment.tinyunet import TinyUNet
-from studio.segment.training import soup, train
-
-SMALL = (4, 6, 8, 8, 8, 8)
-
-
-def _exported(path, seed, widths=SMALL, meta=None):
-    torch.manual_seed(seed)
-    model = TinyUNet(in_channels=5, widths=widths)
-    # Running statistics differ between fine-tunes too; give each its own.
-    for module in model.modules():
-        if isinstance(module, torch.nn.BatchNorm2d):
-            module.running_mean.uniform_(-1, 1)
-            module.running_var.uniform_(0.5, 2)
-            module.num_batches_tracked.fill_(seed)
-    header = {"widths": list(widths), "input_sizes": [64, 96], "threshold": 0.8, **(meta or {})}
-    train.export_weights(model.eval(), path, header)
-    return path
+from studio.segment.training import soup
+from tests.segment.training.conftest import exported_network
 
 
 def test_the_soup_is_the_mean_of_every_float_tensor(tmp_path):
-    first = _exported(tmp_path / "a.safetensors", 1)
-    second = _exported(tmp_path / "b.safetensors", 2)
+    first = exported_network(tmp_path / "a.safetensors", 1)
+    second = exported_network(tmp_path / "b.safetensors", 2)
     out = tmp_path / "soup.safetensors"
     soup.make_soup([first, second], out)
 
@@ -40,8 +24,8 @@ def test_the_soup_is_the_mean_of_every_float_tensor(tmp_path):
 
 
 def test_the_soup_keeps_the_first_models_metadata_and_cuts(tmp_path):
-    first = _exported(tmp_path / "a.safetensors", 1, meta={"seed": 11})
-    second = _exported(tmp_path / "b.safetensors", 2, meta={"seed": 22})
+    first = exported_network(tmp_path / "a.safetensors", 1, meta={"seed": 11})
+    second = exported_network(tmp_path / "b.safetensors", 2, meta={"seed": 22})
     out = tmp_path / "soup.safetensors"
     soup.make_soup([first, second], out)
 
@@ -57,15 +41,15 @@ def test_the_soup_keeps_the_first_models_metadata_and_cuts(tmp_path):
 
 
 def test_networks_of_other_widths_are_refused(tmp_path):
-    first = _exported(tmp_path / "a.safetensors", 1)
-    wider = _exported(tmp_path / "b.safetensors", 2, widths=(4, 6, 8, 8, 8, 16))
+    first = exported_network(tmp_path / "a.safetensors", 1)
+    wider = exported_network(tmp_path / "b.safetensors", 2, widths=(4, 6, 8, 8, 8, 16))
     with pytest.raises(ValueError, match="widths"):
         soup.make_soup([first, wider], tmp_path / "soup.safetensors")
     assert not (tmp_path / "soup.safetensors").exists()
 
 
 def test_a_file_that_is_not_a_model_is_refused_by_the_command(tmp_path, capsys):
-    first = _exported(tmp_path / "a.safetensors", 1)
+    first = exported_network(tmp_path / "a.safetensors", 1)
     junk = tmp_path / "junk.safetensors"
     junk.write_bytes(b"not a model")
     with pytest.raises(SystemExit) as exit_info:
@@ -75,7 +59,7 @@ def test_a_file_that_is_not_a_model_is_refused_by_the_command(tmp_path, capsys):
 
 
 def test_the_command_needs_two_models(tmp_path, capsys):
-    first = _exported(tmp_path / "a.safetensors", 1)
+    first = exported_network(tmp_path / "a.safetensors", 1)
     with pytest.raises(SystemExit) as exit_info:
         soup.main(["--out", str(tmp_path / "soup.safetensors"), str(first)])
     assert exit_info.value.code == 2
@@ -83,8 +67,8 @@ def test_the_command_needs_two_models(tmp_path, capsys):
 
 
 def test_the_command_writes_the_soup(tmp_path, capsys):
-    first = _exported(tmp_path / "a.safetensors", 1)
-    second = _exported(tmp_path / "b.safetensors", 2)
+    first = exported_network(tmp_path / "a.safetensors", 1)
+    second = exported_network(tmp_path / "b.safetensors", 2)
     out = tmp_path / "soup.safetensors"
     assert soup.main(["--out", str(out), str(first), str(second)]) == 0
     assert out.is_file() and "average of 2 networks" in capsys.readouterr().out
