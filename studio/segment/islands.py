@@ -17,10 +17,16 @@ a shadow piece may be wider than a speck.
 Last, a faint bit: a tiny island of the opaque region (a few pixels) that is nowhere firmly
 opaque. It is a fringe the network only just kept over half opacity, mostly a soft shadow's
 dark core beside the figure's edge, where the shadow test's softness fails on the figure's
-own edge; a drawn part, however small, has a firmly opaque core.
+own edge; a drawn part, however small, has a firmly opaque core. And an edge chip: a tiny
+island of the opaque region, firm or not, within a hair (2 px at 512 px) of the figure. It is
+a sliver the network broke off the figure's edge into the paper or a soft shadow beside it (a
+finger's shadowed underside); a drawn part that small stands further off, or the gap would not
+show.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -51,6 +57,9 @@ GREY_SPREAD_LEVELS = 20.0
 # with the picture's area) whose alpha never reaches `FIRM_ALPHA`.
 FAINT_BIT_AREA = 32
 FIRM_ALPHA = 200
+# An edge chip: an island of the opaque region as small as a faint bit that comes within this
+# many pixels (at 512 px, scaled with the picture's side) of the largest part.
+CHIP_GAP = 2
 
 
 def grey_slope(grey: np.ndarray) -> np.ndarray:
@@ -140,49 +149,68 @@ def _specks_at(
     return pale_found, shadow_found, parts & ~pale_found & ~shadow_found
 
 
-def _faint_bits(mask: np.ndarray, parts: np.ndarray) -> np.ndarray:
-    """(H,W) bool: the faint bits (module docstring) among the islands of `parts` (H,W bool,
-    the opaque region less the specks found), the largest never one."""
+def _tiny_bits(mask: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(faint bits, edge chips), each (H,W) bool (module docstring), among the islands of
+    `parts` (H,W bool, the opaque region less the specks found), the largest never one."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(parts.astype(np.uint8), 8)
+    none = np.zeros(mask.shape, dtype=bool)
     if count <= 2:
-        return np.zeros(mask.shape, dtype=bool)
+        return none, none
     areas = stats[:, cv2.CC_STAT_AREA].astype(np.int64)
     areas[0] = 0
+    largest = int(areas.argmax())
     peak = np.zeros(count, dtype=np.int64)
     np.maximum.at(peak, labels[parts], mask[parts].astype(np.int64))
     tiny = areas <= FAINT_BIT_AREA * mask.size / 512.0**2
+    tiny[0] = tiny[largest] = False
     faint = tiny & (peak < FIRM_ALPHA)
-    faint[0] = False
-    faint[int(areas.argmax())] = False
-    return faint[labels]
+    gap = max(1, round(CHIP_GAP * max(mask.shape) / 512.0))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * gap + 1, 2 * gap + 1))
+    beside = cv2.dilate((labels == largest).astype(np.uint8), disc).astype(bool)
+    chips = tiny & ~faint & (np.bincount(labels[beside], minlength=count) > 0)
+    return faint[labels], chips[labels]
 
 
-def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int, int, int]:
-    """(H,W) bool of the specks of `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8), with their
-    faint fringe, and how many pale specks, shadow pieces and faint bits there are: islands
-    other than the largest that are small and the paper's own colour, a soft shadow's grey,
-    or tiny and nowhere firmly opaque (module docstring). Islands are looked for twice: among
-    all visible pixels (alpha >= `VISIBLE_ALPHA`), for faint specks, and among the opaque ones
-    (alpha >= 128), for specks and faint bits that a faint halo joins to the figure."""
+class Specks(NamedTuple):
+    """What `detached_specks` found: the pixels to clear and how many islands of each kind."""
+
+    pixels: np.ndarray  # (H,W) bool, the islands with their faint fringe
+    pale: int
+    shadow: int
+    faint: int
+    chips: int
+
+
+def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> Specks:
+    """The specks of `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8), with their faint
+    fringe, and how many pale specks, shadow pieces, faint bits and edge chips there are:
+    islands other than the largest that are small and the paper's own colour, a soft shadow's
+    grey, or tiny and either nowhere firmly opaque or a hair from the figure (module
+    docstring). Islands are looked for twice: among all visible pixels (alpha >=
+    `VISIBLE_ALPHA`), for faint specks, and among the opaque ones (alpha >= 128), for specks,
+    faint bits and chips that a faint halo joins to the figure."""
     total = np.zeros(mask.shape, dtype=bool)
-    pale_count = shadow_count = faint_count = 0
+    pale_count = shadow_count = faint_count = chip_count = 0
     picture = PictureMeasures(rgb)
     ring = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     for level in (VISIBLE_ALPHA, OPAQUE_ALPHA):
         pale, shadow, others = _specks_at(mask, level, picture)
-        faint = _faint_bits(mask, others) if level == OPAQUE_ALPHA else np.zeros_like(others)
-        others &= ~faint
-        found = pale | shadow | faint
+        faint = chips = np.zeros_like(others)
+        if level == OPAQUE_ALPHA:
+            faint, chips = _tiny_bits(mask, others)
+        others &= ~(faint | chips)
+        found = pale | shadow | faint | chips
         if not found.any():
             continue
         pale_count += _count(pale & ~total)
         shadow_count += _count(shadow & ~total)
         faint_count += _count(faint & ~total)
+        chip_count += _count(chips & ~total)
         # With their faint fringe (3 px), short of the other parts and their own fringe.
         grown = cv2.dilate(found.astype(np.uint8), ring).astype(bool)
         keep = cv2.dilate(others.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         total |= grown & ~keep
-    return total, pale_count, shadow_count, faint_count
+    return Specks(total, pale_count, shadow_count, faint_count, chip_count)
 
 
 def _count(region: np.ndarray) -> int:
@@ -192,11 +220,12 @@ def _count(region: np.ndarray) -> int:
 def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
     """`mask` without its specks (`detached_specks`), and a note for review when any went: the
     cut-out changed where the network was sure, so a person should look once."""
-    specks, pale, shadow, faint = detached_specks(rgb, mask)
-    if pale + shadow + faint == 0:
+    specks = detached_specks(rgb, mask)
+    pale, shadow, faint, chips = specks.pale, specks.shadow, specks.faint, specks.chips
+    if pale + shadow + faint + chips == 0:
         return mask, None
     cleaned = mask.copy()
-    cleaned[specks] = 0
+    cleaned[specks.pixels] = 0
     notes = []
     if pale:
         notes.append(f"{pale} pale {'speck' if pale == 1 else 'specks'}")
@@ -204,5 +233,7 @@ def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | 
         notes.append(f"{shadow} shadow {'piece' if shadow == 1 else 'pieces'}")
     if faint:
         notes.append(f"{faint} faint {'bit' if faint == 1 else 'bits'}")
+    if chips:
+        notes.append(f"{chips} edge {'chip' if chips == 1 else 'chips'}")
     listed = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
     return cleaned, f"removed {listed} detached from the figure"

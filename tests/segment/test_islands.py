@@ -41,15 +41,15 @@ def test_a_large_pale_part_is_not_a_speck():
     cv2.circle(rgb, (160, 160), 30, (244, 250, 250), -1)  # as large as a second figure
     cv2.circle(mask, (160, 160), 30, 255, -1)
     cv2.circle(mask, (90, 100), 50, 255, -1)
-    specks, count, _, _ = islands.detached_specks(rgb, mask)
-    assert count == 1 and specks[160, 160] == 0 and specks[40, 170]
+    found = islands.detached_specks(rgb, mask)
+    assert found.pale == 1 and found.pixels[160, 160] == 0 and found.pixels[40, 170]
 
 
 def test_one_figure_alone_has_no_specks():
     rgb, mask = _picture_with((245, 252, 252))
     mask[:, 150:] = 0
-    specks, count, _, _ = islands.detached_specks(rgb, mask)
-    assert count == 0 and not specks.any()
+    found = islands.detached_specks(rgb, mask)
+    assert found.pale == 0 and not found.pixels.any()
 
 
 def test_a_pale_speck_joined_to_the_figure_only_by_a_faint_halo_is_removed():
@@ -144,19 +144,22 @@ def test_pale_specks_and_shadow_pieces_are_counted_apart():
     assert note == "removed 1 pale speck and 1 shadow piece detached from the figure"
 
 
-def _with_bit(alpha: int, size: int, core: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """A 512 px picture: a red disc (the figure) and beside it a grey square bit `size` px wide
-    kept at `alpha` (its middle pixel at `core`, if given), joined to the disc by a faint halo."""
+def _with_bit(
+    alpha: int, size: int, core: int | None = None, left: int = 326
+) -> tuple[np.ndarray, np.ndarray]:
+    """A 512 px picture: a red disc (the figure, its right edge at x = 320) and beside it a grey
+    square bit `size` px wide from x = `left`, kept at `alpha` (its middle pixel at `core`, if
+    given), joined to the disc by a faint halo."""
     rgb = np.zeros((512, 512, 3), np.uint8)
     rgb[:] = PAPER
     mask = np.zeros((512, 512), np.uint8)
     cv2.circle(rgb, (200, 256), 120, (200, 30, 40), -1)
     cv2.circle(mask, (200, 256), 120, 40, 12)  # the faint halo round the figure
     cv2.circle(mask, (200, 256), 120, 255, -1)
-    rgb[250 : 250 + size, 326 : 326 + size] = (200, 200, 200)
-    mask[250 : 250 + size, 326 : 326 + size] = alpha
+    rgb[250 : 250 + size, left : left + size] = (200, 200, 200)
+    mask[250 : 250 + size, left : left + size] = alpha
     if core is not None:
-        mask[250 + size // 2, 326 + size // 2] = core
+        mask[250 + size // 2, left + size // 2] = core
     return rgb, mask
 
 
@@ -170,6 +173,23 @@ def test_a_tiny_bit_nowhere_firmly_opaque_is_removed_and_noted():
 
 def test_a_tiny_bit_with_a_firm_core_or_a_larger_one_stays():
     for rgb, mask in (_with_bit(alpha=150, size=5, core=255), _with_bit(alpha=150, size=7)):
+        cleaned, note = islands.remove_specks(rgb, mask)
+        assert np.array_equal(cleaned, mask) and note is None
+
+
+def test_a_tiny_firm_chip_a_hair_from_the_figure_is_removed_and_noted():
+    # A sliver the network broke off the figure's edge into a soft shadow beside it.
+    rgb, mask = _with_bit(alpha=255, size=4, left=321)  # 2 px from the disc at rows 250-253
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert cleaned[250:254, 321:325].max() == 0
+    assert np.array_equal(cleaned[:, :300], mask[:, :300])  # the figure is untouched
+    assert note == "removed 1 edge chip detached from the figure"
+
+
+def test_a_chip_sized_part_further_off_or_a_larger_part_a_hair_off_stays():
+    far = _with_bit(alpha=255, size=4)  # 6 px from the disc
+    near_large = _with_bit(alpha=255, size=7, left=321)  # 49 px
+    for rgb, mask in (far, near_large):
         cleaned, note = islands.remove_specks(rgb, mask)
         assert np.array_equal(cleaned, mask) and note is None
 
