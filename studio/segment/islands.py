@@ -21,7 +21,10 @@ own edge; a drawn part, however small, has a firmly opaque core. And an edge chi
 island of the opaque region, firm or not, within a hair (2 px at 512 px) of the figure. It is
 a sliver the network broke off the figure's edge into the paper or a soft shadow beside it (a
 finger's shadowed underside); a drawn part that small stands further off, or the gap would not
-show.
+show. And a border sliver: a small island of the opaque region lying wholly along the picture's
+border (within 3 px at 512 px), mostly a soft shadow or an anti-aliased outline the border cuts,
+kept as a line a pixel or two thick; a drawn part cut by the border joins the figure or shows
+more of itself than a line.
 """
 
 from __future__ import annotations
@@ -60,6 +63,11 @@ FIRM_ALPHA = 200
 # An edge chip: an island of the opaque region as small as a faint bit that comes within this
 # many pixels (at 512 px, scaled with the picture's side) of the largest part.
 CHIP_GAP = 2
+# A border sliver: an island of the opaque region of at most this many pixels (at 512 px,
+# scaled with the picture's area) lying wholly within `SLIVER_BAND` pixels (at 512 px) of the
+# picture's border.
+SLIVER_AREA = 64
+SLIVER_BAND = 3
 
 
 def grey_slope(grey: np.ndarray) -> np.ndarray:
@@ -149,13 +157,14 @@ def _specks_at(
     return pale_found, shadow_found, parts & ~pale_found & ~shadow_found
 
 
-def _tiny_bits(mask: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(faint bits, edge chips), each (H,W) bool (module docstring), among the islands of
-    `parts` (H,W bool, the opaque region less the specks found), the largest never one."""
+def _tiny_bits(mask: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(faint bits, edge chips, border slivers), each (H,W) bool (module docstring), among the
+    islands of `parts` (H,W bool, the opaque region less the specks found), the largest never
+    one."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(parts.astype(np.uint8), 8)
     none = np.zeros(mask.shape, dtype=bool)
     if count <= 2:
-        return none, none
+        return none, none, none
     areas = stats[:, cv2.CC_STAT_AREA].astype(np.int64)
     areas[0] = 0
     largest = int(areas.argmax())
@@ -168,7 +177,15 @@ def _tiny_bits(mask: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndar
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * gap + 1, 2 * gap + 1))
     beside = cv2.dilate((labels == largest).astype(np.uint8), disc).astype(bool)
     chips = tiny & ~faint & (np.bincount(labels[beside], minlength=count) > 0)
-    return faint[labels], chips[labels]
+    height, width = mask.shape
+    band = max(1, round(SLIVER_BAND * max(height, width) / 512.0))
+    inner = np.zeros(mask.shape, dtype=bool)
+    inner[band : height - band, band : width - band] = True
+    reaches_in = np.bincount(labels[inner], minlength=count) > 0
+    small = areas <= SLIVER_AREA * mask.size / 512.0**2
+    slivers = small & ~reaches_in & ~faint & ~chips
+    slivers[0] = slivers[largest] = False
+    return faint[labels], chips[labels], slivers[labels]
 
 
 class Specks(NamedTuple):
@@ -179,38 +196,41 @@ class Specks(NamedTuple):
     shadow: int
     faint: int
     chips: int
+    slivers: int
 
 
 def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> Specks:
     """The specks of `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8), with their faint
-    fringe, and how many pale specks, shadow pieces, faint bits and edge chips there are:
-    islands other than the largest that are small and the paper's own colour, a soft shadow's
-    grey, or tiny and either nowhere firmly opaque or a hair from the figure (module
-    docstring). Islands are looked for twice: among all visible pixels (alpha >=
-    `VISIBLE_ALPHA`), for faint specks, and among the opaque ones (alpha >= 128), for specks,
-    faint bits and chips that a faint halo joins to the figure."""
+    fringe, and how many pale specks, shadow pieces, faint bits, edge chips and border slivers
+    there are: islands other than the largest that are small and the paper's own colour, a
+    soft shadow's grey, tiny and either nowhere firmly opaque or a hair from the figure, or
+    small and wholly along the picture's border (module docstring). Islands are looked for
+    twice: among all visible pixels (alpha >= `VISIBLE_ALPHA`), for faint specks, and among
+    the opaque ones (alpha >= 128), for specks, faint bits, chips and slivers that a faint halo
+    joins to the figure."""
     total = np.zeros(mask.shape, dtype=bool)
-    pale_count = shadow_count = faint_count = chip_count = 0
+    pale_count = shadow_count = faint_count = chip_count = sliver_count = 0
     picture = PictureMeasures(rgb)
     ring = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     for level in (VISIBLE_ALPHA, OPAQUE_ALPHA):
         pale, shadow, others = _specks_at(mask, level, picture)
-        faint = chips = np.zeros_like(others)
+        faint = chips = slivers = np.zeros_like(others)
         if level == OPAQUE_ALPHA:
-            faint, chips = _tiny_bits(mask, others)
-        others &= ~(faint | chips)
-        found = pale | shadow | faint | chips
+            faint, chips, slivers = _tiny_bits(mask, others)
+        others &= ~(faint | chips | slivers)
+        found = pale | shadow | faint | chips | slivers
         if not found.any():
             continue
         pale_count += _count(pale & ~total)
         shadow_count += _count(shadow & ~total)
         faint_count += _count(faint & ~total)
         chip_count += _count(chips & ~total)
+        sliver_count += _count(slivers & ~total)
         # With their faint fringe (3 px), short of the other parts and their own fringe.
         grown = cv2.dilate(found.astype(np.uint8), ring).astype(bool)
         keep = cv2.dilate(others.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         total |= grown & ~keep
-    return Specks(total, pale_count, shadow_count, faint_count, chip_count)
+    return Specks(total, pale_count, shadow_count, faint_count, chip_count, sliver_count)
 
 
 def _count(region: np.ndarray) -> int:
@@ -222,7 +242,8 @@ def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | 
     cut-out changed where the network was sure, so a person should look once."""
     specks = detached_specks(rgb, mask)
     pale, shadow, faint, chips = specks.pale, specks.shadow, specks.faint, specks.chips
-    if pale + shadow + faint + chips == 0:
+    slivers = specks.slivers
+    if pale + shadow + faint + chips + slivers == 0:
         return mask, None
     cleaned = mask.copy()
     cleaned[specks.pixels] = 0
@@ -235,5 +256,7 @@ def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | 
         notes.append(f"{faint} faint {'bit' if faint == 1 else 'bits'}")
     if chips:
         notes.append(f"{chips} edge {'chip' if chips == 1 else 'chips'}")
+    if slivers:
+        notes.append(f"{slivers} border {'sliver' if slivers == 1 else 'slivers'}")
     listed = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
     return cleaned, f"removed {listed} detached from the figure"

@@ -22,8 +22,8 @@ grainy (`flat_paint`) and white regions it drops that are whiter than grainy pap
 cleared (`paper_gaps`), faded spots the opaque figure walls in and pale paint it faded
 like a shadow along the outline are made opaque (`see_through`, `faded_paint`), soft cast
 shadows it keeps opaque are made semi-transparent (`shadows.soft_shadows`), and pale specks,
-soft shadow pieces, faint bits and edge chips detached from the figure are removed
-(`islands.remove_specks`); clearing gaps, softening shadows, removing specks and keeping an
+soft shadow pieces, faint bits, edge chips and border slivers detached from the figure are
+removed (`islands.remove_specks`); clearing gaps, softening shadows, removing specks and keeping an
 enclosed white region the network was unsure of flag the result for review, and edge colours
 are decontaminated so the sticker has no white halo on a dark background.
 """

@@ -194,6 +194,41 @@ def test_a_chip_sized_part_further_off_or_a_larger_part_a_hair_off_stays():
         assert np.array_equal(cleaned, mask) and note is None
 
 
+def _with_border_line(rows: int, length: int, top: int = 0):
+    """The disc picture with a grey line `rows` px thick and `length` px long, kept opaque,
+    from row `top` at the picture's top border, well away from the disc."""
+    rgb, mask = _with_bit(alpha=150, size=5)
+    rgb[top : top + rows, 100 : 100 + length] = (190, 190, 190)
+    mask[top : top + rows, 100 : 100 + length] = 255
+    mask[250:255, 326:331] = 0  # no faint bit: the line alone
+    return rgb, mask
+
+
+def test_a_small_line_along_the_border_is_removed_and_noted():
+    # A soft shadow or an outline the border cuts, kept as an opaque line a pixel thick.
+    rgb, mask = _with_border_line(rows=1, length=10)
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert cleaned[0, 100:110].max() == 0
+    assert np.array_equal(cleaned[100:, :], mask[100:, :])  # the figure is untouched
+    assert note == "removed 1 border sliver detached from the figure"
+
+
+def test_a_line_just_inside_the_border_is_a_sliver_too():
+    rgb, mask = _with_border_line(rows=1, length=10, top=1)
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert cleaned[1, 100:110].max() == 0 and note.endswith(
+        "1 border sliver detached from the figure"
+    )
+
+
+def test_a_part_reaching_in_from_the_border_or_a_longer_one_stays():
+    reaching_in = _with_border_line(rows=4, length=10)
+    longer = _with_border_line(rows=2, length=40)  # 80 px
+    for rgb, mask in (reaching_in, longer):
+        cleaned, note = islands.remove_specks(rgb, mask)
+        assert np.array_equal(cleaned, mask) and note is None
+
+
 def test_every_kind_removed_is_listed():
     rgb, mask = _with_bit(alpha=150, size=5)
     cv2.circle(rgb, (440, 80), 6, (245, 252, 252), -1)  # and a faint cyan blotch
