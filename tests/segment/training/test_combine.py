@@ -135,3 +135,12 @@ def test_the_command_wants_a_size_in_pixels(tmp_path, capsys):
         combine.main(["--out", "x", str(base), "--network", "large", str(base)])
     assert exit_info.value.code == 2
     assert "size in pixels" in capsys.readouterr().err
+
+
+def test_a_file_missing_a_size_networks_tensors_is_refused_on_loading(tmp_path):
+    _, _, out = _pair(tmp_path)
+    own_only = {k: v for k, v in read_state_dict(out).items() if not k.startswith("96.")}
+    bad = tmp_path / "bad.safetensors"
+    train.write_model_file(bad, own_only, read_model_meta(out))
+    with pytest.raises(SegmenterError, match="96 px network does not match"):
+        Segmenter.from_shipped_weights(bad)
