@@ -241,22 +241,17 @@ def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | 
     """`mask` without its specks (`detached_specks`), and a note for review when any went: the
     cut-out changed where the network was sure, so a person should look once."""
     specks = detached_specks(rgb, mask)
-    pale, shadow, faint, chips = specks.pale, specks.shadow, specks.faint, specks.chips
-    slivers = specks.slivers
-    if pale + shadow + faint + chips + slivers == 0:
+    kinds = (
+        (specks.pale, "pale speck", "pale specks"),
+        (specks.shadow, "shadow piece", "shadow pieces"),
+        (specks.faint, "faint bit", "faint bits"),
+        (specks.chips, "edge chip", "edge chips"),
+        (specks.slivers, "border sliver", "border slivers"),
+    )
+    notes = [f"{count} {one if count == 1 else many}" for count, one, many in kinds if count]
+    if not notes:
         return mask, None
     cleaned = mask.copy()
     cleaned[specks.pixels] = 0
-    notes = []
-    if pale:
-        notes.append(f"{pale} pale {'speck' if pale == 1 else 'specks'}")
-    if shadow:
-        notes.append(f"{shadow} shadow {'piece' if shadow == 1 else 'pieces'}")
-    if faint:
-        notes.append(f"{faint} faint {'bit' if faint == 1 else 'bits'}")
-    if chips:
-        notes.append(f"{chips} edge {'chip' if chips == 1 else 'chips'}")
-    if slivers:
-        notes.append(f"{slivers} border {'sliver' if slivers == 1 else 'slivers'}")
     listed = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
     return cleaned, f"removed {listed} detached from the figure"

@@ -223,7 +223,7 @@ class Segmenter:
 
         path = Path(path)
         meta = read_model_meta(path)
-        input_sizes = _input_sizes(meta, path)
+        input_sizes = read_input_sizes(meta, path)
         state, size_states = split_size_networks(read_state_dict(path), meta, path)
         model = _tiny_network(meta, state, str(path))
         size_models = {}
@@ -529,9 +529,9 @@ def usable_input_sizes(sizes: object) -> bool:
     )
 
 
-def _input_sizes(meta: dict, path: Path) -> tuple[int, ...]:
-    """The sizes a model file is fed at: its `input_sizes` when it has them (multi-scale), else
-    the single `input_size` it was trained at."""
+def read_input_sizes(meta: dict, path: Path) -> tuple[int, ...]:
+    """The sizes a model file (`path`, its metadata `meta`) is fed at: its `input_sizes` when it
+    has them (multi-scale), else the single `input_size` it was trained at."""
     sizes = meta.get("input_sizes", [meta.get("input_size", 256)])
     if not usable_input_sizes(sizes):
         raise SegmenterError(

@@ -23,6 +23,7 @@ from pathlib import Path
 from studio.segment.segmenter import (
     SIZE_NETWORKS_KEY,
     SegmenterError,
+    read_input_sizes,
     read_model_meta,
     read_state_dict,
     split_size_networks,
@@ -38,14 +39,16 @@ def combine(base: Path, networks: dict[int, Path], out: Path) -> None:
     state, own = split_size_networks(read_state_dict(base), meta, base, ADVICE)
     if own:
         raise ValueError(f"{base} already holds networks for {sorted(own)} px; give a plain one")
-    sizes = meta.get("input_sizes", [meta.get("input_size", 256)])
+    sizes = read_input_sizes(meta, base)
     combined = dict(state)
     described = {}
     for size, path in sorted(networks.items()):
         if size not in sizes:
-            raise ValueError(f"{base} is fed at {sizes} px, not at {size}")
+            raise ValueError(f"{base} is fed at {list(sizes)} px, not at {size}")
         other_meta = read_model_meta(path, ADVICE)
-        other_state, other_own = split_size_networks(read_state_dict(path), other_meta, path)
+        other_state, other_own = split_size_networks(
+            read_state_dict(path), other_meta, path, ADVICE
+        )
         if other_own:
             raise ValueError(f"{path} holds networks of its own sizes; give a plain one")
         if other_meta.get("in_channels", 4) != meta.get("in_channels", 4):
