@@ -288,6 +288,13 @@ class Segmenter:
         """The same network with another routing threshold (0 never routes to the fallback)."""
         return Segmenter(dataclasses.replace(self._net, threshold=threshold), self._device)
 
+    def fed_at(self, sizes: Sequence[int]) -> Segmenter:
+        """The same network fed at `sizes` (px) instead of the file's own, each size to the
+        network the file gives it (to measure other pairings: `pairings`)."""
+        if not usable_input_sizes(list(sizes)):
+            raise ValueError(f"cannot feed the network at {list(sizes)} px")
+        return Segmenter(dataclasses.replace(self._net, input_sizes=tuple(sizes)), self._device)
+
     def without_speck_removal(self) -> Segmenter:
         """The same network with pale specks and shadow pieces left in place (to measure what
         the removal does)."""
@@ -362,24 +369,43 @@ class Segmenter:
                 batch = torch.cat([batch, torch.from_numpy(distances)[:, None]], dim=1)
         return batch
 
+    def pass_outputs(
+        self, pictures: list[np.ndarray], sizes: Sequence[int], output_size: int
+    ) -> dict[int, list[np.ndarray]]:
+        """The network's class-1 probabilities for RGB pictures (H,W,3 uint8) fed at each of
+        `sizes`, each brought to `output_size` (S,S float32) as `network_outputs` averages them:
+        to try other pairings of networks and sizes than a model file's own (`pairings`)."""
+        import torch
+
+        with torch.inference_mode():
+            return {
+                size: list(probs[:, 1].cpu().numpy())
+                for size, probs in self._passes(pictures, sizes, output_size)
+            }
+
+    def _passes(self, pictures: list[np.ndarray], sizes: Sequence[int], output_size: int):
+        """(input size, (N,2,S,S) softmax at `output_size`) for each of `sizes` (inside
+        inference mode); the background priors are found once for all."""
+        import torch.nn.functional as F
+
+        priors = self._priors(pictures)
+        for input_size in sizes:
+            probs = self._probabilities(pictures, input_size, priors)
+            if input_size != output_size:
+                probs = F.interpolate(
+                    probs, size=(output_size, output_size), mode="bilinear", align_corners=False
+                )
+            yield input_size, probs
+
     def _predict(self, pictures: list[np.ndarray]) -> tuple[list[np.ndarray], list[float]]:
         """Class-1 probabilities (S,S) float32 and confidences, one per picture; S is the
         network's output size."""
         import torch
-        import torch.nn.functional as F
 
-        size = self._net.output_size
-        priors = self._priors(pictures)
-        total = None
+        sizes = self._net.input_sizes
         with torch.inference_mode():
-            for input_size in self._net.input_sizes:
-                probs = self._probabilities(pictures, input_size, priors)
-                if input_size != size:
-                    probs = F.interpolate(
-                        probs, size=(size, size), mode="bilinear", align_corners=False
-                    )
-                total = probs if total is None else total + probs
-            probs = total / len(self._net.input_sizes)
+            passes = self._passes(pictures, sizes, self._net.output_size)
+            probs = sum(probs for _, probs in passes) / len(sizes)
             confidence = probs.max(dim=1).values.mean(dim=(1, 2))
         opaque = probs[:, 1].cpu().numpy()
         return list(opaque), [float(c) for c in confidence.cpu()]

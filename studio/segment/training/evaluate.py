@@ -337,6 +337,36 @@ def make_test_set(
     return TestSet(name, pictures)
 
 
+def style_test_sets(
+    count: int,
+    size: int,
+    seed: int,
+    designs: list[Path] | None = None,
+    plain: bool = False,
+) -> list[TestSet]:
+    """One test set per style: Noto's held-out glyphs, then each design folder's (`designs`;
+    default: every folder under `default_designs_folder`), `count` pictures each from `seed`.
+    `plain`: the earlier plain pictures, from every file of the other designs."""
+    look = None if plain else EMOJICH_LOOK
+    test_sets = [
+        make_test_set("noto held-out", synth.noto_glyphs("held_out"), count, size, seed, look)
+    ]
+    folders = designs
+    if folders is None:
+        root = default_designs_folder()
+        folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+        if not folders:
+            sys.stderr.write(
+                f"note: no other emoji designs under {root}; "
+                "run scripts/bootstrap --eval-data to fetch them\n"
+            )
+    split = "all" if plain else "held_out"  # the others are trained on now
+    for folder in folders:
+        glyphs = synth.load_design_folder(folder, limit=count, seed=seed, split=split)
+        test_sets.append(make_test_set(folder.name, glyphs, count, size, seed + 1, look))
+    return test_sets
+
+
 def evaluate(
     test_sets: list[TestSet],
     methods: dict[str, Method],
@@ -716,28 +746,7 @@ def main(argv: list[str] | None = None) -> int:
             Segmenter.from_emojich_unet(args.emojich, "cpu")
         )
 
-    look = None if args.plain else EMOJICH_LOOK
-    test_sets = [
-        make_test_set(
-            "noto held-out", synth.noto_glyphs("held_out"), args.count, args.size, args.seed, look
-        )
-    ]
-    folders = args.designs
-    if folders is None:
-        root = default_designs_folder()
-        folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
-        if not folders:
-            sys.stderr.write(
-                f"note: no other emoji designs under {root}; "
-                "run scripts/bootstrap --eval-data to fetch them\n"
-            )
-    split = "all" if args.plain else "held_out"  # the others are trained on now
-    for folder in folders:
-        glyphs = synth.load_design_folder(folder, limit=args.count, seed=args.seed, split=split)
-        test_sets.append(
-            make_test_set(folder.name, glyphs, args.count, args.size, args.seed + 1, look)
-        )
-
+    test_sets = style_test_sets(args.count, args.size, args.seed, args.designs, args.plain)
     scores = evaluate(test_sets, methods)
     counts = {t.name: len(t.pictures) for t in test_sets}
     sys.stdout.write(format_table(scores, counts) + "\n")

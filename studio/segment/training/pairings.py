@@ -1,0 +1,205 @@
+"""Score pairings of networks and input sizes on the same pictures, side by side.
+
+    python -m studio.segment.training.pairings --count 60 --seed 555 \
+        --network s8=stage8.safetensors --network s14=stage14.safetensors \
+        s8@256+s8@384 s8@256+s14@384 s14@256+s8@384 s8@256+s8@384+s14@256+s14@384
+
+A cut-out model is fed at one or more input sizes and averages the passes' predictions; a model
+file may give a size a network of its own (`combine`). Which networks to feed at which sizes is
+measured here: each pass (a network fed at a size) is run once per picture and reused by every
+pairing that has it, and each pairing's average goes through the steps after the network
+(`Segmenter.finish`, with the first-named network's threshold and recipe) exactly as a model
+file fed that way would cut the picture. The pictures are `evaluate`'s, one test set per style
+(use a validation `--seed`, not the default test pictures, to choose). Printed: a summary line
+per pairing (mean IoU over the styles, pictures below 0.9, pictures keeping a speck, pictures
+flagged for review), then each pairing's per-style table (`evaluate.style_table`).
+
+`--cache DIR` keeps every pass on disk (0.6 MB per picture and pass at 384 px, float32, by the
+network file's content and the picture's), so that a later run with another pairing or a
+changed step after the network runs only the passes it has not seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from studio.fileio import atomic_open
+from studio.segment.training import evaluate as ev
+
+
+class Pass(NamedTuple):
+    """One network fed at one input size."""
+
+    network: str
+    size: int
+
+
+def parse_pairing(text: str) -> tuple[Pass, ...]:
+    """ "s8@256+s14@384" -> (Pass("s8", 256), Pass("s14", 384))."""
+    passes = []
+    for part in text.split("+"):
+        network, at, size = part.partition("@")
+        if not network or not at or not size.isdigit():
+            raise ValueError(f"{part!r} in {text!r} is not NETWORK@SIZE (e.g. s8@256)")
+        passes.append(Pass(network, int(size)))
+    return tuple(passes)
+
+
+def output_size(pairing: tuple[Pass, ...]) -> int:
+    """The size a pairing's passes are averaged at: its largest input size, as a model file's."""
+    return max(one.size for one in pairing)
+
+
+class PassOutputs:
+    """Each network's class-1 probabilities per pass and picture, computed once: in memory
+    (`forget` drops them), and on disk in `folder` when given."""
+
+    def __init__(self, segmenters: dict, files: dict[str, Path], folder: Path | None) -> None:
+        self.segmenters = segmenters
+        self.folders = {}
+        if folder is not None:
+            for name, path in files.items():
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+                self.folders[name] = folder / digest
+        self._memory: dict[tuple[str, Pass, int], np.ndarray] = {}
+
+    def forget(self) -> None:
+        self._memory.clear()
+
+    def average(self, image: np.ndarray, pairing: tuple[Pass, ...]) -> np.ndarray:
+        """The mean of the pairing's passes for `image` (S,S float32, S: `output_size`)."""
+        key = _picture_key(image)
+        size = output_size(pairing)
+        probabilities = [self._pass(image, key, one, size) for one in pairing]
+        return (sum(probabilities) / len(probabilities)).astype(np.float32)
+
+    def _pass(self, image: np.ndarray, key: str, one: Pass, size: int) -> np.ndarray:
+        memo = (key, one, size)
+        if memo not in self._memory:
+            self._memory[memo] = self._stored_or_run(image, key, one, size)
+        return self._memory[memo]
+
+    def _stored_or_run(self, image: np.ndarray, key: str, one: Pass, size: int) -> np.ndarray:
+        folder = self.folders.get(one.network)
+        path = None if folder is None else folder / f"{one.size}-to-{size}" / f"{key}.npy"
+        if path is not None and path.is_file():
+            return np.load(path)
+        segmenter = self.segmenters[one.network]
+        (probability,) = segmenter.pass_outputs([image], [one.size], size)[one.size]
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_open(path) as handle:
+                np.save(handle, probability)
+        return probability
+
+
+def _picture_key(image: np.ndarray) -> str:
+    image = np.ascontiguousarray(image)
+    key = hashlib.blake2b(image, digest_size=16)
+    key.update(repr(image.shape).encode())
+    return key.hexdigest()
+
+
+def score_pairings(
+    test_sets: list[ev.TestSet],
+    pairings: dict[str, tuple[Pass, ...]],
+    segmenters: dict,
+    outputs: PassOutputs,
+) -> dict[tuple[str, str], ev.Score]:
+    """`evaluate.evaluate`'s scores, one method per pairing (named by its key in `pairings`),
+    finished by the first-named network fed at the pairing's sizes."""
+    methods = {}
+    for name, pairing in pairings.items():
+        finisher = segmenters[pairing[0].network].fed_at([one.size for one in pairing])
+        methods[name] = _pairing_method(finisher, pairing, outputs)
+    scores: dict[tuple[str, str], ev.Score] = {}
+    for test_set in test_sets:  # one set at a time, so that memory holds one set's passes
+        scores.update(ev.evaluate([test_set], methods))
+        outputs.forget()
+    return scores
+
+
+def _pairing_method(finisher, pairing: tuple[Pass, ...], outputs: PassOutputs) -> ev.Method:
+    def run(image: np.ndarray) -> ev.Cut:
+        probability = outputs.average(image, pairing)
+        confidence = float(np.maximum(probability, 1.0 - probability).mean())
+        result = finisher.finish(image, probability, confidence)
+        return ev.Cut(result.mask, result.method == "contour", result.confidence, result.review)
+
+    return run
+
+
+def summary_table(scores: dict[tuple[str, str], ev.Score], pairings: list[str]) -> str:
+    """One line per pairing: mean IoU over the styles, and over all pictures the ones below
+    0.9, keeping a speck and flagged for review."""
+    header = f"{'pairing':<40} {'mean IoU':>9} {'below 0.9':>10} {'specks kept':>12} {'flagged':>8}"
+    lines = [header, "-" * len(header)]
+    for name in pairings:
+        own = [score for (_, method), score in scores.items() if method == name]
+        mean = float(np.mean([score.mean_iou for score in own]))
+        below = sum(score.failures for score in own)
+        specks = sum(score.specks for score in own)
+        flagged = sum(score.flagged for score in own)
+        lines.append(f"{name:<40} {mean:>9.5f} {below:>10d} {specks:>12d} {flagged:>8d}")
+    return "\n".join(lines)
+
+
+def _named_file(text: str) -> tuple[str, Path]:
+    name, equals, path = text.partition("=")
+    if not name or not equals or not path:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=FILE")
+    return name, Path(path).expanduser()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("pairings", nargs="+", help="NETWORK@SIZE+NETWORK@SIZE...")
+    parser.add_argument(
+        "--network",
+        type=_named_file,
+        action="append",
+        required=True,
+        help="NAME=FILE: a model file, named for the pairings",
+    )
+    parser.add_argument("--designs", type=Path, nargs="*", help="as evaluate's --designs")
+    parser.add_argument("--count", type=int, default=60, help="pictures per style")
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--seed", type=int, required=True, help="a validation seed")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--cache", type=Path, help="keep the passes in this folder")
+    args = parser.parse_args(argv)
+
+    files = dict(args.network)
+    try:
+        pairings = {text: parse_pairing(text) for text in args.pairings}
+    except ValueError as error:
+        parser.error(str(error))
+    unknown = {one.network for pairing in pairings.values() for one in pairing} - set(files)
+    if unknown:
+        parser.error(f"no --network for {', '.join(sorted(unknown))}")
+
+    import torch
+
+    from studio.segment import Segmenter
+
+    torch.set_num_threads(args.threads)
+    segmenters = {name: Segmenter.from_shipped_weights(path, "cpu") for name, path in files.items()}
+    outputs = PassOutputs(segmenters, files, args.cache)
+    test_sets = ev.style_test_sets(args.count, args.size, args.seed, args.designs)
+    scores = score_pairings(test_sets, pairings, segmenters, outputs)
+    sys.stdout.write(summary_table(scores, list(pairings)) + "\n")
+    for name in pairings:
+        sys.stdout.write(f"\n{ev.style_table(scores, name)}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
