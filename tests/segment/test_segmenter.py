@@ -162,6 +162,20 @@ def test_multi_scale_prediction_is_the_mean_of_each_size_upsampled(tmp_path):
     assert all(c.mask.shape == (128, 128) and c.method == "unet" for c in cut)
 
 
+def test_each_pass_alone_and_fed_at_other_sizes(tmp_path):
+    multi = Segmenter.from_shipped_weights(_write_sizes(tmp_path / "m.safetensors", [64, 96]))
+    picture = np.asarray(emoji_like(128)[0])
+    passes = multi.pass_outputs([picture], [64, 96], 96)
+    (p_multi,), _ = multi.network_outputs([picture])
+    np.testing.assert_allclose(p_multi, 0.5 * (passes[64][0] + passes[96][0]), atol=1e-6)
+    large = multi.fed_at([96])
+    assert large.network_outputs([picture])[0][0].shape == (96, 96)
+    np.testing.assert_allclose(large.network_outputs([picture])[0][0], passes[96][0], atol=1e-6)
+    for sizes in ([], [16], [64, 5000]):
+        with pytest.raises(ValueError, match="cannot feed"):
+            multi.fed_at(sizes)
+
+
 def test_a_file_without_input_sizes_is_fed_at_its_training_size(tmp_path):
     seg = Segmenter.from_shipped_weights(_write_sizes(tmp_path / "old.safetensors", None))
     assert seg._net.input_sizes == (64,)

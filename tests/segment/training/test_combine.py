@@ -34,20 +34,15 @@ def test_each_size_is_fed_to_its_own_network_and_the_two_are_averaged(tmp_path):
     (p_other,), _ = Segmenter.from_shipped_weights(other, "cpu").network_outputs([picture])
     # Each file alone averages its own 64 and 96 px passes; recover each pass from the two files
     # by feeding one size only.
-    small = _fed_at(base, 64, tmp_path / "small.safetensors").network_outputs([picture])[0][0]
-    large = _fed_at(other, 96, tmp_path / "large.safetensors").network_outputs([picture])[0][0]
+    small = Segmenter.from_shipped_weights(base, "cpu").fed_at([64])
+    large = Segmenter.from_shipped_weights(other, "cpu").fed_at([96])
+    small, large = small.network_outputs([picture])[0][0], large.network_outputs([picture])[0][0]
     upsampled = cv2.resize(small, (96, 96), interpolation=cv2.INTER_LINEAR)
     np.testing.assert_allclose(pair, 0.5 * (upsampled + large), atol=1e-5)
     assert not np.allclose(pair, p_base, atol=1e-3) and not np.allclose(pair, p_other, atol=1e-3)
     assert np.isclose(confidence, np.maximum(pair, 1 - pair).mean(), atol=1e-5)
     cut = Segmenter.from_shipped_weights(out, "cpu").cutout(Image.fromarray(picture))
     assert cut.mask.shape == (120, 120)
-
-
-def _fed_at(path, size, out):
-    meta = read_model_meta(path)
-    train.write_model_file(out, read_state_dict(path), {**meta, "input_sizes": [size]})
-    return Segmenter.from_shipped_weights(out, "cpu")
 
 
 def test_the_combined_file_keeps_the_base_metadata_and_names_the_other(tmp_path):
