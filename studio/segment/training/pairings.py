@@ -107,16 +107,14 @@ def _picture_key(image: np.ndarray) -> str:
 
 
 def score_pairings(
-    test_sets: list[ev.TestSet],
-    pairings: dict[str, tuple[Pass, ...]],
-    segmenters: dict,
-    outputs: PassOutputs,
+    test_sets: list[ev.TestSet], pairings: dict[str, tuple[Pass, ...]], outputs: PassOutputs
 ) -> dict[tuple[str, str], ev.Score]:
     """`evaluate.evaluate`'s scores, one method per pairing (named by its key in `pairings`),
     finished by the first-named network fed at the pairing's sizes."""
     methods = {}
     for name, pairing in pairings.items():
-        finisher = segmenters[pairing[0].network].fed_at([one.size for one in pairing])
+        first = outputs.segmenters[pairing[0].network]
+        finisher = first.fed_at([one.size for one in pairing])
         methods[name] = _pairing_method(finisher, pairing, outputs)
     scores: dict[tuple[str, str], ev.Score] = {}
     for test_set in test_sets:  # one set at a time, so that memory holds one set's passes
@@ -194,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     segmenters = {name: Segmenter.from_shipped_weights(path, "cpu") for name, path in files.items()}
     outputs = PassOutputs(segmenters, files, args.cache)
     test_sets = ev.style_test_sets(args.count, args.size, args.seed, args.designs)
-    scores = score_pairings(test_sets, pairings, segmenters, outputs)
+    scores = score_pairings(test_sets, pairings, outputs)
     sys.stdout.write(summary_table(scores, list(pairings)) + "\n")
     for name in pairings:
         sys.stdout.write(f"\n{ev.style_table(scores, name)}\n")

@@ -52,12 +52,8 @@ def test_a_pairing_cuts_as_the_model_file_fed_that_way(tmp_path, two_networks, t
     expected = ev.evaluate(test_sets, methods)
     chosen = {"own": "a@64+a@96", "combined": "a@64+b@96"}
     outputs = pairings.PassOutputs(segmenters, files, None)
-    scores = pairings.score_pairings(
-        test_sets,
-        {text: pairings.parse_pairing(text) for text in chosen.values()},
-        segmenters,
-        outputs,
-    )
+    parsed = {text: pairings.parse_pairing(text) for text in chosen.values()}
+    scores = pairings.score_pairings(test_sets, parsed, outputs)
     for method, text in chosen.items():
         assert _ious(scores, text) == _ious(expected, method)
         np.testing.assert_allclose(
@@ -72,7 +68,7 @@ def test_passes_kept_on_disk_are_reused(tmp_path, two_networks, test_sets, monke
     files, segmenters = two_networks
     chosen = {"a@64+b@96": pairings.parse_pairing("a@64+b@96")}
     first = pairings.score_pairings(
-        test_sets, chosen, segmenters, pairings.PassOutputs(segmenters, files, tmp_path / "c")
+        test_sets, chosen, pairings.PassOutputs(segmenters, files, tmp_path / "c")
     )
     assert len(list((tmp_path / "c").rglob("*.npy"))) == 2 * 3  # two passes, three pictures
 
@@ -82,7 +78,7 @@ def test_passes_kept_on_disk_are_reused(tmp_path, two_networks, test_sets, monke
     for segmenter in segmenters.values():
         monkeypatch.setattr(segmenter, "pass_outputs", no_network)
     again = pairings.score_pairings(
-        test_sets, chosen, segmenters, pairings.PassOutputs(segmenters, files, tmp_path / "c")
+        test_sets, chosen, pairings.PassOutputs(segmenters, files, tmp_path / "c")
     )
     assert _ious(again, "a@64+b@96") == _ious(first, "a@64+b@96")
 
