@@ -30,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from studio.fileio import atomic_open
+from studio.segment.segmenter import INPUT_SIZES_RULE, usable_input_sizes
 from studio.segment.training import evaluate as ev
 
 
@@ -41,12 +42,14 @@ class Pass(NamedTuple):
 
 
 def parse_pairing(text: str) -> tuple[Pass, ...]:
-    """ "s8@256+s14@384" -> (Pass("s8", 256), Pass("s14", 384))."""
+    """The passes of a pairing written as "s8@256+s14@384"."""
     passes = []
     for part in text.split("+"):
         network, at, size = part.partition("@")
         if not network or not at or not size.isdigit():
             raise ValueError(f"{part!r} in {text!r} is not NETWORK@SIZE (e.g. s8@256)")
+        if not usable_input_sizes([int(size)]):
+            raise ValueError(f"{part!r} in {text!r}: {INPUT_SIZES_RULE}")
         passes.append(Pass(network, int(size)))
     return tuple(passes)
 

@@ -15,6 +15,8 @@ def test_a_pairing_is_networks_at_sizes():
     for bad in ("s8", "s8@", "@256", "s8@256+", "s8@big"):
         with pytest.raises(ValueError, match="NETWORK@SIZE"):
             pairings.parse_pairing(bad)
+    with pytest.raises(ValueError, match="from 32 to 2048"):
+        pairings.parse_pairing("s8@256+s14@16")
 
 
 @pytest.fixture
