@@ -296,8 +296,8 @@ class Segmenter:
         return Segmenter(dataclasses.replace(self._net, input_sizes=tuple(sizes)), self._device)
 
     def without_speck_removal(self) -> Segmenter:
-        """The same network with pale specks and shadow pieces left in place (to measure what
-        the removal does)."""
+        """The same network with the islands `islands.remove_specks` removes left in place (to
+        measure what the removal does)."""
         return Segmenter(dataclasses.replace(self._net, remove_specks=False), self._device)
 
     def without_paper_gaps(self) -> Segmenter:

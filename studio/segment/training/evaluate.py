@@ -427,6 +427,18 @@ def _segmenter_method(segmenter, cache: NetworkCache | None = None) -> Method:
     return run
 
 
+def file_digest(path: Path) -> str:
+    """A short digest of a file's content: a model file's outputs are kept under it."""
+    return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+
+
+def picture_key(image: np.ndarray) -> str:
+    """A digest of a picture's pixels and shape: its outputs are kept under it."""
+    key = hashlib.blake2b(np.ascontiguousarray(image), digest_size=16)
+    key.update(repr(image.shape).encode())
+    return key.hexdigest()
+
+
 class NetworkCache:
     """The network's outputs for test pictures, kept in a folder (`--network-cache`): measuring
     a change to the steps after the network then skips the network, most of a cut-out's time.
@@ -434,17 +446,13 @@ class NetworkCache:
     picture's is 0.6 MB), written whole or not at all."""
 
     def __init__(self, folder: Path, weights: Path) -> None:
-        digest = hashlib.blake2b(weights.read_bytes(), digest_size=8).hexdigest()
-        self.folder = folder / digest
+        self.folder = folder / file_digest(weights)
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def outputs(self, segmenter, image: np.ndarray) -> tuple[np.ndarray, float]:
         """(probability (S,S) float32, confidence) of `segmenter`'s network for `image`, from
         the folder, or computed and kept there."""
-        image = np.ascontiguousarray(image)
-        key = hashlib.blake2b(image, digest_size=16)
-        key.update(repr(image.shape).encode())
-        path = self.folder / f"{key.hexdigest()}.npz"
+        path = self.folder / f"{picture_key(image)}.npz"
         if path.is_file():
             with np.load(path) as stored:
                 return stored["probability"], float(stored["confidence"])

@@ -22,7 +22,6 @@ changed step after the network runs only the passes it has not seen.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -68,8 +67,7 @@ class PassOutputs:
         self.folders = {}
         if folder is not None:
             for name, path in files.items():
-                digest = hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
-                self.folders[name] = folder / digest
+                self.folders[name] = folder / ev.file_digest(path)
         self._memory: dict[tuple[str, Pass, int], np.ndarray] = {}
 
     def forget(self) -> None:
@@ -77,7 +75,7 @@ class PassOutputs:
 
     def average(self, image: np.ndarray, pairing: tuple[Pass, ...]) -> np.ndarray:
         """The mean of the pairing's passes for `image` (S,S float32, S: `output_size`)."""
-        key = _picture_key(image)
+        key = ev.picture_key(image)
         size = output_size(pairing)
         probabilities = [self._pass(image, key, one, size) for one in pairing]
         return (sum(probabilities) / len(probabilities)).astype(np.float32)
@@ -100,13 +98,6 @@ class PassOutputs:
             with atomic_open(path) as handle:
                 np.save(handle, probability)
         return probability
-
-
-def _picture_key(image: np.ndarray) -> str:
-    image = np.ascontiguousarray(image)
-    key = hashlib.blake2b(image, digest_size=16)
-    key.update(repr(image.shape).encode())
-    return key.hexdigest()
 
 
 def score_pairings(
