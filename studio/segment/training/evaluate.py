@@ -29,7 +29,9 @@ method:
 A block says whether our model meets the earlier quality targets on each set, read over the
 visible pixels (`target_lines`), with the every-pixel figures beside them; the last one is the
 per-style table against the goal (`style_table`: mean IoU, pictures below 0.9, near-white
-recall, pictures keeping a background speck, `kept_specks`), and after it where the IoU goes
+recall, pictures keeping a background speck, `kept_specks`), then the same mean IoU and
+failures split by the kind of paper the pictures are drawn on (`paper_table`: Emojich's own,
+pure white, a flat tint), and after it where the IoU goes
 (`breakdown_table`): the IoU lost on the outline, on soft shadows kept, on enclosed and on open
 paper filled, and on white and other parts missed. IoU reads the cut-out at half opacity, so a
 table (`faded_table`) shows what it cannot: the figure left see-through inside, away from its
@@ -111,6 +113,8 @@ class Score:
     faded_pictures: int = 0  # pictures with at least `FADED_PICTURE_PIXELS` of them
     flagged: int = 0  # pictures flagged for review
     failures_flagged: int = 0  # of them, those with IoU below 0.9
+    # Per picture, the kind of paper it is drawn on (`synth.PAPER_KINDS`), where known.
+    paper_kinds: list[str | None] = field(default_factory=list)
 
     def add(
         self,
@@ -120,14 +124,17 @@ class Score:
         hidden: np.ndarray | None = None,
         paper: np.ndarray | None = None,
         flagged: bool = False,
+        paper_kind: str | None = None,
     ) -> None:
         """Score one picture; `hidden`: its near-white pixels that look like paper
         (`hidden_white`), left out of the visible white recall and the visible IoU; `paper`:
         its open paper (`open_paper`), for the count of pictures with paper filled; `flagged`:
-        whether the method asked for a person to look at it."""
+        whether the method asked for a person to look at it; `paper_kind`: the kind of paper
+        it is drawn on (`synth.PAPER_KINDS`), for `paper_table`."""
         pred = predicted >= 128
         true = truth >= 0.5
         self.ious.append(_iou(pred, true))
+        self.paper_kinds.append(paper_kind)
         self.flagged += flagged
         self.failures_flagged += flagged and self.ious[-1] < 0.9
         seen = np.ones_like(true) if hidden is None else ~hidden
@@ -149,6 +156,11 @@ class Score:
         self.faded_shares.append(faded / max(1, int(true.sum())))
         scale = max(truth.shape) / 512.0
         self.faded_pictures += faded >= FADED_PICTURE_PIXELS * scale * scale
+
+    def ious_on(self, paper_kind: str) -> list[float]:
+        """The IoUs of the pictures drawn on one kind of paper (`synth.PAPER_KINDS`)."""
+        pairs = zip(self.ious, self.paper_kinds, strict=True)
+        return [iou for iou, kind in pairs if kind == paper_kind]
 
     def mean_loss(self, kind: str) -> float:
         """The mean share of IoU lost to one kind of error (`ERROR_KINDS`); the kinds add up to
@@ -383,7 +395,15 @@ def evaluate(
             ):
                 cut = Cut(*method(picture.image))
                 flagged = cut.review is not None
-                score.add(cut.alpha, picture.alpha, picture.image, own_hidden, own_paper, flagged)
+                score.add(
+                    cut.alpha,
+                    picture.alpha,
+                    picture.image,
+                    own_hidden,
+                    own_paper,
+                    flagged,
+                    picture.paper,
+                )
                 score.routed += int(cut.routed)
                 score.confidences.append(cut.confidence)
             scores[(test_set.name, method_name)] = score
@@ -597,6 +617,45 @@ def faded_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     return "\n".join(lines)
 
 
+PAPER_TITLES = {
+    synth.EMOJICH: "Emojich's paper",
+    synth.WHITE: "pure white",
+    synth.TINT: "flat tint",
+}
+
+
+def _iou_cell(ious: list[float]) -> str:
+    """Mean IoU / share below 0.9 (pictures) of some pictures' IoUs."""
+    if not ious:
+        return "-"
+    below = sum(iou < 0.9 for iou in ious) / len(ious)
+    return f"{np.mean(ious):.4f} / {below:4.1%} ({len(ious)})"
+
+
+def paper_table(scores: dict[tuple[str, str], Score], method: str) -> str:
+    """Per style and kind of paper (`synth.PAPER_KINDS`), `method`'s mean IoU and share of
+    pictures below 0.9, with a last row over every style. What tells white paint from the
+    paper differs by kind: Emojich's paper has a colour and grain paint lacks, pure white has
+    none, so where the goal fails on a style matters as much as whether."""
+    kinds = list(PAPER_TITLES)
+    width = 24
+    header = f"{'style':<16} " + " ".join(f"{PAPER_TITLES[kind]:>{width}}" for kind in kinds)
+    lines = [f"per kind of paper, {method} (mean IoU / below 0.9, pictures):", header]
+    lines.append("-" * len(header))
+    every: dict[str, list[float]] = {kind: [] for kind in kinds}
+    for set_name, score in _of_method(scores, method):
+        cells = []
+        for kind in kinds:
+            ious = score.ious_on(kind)
+            every[kind] += ious
+            cells.append(f"{_iou_cell(ious):>{width}}")
+        lines.append(f"{set_name:<16} " + " ".join(cells))
+    lines.append(
+        f"{'every style':<16} " + " ".join(f"{_iou_cell(every[k]):>{width}}" for k in kinds)
+    )
+    return "\n".join(lines)
+
+
 def review_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     """Per style, the pictures `method` flagged for review (`CutoutResult.review`) and how many
     of its failures (IoU below 0.9) were among them: a failure flagged is one a person is asked
@@ -761,6 +820,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(f"our routing threshold: {ours.threshold}\n\n")
     sys.stdout.write(target_lines(scores, "ours") + "\n\n")
     sys.stdout.write(style_table(scores, "ours") + "\n\n")
+    sys.stdout.write(paper_table(scores, "ours") + "\n\n")
     sys.stdout.write(breakdown_table(scores, "ours") + "\n\n")
     sys.stdout.write(faded_table(scores, "ours") + "\n\n")
     sys.stdout.write(review_table(scores, "ours") + "\n")

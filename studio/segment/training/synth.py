@@ -234,17 +234,31 @@ def name_of(sequence: str) -> str:
     return " ".join(unicodedata.name(ch, f"U+{ord(ch):04X}") for ch in sequence)
 
 
+# The paper a picture is drawn on (`Sample.paper`): Emojich's own (`EMOJICH_PAPER`, grainy), pure
+# white, or a flat off-white tint (the last two sometimes with a faint gradient). They differ in
+# what tells white paint from the paper: on Emojich's paper its colour and grain, on pure white
+# nothing but the figure's shape.
+EMOJICH = "emojich"
+WHITE = "white"
+TINT = "tint"
+PAPER_KINDS = (EMOJICH, WHITE, TINT)
+
+
 @dataclass(frozen=True)
 class Sample:
     image: np.ndarray  # (H,W,3) uint8, the composited picture
     alpha: np.ndarray  # (H,W) float32 in [0,1], the true opacity
+    paper: str  # the kind of paper it is drawn on (`PAPER_KINDS`)
 
 
-def _background(rng: np.random.Generator, size: int) -> np.ndarray:
-    """A white or off-white background (H,W,3) float32 0..255, sometimes with a faint gradient."""
+def _background(rng: np.random.Generator, size: int) -> tuple[np.ndarray, str]:
+    """A white or off-white background (H,W,3) float32 0..255, sometimes with a faint gradient,
+    and its kind (`WHITE` or `TINT`)."""
     if rng.random() < 0.5:
+        kind = WHITE
         base = np.full(3, 255.0, np.float32)
     else:
+        kind = TINT
         level = rng.uniform(228, 255)
         base = np.clip(level + rng.normal(0, 4, 3), 215, 255).astype(np.float32)
     background = np.broadcast_to(base, (size, size, 3)).astype(np.float32)
@@ -253,7 +267,7 @@ def _background(rng: np.random.Generator, size: int) -> np.ndarray:
         angle = rng.uniform(0, np.pi)
         field = np.cos(angle) * ramp[None, :] + np.sin(angle) * ramp[:, None]
         background = background + field[..., None] * rng.uniform(1, 8)
-    return np.clip(background, 0, 255)
+    return np.clip(background, 0, 255), kind
 
 
 # Emojich's paper, measured on the real outputs published in the ai-forever/ru-dalle repository
@@ -728,13 +742,13 @@ def make_sample(
     (`_decoder_look`). With the defaults the pictures are those the first shipped model saw.
     """
     if emojich_paper > 0 and rng.random() < emojich_paper:
-        background = _emojich_paper(rng, size)
+        background, paper_kind = _emojich_paper(rng, size), EMOJICH
     else:
-        background = _background(rng, size)
+        background, paper_kind = _background(rng, size)
     roll = rng.random()
     if roll < 0.05 and negatives:
         # Negative: an empty background must come out fully transparent.
-        return Sample(_degrade(rng, background), np.zeros((size, size), np.float32))
+        return Sample(_degrade(rng, background), np.zeros((size, size), np.float32), paper_kind)
     count = 2 if roll > 0.88 else 1
     paper = background.reshape(-1, 3).mean(axis=0)
     composite = background
@@ -781,7 +795,7 @@ def make_sample(
         composite = composite + (1 - alpha_total[..., None]) * (stained - background)
     if decoder > 0 and rng.random() < decoder:
         composite = _decoder_look(rng, composite)
-    return Sample(_degrade(rng, composite), alpha_total)
+    return Sample(_degrade(rng, composite), alpha_total, paper_kind)
 
 
 def sample_rng(seed: int, index: int) -> np.random.Generator:

@@ -183,6 +183,36 @@ def test_the_style_table_has_one_row_per_style_and_says_whether_the_goal_holds()
     assert lines[-1].startswith("goal: mean IoU >= 0.985")
 
 
+def test_the_paper_table_splits_each_style_by_the_kind_of_paper():
+    emojich, white, tint = synth.PAPER_KINDS
+    a = evaluate.Score(ious=[0.99, 0.5, 0.98, 0.97], paper_kinds=[emojich, white, white, tint])
+    b = evaluate.Score(ious=[0.95, 0.99], paper_kinds=[emojich, emojich])
+    scores = {("a", "ours"): a, ("b", "ours"): b, ("a", "x"): b}
+    lines = evaluate.paper_table(scores, "ours").splitlines()
+    assert "Emojich's paper" in lines[1] and "pure white" in lines[1]
+    rows = {line.split()[0]: line.split() for line in lines[3:]}
+    assert set(rows) == {"a", "b", "every"}
+    # Emojich's paper, pure white, flat tint: mean IoU / below 0.9 (pictures) each.
+    assert rows["a"][1:] == ["0.9900", "/", "0.0%", "(1)", "0.7400", "/", "50.0%", "(2)",
+                             "0.9700", "/", "0.0%", "(1)"]  # fmt: skip
+    assert rows["b"][1:6] == ["0.9700", "/", "0.0%", "(2)", "-"]
+    assert rows["every"][2:6] == ["0.9767", "/", "0.0%", "(3)"]
+
+
+def test_evaluation_pictures_know_their_paper():
+    glyph = np.zeros((20, 20, 4), np.uint8)
+    glyph[..., 0] = 200
+    glyph[..., 3] = 255
+    test_set = evaluate.make_test_set(
+        "s", [glyph], count=8, size=48, seed=3, look=evaluate.EMOJICH_LOOK
+    )
+    score = evaluate.evaluate(
+        [test_set], {"ours": lambda img: (evaluate.contour.contour_mask(img), False, 1.0)}
+    )[("s", "ours")]
+    assert score.paper_kinds == [p.paper for p in test_set.pictures]
+    assert set(score.paper_kinds) <= set(synth.PAPER_KINDS)
+
+
 def test_test_pictures_look_like_emojich_unless_asked_plain():
     glyph = np.zeros((20, 20, 4), np.uint8)
     glyph[..., 0] = 200

@@ -226,6 +226,22 @@ def test_emojich_paper_is_its_measured_colour_with_faint_noise():
     assert 0.5 < paper.std(axis=(0, 1)).mean() < 4
 
 
+def test_each_sample_says_which_kind_of_paper_it_is_drawn_on():
+    glyphs = _glyphs()
+    kinds = []
+    for index in range(24):
+        sample = synth.make_sample(
+            synth.sample_rng(7, index), glyphs, 96, negatives=False, emojich_paper=0.5
+        )
+        paper = np.median(sample.image[sample.alpha == 0].astype(np.float32), axis=0)
+        if sample.paper == synth.WHITE:
+            assert paper.min() >= 250  # white, at most a faint gradient, noise or JPEG
+        elif sample.paper == synth.EMOJICH:
+            assert np.abs(paper - synth.EMOJICH_PAPER).max() <= 2.5
+        kinds.append(sample.paper)
+    assert set(kinds) == set(synth.PAPER_KINDS)
+
+
 def test_blotches_are_faint_cyan_and_near_the_figure_only():
     alpha = np.zeros((256, 256), np.float32)
     alpha[96:160, 96:160] = 1.0
