@@ -10,10 +10,14 @@ the cut-out keeps opaque whose median colour and grain match the border's paper 
 showing the paper, whatever its shape; white paint differs from the paper in one or the other.
 The faint cyan blotches of Emojich's paper (red a few levels lower) count as paper too.
 
-The rule abstains where paint could match the paper: on paper without grain (clean white, or
-a flat tint: paint of the paper's colour matches it) and on paper within `OFF_WHITE_LEVELS` of
-white (white paint a little darkened by the picture's own noise and compression matches it).
-There the network's decision stands.
+On paper without grain (a flat tint, or Emojich's paper smoothed by the decoder and
+compression) grain tells nothing, but colour tells more: a region showing flat paper has the
+paper's very level in every channel (the median of whole levels), while paint that comes close
+to it is a level or more off somewhere, so there the region's median must be within
+`FLAT_COLOUR_LEVELS` of the paper. The rule abstains on paper within `OFF_WHITE_LEVELS` of
+white (white paint a little darkened by the picture's own noise and compression matches it,
+and on clean white paper a hole and white paint are the same pixels). There the network's
+decision stands.
 """
 
 from __future__ import annotations
@@ -59,12 +63,19 @@ PIXEL_LEVELS = 4.0
 # many levels below the paper, green and blue within `COLOUR_LEVELS` of it. A region of that
 # colour with the paper's grain is the paper too.
 BLOTCH_RED_LEVELS = 12.0
-# The rule acts only on paper at least this grainy (levels): flat paper of any colour may be
-# matched by paint of its colour (generated art tints both alike), grainy paper only by paint
-# that happens to have its colour and its grain. (0.7 until the paper's plane was fitted past
-# bright parts of the figure on the border: the grain measured round a tilted plane had been
-# larger, and Emojich-like paper of 0.6-0.7 then fell below the line.)
+# Paper at least this grainy (levels) is told from flat paint by its grain, and a region's
+# colour may be `COLOUR_LEVELS` off it. Below it, flat paint that comes within a level or two
+# of the paper matches it in grain too (generated art tints both alike), so the colour must
+# match closer (`FLAT_COLOUR_LEVELS`). (0.7 until the paper's plane was fitted past bright
+# parts of the figure on the border: the grain measured round a tilted plane had been larger,
+# and Emojich-like paper of 0.6-0.7 then fell below the line.)
 TELLING_GRAIN = 0.6
+# On paper below `TELLING_GRAIN`, a region's median colour is within this many levels of the
+# paper's in green and blue (red as `BLOTCH_RED_LEVELS` allows). The paper seen through a gap
+# is the paper's own level: the gaps measured on the validation samples were within 0.61 of it,
+# most of them exactly on it, while a Fluent 3D flag's white band was a whole level off in
+# green (section "Gaps on flat paper" of the model card).
+FLAT_COLOUR_LEVELS = 0.75
 # ... and at least this far (levels, in some channel) from pure white, so that white paint,
 # which the picture's own noise makes as grainy as the paper, differs from it in colour. Paper
 # a level or two below white is matched by white paint a little darkened (a JPEG, a brightness
@@ -124,7 +135,7 @@ class Paper:
         the paper there is of colour `paper` (3,), far enough from white (`OFF_WHITE_LEVELS`)."""
         if float((255.0 - paper).max()) < OFF_WHITE_LEVELS:
             return False
-        tolerance = self.colour_tolerance()
+        tolerance = self.colour_tolerance() if self.telling() else FLAT_COLOUR_LEVELS
         # The paper itself, or it with less red (a blotch): green and blue as the paper's.
         red_ok = -max(BLOTCH_RED_LEVELS, tolerance) <= offset[0] <= tolerance
         colour_ok = red_ok and np.abs(offset[1:]).max() <= tolerance
@@ -193,8 +204,6 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     height, width = rgb.shape[:2]
     none = np.zeros((height, width), dtype=bool)
     paper = Paper.measure(rgb)
-    if not paper.telling():
-        return none, 0
     scale = max(height, width) / 512.0
     offset = rgb.astype(np.float32) - paper.field
     smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32) - paper.field

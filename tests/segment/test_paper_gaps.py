@@ -98,6 +98,32 @@ def test_on_clean_white_paper_nothing_is_decided():
     assert not paper_gaps.Paper.measure(rgb).telling()
 
 
+def test_on_flat_paper_a_gap_of_its_very_colour_is_cleared():
+    # Emojich's paper smoothed flat (by the decoder, by compression): grain tells nothing,
+    # but the paper seen through the ring's hole is the paper's own level exactly.
+    rgb = _paper(grain=0.0)
+    mask = _ring(rgb)
+    assert not paper_gaps.Paper.measure(rgb).telling()
+    cleared, note = paper_gaps.clear_paper_gaps(rgb, mask)
+    assert (cleared[100:156, 100:156] == 0).all() and cleared[128, 48] == 255
+    assert note == "cleared 1 gap showing the paper"
+
+
+def test_on_flat_paper_flat_paint_a_level_off_its_colour_stays():
+    # A flag's white band, a level off the paper in two channels: within the grainy paper's
+    # margin, but not the paper's own level, so on flat paper it is paint.
+    paper = (253, 251, 252)
+    rgb = _paper(grain=0.0, colour=paper)
+    cv2.rectangle(rgb, (60, 60), (196, 100), (200, 20, 20), -1)
+    cv2.rectangle(rgb, (60, 100), (196, 150), (252, 252, 252), -1)  # the white band
+    cv2.rectangle(rgb, (60, 150), (196, 196), (20, 20, 20), -1)
+    mask = np.zeros((SIZE, SIZE), np.uint8)
+    mask[60:197, 60:197] = 255
+    assert paper_gaps.paper_gaps(rgb, mask)[1] == 0
+    rgb[100:151, 60:197] = paper  # the same band of the paper's own colour: a gap
+    assert paper_gaps.paper_gaps(rgb, mask)[1] == 1
+
+
 def test_a_gap_in_grainy_paper_near_white_is_left_to_the_network():
     # One or two levels below white, slightly darkened white paint matches the paper too often.
     rgb = _paper(colour=(254, 254, 253), seed=7)
