@@ -14,7 +14,10 @@ On paper without grain (a flat tint, or Emojich's paper smoothed by the decoder 
 compression) grain tells nothing, but colour tells more: a region showing flat paper has the
 paper's very level in every channel (the median of whole levels), while paint that comes close
 to it is a level or more off somewhere, so there the region's median must be within
-`FLAT_COLOUR_LEVELS` of the paper. The rule abstains on paper within `OFF_WHITE_LEVELS` of
+`FLAT_COLOUR_LEVELS` of the paper. That holds only where the paper is not the picture's white:
+a picture tinted as a whole (a colour filter, a white balance) turns white paper and white
+paint into the same flat off-white, so on flat paper the rule acts only when the picture shows
+white above the paper (`shows_white_above`). The rule abstains on paper within `OFF_WHITE_LEVELS` of
 white (white paint a little darkened by the picture's own noise and compression matches it,
 and on clean white paper a hole and white paint are the same pixels). There the network's
 decision stands.
@@ -76,6 +79,12 @@ TELLING_GRAIN = 0.6
 # most of them exactly on it, while a Fluent 3D flag's white band was a whole level off in
 # green (section "Gaps on flat paper" of the model card).
 FLAT_COLOUR_LEVELS = 0.75
+# ... and only in a picture with at least this many pixels (at 512 px, after a 3x3 median)
+# this many levels above the paper in every channel (or at 255 where the paper is closer to
+# it): its white point is above the paper. Pictures tinted as a whole have none; Emojich's
+# white paint is 2-3 levels above its paper.
+WHITE_ABOVE_LEVELS = 2.0
+WHITE_ABOVE_PIXELS = 50
 # ... and at least this far (levels, in some channel) from pure white, so that white paint,
 # which the picture's own noise makes as grainy as the paper, differs from it in colour. Paper
 # a level or two below white is matched by white paint a little darkened (a JPEG, a brightness
@@ -205,8 +214,10 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     none = np.zeros((height, width), dtype=bool)
     paper = Paper.measure(rgb)
     scale = max(height, width) / 512.0
-    offset = rgb.astype(np.float32) - paper.field
     smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32) - paper.field
+    if not paper.telling() and not shows_white_above(paper, smooth, scale):
+        return none, 0
+    offset = rgb.astype(np.float32) - paper.field
     near = channel_max(np.abs(smooth)) <= NEAR_PAPER_LEVELS
     candidate = (mask >= OPAQUE_ALPHA) & near
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8), 4)
@@ -224,6 +235,16 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     # With the soft rim between the gap and the figure: paper-coloured pixels just outside it.
     rim = cv2.dilate(found.astype(np.uint8), square, iterations=2).astype(bool) & near
     return found | rim, int(gaps.sum())
+
+
+def shows_white_above(paper: Paper, smooth_offsets: np.ndarray, scale: float) -> bool:
+    """Whether a picture whose offsets from `paper` after a 3x3 median are `smooth_offsets`
+    (H,W,3), at `scale` times 512 px, has white above the paper (`WHITE_ABOVE_PIXELS`): then
+    its paper is not its white tinted along with the paint, and flat paper of the paper's very
+    colour is paper."""
+    above = np.minimum(WHITE_ABOVE_LEVELS, 255.0 - paper.field)  # (H,W,3)
+    whiter = (smooth_offsets >= above).all(axis=2)
+    return int(whiter.sum()) >= WHITE_ABOVE_PIXELS * scale * scale
 
 
 def clear_paper_gaps(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | None]:

@@ -98,15 +98,32 @@ def test_on_clean_white_paper_nothing_is_decided():
     assert not paper_gaps.Paper.measure(rgb).telling()
 
 
+def _glinting_ring(rgb: np.ndarray) -> np.ndarray:
+    """`_ring` with a white glint on it, whiter than the paper: the picture's white."""
+    mask = _ring(rgb)
+    cv2.circle(rgb, (128, 48), 8, (255, 255, 255), -1)
+    return mask
+
+
 def test_on_flat_paper_a_gap_of_its_very_colour_is_cleared():
     # Emojich's paper smoothed flat (by the decoder, by compression): grain tells nothing,
     # but the paper seen through the ring's hole is the paper's own level exactly.
     rgb = _paper(grain=0.0)
-    mask = _ring(rgb)
+    mask = _glinting_ring(rgb)
     assert not paper_gaps.Paper.measure(rgb).telling()
     cleared, note = paper_gaps.clear_paper_gaps(rgb, mask)
     assert (cleared[100:156, 100:156] == 0).all() and cleared[128, 48] == 255
     assert note == "cleared 1 gap showing the paper"
+
+
+def test_on_flat_paper_a_picture_tinted_as_a_whole_is_left_to_the_network():
+    # White paper and white paint tinted alike: the hole and a white part would be the same
+    # off-white, and nothing in the picture is whiter than the paper.
+    rgb = np.full((SIZE, SIZE, 3), 255, np.uint8)
+    mask = _glinting_ring(rgb)
+    tinted = np.round(rgb * (np.array(PAPER) / 255.0)).astype(np.uint8)
+    assert (tinted[128, 128] == PAPER).all() and (tinted[48, 128] == PAPER).all()
+    assert paper_gaps.paper_gaps(tinted, mask)[1] == 0
 
 
 def test_on_flat_paper_flat_paint_a_level_off_its_colour_stays():
@@ -117,6 +134,7 @@ def test_on_flat_paper_flat_paint_a_level_off_its_colour_stays():
     cv2.rectangle(rgb, (60, 60), (196, 100), (200, 20, 20), -1)
     cv2.rectangle(rgb, (60, 100), (196, 150), (252, 252, 252), -1)  # the white band
     cv2.rectangle(rgb, (60, 150), (196, 196), (20, 20, 20), -1)
+    cv2.circle(rgb, (128, 80), 8, (255, 255, 255), -1)  # a white star, whiter than the paper
     mask = np.zeros((SIZE, SIZE), np.uint8)
     mask[60:197, 60:197] = 255
     assert paper_gaps.paper_gaps(rgb, mask)[1] == 0
