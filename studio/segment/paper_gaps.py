@@ -75,9 +75,10 @@ BLOTCH_RED_LEVELS = 12.0
 TELLING_GRAIN = 0.6
 # On paper below `TELLING_GRAIN`, a region's median colour is within this many levels of the
 # paper's in green and blue (red as `BLOTCH_RED_LEVELS` allows). The paper seen through a gap
-# is the paper's own level: the gaps measured on the validation samples were within 0.61 of it,
-# most of them exactly on it, while a Fluent 3D flag's white band was a whole level off in
-# green (section "Gaps on flat paper" of the model card).
+# is the paper's own level: 18 of the 26 gaps on flat paper in the validation samples were
+# within 0.61 of it, most exactly on it (the other 8, cyan blotches a level darker, are left to
+# the network), while a Fluent 3D flag's white band was a level whiter in green (model card,
+# "Gaps on flat paper").
 FLAT_COLOUR_LEVELS = 0.75
 # ... and only in a picture with at least this many pixels (at 512 px, after a 3x3 median)
 # this many levels above the paper in every channel (or at 255 where the paper is closer to
@@ -85,10 +86,11 @@ FLAT_COLOUR_LEVELS = 0.75
 # white paint is 2-3 levels above its paper.
 WHITE_ABOVE_LEVELS = 2.0
 WHITE_ABOVE_PIXELS = 50
-# ... and at least this far (levels, in some channel) from pure white, so that white paint,
-# which the picture's own noise makes as grainy as the paper, differs from it in colour. Paper
-# a level or two below white is matched by white paint a little darkened (a JPEG, a brightness
-# shift) far too often; Emojich's measured paper (253, 252, 252) is 3 levels off it.
+# The rule acts only on paper at least this far (levels, in some channel) from pure white, so
+# that white paint, which the picture's own noise makes as grainy as the paper, differs from it
+# in colour. Paper a level or two below white is matched by white paint a little darkened (a
+# JPEG, a brightness shift) far too often; Emojich's measured paper (253, 252, 252) is 3 levels
+# off it.
 OFF_WHITE_LEVELS = 2.5
 # The paper's grain is measured on a ring this wide (pixels) round the picture.
 BORDER_RING = 3
