@@ -17,10 +17,11 @@ to it is a level or more off somewhere, so there the region's median must be wit
 `FLAT_COLOUR_LEVELS` of the paper. That holds only where the paper is not the picture's white:
 a picture tinted as a whole (a colour filter, a white balance) turns white paper and white
 paint into the same flat off-white, so on flat paper the rule acts only when the picture shows
-white above the paper (`shows_white_above`). The rule abstains on paper within `OFF_WHITE_LEVELS` of
-white (white paint a little darkened by the picture's own noise and compression matches it,
-and on clean white paper a hole and white paint are the same pixels). There the network's
-decision stands.
+white above the paper (`shows_white_above`).
+
+The rule abstains on paper within `OFF_WHITE_LEVELS` of white (white paint a little darkened by
+the picture's own noise and compression matches it, and on clean white paper a hole and white
+paint are the same pixels). There the network's decision stands.
 """
 
 from __future__ import annotations
