@@ -147,6 +147,8 @@ class Paper:
         the paper there is of colour `paper` (3,), far enough from white (`OFF_WHITE_LEVELS`)."""
         if float((255.0 - paper).max()) < OFF_WHITE_LEVELS:
             return False
+        # Not in `colour_tolerance`, which `whiter_paint` and `enclosed_white` read on flat
+        # paper too, as the margin paint must be whiter by.
         tolerance = self.colour_tolerance() if self.telling() else FLAT_COLOUR_LEVELS
         # The paper itself, or it with less red (a blotch): green and blue as the paper's.
         red_ok = -max(BLOTCH_RED_LEVELS, tolerance) <= offset[0] <= tolerance
