@@ -221,6 +221,8 @@ class Segmenter:
         `training.combine`: with networks of their own for some input sizes)."""
         import torch
 
+        from studio.segment.tinyunet import fold_batchnorm
+
         path = Path(path)
         meta = read_model_meta(path)
         input_sizes = read_input_sizes(meta, path)
@@ -237,9 +239,9 @@ class Segmenter:
         target = _pick_device(device)
         channels_last = target.type == "cpu"
         layout = torch.channels_last if channels_last else torch.contiguous_format
-        model = model.to(target, memory_format=layout).eval()
+        model = fold_batchnorm(model).to(target, memory_format=layout)
         for size, own in size_models.items():
-            size_models[size] = own.to(target, memory_format=layout).eval()
+            size_models[size] = fold_batchnorm(own).to(target, memory_format=layout)
         network = _Network(
             model=model,
             kind="tiny",

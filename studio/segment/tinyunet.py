@@ -58,3 +58,22 @@ class TinyUNet(nn.Module):
             y = F.interpolate(y, size=skip.shape[-2:], mode="bilinear", align_corners=False)
             y = block(torch.cat([y, skip], dim=1))
         return self.head(y)
+
+
+def fold_batchnorm(model: TinyUNet) -> TinyUNet:
+    """`model` for inference only, each BatchNorm folded into the convolution before it.
+
+    In eval mode a BatchNorm is a fixed per-channel scale and shift, so it can live in the
+    convolution's weights and a bias: one pass over the feature map fewer per block, about a
+    tenth of the network's time on the CPU (`benchmarks/bench_segment.py`), the same outputs
+    within float rounding. The folded model can no longer be trained or saved as ours.
+    """
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+
+    model.eval()
+    for block in model.modules():
+        if isinstance(block, nn.Sequential) and isinstance(block[0], nn.Conv2d):
+            if len(block) == 3 and isinstance(block[1], nn.BatchNorm2d):
+                block[0] = fuse_conv_bn_eval(block[0], block[1])
+                block[1] = nn.Identity()
+    return model

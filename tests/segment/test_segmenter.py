@@ -345,17 +345,32 @@ def test_an_opaque_cast_shadow_is_made_semi_transparent_black_and_flagged(seg):
     assert kept.mask[200, 128] == 255 and kept.review is None  # measured as before
 
 
-def test_the_network_runs_channels_last_and_predicts_as_laid_out_plainly(seg):
+def test_the_network_runs_folded_and_channels_last_and_predicts_as_stored():
+    # The shipped weights, whose BatchNorms hold real statistics: loaded for inference they
+    # are folded into the convolutions and laid out channels-last; the file's network as
+    # stored, laid out plainly, predicts the same.
     import dataclasses
 
     import torch
 
-    model = seg._net.model
-    assert model.stem[0].weight.is_contiguous(memory_format=torch.channels_last)
-    plain_model = type(model)(in_channels=model.in_channels, widths=model.widths).eval()
-    plain_model.load_state_dict(model.state_dict())
+    from studio.paths import resource
+
+    seg = Segmenter.default("cpu")
+    for size in seg._net.input_sizes:
+        model = seg._net.model_for(size)
+        assert model.stem[0].weight.is_contiguous(memory_format=torch.channels_last)
+        assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in model.modules())
+    path = resource(*segmenter.SHIPPED_WEIGHTS)
+    meta = segmenter.read_model_meta(path)
+    state, size_states = segmenter.split_size_networks(segmenter.read_state_dict(path), meta, path)
+    as_stored = segmenter._tiny_network(meta, state, "stored").eval()
+    own = {
+        size: segmenter._tiny_network(meta[segmenter.SIZE_NETWORKS_KEY][str(size)], s, "").eval()
+        for size, s in size_states.items()
+    }
     plain = segmenter.Segmenter(
-        dataclasses.replace(seg._net, model=plain_model, channels_last=False), seg._device
+        dataclasses.replace(seg._net, model=as_stored, size_models=own, channels_last=False),
+        seg._device,
     )
     picture = np.asarray(emoji_like(128)[0])
     (ours,), (own_confidence,) = seg._predict([picture])
