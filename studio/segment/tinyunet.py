@@ -72,8 +72,8 @@ def fold_batchnorm(model: TinyUNet) -> TinyUNet:
 
     model.eval()
     for block in model.modules():
-        if isinstance(block, nn.Sequential) and isinstance(block[0], nn.Conv2d):
-            if len(block) == 3 and isinstance(block[1], nn.BatchNorm2d):
-                block[0] = fuse_conv_bn_eval(block[0], block[1])
-                block[1] = nn.Identity()
+        is_conv_block = isinstance(block, nn.Sequential) and len(block) == 3  # `_conv`'s
+        if is_conv_block and isinstance(block[1], nn.BatchNorm2d):
+            block[0] = fuse_conv_bn_eval(block[0], block[1])
+            block[1] = nn.Identity()
     return model
