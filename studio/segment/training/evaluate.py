@@ -355,11 +355,16 @@ def style_test_sets(
     seed: int,
     designs: list[Path] | None = None,
     plain: bool = False,
+    warm_white: float = 0.0,
 ) -> list[TestSet]:
     """One test set per style: Noto's held-out glyphs, then each design folder's (`designs`;
     default: every folder under `default_designs_folder`), `count` pictures each from `seed`.
-    `plain`: the earlier plain pictures, from every file of the other designs."""
+    `plain`: the earlier plain pictures, from every file of the other designs. `warm_white`:
+    the chance a glyph on Emojich's paper has its white drawn as Emojich draws it
+    (`synth.make_sample`; 0, the test's look: the designs' own white)."""
     look = None if plain else EMOJICH_LOOK
+    if warm_white > 0:
+        look = {**(look or {}), "warm_white": warm_white}
     test_sets = [
         make_test_set("noto held-out", synth.noto_glyphs("held_out"), count, size, seed, look)
     ]
@@ -377,6 +382,19 @@ def style_test_sets(
         glyphs = synth.load_design_folder(folder, limit=count, seed=seed, split=split)
         test_sets.append(make_test_set(folder.name, glyphs, count, size, seed + 1, look))
     return test_sets
+
+
+def add_warm_white_option(parser: argparse.ArgumentParser) -> None:
+    """`--warm-white CHANCE`, for validation: the pictures with their white as Emojich draws it."""
+    parser.add_argument(
+        "--warm-white",
+        type=float,
+        default=0.0,
+        metavar="CHANCE",
+        help="the chance a glyph on Emojich's paper has its white drawn level with the paper and "
+        "warm, as on Emojich's own pictures; the same pictures otherwise (default 0: the "
+        "designs' own white, as the test pictures)",
+    )
 
 
 def evaluate(
@@ -738,6 +756,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--ours-only", action="store_true", help="score only our model (validation runs)"
     )
+    add_warm_white_option(parser)
     parser.add_argument(
         "--keep-specks",
         action="store_true",
@@ -813,7 +832,9 @@ def main(argv: list[str] | None = None) -> int:
             Segmenter.from_emojich_unet(args.emojich, "cpu")
         )
 
-    test_sets = style_test_sets(args.count, args.size, args.seed, args.designs, args.plain)
+    test_sets = style_test_sets(
+        args.count, args.size, args.seed, args.designs, args.plain, args.warm_white
+    )
     scores = evaluate(test_sets, methods)
     counts = {t.name: len(t.pictures) for t in test_sets}
     sys.stdout.write(format_table(scores, counts) + "\n")

@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, required=True, help="a validation seed")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cache", type=Path, help="keep the passes in this folder")
+    ev.add_warm_white_option(parser)
     args = parser.parse_args(argv)
 
     files = dict(args.network)
@@ -186,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     segmenters = {name: Segmenter.from_shipped_weights(path, "cpu") for name, path in files.items()}
     outputs = PassOutputs(segmenters, files, args.cache)
-    test_sets = ev.style_test_sets(args.count, args.size, args.seed, args.designs)
+    test_sets = ev.style_test_sets(
+        args.count, args.size, args.seed, args.designs, warm_white=args.warm_white
+    )
     scores = score_pairings(test_sets, pairings, outputs)
     sys.stdout.write(summary_table(scores, list(pairings)) + "\n")
     for name in pairings:

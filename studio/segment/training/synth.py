@@ -285,6 +285,25 @@ def _emojich_paper(rng: np.random.Generator, size: int) -> np.ndarray:
     return np.clip(base + noise, 0, 255).astype(np.float32)
 
 
+# Emojich's own white paint, against its paper (the model card, "Real Emojich paper"): the 22
+# near-white regions its figures enclose on 10 of the 19 real outputs at hand (eye whites and
+# teeth) sit level with the paper or below it, never whiter: median red 2.9, green 2.4 and blue
+# 11.3 levels lower (a warm white). Designs draw white at 255, 2-3 levels above that paper.
+WARM_WHITE_BELOW = ((0.0, 6.0), (0.0, 5.0), (2.0, 16.0))  # levels below the paper, per channel
+# How white a pixel of the figure must be to be moved: its lowest channel from here to 255.
+WARM_WHITE_FROM = 215.0
+
+
+def _warm_white(rng: np.random.Generator, rgb: np.ndarray, paper: np.ndarray) -> np.ndarray:
+    """Figure colours `rgb` (S,S,3) float32 with their white drawn as Emojich draws it on its
+    paper (mean colour `paper`): pure white to a level a few levels below the paper, warmer in
+    blue, near-white in proportion, darker colours untouched. The order of colours is kept."""
+    below = np.array([rng.uniform(low, high) for low, high in WARM_WHITE_BELOW], np.float32)
+    target = np.asarray(paper, np.float32) - below
+    whiteness = np.clip((rgb.min(axis=2) - WARM_WHITE_FROM) / (255.0 - WARM_WHITE_FROM), 0, 1)
+    return rgb + (whiteness**2)[..., None] * (target - 255.0)
+
+
 def _paper_blotches(rng: np.random.Generator, paper: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """`paper` (S,S,3) float32 with faint cyan streaks and blotches near the figure whose opacity
     is `alpha` (S,S), as on Emojich's paper (`EMOJICH_PAPER`): smooth patches a few to 60 px
@@ -723,6 +742,7 @@ def make_sample(
     blotches: float = 0.0,
     shadow: float = 0.0,
     decoder: float = 0.0,
+    warm_white: float = 0.0,
 ) -> Sample:
     """One training picture and its true alpha.
 
@@ -739,7 +759,9 @@ def make_sample(
     chance the paper is Emojich's own (`_emojich_paper`); `blotches`: the chance of its faint
     cyan streaks near the figure (`_paper_blotches`); `shadow`: the chance of a soft cast shadow
     under a glyph (`_cast_shadow`); `decoder`: the chance of a decoded-and-upscaled look
-    (`_decoder_look`). With the defaults the pictures are those the first shipped model saw.
+    (`_decoder_look`); `warm_white`: the chance, per glyph on Emojich's paper, that its white is
+    drawn level with the paper and warm, as Emojich draws it (`_warm_white`; otherwise the same
+    picture). With the defaults the pictures are those the first shipped model saw.
     """
     if emojich_paper > 0 and rng.random() < emojich_paper:
         background, paper_kind = _emojich_paper(rng, size), EMOJICH
@@ -751,6 +773,9 @@ def make_sample(
         return Sample(_degrade(rng, background), np.zeros((size, size), np.float32), paper_kind)
     count = 2 if roll > 0.88 else 1
     paper = background.reshape(-1, 3).mean(axis=0)
+    # Its own generator, spawned without drawing from `rng`: the same picture with its white
+    # drawn as Emojich draws it, everything else as without.
+    warm_rng = rng.spawn(1)[0] if warm_white > 0 and paper_kind == EMOJICH else None
     composite = background
     alpha_total = np.zeros((size, size), np.float32)
     for _ in range(count):
@@ -783,6 +808,8 @@ def make_sample(
         placed_rgb, alpha = _place(rng, glyph.astype(np.uint8), size, allow_crop, cut)
         if cut:
             placed_rgb = _whiten_cut_part(rng, placed_rgb, alpha, paper)
+        if warm_rng is not None and warm_rng.random() < warm_white:
+            placed_rgb = _warm_white(warm_rng, placed_rgb, paper)
         if not strokes and shadow > 0 and rng.random() < shadow:
             shade, opacity = _cast_shadow(rng, placed_rgb, alpha)
             composite = composite * (1 - opacity[..., None]) + shade * opacity[..., None]

@@ -60,6 +60,7 @@ RECIPE_OPTIONS = {
     "blotches": "chance of faint cyan streaks and blotches on the paper near the figure",
     "shadow": "chance of a soft cast shadow under a glyph (kept semi-transparent)",
     "decoder": "chance of the soft, slightly ringing look of a decoded, upscaled picture",
+    "warm_white": "chance a glyph on Emojich's paper has its white level with the paper and warm",
 }
 # Extra loss weights of pixel kinds (`make_batch`): `TrainConfig` fields, command-line options of
 # the same names (with dashes) and entries of the exported metadata.
@@ -70,8 +71,9 @@ LOSS_WEIGHT_OPTIONS = {
     "enclosed_weight": "extra loss weight of bare paper the figure encloses (off the outline)",
 }
 # The options that shape the whole picture's look rather than recolour the figure: evaluation
-# pictures are made with them too (`evaluate.EMOJICH_LOOK`), the others are training-only.
-PICTURE_LOOK_OPTIONS = ("crop", "emojich_paper", "blotches", "shadow", "decoder")
+# pictures are made with them too (`evaluate.EMOJICH_LOOK`; `warm_white` only when asked for,
+# `evaluate --warm-white`), the others are training-only.
+PICTURE_LOOK_OPTIONS = ("crop", "emojich_paper", "blotches", "shadow", "decoder", "warm_white")
 # The run folder's copy of its training glyphs (`glyph_pack`).
 GLYPH_CACHE_NAME = "glyphs.zip"
 # The network's arithmetic in training (`TrainConfig.precision`).
@@ -114,6 +116,7 @@ class TrainConfig:
     blotches: float = 0.0
     shadow: float = 0.0
     decoder: float = 0.0
+    warm_white: float = 0.0
     # Other designs to train on besides Noto, each equally often (`synth.BalancedGlyphs`): names
     # of folders under `synth.default_designs_folder()`, or paths. Only their training split.
     designs: tuple[str, ...] = ()

@@ -1,4 +1,5 @@
 import numpy as np
+from PIL import Image
 
 from studio.segment.training import evaluate, synth
 from tests.segment.conftest import emoji_like
@@ -225,6 +226,25 @@ def test_test_pictures_look_like_emojich_unless_asked_plain():
         not np.array_equal(a.image, b.image)
         for a, b in zip(plain.pictures, looked.pictures, strict=True)
     )
+
+
+def test_warm_white_validation_pictures_differ_only_in_their_white(tmp_path):
+    # A white glyph with a red rim: on Emojich's paper its white is drawn level with the paper.
+    glyph = np.full((24, 24, 4), 255, np.uint8)
+    glyph[:3, :, :3] = glyph[-3:, :, :3] = (200, 30, 30)
+    folder = tmp_path / "whites"
+    folder.mkdir()
+    for code in range(0x1F600, 0x1F640):  # enough for a few in the held-out tenth
+        Image.fromarray(glyph, "RGBA").save(folder / f"{code:x}.png")
+    sets = {
+        warm: evaluate.style_test_sets(12, 64, 5, designs=[folder], warm_white=warm)[1]
+        for warm in (0.0, 1.0)
+    }
+    pairs = list(zip(sets[0.0].pictures, sets[1.0].pictures, strict=True))
+    assert all(np.array_equal(a.alpha, b.alpha) for a, b in pairs)
+    on_emojich = [(a, b) for a, b in pairs if a.paper == synth.EMOJICH]
+    assert on_emojich and all(not np.array_equal(a.image, b.image) for a, b in on_emojich)
+    assert all(np.array_equal(a.image, b.image) for a, b in pairs if a.paper != synth.EMOJICH)
 
 
 def test_real_pictures_report_counts_flagged_cut_outs(tmp_path):

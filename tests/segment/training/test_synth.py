@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -224,6 +225,54 @@ def test_emojich_paper_is_its_measured_colour_with_faint_noise():
     assert paper.shape == (128, 128, 3)
     assert np.abs(np.median(paper.reshape(-1, 3), axis=0) - synth.EMOJICH_PAPER).max() <= 2.5
     assert 0.5 < paper.std(axis=(0, 1)).mean() < 4
+
+
+def test_warm_white_is_level_with_the_paper_or_below_and_warm():
+    paper = np.array(synth.EMOJICH_PAPER, np.float32)
+    rgb = np.zeros((4, 4, 3), np.float32)
+    rgb[0], rgb[1], rgb[2], rgb[3] = 255.0, 240.0, 228.0, (200.0, 30.0, 30.0)
+    drops = []
+    for index in range(20):
+        out = synth._warm_white(np.random.default_rng(index), rgb, paper)
+        below = paper - out[0, 0]  # pure white, moved to the drawn level
+        lows, highs = np.array(synth.WARM_WHITE_BELOW).T
+        assert (below >= lows - 1e-4).all() and (below <= highs + 1e-4).all()
+        drops.append(below)
+        # Near-white moves less and stays below white; colours stay as they were.
+        assert (out[1, 0] < out[0, 0]).all() and (out[1, 0] > out[2, 0]).all()
+        assert (out[1, 0] >= 240.0 - (255.0 - out[0, 0])).all()
+        assert np.array_equal(out[3], rgb[3])
+    red, green, blue = np.mean(drops, axis=0)
+    assert blue > max(red, green)  # a warm white, as Emojich's
+
+
+def test_warm_white_changes_only_the_white_of_figures_on_emojich_paper():
+    glyphs = _glyphs()  # a face, a snowman and a ghost: white paint
+    changed = 0
+    for index in range(12):
+        options = {"negatives": False, "whiten": False, "crop": 0.0}
+        for paper in (0.0, 1.0):
+            rng = synth.sample_rng(21, index)
+            plain = synth.make_sample(rng, glyphs, 128, emojich_paper=paper, **options)
+            rng = synth.sample_rng(21, index)
+            warm = synth.make_sample(
+                rng, glyphs, 128, emojich_paper=paper, warm_white=1.0, **options
+            )
+            assert np.array_equal(plain.alpha, warm.alpha) and plain.paper == warm.paper
+            if plain.paper != synth.EMOJICH:
+                assert np.array_equal(plain.image, warm.image)
+                continue
+            figure = cv2.dilate((plain.alpha > 0).astype(np.uint8), np.ones((17, 17), np.uint8))
+            differs = np.abs(plain.image.astype(int) - warm.image).max(axis=2) > 0
+            assert not (differs & (figure == 0)).any()  # the paper as it was (JPEG: 8 px)
+            white = (plain.alpha > 0.99) & (plain.image.min(axis=2) >= 250)
+            if white.sum() >= 20:
+                changed += 1
+                # The figure's white is no longer above the paper in every channel.
+                level = np.median(warm.image[white].astype(np.float32), axis=0)
+                paper_colour = np.median(warm.image[plain.alpha == 0].astype(np.float32), axis=0)
+                assert not (level > paper_colour + 1).all()
+    assert changed >= 3
 
 
 def test_each_sample_says_which_kind_of_paper_it_is_drawn_on():
