@@ -64,9 +64,9 @@ def fold_batchnorm(model: TinyUNet) -> TinyUNet:
     """`model` for inference only, each BatchNorm folded into the convolution before it.
 
     In eval mode a BatchNorm is a fixed per-channel scale and shift, so it can live in the
-    convolution's weights and a bias: one pass over the feature map fewer per block, about a
-    tenth of the network's time on the CPU (`benchmarks/bench_segment.py`), the same outputs
-    within float rounding. The folded model can no longer be trained or saved as ours.
+    convolution's weights and a bias: one pass over the feature map fewer per block, 5-10% of
+    the network's time on the CPU (the model card, "Speed"), the same outputs within float
+    rounding. The folded model can no longer be trained or saved as ours.
     """
     from torch.nn.utils.fusion import fuse_conv_bn_eval
 
