@@ -6,9 +6,9 @@ the threshold the contour fallback cuts the picture instead.
 
 - the official Emojich U-Net (EfficientNet-B5 encoder, RGB at 512x512, threshold 0.99);
 - our shipped TinyUNet (RGB, background prior and paper distance; its threshold and the sizes
-  it is fed at are stored with it: 256 and 384 px, the two predictions averaged, each size fed
-  to a network of its own, trained apart; older 4-channel files, without the paper distance,
-  and files of one network for every size load too).
+  it is fed at are stored with it: 256 and 384 px, the two predictions averaged; a file may give
+  a size a network of its own, trained apart, as the one shipped before did; older 4-channel
+  files, without the paper distance, load too).
 
 Masks are predicted at the network's (largest) size and upsampled to the picture's own size;
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
