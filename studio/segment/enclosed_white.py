@@ -28,6 +28,8 @@ import cv2
 import numpy as np
 
 from studio.segment import contour
+from studio.segment.enclosed_classifier import EnclosedClassifier
+from studio.segment.enclosed_features import region_features, roundness
 from studio.segment.paper_gaps import Paper, region_core
 from studio.segment.whiter_paint import whiter_than_paper
 
@@ -71,12 +73,19 @@ class EnclosedWhite:
         return f"kept {kept} enclosed white {noun} {MAY_BE_SEE_THROUGH}"
 
 
-def enclosed_white(rgb: np.ndarray, probability: np.ndarray, tolerance: int) -> EnclosedWhite:
+def enclosed_white(
+    rgb: np.ndarray,
+    probability: np.ndarray,
+    tolerance: int,
+    classifier: EnclosedClassifier | None = None,
+) -> EnclosedWhite:
     """Decide the enclosed white regions of picture `rgb` (H,W,3 uint8) from the network's
     opacity `probability` (H,W float, at the picture's size), `tolerance`: how near the paper's
     colour a region is (`contour.enclosed_paper`). Enclosed counts regions the figure walls
     off together with the picture's border that cuts it (a white star whose tip reaches the
-    border): the network's prior calls those paper, and it half keeps them."""
+    border): the network's prior calls those paper, and it half keeps them. `classifier`,
+    when the model file has one, may keep whole a region large enough to measure
+    (`enclosed_features`) that the network drops."""
     height, width = rgb.shape[:2]
     count, labels = contour.enclosed_paper(rgb, tolerance)
     if count <= 1:
@@ -86,6 +95,12 @@ def enclosed_white(rgb: np.ndarray, probability: np.ndarray, tolerance: int) -> 
     opacity = np.bincount(labels.ravel(), weights=probability.ravel(), minlength=count)
     opacity /= np.maximum(area, 1)
     kept = opacity >= KEEP_OPACITY
+    if classifier is not None:
+        features, measured = region_features(rgb, labels, count, probability)
+        # It only adds: a region the network keeps stays kept whole, since one it leaves as cut
+        # would be half kept (measured in the model card, "Enclosed white decided by a
+        # classifier").
+        kept[measured] |= classifier.paint_probability(features) >= classifier.threshold
     kept[0] = False
     # One pixel wider: the anti-aliased rim between such a region and the figure around it is
     # figure too, and left to the edge refinement it would stay a faint see-through ring.
@@ -110,13 +125,3 @@ def _whiter_than_paper(rgb: np.ndarray, region: np.ndarray, scale: float) -> boo
         return False
     paper = Paper.measure(rgb)
     return whiter_than_paper(paper, rgb[core], paper.field[core])
-
-
-def roundness(region: np.ndarray) -> float:
-    """4 pi area / perimeter^2 of `region` (H,W bool) by its outer outline: about 0.9 for a
-    disc as pixels, lower for long or ragged shapes."""
-    outlines, _ = cv2.findContours(
-        region.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE
-    )
-    perimeter = sum(cv2.arcLength(outline, True) for outline in outlines)
-    return float(4.0 * np.pi * region.sum() / max(perimeter, 1.0) ** 2)

@@ -14,18 +14,19 @@ Masks are predicted at the network's (largest) size and upsampled to the picture
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
 picture's own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps
 (enclosed by the figure, or by the figure and the picture's border that cuts it) are kept
-whole (`enclosed_white`), white parts whiter than off-white paper are kept
-(`contour.whiter_than_background`), holes it leaves inside the figure that are brighter than the
-paper are filled (`paint_holes`), as are pale parts it drops that are smooth where the paper is
-grainy (`flat_paint`) and white regions it drops that are whiter than grainy paper
-(`whiter_paint`), gaps the network filled that show the paper's own colour and grain are
-cleared (`paper_gaps`), faded spots the opaque figure walls in and pale paint it faded
-like a shadow along the outline are made opaque (`see_through`, `faded_paint`), soft cast
-shadows it keeps opaque are made semi-transparent (`shadows.soft_shadows`), and pale specks,
-soft shadow pieces, faint bits, edge chips and border slivers detached from the figure are
-removed (`islands.remove_specks`); clearing gaps, softening shadows, removing specks and keeping an
-enclosed white region the network was unsure of flag the result for review, and edge colours
-are decontaminated so the sticker has no white halo on a dark background.
+whole (`enclosed_white`; a model file may store a classifier that keeps some the network
+drops, `enclosed_classifier`: the shipped one has none), white parts whiter than off-white
+paper are kept (`contour.whiter_than_background`), holes it leaves inside the figure that are
+brighter than the paper are filled (`paint_holes`), as are pale parts it drops that are smooth
+where the paper is grainy (`flat_paint`) and white regions it drops that are whiter than
+grainy paper (`whiter_paint`), gaps the network filled that show the paper's own colour and
+grain are cleared (`paper_gaps`), faded spots the opaque figure walls in and pale paint it
+faded like a shadow along the outline are made opaque (`see_through`, `faded_paint`), soft
+cast shadows it keeps opaque are made semi-transparent (`shadows.soft_shadows`), and pale
+specks, soft shadow pieces, faint bits, edge chips and border slivers detached from the figure
+are removed (`islands.remove_specks`); clearing gaps, softening shadows, removing specks and
+keeping an enclosed white region the network was unsure of flag the result for review, and
+edge colours are decontaminated so the sticker has no white halo on a dark background.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
 from studio.segment.edges import decontaminate, guided_filter, refine_alpha
+from studio.segment.enclosed_classifier import CLASSIFIER_KEY, ClassifierError, EnclosedClassifier
 from studio.segment.enclosed_white import enclosed_white
 from studio.segment.faded_paint import faded_paint
 from studio.segment.flat_paint import flat_paint
@@ -105,6 +107,9 @@ class _Network:
     fill_paint: bool = True  # `paint_holes`, `flat_paint` and `whiter_paint` (off: measuring)
     soften_shadows: bool = True  # `shadows.soft_shadows` (off: measuring)
     fill_see_through: bool = True  # `see_through`, `faded_paint` (off: measuring)
+    # May keep enclosed white regions the network drops, when the model file stores one
+    # (`enclosed_classifier`).
+    enclosed_classifier: EnclosedClassifier | None = None
     # Input sizes fed to a network of their own instead of `model` (`SIZE_NETWORKS_KEY`): two
     # networks trained apart err in different places, so averaging theirs, one pass each,
     # beats one network fed twice at the same cost (the model card, "A second network for
@@ -242,6 +247,12 @@ class Segmenter:
         model = fold_batchnorm(model).to(target, memory_format=layout)
         for size, own in size_models.items():
             size_models[size] = fold_batchnorm(own).to(target, memory_format=layout)
+        classifier = None
+        if CLASSIFIER_KEY in meta:
+            try:
+                classifier = EnclosedClassifier.from_dict(meta[CLASSIFIER_KEY])
+            except ClassifierError as exc:
+                raise SegmenterError(f"{path}: {exc}; reinstall it") from None
         network = _Network(
             model=model,
             kind="tiny",
@@ -250,6 +261,7 @@ class Segmenter:
             tolerance=int(meta.get("tolerance", contour.DEFAULT_TOLERANCE)),
             flip_average=bool(meta.get("flip_average", False)),
             channels_last=channels_last,
+            enclosed_classifier=classifier,
             size_models=size_models,
         )
         return cls(network, target)
@@ -321,6 +333,18 @@ class Segmenter:
         """The same network with the soft cast shadows it keeps opaque left opaque (to measure
         what making them semi-transparent does)."""
         return Segmenter(dataclasses.replace(self._net, soften_shadows=False), self._device)
+
+    def with_enclosed_classifier(self, classifier: EnclosedClassifier | None) -> Segmenter:
+        """The same network with `classifier` deciding the enclosed white regions it drops
+        (None: the network's opacity alone), to measure one (`training.enclosed_fit`)."""
+        return Segmenter(
+            dataclasses.replace(self._net, enclosed_classifier=classifier), self._device
+        )
+
+    @property
+    def tolerance(self) -> int:
+        """How near the paper's colour the background prior and enclosed regions reach."""
+        return self._net.tolerance
 
     def cutout(self, image: Image.Image) -> CutoutResult:
         """Cut one picture (any size, any mode) out of its background."""
@@ -456,7 +480,9 @@ class Segmenter:
                 rgb, np.clip(upsampled, 0, 1), radius=max(2, round(1.5 * scale))
             )
             mask = refine_alpha(rgb, snapped, gain, band=max(2, round(scale)))
-            enclosed = enclosed_white(rgb, upsampled, self._net.tolerance)
+            enclosed = enclosed_white(
+                rgb, upsampled, self._net.tolerance, self._net.enclosed_classifier
+            )
             mask[enclosed.paint] = 255
             # White parts without an outline on off-white paper: the prior called them
             # background, but they are whiter than the paper.

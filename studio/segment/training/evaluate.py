@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ from PIL import Image
 
 from studio.fileio import atomic_open
 from studio.segment import contour
+from studio.segment.enclosed_classifier import EnclosedClassifier
 from studio.segment.see_through import SOLID_ALPHA
 from studio.segment.training import synth
 
@@ -500,6 +502,13 @@ class NetworkCache:
         return probability, confidence
 
 
+def read_classifier(text: str) -> EnclosedClassifier | None:
+    """`--enclosed-classifier`: a classifier from a JSON file, or None for "none"."""
+    if text == "none":
+        return None
+    return EnclosedClassifier.from_dict(json.loads(Path(text).read_text()))
+
+
 def _fixed(mask_fn: Callable[[np.ndarray], np.ndarray]) -> Method:
     return lambda image: Cut(mask_fn(image), True, float("nan"))
 
@@ -787,6 +796,12 @@ def main(argv: list[str] | None = None) -> int:
         "see-through (the cut-out before `see_through` and `faded_paint`)",
     )
     parser.add_argument(
+        "--enclosed-classifier",
+        metavar="JSON|none",
+        help="decide enclosed white regions with this classifier (`enclosed_fit --out`), or "
+        "by the network's opacity alone (none), instead of the model file's own",
+    )
+    parser.add_argument(
         "--real", type=Path, help="also cut these real pictures (no truth) and count specks"
     )
     parser.add_argument(
@@ -822,6 +837,8 @@ def main(argv: list[str] | None = None) -> int:
         ours = ours.with_opaque_shadows()
     if args.faded_spots:
         ours = ours.with_see_through_spots()
+    if args.enclosed_classifier:
+        ours = ours.with_enclosed_classifier(read_classifier(args.enclosed_classifier))
     methods: dict[str, Method] = {"ours": _segmenter_method(ours, cache)}
     if not args.ours_only:
         methods[UNET_ONLY] = _segmenter_method(ours.with_threshold(0.0), cache)

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 from PIL import Image
 
@@ -357,3 +359,24 @@ def test_the_network_cache_gives_the_same_cut_outs_and_skips_the_network(tmp_pat
     other = tmp_path / "other.safetensors"
     other.write_bytes(tiny_weights.read_bytes() + b" ")
     assert evaluate.NetworkCache(tmp_path / "cache", other).folder != cache.folder
+
+
+def test_an_enclosed_classifier_is_read_from_json_or_left_out(tmp_path):
+    from studio.segment.enclosed_classifier import EnclosedClassifier
+    from studio.segment.enclosed_features import FEATURE_NAMES
+
+    count = len(FEATURE_NAMES)
+    classifier = EnclosedClassifier(
+        mean=np.zeros(count, np.float32),
+        std=np.ones(count, np.float32),
+        hidden_weight=np.full((count, 2), 0.1, np.float32),
+        hidden_bias=np.zeros(2, np.float32),
+        out_weight=np.ones(2, np.float32),
+        out_bias=-0.5,
+    )
+    stored = tmp_path / "classifier.json"
+    stored.write_text(json.dumps(classifier.to_dict()))
+    features = np.linspace(-1, 1, 3 * count, dtype=np.float32).reshape(3, count)
+    read = evaluate.read_classifier(str(stored))
+    assert np.allclose(read.paint_probability(features), classifier.paint_probability(features))
+    assert evaluate.read_classifier("none") is None
