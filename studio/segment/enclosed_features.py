@@ -90,15 +90,11 @@ def region_features(
         band = float(np.median(to_open[box][outline])) if outline.any() else 0.0
         core = region_core(region, scale)
         values = offset[box][core] if core is not None else offset[box][region]
-        on_border = bool(
-            region[0].any()
-            and top == 0
-            or region[-1].any()
-            and bottom == height
-            or region[:, 0].any()
-            and left == 0
-            or region[:, -1].any()
-            and right == width
+        on_border = (
+            (top == 0 and region[0].any())
+            or (bottom == height and region[-1].any())
+            or (left == 0 and region[:, 0].any())
+            or (right == width and region[:, -1].any())
         )
         rows.append(
             (
@@ -113,7 +109,7 @@ def region_features(
                 grain(values) / paper_grain,
                 paper_level,
                 paper_grain,
-                float(on_border),
+                float(bool(on_border)),
             )
         )
     return np.asarray(rows, np.float32), wanted

@@ -224,16 +224,22 @@ def main(argv: list[str] | None = None) -> int:
     }
     data = None
     if args.data and args.data.is_file():
-        stored_asked, stored = read_regions(args.data)
-        if stored_asked == asked:
-            data = stored
+        try:
+            stored_asked, stored = read_regions(args.data)
+        except RegionsError as exc:  # our own file, cut short: gather the regions again
+            log.warning("%s; gathering the regions again", exc)
+        else:
+            data = stored if stored_asked == asked else None
     if data is None:
         data = gather(segmenter, args.count, args.seed, args.warm_white)
         if args.data:
             with atomic_open(args.data) as handle:
                 np.savez(handle, asked=json.dumps(asked), **data)
     for path in args.also:
-        other_asked, other = read_regions(path)
+        try:
+            other_asked, other = read_regions(path)
+        except RegionsError as exc:
+            parser.exit(1, f"{exc}\n")
         if any(other_asked.get(key) != asked[key] for key in SAME_REGIONS):
             parser.exit(1, f"{path} was measured on another network or by other code\n")
         data = {key: np.concatenate([data[key], other[key]]) for key in data}
@@ -259,13 +265,21 @@ def main(argv: list[str] | None = None) -> int:
 SAME_REGIONS = ("network", "features", "measured_by")
 
 
+class RegionsError(Exception):
+    """A `--data` file that cannot be read."""
+
+
 def read_regions(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
     """(what was asked for, the regions) kept in a `--data` file."""
-    with np.load(path) as stored:
-        return (
-            json.loads(str(stored["asked"])),
-            {key: stored[key] for key in stored.files if key != "asked"},
-        )
+    try:
+        with np.load(path) as stored:
+            asked = json.loads(str(stored["asked"]))
+            regions = {key: stored[key] for key in stored.files if key != "asked"}
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        raise RegionsError(f"{path} holds no regions kept by enclosed_fit ({exc})") from None
+    if set(regions) != {"features", "paint", "shares", "styles"}:
+        raise RegionsError(f"{path} holds no regions kept by enclosed_fit")
+    return asked, regions
 
 
 def tensors_digest(path: Path) -> str:

@@ -798,8 +798,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--enclosed-classifier",
         metavar="JSON|none",
-        help="decide enclosed white regions with this classifier (`enclosed_fit --out`), or "
-        "by the network's opacity alone (none), instead of the model file's own",
+        help="let this classifier (`enclosed_fit --out`) keep enclosed white regions the "
+        "network drops, or none (the network's opacity alone), instead of the model file's own",
     )
     parser.add_argument(
         "--real", type=Path, help="also cut these real pictures (no truth) and count specks"
@@ -838,7 +838,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.faded_spots:
         ours = ours.with_see_through_spots()
     if args.enclosed_classifier:
-        ours = ours.with_enclosed_classifier(read_classifier(args.enclosed_classifier))
+        try:
+            classifier = read_classifier(args.enclosed_classifier)
+        except (OSError, ValueError) as exc:  # a missing file, bad JSON, another classifier
+            parser.error(f"--enclosed-classifier: {exc}")
+        ours = ours.with_enclosed_classifier(classifier)
     methods: dict[str, Method] = {"ours": _segmenter_method(ours, cache)}
     if not args.ours_only:
         methods[UNET_ONLY] = _segmenter_method(ours.with_threshold(0.0), cache)

@@ -1,5 +1,7 @@
 """Fitting the enclosed-region classifier and storing it in a model file."""
 
+import json
+
 import numpy as np
 import pytest
 from safetensors.torch import load_file
@@ -58,3 +60,18 @@ def test_a_model_file_with_a_broken_classifier_is_refused(tmp_path):
     train.write_model_file(model, load_file(str(model)), meta)
     with pytest.raises(SegmenterError, match="reinstall"):
         Segmenter.from_shipped_weights(model, "cpu")
+
+
+def test_kept_regions_read_back_and_a_foreign_file_is_refused(tmp_path):
+    features, paint, shares = _regions(20, seed=6)
+    kept = tmp_path / "regions.npz"
+    regions = {"features": features, "paint": paint, "shares": shares, "styles": paint * 0}
+    np.savez(kept, asked=json.dumps({"seed": 1}), **regions)
+    asked, read = enclosed_fit.read_regions(kept)
+    assert asked == {"seed": 1} and np.array_equal(read["features"], features)
+    foreign = tmp_path / "other.npz"
+    np.savez(foreign, asked="{}", something=np.zeros(3))
+    (tmp_path / "junk.npz").write_bytes(b"not a zip")
+    for path in (foreign, tmp_path / "junk.npz", tmp_path / "missing.npz"):
+        with pytest.raises(enclosed_fit.RegionsError, match="holds no regions"):
+            enclosed_fit.read_regions(path)
