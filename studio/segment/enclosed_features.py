@@ -41,22 +41,29 @@ MIN_ISLAND = 12
 RING = 3
 
 
+def region_opacity(
+    labels: np.ndarray, count: int, probability: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(area, the network's mean opacity) of each label of `labels` (H,W int32, `count`
+    labels) under its opacity `probability` (H,W float at the picture's size)."""
+    area = np.bincount(labels.ravel(), minlength=count)
+    opacity = np.bincount(labels.ravel(), weights=probability.ravel(), minlength=count)
+    return area, opacity / np.maximum(area, 1)
+
+
 def region_features(
-    rgb: np.ndarray, labels: np.ndarray, count: int, probability: np.ndarray
+    rgb: np.ndarray, labels: np.ndarray, area: np.ndarray, opacity: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(numbers (K, len(FEATURE_NAMES)) float32, their labels (K,) int) for the regions of
-    `labels` (H,W int32 from `contour.enclosed_paper`, `count` with the 0 for the rest) at
-    least `MIN_AREA` large, on picture `rgb` (H,W,3 uint8) with the network's opacity
-    `probability` (H,W float at the picture's size)."""
+    `labels` (H,W int32 from `contour.enclosed_paper`, 0 for the rest) at least `MIN_AREA`
+    large, on picture `rgb` (H,W,3 uint8), with each label's `area` and the network's mean
+    `opacity` over it (`region_opacity`)."""
     height, width = rgb.shape[:2]
     scale = max(height, width) / 512.0
-    area = np.bincount(labels.ravel(), minlength=count)
     wanted = np.flatnonzero(area >= MIN_AREA * scale * scale)
     wanted = wanted[wanted > 0]
     if len(wanted) == 0:
         return np.zeros((0, len(FEATURE_NAMES)), np.float32), wanted
-    opacity = np.bincount(labels.ravel(), weights=probability.ravel(), minlength=count)
-    opacity /= np.maximum(area, 1)
     # The open paper: near-paper pixels joined to the border, less the regions the figure
     # encloses together with the border.
     open_paper = contour.background_prior(rgb) & (labels == 0)

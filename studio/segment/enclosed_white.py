@@ -29,7 +29,7 @@ import numpy as np
 
 from studio.segment import contour
 from studio.segment.enclosed_classifier import EnclosedClassifier
-from studio.segment.enclosed_features import region_features, roundness
+from studio.segment.enclosed_features import region_features, region_opacity, roundness
 from studio.segment.paper_gaps import Paper, region_core
 from studio.segment.whiter_paint import whiter_than_paper
 
@@ -91,12 +91,10 @@ def enclosed_white(
     if count <= 1:
         nothing = np.zeros((height, width), dtype=np.int32)
         return EnclosedWhite(paint=nothing.astype(bool), unsure=nothing)
-    area = np.bincount(labels.ravel(), minlength=count)
-    opacity = np.bincount(labels.ravel(), weights=probability.ravel(), minlength=count)
-    opacity /= np.maximum(area, 1)
+    area, opacity = region_opacity(labels, count, probability)
     kept = opacity >= KEEP_OPACITY
     if classifier is not None:
-        features, measured = region_features(rgb, labels, count, probability)
+        features, measured = region_features(rgb, labels, area, opacity)
         # It only adds: a region the network keeps stays kept whole, since one it leaves as cut
         # would be half kept (measured in the model card, "Enclosed white decided by a
         # classifier").

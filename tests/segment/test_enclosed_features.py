@@ -4,7 +4,12 @@ import cv2
 import numpy as np
 
 from studio.segment import contour
-from studio.segment.enclosed_features import FEATURE_NAMES, MIN_AREA, region_features
+from studio.segment.enclosed_features import (
+    FEATURE_NAMES,
+    MIN_AREA,
+    region_features,
+    region_opacity,
+)
 
 
 def _feature(rows: np.ndarray, measured: np.ndarray, label: int, name: str) -> float:
@@ -30,7 +35,7 @@ def test_a_clock_face_and_a_rings_hole_differ_in_what_they_hold_and_the_band_rou
     face, hole = labels[256, 100], labels[256, 380]
     assert face and hole and face != hole
     probability = np.zeros((512, 512), np.float32)
-    rows, measured = region_features(rgb, labels, count, probability)
+    rows, measured = region_features(rgb, labels, *region_opacity(labels, count, probability))
     assert rows.shape == (len(measured), len(FEATURE_NAMES))
     assert face in measured and hole in measured
     # The face holds its hand and ticks; the hole holds nothing.
@@ -55,7 +60,8 @@ def test_small_regions_are_left_to_the_network():
     cv2.circle(rgb, (256, 256), 2, (255, 255, 255), -1)  # a few pixels, under MIN_AREA
     count, labels = contour.enclosed_paper(rgb)
     assert count == 2 and (labels > 0).sum() < MIN_AREA
-    rows, measured = region_features(rgb, labels, count, np.zeros((512, 512), np.float32))
+    nothing = np.zeros((512, 512), np.float32)
+    rows, measured = region_features(rgb, labels, *region_opacity(labels, count, nothing))
     assert len(measured) == 0 and rows.shape == (0, len(FEATURE_NAMES))
 
 
@@ -66,5 +72,6 @@ def test_a_region_the_border_cuts_is_marked_so():
     count, labels = contour.enclosed_paper(rgb)
     cut = labels[500, 256]
     assert cut
-    rows, measured = region_features(rgb, labels, count, np.zeros((512, 512), np.float32))
+    nothing = np.zeros((512, 512), np.float32)
+    rows, measured = region_features(rgb, labels, *region_opacity(labels, count, nothing))
     assert _feature(rows, measured, cut, "on_border") == 1.0

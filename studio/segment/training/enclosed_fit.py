@@ -16,7 +16,6 @@ from the held-out glyphs only; these come from the training split.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import sys
@@ -28,9 +27,9 @@ import numpy as np
 from studio.fileio import atomic_open
 from studio.segment import contour, enclosed_features, enclosed_white
 from studio.segment.enclosed_classifier import CLASSIFIER_KEY, EnclosedClassifier
-from studio.segment.enclosed_features import FEATURE_NAMES, region_features
+from studio.segment.enclosed_features import FEATURE_NAMES, region_features, region_opacity
 from studio.segment.training import synth
-from studio.segment.training.evaluate import EMOJICH_LOOK
+from studio.segment.training.evaluate import EMOJICH_LOOK, digest, file_digest
 
 log = logging.getLogger(__name__)
 
@@ -82,11 +81,11 @@ def gather(segmenter, count: int, seed: int, warm_white: float) -> dict[str, np.
             height, width = sample.image.shape[:2]
             upsampled = cv2.resize(probability, (width, height), interpolation=cv2.INTER_LINEAR)
             regions, labels = contour.enclosed_paper(sample.image, segmenter.tolerance)
-            rows, measured = region_features(sample.image, labels, regions, upsampled)
+            area, opacity = region_opacity(labels, regions, upsampled)
+            rows, measured = region_features(sample.image, labels, area, opacity)
             if len(measured) == 0:
                 continue
             figure = max(1.0, float((sample.alpha >= 0.5).sum()))
-            area = np.bincount(labels.ravel(), minlength=regions)
             truth = np.bincount(labels.ravel(), weights=sample.alpha.ravel(), minlength=regions)
             features.append(rows)
             paint.append(truth[measured] / area[measured] >= 0.5)
@@ -179,6 +178,35 @@ def store(model: Path, classifier: EnclosedClassifier) -> None:
     write_model_file(model, load_file(str(model)), meta)
 
 
+# What regions kept by two runs must share to be fitted together (`--also`).
+SAME_REGIONS = ("network", "features", "measured_by")
+
+
+class RegionsError(Exception):
+    """A `--data` file that cannot be read."""
+
+
+def read_regions(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
+    """(what was asked for, the regions) kept in a `--data` file."""
+    try:
+        with np.load(path) as stored:
+            asked = json.loads(str(stored["asked"]))
+            regions = {key: stored[key] for key in stored.files if key != "asked"}
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        raise RegionsError(f"{path} holds no regions kept by enclosed_fit ({exc})") from None
+    if set(regions) != {"features", "paint", "shares", "styles"}:
+        raise RegionsError(f"{path} holds no regions kept by enclosed_fit")
+    return asked, regions
+
+
+def tensors_digest(path: Path) -> str:
+    """The digest of a model file's weights alone: storing a classifier in it changes its
+    metadata, not the network the regions were measured with."""
+    from safetensors.torch import load_file, save
+
+    return digest(save(load_file(str(path))))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -220,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         "warm_white": args.warm_white,
         "features": list(FEATURE_NAMES),
         # How they are measured: kept regions are measured again after a change to it.
-        "measured_by": digest(Path(enclosed_features.__file__).read_bytes()),
+        "measured_by": file_digest(Path(enclosed_features.__file__)),
     }
     data = None
     if args.data and args.data.is_file():
@@ -259,39 +287,6 @@ def main(argv: list[str] | None = None) -> int:
         store(args.into, classifier)
         log.info("stored in %s", args.into)
     return 0
-
-
-# What regions kept by two runs must share to be fitted together (`--also`).
-SAME_REGIONS = ("network", "features", "measured_by")
-
-
-class RegionsError(Exception):
-    """A `--data` file that cannot be read."""
-
-
-def read_regions(path: Path) -> tuple[dict, dict[str, np.ndarray]]:
-    """(what was asked for, the regions) kept in a `--data` file."""
-    try:
-        with np.load(path) as stored:
-            asked = json.loads(str(stored["asked"]))
-            regions = {key: stored[key] for key in stored.files if key != "asked"}
-    except (OSError, ValueError, KeyError, EOFError) as exc:
-        raise RegionsError(f"{path} holds no regions kept by enclosed_fit ({exc})") from None
-    if set(regions) != {"features", "paint", "shares", "styles"}:
-        raise RegionsError(f"{path} holds no regions kept by enclosed_fit")
-    return asked, regions
-
-
-def tensors_digest(path: Path) -> str:
-    """The digest of a model file's weights alone: storing a classifier in it changes its
-    metadata, not the network the regions were measured with."""
-    from safetensors.torch import load_file, save
-
-    return digest(save(load_file(str(path))))
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 if __name__ == "__main__":

@@ -469,7 +469,12 @@ def _segmenter_method(segmenter, cache: NetworkCache | None = None) -> Method:
 
 def file_digest(path: Path) -> str:
     """A short digest of a file's content: a model file's outputs are kept under it."""
-    return hashlib.blake2b(path.read_bytes(), digest_size=8).hexdigest()
+    return digest(path.read_bytes())
+
+
+def digest(data: bytes) -> str:
+    """A short digest of some bytes (`file_digest`)."""
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
 
 
 def picture_key(image: np.ndarray) -> str:
