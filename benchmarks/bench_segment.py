@@ -7,10 +7,11 @@ Rows: our shipped model end to end (network + upsampling + edge colours), its ne
 batched, the paper-gap rule alone (`paper_gaps`, on pictures on Emojich's grainy paper, where
 it measures every candidate region; on clean paper it stops at once), the paint-hole, flat-
 paint and whiter-paint rules alone (`paint_holes`, `flat_paint`, `whiter_paint`, on the same
-pictures), the soft-shadow rule alone (`shadows.soft_shadows`, on pictures with a cast shadow
-each), our contour fallback, the reference fallback, and (--official) the official Emojich
-U-Net architecture with random weights (its speed does not depend on the weights), end to end
-and its forward pass alone timed in turn with ours end to end (the speed goal: ours at most
+pictures), the enclosed-white rule alone with and without its place rules (`enclosed_white`,
+same pictures, in turn), the soft-shadow rule alone (`shadows.soft_shadows`, on pictures with
+a cast shadow each), our contour fallback, the reference fallback, and (--official) the official
+Emojich U-Net architecture with random weights (its speed does not depend on the weights), end
+to end and its forward pass alone timed in turn with ours end to end (the speed goal: ours at most
 half of it) and once more laid out channels-last as ours runs, and (--compare) another model
 file of ours, end to end and network alone, in the same run.
 """
@@ -77,6 +78,18 @@ def _rule_on(rule, pictures: list[np.ndarray], masks: list[np.ndarray], index: i
     return rule(pictures[index], masks[index])
 
 
+def _opacity(segmenter, rgb: np.ndarray) -> np.ndarray:
+    """The network's opacity over picture `rgb`, at the picture's size."""
+    import cv2
+
+    probabilities, _ = segmenter.network_outputs([rgb])
+    return cv2.resize(probabilities[0], rgb.shape[1::-1], interpolation=cv2.INTER_LINEAR)
+
+
+def _pick(pictures: list[np.ndarray], opacities: list[np.ndarray], index: int):
+    return pictures[index], opacities[index]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, default=2)
@@ -141,6 +154,22 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             )
         )
+    # The enclosed-white rule on the same pictures, with and without keeping whole the regions
+    # the network drops that wall in part of the figure or are most of it in a thin frame.
+    from studio.segment.enclosed_white import enclosed_white
+
+    opacities = [_opacity(ours, rgb) for rgb in emojich]
+    by_place = _time_interleaved(
+        [
+            lambda place=place: enclosed_white(
+                *_pick(emojich, opacities, next(cycle) % 8), ours.tolerance, by_place=place
+            )
+            for place in (True, False)
+        ],
+        args.repeats,
+    )
+    rows.append(("enclosed-white rule alone (same)", 1, by_place[0]))
+    rows.append(("  the same, without place rules", 1, by_place[1]))
     from studio.segment.shadows import soft_shadows
 
     shaded = _emojich_pictures(8, shadow=1.0)

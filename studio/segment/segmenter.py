@@ -14,7 +14,8 @@ Masks are predicted at the network's (largest) size and upsampled to the picture
 the edge is snapped towards the picture's edges (`edges.guided_filter`) and re-measured from the
 picture's own colours (`edges.refine_alpha`), enclosed white regions the network mostly keeps
 (enclosed by the figure, or by the figure and the picture's border that cuts it) are kept
-whole (`enclosed_white`; a model file may store a classifier that keeps some the network
+whole, as are those it drops that wall in part of the figure or are most of it inside a thin
+frame (`enclosed_white`; a model file may store a classifier that keeps more the network
 drops, `enclosed_classifier`: the shipped one has none), white parts whiter than off-white
 paper are kept (`contour.whiter_than_background`), holes it leaves inside the figure that are
 brighter than the paper are filled (`paint_holes`), as are pale parts it drops that are smooth

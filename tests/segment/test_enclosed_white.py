@@ -52,6 +52,55 @@ def test_white_cut_by_the_frame_is_kept_whole_too():
     assert paint[disc].all() and not paint[:25].any()
 
 
+def test_a_dropped_region_that_walls_in_part_of_the_figure_is_kept_whole():
+    # A coconut cut open: a brown shell round white flesh round blue water, beside a red ring
+    # round a white hole. The network drops both white regions (mean opacity 0.3); the flesh
+    # holds the water, so it is paint, kept whole; the hole holds nothing and stays as cut.
+    rgb = np.full((512, 512, 3), 255, np.uint8)
+    cv2.circle(rgb, (130, 256), 110, (120, 70, 40), -1)
+    cv2.circle(rgb, (130, 256), 90, (255, 255, 255), -1)
+    cv2.circle(rgb, (130, 256), 60, (160, 190, 200), -1)
+    cv2.circle(rgb, (380, 256), 110, (200, 40, 40), -1)
+    cv2.circle(rgb, (380, 256), 40, (255, 255, 255), -1)
+    _, labels = contour.enclosed_paper(rgb)
+    flesh, hole = labels == labels[256, 130 - 75], labels == labels[256, 380]
+    figure = rgb.min(axis=2) < 250
+    probability = figure.astype(np.float32)
+    probability[flesh | hole] = 0.3
+    decided = enclosed_white(rgb, probability, contour.DEFAULT_TOLERANCE)
+    assert decided.paint[flesh].all() and not decided.paint[hole].any()
+    # What the network doubts does not count: a soft shadow cast into a hole is such a piece.
+    water = (rgb == (160, 190, 200)).all(axis=2)
+    probability[water] = 0.5
+    decided = enclosed_white(rgb, probability, contour.DEFAULT_TOLERANCE)
+    assert not decided.paint[flesh].any()
+    # Without the water it is a hole like the other, left as the network cut it.
+    cv2.circle(rgb, (130, 256), 90, (255, 255, 255), -1)
+    _, labels = contour.enclosed_paper(rgb)
+    emptied = labels == labels[256, 130]
+    probability[emptied] = 0.3
+    decided = enclosed_white(rgb, probability, contour.DEFAULT_TOLERANCE)
+    assert emptied[flesh].all() and not decided.paint[emptied].any()
+
+
+@pytest.mark.parametrize(
+    ("frame", "kept"), [(6, True), (40, False)], ids=["thin outline", "broad band"]
+)
+def test_a_dropped_region_that_is_most_of_the_figure_in_a_thin_frame_is_kept_whole(frame, kept):
+    # A cloud: white inside a dark outline 6 px wide, dropped by the network (mean opacity
+    # 0.3); a figure that is mostly a hole in a thin frame is rare, so it is kept whole. Inside
+    # a band of paint 40 px wide it is a ring's hole, and stays as cut.
+    rgb = np.full((512, 512, 3), 255, np.uint8)
+    cv2.ellipse(rgb, (256, 256), (150 + frame, 90 + frame), 0, 0, 360, (60, 60, 60), -1)
+    cv2.ellipse(rgb, (256, 256), (150, 90), 0, 0, 360, (255, 255, 255), -1)
+    _, labels = contour.enclosed_paper(rgb)
+    inside = labels == labels[256, 256]
+    probability = (rgb.min(axis=2) < 250).astype(np.float32)
+    probability[inside] = 0.3
+    decided = enclosed_white(rgb, probability, contour.DEFAULT_TOLERANCE)
+    assert decided.paint[inside].all() if kept else not decided.paint[inside].any()
+
+
 def _ring(size: int = 512, hole_radius: int = 60) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A red ring on white paper: (picture, ring, hole), the hole the paper's own colour."""
     rgb = np.full((size, size, 3), 255, np.uint8)

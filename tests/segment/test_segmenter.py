@@ -250,13 +250,15 @@ def test_pale_paint_the_network_drops_is_filled(seg):
     prob[140:166, 60:197] = 1.0
     cut = network._finish(cloud, None, prob, 0.99)
     assert cut.mask[100, 128] == 255 and cut.mask[20, 20] == 0 and cut.review is None
-    # An outlined flag's white field, 2-3 levels whiter than Emojich's paper, both grainy.
+    # A framed sign's white field, 2-3 levels whiter than Emojich's paper, both grainy. The
+    # frame is broad: in a thin outline the field would be kept for its place in the figure
+    # (`enclosed_white`), whatever its colour.
     flag = np.full((256, 256, 3), (253, 252, 252), np.uint8)
     cv2.rectangle(flag, (60, 70), (196, 170), (255, 255, 255), -1)
-    cv2.rectangle(flag, (60, 70), (196, 170), (20, 20, 20), 6)
+    cv2.rectangle(flag, (60, 70), (196, 170), (20, 20, 20), 24)
     flag = _grainy(flag, seed=3)
     prob = np.zeros((256, 256), np.float32)
-    cv2.rectangle(prob, (60, 70), (196, 170), 1.0, 6)
+    cv2.rectangle(prob, (60, 70), (196, 170), 1.0, 24)
     cut = network._finish(flag, None, prob, 0.99)
     assert cut.mask[120, 128] == 255 and cut.mask[20, 20] == 0 and cut.review is None
     kept = network.without_paint_fills()._finish(flag, None, prob, 0.99)
