@@ -6,7 +6,8 @@ the region's place in the figure: a clock's face holds its hands and ticks, a cl
 body is most of the figure inside one thin outline, while a ring's hole sits inside a broad
 band of paint and a gap between a ladder's rungs is a small part of it. `region_features`
 measures those, beside the network's own opacity and what the paper tells
-(`enclosed_classifier` decides from them).
+(`enclosed_classifier` decides from them). `enclosed_white` reads two of them itself, what a
+region walls in (`walled_in`) and the band round it (`band_width`).
 """
 
 from __future__ import annotations

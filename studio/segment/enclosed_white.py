@@ -51,7 +51,7 @@ KEEP_OPACITY = 0.5
 # ... or when at least this share of what it walls in (itself included) is figure inside it
 # (`enclosed_features.walled_in`), and it is at least `enclosed_features.MIN_AREA` large. On
 # training-split pictures (11,511 regions), of the regions the network drops 30 wall in this
-# much; 29 are paint.
+# much (every piece counted); 29 are paint.
 WALLED_IN_SHARE = 0.05
 # ... or when it is at least this share of the figure (the regions it encloses included) and
 # the figure between it and the open paper is at most `FRAME_WIDTH` pixels wide (at 512 px,
