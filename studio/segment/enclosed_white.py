@@ -170,7 +170,7 @@ def _framed(
     wanted = wanted[wanted > 0]
     # Most of the figure, by a bound on the figure first, cheap beside `Surround.measure`: the
     # open paper is near the paper's colour and in no enclosed region.
-    least = (~contour.near_background(rgb)).sum() + (labels > 0).sum()
+    least = int((~contour.near_background(rgb) | (labels > 0)).sum())
     wanted = wanted[area[wanted] >= FRAMED_SHARE * least]
     if len(wanted) == 0:
         return found

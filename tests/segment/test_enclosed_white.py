@@ -69,6 +69,9 @@ def test_a_dropped_region_that_walls_in_part_of_the_figure_is_kept_whole():
     probability[flesh | hole] = 0.3
     decided = enclosed_white(rgb, probability, contour.DEFAULT_TOLERANCE)
     assert decided.paint[flesh].all() and not decided.paint[hole].any()
+    # Without the rules on a region's place (for measuring) the network's opacity decides.
+    unplaced = enclosed_white(rgb, probability, contour.DEFAULT_TOLERANCE, by_place=False)
+    assert not unplaced.paint[flesh].any()
     # What the network doubts does not count: a soft shadow cast into a hole is such a piece.
     water = (rgb == (160, 190, 200)).all(axis=2)
     probability[water] = 0.5
