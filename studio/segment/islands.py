@@ -68,6 +68,11 @@ CHIP_GAP = 2
 # picture's border.
 SLIVER_AREA = 64
 SLIVER_BAND = 3
+# Specks are looked for again after clearing, at most this many times in all: clearing one with
+# its faint fringe can cut the only link between the figure and a faint smudge of paper beyond
+# it, detached only then (on a real 512 px Emojich output, 5,000 px at alpha up to 121 under
+# the figure, left by one network after the first round).
+SPECK_ROUNDS = 3
 
 
 def grey_slope(grey: np.ndarray) -> np.ndarray:
@@ -239,19 +244,31 @@ def _count(region: np.ndarray) -> int:
 
 def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
     """`mask` without its specks (`detached_specks`), and a note for review when any went: the
-    cut-out changed where the network was sure, so a person should look once."""
-    specks = detached_specks(rgb, mask)
+    cut-out changed where the network was sure, so a person should look once. Looked for
+    again after each clearing, `SPECK_ROUNDS` times at most: a speck cleared with its fringe
+    may have been the only link between the figure and more paper beyond it."""
+    cleaned = mask
+    counts = np.zeros(5, dtype=np.int64)  # pale, shadow, faint, chips, slivers
+    for _ in range(SPECK_ROUNDS):
+        specks = detached_specks(rgb, cleaned)
+        if not specks.pixels.any():
+            break
+        counts += (specks.pale, specks.shadow, specks.faint, specks.chips, specks.slivers)
+        cleaned = cleaned.copy()
+        cleaned[specks.pixels] = 0
     kinds = (
-        (specks.pale, "pale speck", "pale specks"),
-        (specks.shadow, "shadow piece", "shadow pieces"),
-        (specks.faint, "faint bit", "faint bits"),
-        (specks.chips, "edge chip", "edge chips"),
-        (specks.slivers, "border sliver", "border slivers"),
+        ("pale speck", "pale specks"),
+        ("shadow piece", "shadow pieces"),
+        ("faint bit", "faint bits"),
+        ("edge chip", "edge chips"),
+        ("border sliver", "border slivers"),
     )
-    notes = [f"{count} {one if count == 1 else many}" for count, one, many in kinds if count]
+    notes = [
+        f"{count} {one if count == 1 else many}"
+        for count, (one, many) in zip(counts.tolist(), kinds, strict=True)
+        if count
+    ]
     if not notes:
         return mask, None
-    cleaned = mask.copy()
-    cleaned[specks.pixels] = 0
     listed = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
     return cleaned, f"removed {listed} detached from the figure"

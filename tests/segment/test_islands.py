@@ -77,6 +77,22 @@ def test_a_wide_faint_pale_smudge_is_removed_but_a_wide_faint_coloured_one_stays
     assert np.array_equal(kept, np.maximum(mask, smudge)) and note is None
 
 
+def test_a_faint_smudge_a_cleared_speck_cut_off_from_the_figure_goes_too():
+    rgb, mask = _picture_with((245, 252, 252))
+    # A faint smudge of paper beyond the speck: a faint bridge joins it to the speck, and
+    # the speck to the figure. Clearing the speck with its fringe cuts the smudge off.
+    cv2.line(mask, (138, 90), (166, 44), 60, 3)
+    cv2.line(mask, (176, 34), (185, 20), 60, 3)
+    cv2.circle(rgb, (190, 12), 8, (250, 252, 252), -1)
+    cv2.circle(mask, (190, 12), 8, 70, -1)
+    first = islands.detached_specks(rgb, mask)
+    assert first.pale == 1 and not first.pixels[12, 190]  # joined until the speck goes
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert cleaned[4:21, 182:199].max() == 0
+    assert note == "removed 2 pale specks detached from the figure"
+    assert np.array_equal(cleaned[:, :140] >= 128, mask[:, :140] >= 128)
+
+
 def _with_shadow_piece(piece: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The red disc of `_picture_with` and, apart from it, `piece` (H,W float32, 0..1): how much
     a grey shadow darkens the paper there, with a mask that keeps the piece's core opaque."""
