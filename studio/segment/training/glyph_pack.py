@@ -51,11 +51,12 @@ class GlyphPack:
     noto: list[np.ndarray]
     design_sets: list[list[np.ndarray]]  # one list per design, in `designs` order
 
-    def training_glyphs(self) -> Sequence[np.ndarray]:
-        """Noto alone, or every design as likely as Noto (`synth.BalancedGlyphs`)."""
+    def training_glyphs(self, noto_weight: int = 1) -> Sequence[np.ndarray]:
+        """Noto alone, or every design as likely as Noto (`synth.BalancedGlyphs`); with
+        `noto_weight` n, Noto n times as likely as each other design."""
         if not self.designs:
             return self.noto
-        return synth.BalancedGlyphs([self.noto, *self.design_sets])
+        return synth.BalancedGlyphs([*[self.noto] * noto_weight, *self.design_sets])
 
     def matches(self, designs: Sequence[str], design_glyphs: int, seed: int) -> bool:
         """Whether this pack holds the glyphs a run of these settings would gather."""

@@ -11,8 +11,9 @@ pairing that has it, and each pairing's average goes through the steps after the
 (`Segmenter.finish`, with the first-named network's threshold and recipe) exactly as a model
 file fed that way would cut the picture. The pictures are `evaluate`'s, one test set per style
 (use a validation `--seed`, not the default test pictures, to choose). Printed: a summary line
-per pairing (mean IoU over the styles, pictures below 0.9, pictures keeping a speck, pictures
-flagged for review), then each pairing's per-style table (`evaluate.style_table`) and its
+per pairing (mean IoU over the styles, its change from the first pairing on the same pictures
+with a margin of error, pictures below 0.9, pictures keeping a speck, pictures flagged for
+review), then each pairing's per-style table (`evaluate.style_table`) and its
 table per kind of paper (`evaluate.paper_table`).
 
 `--cache DIR` keeps every pass on disk (0.6 MB per picture and pass at 384 px, float32, by the
@@ -129,18 +130,48 @@ def _pairing_method(finisher, pairing: tuple[Pass, ...], outputs: PassOutputs) -
 
 
 def summary_table(scores: dict[tuple[str, str], ev.Score], pairings: list[str]) -> str:
-    """One line per pairing: mean IoU over the styles, and over all pictures the ones below
-    0.9, keeping a speck and flagged for review."""
-    header = f"{'pairing':<40} {'mean IoU':>9} {'below 0.9':>10} {'specks kept':>12} {'flagged':>8}"
+    """One line per pairing: mean IoU over the styles, its difference from the first pairing's
+    with that difference's margin of error, and over all pictures the ones below 0.9, keeping a
+    speck and flagged for review."""
+    header = (
+        f"{'pairing':<40} {'mean IoU':>9} {'vs first':>18} {'below 0.9':>10} "
+        f"{'specks kept':>12} {'flagged':>8}"
+    )
     lines = [header, "-" * len(header)]
+    first = _picture_ious(scores, pairings[0])
     for name in pairings:
         own = [score for (_, method), score in scores.items() if method == name]
         mean = float(np.mean([score.mean_iou for score in own]))
+        change, margin = paired_difference(first, _picture_ious(scores, name))
+        versus = f"{change:+.5f} ±{margin:.5f}"
         below = sum(score.failures for score in own)
         specks = sum(score.specks for score in own)
         flagged = sum(score.flagged for score in own)
-        lines.append(f"{name:<40} {mean:>9.5f} {below:>10d} {specks:>12d} {flagged:>8d}")
+        lines.append(
+            f"{name:<40} {mean:>9.5f} {versus:>18} {below:>10d} {specks:>12d} {flagged:>8d}"
+        )
+    lines.append(
+        "vs first: the change in mean IoU over the same pictures, ± half a 95% interval of it "
+        "(paired, normal approximation)"
+    )
     return "\n".join(lines)
+
+
+def _picture_ious(scores: dict[tuple[str, str], ev.Score], pairing: str) -> np.ndarray:
+    """Every picture's IoU under `pairing`, the styles in one order."""
+    return np.concatenate(
+        [score.ious for (_, method), score in sorted(scores.items()) if method == pairing]
+    )
+
+
+def paired_difference(before: np.ndarray, after: np.ndarray) -> tuple[float, float]:
+    """The mean change from `before` to `after` (IoUs of the same pictures) and half a 95%
+    interval of it. Measured on the same pictures, two cut-outs differ far less than a
+    sample's mean differs from another's: a few hard pictures weigh on both alike."""
+    change = np.asarray(after, np.float64) - np.asarray(before, np.float64)
+    if len(change) < 2:
+        return float(change.mean()) if len(change) else float("nan"), float("nan")
+    return float(change.mean()), float(1.96 * change.std(ddof=1) / np.sqrt(len(change)))
 
 
 def _named_file(text: str) -> tuple[str, Path]:

@@ -178,12 +178,14 @@ def test_the_style_table_has_one_row_per_style_and_says_whether_the_goal_holds()
     specked = evaluate.Score(ious=[0.99] * 100, visible_hit=96, visible_total=100, specks=1)
     scores = {("a", "ours"): good, ("b", "ours"): bad, ("c", "ours"): specked, ("a", "x"): bad}
     lines = evaluate.style_table(scores, "ours").splitlines()
-    rows = {line.split()[0]: line for line in lines[3:-1]}
+    rows = {line.split()[0]: line for line in lines[3:-2]}
     assert set(rows) == {"a", "b", "c"}
-    assert rows["a"].split()[1:] == ["100", "0.9900", "0.0%", "0.960", "0.0%", "met"]
+    assert rows["a"].split()[1:] == ["100", "0.9900", "±0.0000", "0.0%", "0.960", "0.0%", "met"]
     assert rows["b"].endswith("not met") and "3.0%" in rows["b"]  # 3% below 0.9
     assert rows["c"].endswith("not met") and "1.0%" in rows["c"]  # a speck kept
-    assert lines[-1].startswith("goal: mean IoU >= 0.985")
+    assert lines[-2].startswith("goal: mean IoU >= 0.985")
+    # Three failures of a hundred: 1.96 * 0.0840 / 10.
+    assert rows["b"].split()[3] == "±0.0165"
 
 
 def test_the_paper_table_splits_each_style_by_the_kind_of_paper():

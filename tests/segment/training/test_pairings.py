@@ -108,7 +108,9 @@ def test_the_command_prints_a_line_per_pairing_and_each_ones_styles(
     out = capsys.readouterr().out
     summary = out.split("\n\n")[0].splitlines()
     assert summary[0].split()[:3] == ["pairing", "mean", "IoU"]
-    assert [line.split()[0] for line in summary[2:]] == ["a@64", "a@64+b@96"]
+    assert [line.split()[0] for line in summary[2:-1]] == ["a@64", "a@64+b@96"]
+    assert summary[2].split()[2:4] == ["+0.00000", "±0.00000"]  # the first against itself
+    assert summary[-1].startswith("vs first:")
     for name in ("a@64", "a@64+b@96"):
         table = out.split(f"per style, {name}:\n")[1].split("goal:")[0]
         assert [line.split()[0] for line in table.splitlines()[2:]] == ["noto", "squares"]
@@ -134,3 +136,14 @@ def test_the_averaged_passes_are_the_mean_of_each_networks_pass(two_networks, te
     (large,) = segmenters["b"].pass_outputs([image], [96], 96)[96]
     np.testing.assert_allclose(mean, 0.5 * (small + large), atol=1e-6)
     assert mean.shape == (96, 96)
+
+
+def test_the_paired_difference_is_the_mean_change_with_its_margin():
+    before = np.array([0.9, 0.5, 0.8, 0.7])
+    after = before + np.array([0.1, 0.3, 0.1, 0.3])
+    change, margin = pairings.paired_difference(before, after)
+    assert change == pytest.approx(0.2)
+    # The changes' standard deviation is 0.11547; 1.96 of it over the root of four pictures.
+    assert margin == pytest.approx(1.96 * 0.115470 / 2, rel=1e-4)
+    # Alike changes are sure however far apart the pictures themselves are.
+    assert pairings.paired_difference(before, before + 0.01)[1] == pytest.approx(0, abs=1e-12)

@@ -241,6 +241,24 @@ def test_design_glyphs_limits_each_design_and_a_new_limit_is_not_read_from_the_c
     assert len(train.training_glyphs(every, cache)) == 2 * trained
 
 
+def test_noto_weight_makes_noto_that_many_times_as_likely_as_each_design(tmp_path, few_glyphs):
+    design = square_design(tmp_path)
+    cache = tmp_path / train.GLYPH_CACHE_NAME
+    config = replace(_config(tmp_path / "run", 1), designs=(str(design),), design_glyphs=1)
+    noto = {glyph.tobytes() for glyph in synth.noto_glyphs("train")}
+    for weight, share in ((1, 1 / 2), (3, 3 / 4)):
+        glyphs = train.training_glyphs(replace(config, noto_weight=weight), cache)
+        drawn = [glyphs[i].tobytes() in noto for i in range(len(glyphs))]
+        assert sum(drawn) / len(drawn) == share
+
+
+def test_a_noto_weight_below_one_is_refused_before_training(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(train, "train", lambda config, on_progress=None: pytest.fail("trained"))
+    with pytest.raises(SystemExit):
+        train.main(["--out", str(tmp_path), "--noto-weight", "0"])
+    assert "--noto-weight" in capsys.readouterr().err
+
+
 def test_white_weight_weighs_only_the_opaque_near_white_pixels(tmp_path, few_glyphs):
     config = replace(_config(tmp_path / "w", 1), size=96, white_spots=1.0)
     glyphs = synth.noto_glyphs("train")
