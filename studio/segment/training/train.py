@@ -123,8 +123,8 @@ class TrainConfig:
     # Glyphs taken from each of those designs' training split, chosen by the seed; 0: all of
     # them (1,895-2,591 each).
     design_glyphs: int = glyph_pack.DESIGN_GLYPHS
-    # How many times as likely as each other design Noto is (1: all equally likely). Noto's
-    # held-out figures were the ones short of the goal.
+    # How many times as likely as each other design Noto is (1: all equally likely; stage 18
+    # of the model card was trained on with 2).
     noto_weight: int = 1
     # A glyph pack to draw from instead of the font and the design folders (`glyph_pack`; made
     # with the same designs, design_glyphs and seed): a machine without them trains the same.
