@@ -248,25 +248,26 @@ def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | 
     again after each clearing, `SPECK_ROUNDS` times at most: a speck cleared with its fringe
     may have been the only link between the figure and more paper beyond it."""
     cleaned = mask
-    counts = np.zeros(5, dtype=np.int64)  # pale, shadow, faint, chips, slivers
+    rounds: list[Specks] = []
     for _ in range(SPECK_ROUNDS):
         specks = detached_specks(rgb, cleaned)
         if not specks.pixels.any():
             break
-        counts += (specks.pale, specks.shadow, specks.faint, specks.chips, specks.slivers)
+        rounds.append(specks)
         cleaned = cleaned.copy()
         cleaned[specks.pixels] = 0
     kinds = (
-        ("pale speck", "pale specks"),
-        ("shadow piece", "shadow pieces"),
-        ("faint bit", "faint bits"),
-        ("edge chip", "edge chips"),
-        ("border sliver", "border slivers"),
+        ("pale", "pale speck", "pale specks"),
+        ("shadow", "shadow piece", "shadow pieces"),
+        ("faint", "faint bit", "faint bits"),
+        ("chips", "edge chip", "edge chips"),
+        ("slivers", "border sliver", "border slivers"),
     )
+    counts = {field: sum(getattr(found, field) for found in rounds) for field, _, _ in kinds}
     notes = [
-        f"{count} {one if count == 1 else many}"
-        for count, (one, many) in zip(counts.tolist(), kinds, strict=True)
-        if count
+        f"{counts[field]} {one if counts[field] == 1 else many}"
+        for field, one, many in kinds
+        if counts[field]
     ]
     if not notes:
         return mask, None

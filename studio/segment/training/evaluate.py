@@ -194,9 +194,7 @@ class Score:
         """Half the width of a 95% interval for the mean IoU of pictures drawn like these
         (normal approximation): at 150 pictures a few failed ones move the mean by more than
         the gap between two networks."""
-        if len(self.ious) < 2:
-            return float("nan")
-        return float(1.96 * np.std(self.ious, ddof=1) / np.sqrt(len(self.ious)))
+        return margin_of_error(self.ious)
 
     @property
     def visible_iou(self) -> float:
@@ -225,6 +223,14 @@ class Score:
         """The share of opaque near-white pixels that look like paper."""
         hidden = self.white_total - self.visible_total
         return hidden / self.white_total if self.white_total else float("nan")
+
+
+def margin_of_error(values) -> float:
+    """Half the width of a 95% interval for the mean of `values` (normal approximation; NaN
+    for fewer than two). Failed pictures make IoUs skewed, so it is a guide, not exact."""
+    if len(values) < 2:
+        return float("nan")
+    return float(1.96 * np.std(values, ddof=1) / np.sqrt(len(values)))
 
 
 def _iou(pred: np.ndarray, true: np.ndarray) -> float:

@@ -169,9 +169,8 @@ def paired_difference(before: np.ndarray, after: np.ndarray) -> tuple[float, flo
     interval of it. Measured on the same pictures, two cut-outs differ far less than a
     sample's mean differs from another's: a few hard pictures weigh on both alike."""
     change = np.asarray(after, np.float64) - np.asarray(before, np.float64)
-    if len(change) < 2:
-        return float(change.mean()) if len(change) else float("nan"), float("nan")
-    return float(change.mean()), float(1.96 * change.std(ddof=1) / np.sqrt(len(change)))
+    mean = float(change.mean()) if len(change) else float("nan")
+    return mean, ev.margin_of_error(change)
 
 
 def _named_file(text: str) -> tuple[str, Path]:
