@@ -33,9 +33,11 @@ recall, pictures keeping a background speck, `kept_specks`), then the same mean 
 failures split by the kind of paper the pictures are drawn on (`paper_table`: Emojich's own,
 pure white, a flat tint), and after it where the IoU goes
 (`breakdown_table`): the IoU lost on the outline, on soft shadows kept, on enclosed and on open
-paper filled, and on white and other parts missed. IoU reads the cut-out at half opacity, so a
-table (`faded_table`) shows what it cannot: the figure left see-through inside, away from its
-outline (`faded_figure`), which shows the chat through the sticker. The last one
+paper filled, on white parts missed inside a white region the figure encloses (where a hole
+and white paint look alike) and elsewhere, and on other parts missed. IoU reads the cut-out
+at half opacity, so a table (`faded_table`) shows what it cannot: the figure left
+see-through inside, away from its outline (`faded_figure`), which shows the chat through the
+sticker. The last one
 (`review_table`) counts the pictures flagged for review and the failures among them: the
 failures a person is asked to look at before they reach a pack.
 """
@@ -304,7 +306,10 @@ ERROR_KINDS = {
     "shadow kept": "opaque on a soft shadow (true alpha 0.01-0.5 away from the outline)",
     "enclosed paper": "opaque on paper the figure encloses",
     "open paper": "opaque on paper joined to the picture's border",
-    "white missed": "a near-white part of the figure left transparent",
+    "white enclosed": "a near-white part of the figure left transparent in a white region it "
+    "encloses (told from a hole by the enclosed-white rules)",
+    "white open": "any other near-white part left transparent (most meet the open paper with "
+    "no outline)",
     "other missed": "any other part of the figure left transparent",
 }
 EDGE_BAND = 2.5
@@ -325,12 +330,15 @@ def error_breakdown(pred: np.ndarray, truth: np.ndarray, image: np.ndarray) -> d
     background = truth < 0.01
     border_paper = contour.border_connected(background)
     white = image.min(axis=2) >= NEAR_WHITE
+    _, regions = contour.enclosed_paper(image)
+    enclosed = regions > 0
     return {
         "edge": int(((pred != true) & edge).sum()),
         "shadow kept": int((added & ~background).sum()),
         "enclosed paper": int((added & background & ~border_paper).sum()),
         "open paper": int((added & border_paper).sum()),
-        "white missed": int((missed & white).sum()),
+        "white enclosed": int((missed & white & enclosed).sum()),
+        "white open": int((missed & white & ~enclosed).sum()),
         "other missed": int((missed & ~white).sum()),
     }
 

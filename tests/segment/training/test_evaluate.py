@@ -304,7 +304,8 @@ def test_every_wrong_pixel_is_one_kind_of_error_and_the_kinds_add_up_to_the_iou_
     assert wrong["enclosed paper"] == 6 * 6  # the hole's middle; its ring is edge
     assert wrong["shadow kept"] == 10 * 30
     assert wrong["open paper"] == 4 * 10
-    assert wrong["white missed"] == (16 - 12) * (38 - 12)  # the top's middle, off the outline
+    white_missed = wrong["white enclosed"] + wrong["white open"]  # split in the next test
+    assert white_missed == (16 - 12) * (38 - 12)  # the top's middle, off the outline
     assert wrong["other missed"] == 0
     pred, true = predicted >= 128, truth >= 0.5
     assert sum(wrong.values()) == int((pred != true).sum())
@@ -316,6 +317,25 @@ def test_every_wrong_pixel_is_one_kind_of_error_and_the_kinds_add_up_to_the_iou_
     table = evaluate.breakdown_table({("squares", "ours"): score}, "ours").splitlines()
     assert table[3].split()[0] == "squares"
     assert float(table[3].split()[1]) == round(1 - score.mean_iou, 4)
+
+
+def test_white_missed_is_split_by_whether_the_figure_encloses_it():
+    # A grey square on white paper with a white eye inside it and a white top that meets the
+    # paper; the cut-out misses both. The eye is enclosed white, a hole or paint by its place;
+    # the top joins the open paper.
+    size = 64
+    truth = np.zeros((size, size), np.float32)
+    truth[10:40, 10:40] = 1.0
+    image = np.full((size, size, 3), 255, np.uint8)
+    image[16:40, 10:40] = 120
+    image[22:28, 22:28] = 255  # the eye
+    predicted = (truth * 255).astype(np.uint8)
+    predicted[10:16] = 0
+    predicted[22:28, 22:28] = 0
+    wrong = evaluate.error_breakdown(predicted >= 128, truth, image)
+    assert wrong["white enclosed"] == 6 * 6
+    assert wrong["white open"] == (16 - 12) * (38 - 12)  # the top's middle, off the outline
+    assert wrong["other missed"] == 0
 
 
 def test_a_see_through_patch_inside_the_figure_is_counted_and_its_outline_is_not():
