@@ -237,8 +237,16 @@ def test_a_line_just_inside_the_border_is_a_sliver_too():
     )
 
 
+def test_a_line_four_pixels_deep_is_a_sliver():
+    # The decoder's ringing under a figure's bottom edge, four rows deep along the border.
+    rgb, mask = _with_border_line(rows=4, length=12)
+    cleaned, note = islands.remove_specks(rgb, mask)
+    assert cleaned[0:4, 100:112].max() == 0
+    assert note == "removed 1 border sliver detached from the figure"
+
+
 def test_a_part_reaching_in_from_the_border_or_a_longer_one_stays():
-    reaching_in = _with_border_line(rows=4, length=10)
+    reaching_in = _with_border_line(rows=5, length=10)
     longer = _with_border_line(rows=2, length=40)  # 80 px
     for rgb, mask in (reaching_in, longer):
         cleaned, note = islands.remove_specks(rgb, mask)
