@@ -20,6 +20,10 @@ from studio.segment.memo import per_picture
 DEFAULT_TOLERANCE = 24
 
 
+# The lowest level any channel of the paper can have: only a light colour is a background here.
+LIGHT_LEVEL = 180
+
+
 def background_colour(rgb: np.ndarray) -> np.ndarray:
     """The background colour, estimated from the brightest half of the border pixels (H,W,3)->(3,).
 
@@ -30,7 +34,7 @@ def background_colour(rgb: np.ndarray) -> np.ndarray:
     bright = border[brightness >= np.median(brightness)]
     colour = np.median(bright, axis=0)
     # Only a light colour can be a background here; a dark border means the figure fills it.
-    return colour if colour.min() >= 180 else np.array([255.0, 255.0, 255.0], np.float32)
+    return colour if colour.min() >= LIGHT_LEVEL else np.array([255.0, 255.0, 255.0], np.float32)
 
 
 def near_background(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> np.ndarray:
@@ -136,6 +140,12 @@ def _fit_background_field(rgb: np.ndarray) -> tuple[np.ndarray, float]:
     keep = brightness >= np.median(brightness)
     flat = background_colour(rgb)
     if keep.sum() < 8 or border[keep].min() < 150:
+        return np.broadcast_to(flat, rgb.shape).astype(np.float32), 2.0
+    # Of the bright half, only pixels light in every channel: a figure covering most of the
+    # border (a pale blue key cut by two sides) has parts in the bright half, and a plane
+    # through them and the paper tilts across the figure's colours by a hundred levels.
+    keep &= border.min(axis=1) >= LIGHT_LEVEL
+    if keep.sum() < 8:
         return np.broadcast_to(flat, rgb.shape).astype(np.float32), 2.0
     design = np.stack([np.ones(len(border)), xs / width, ys / height], axis=1)
     side = np.repeat(np.arange(4), [width, width, height, height])

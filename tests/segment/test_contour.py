@@ -125,6 +125,23 @@ def test_the_paper_field_ignores_a_pale_part_on_the_border():
     assert noise < 1.0
 
 
+def test_the_paper_field_ignores_a_pale_coloured_figure_covering_most_of_the_border():
+    # A pale blue key fills the left and bottom of the picture and a yellow face the top right:
+    # the key's blue is among the bright half of the border, but no channel of a paper is as
+    # low as its red, and the fitted paper follows the paper's two corners alone.
+    rng = np.random.default_rng(3)
+    paper = np.array([252, 250, 252], np.float32)
+    rgb = np.broadcast_to(paper, (256, 256, 3)).copy()
+    rgb[40:, :200] = (156, 233, 255)  # the key, cut by the left and bottom borders
+    rgb[:40, 60:] = (255, 245, 35)  # the face, cut by the top and right borders
+    rgb[40:, 200:] = (255, 245, 35)
+    rgb[:40, :60] = paper  # paper shows in two corners only
+    rgb[200:, 220:] = paper
+    rgb = np.clip(rgb + rng.normal(0, 0.6, rgb.shape) + 0.5, 0, 255).astype(np.uint8)
+    field, _ = contour.background_field(rgb)
+    assert np.abs(field - paper).max() < 3.0
+
+
 def _paper_with_white_part(paper: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A blue square on `paper`-grey paper with a white band (no outline) along its top, and a
     lone white blot far from it. Returns the picture, the blue square, the white band."""
