@@ -104,9 +104,10 @@ def enclosed_paper(rgb: np.ndarray, tolerance: int = DEFAULT_TOLERANCE) -> tuple
 
 @per_picture()
 def background_field(rgb: np.ndarray) -> tuple[np.ndarray, float]:
-    """The background as a plane fitted to the bright border pixels (refitted without those far
-    from it: bright parts of the figure the border cuts), (H,W,3) float32, and the noise level
-    (robust standard deviation, 0..255) of the border pixels it keeps.
+    """The background as a plane fitted to the bright border pixels light in every channel
+    (refitted without those far from it: bright parts of the figure the border cuts), (H,W,3)
+    float32, and the noise level (robust standard deviation, 0..255) of the border pixels it
+    keeps.
 
     A plane follows the faint gradients of a scanned or generated off-white background, which a
     single colour does not. Every step after the network asks for it: the result is kept for
