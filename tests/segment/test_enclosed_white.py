@@ -1,4 +1,5 @@
-"""Enclosed white regions: kept whole or left as cut, and flagged when the network was unsure."""
+"""Enclosed white regions: kept whole or left as cut, and flagged when the network was unsure
+or the cut-out leaves one half cut."""
 
 import cv2
 import numpy as np
@@ -193,6 +194,43 @@ def test_a_small_region_or_one_cleared_later_is_not_flagged():
     rgb, ring, hole = _ring()
     decided = enclosed_white(rgb, _opacity(ring, hole, 0.7), contour.DEFAULT_TOLERANCE)
     assert decided.review(np.where(ring, 255, 0).astype(np.uint8)) is None
+
+
+@pytest.mark.parametrize(
+    ("opaque_share", "note"),
+    [
+        (0.0, None),
+        (0.1, None),
+        (0.4, "left 1 enclosed white region half cut out"),
+        (0.75, "left 1 enclosed white region half cut out"),
+        (0.9, None),
+    ],
+    ids=["dropped", "a few pixels", "mottled", "mostly kept", "nearly whole"],
+)
+def test_a_large_region_left_half_cut_is_flagged(opaque_share, note):
+    # The network drops a ring's hole mottled (mean opacity 0.4, so no rule decides it), and the
+    # finished cut-out keeps `opaque_share` of it: a flat region is all paint or all hole, so a
+    # half cut one is wrong whichever it is.
+    rgb, ring, hole = _ring()
+    probability = ring.astype(np.float32)
+    _partly_kept(probability, hole, 0.4)
+    decided = enclosed_white(rgb, probability, contour.DEFAULT_TOLERANCE)
+    assert not decided.paint[hole].any()
+    mask = np.where(ring, 255, 0).astype(np.uint8)
+    cells = np.flatnonzero(hole.ravel())
+    mask.ravel()[cells[: int(opaque_share * len(cells))]] = 255
+    assert decided.review(mask) == note
+
+
+def test_a_region_kept_unsure_and_partly_cleared_is_noted_once():
+    # Kept whole at opacity 0.7 (flagged as perhaps see-through), then a later step clears a
+    # third of it: still noted as kept, not also as half cut.
+    rgb, ring, hole = _ring()
+    decided = enclosed_white(rgb, _opacity(ring, hole, 0.7), contour.DEFAULT_TOLERANCE)
+    mask = np.where(ring | decided.paint, 255, 0).astype(np.uint8)
+    cells = np.flatnonzero(hole.ravel())
+    mask.ravel()[cells[: len(cells) // 3]] = 0
+    assert decided.review(mask) == "kept 1 enclosed white region that may be see-through"
 
 
 def test_the_cut_out_carries_the_note():

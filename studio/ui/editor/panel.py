@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from studio.errors import StudioError
 from studio.library import Cutout, CutoutMethod, Library
 from studio.masks import Box, MaskError
-from studio.segment.enclosed_white import MAY_BE_SEE_THROUGH
+from studio.segment.enclosed_white import HALF_CUT_OUT, MAY_BE_SEE_THROUGH
 from studio.ui.editor.autosave import AutosaveStore
 from studio.ui.editor.autosaver import Autosaver
 from studio.ui.editor.canvas import MaskCanvas
@@ -53,12 +53,15 @@ log = logging.getLogger(__name__)
 
 def _review_note(review: str | None) -> str:
     """What the status line adds for an automatic cut-out flagged for review, with the fix for
-    a white region that may be a hole; nothing when it is not flagged."""
+    a white region that may be a hole or is half cut; nothing when it is not flagged."""
     if not review:
         return ""
+    wand = TOOL_TITLES[Tool.WAND].lower()
     note = f" Flagged for review: {review}."
     if MAY_BE_SEE_THROUGH in review:
-        note += f" If it is a hole, Alt+click it with the {TOOL_TITLES[Tool.WAND].lower()}."
+        note += f" If it is a hole, Alt+click it with the {wand}."
+    if HALF_CUT_OUT in review:
+        note += f" Click a half-cut region with the {wand} if it is paint, Alt+click it if a hole."
     return note
 
 

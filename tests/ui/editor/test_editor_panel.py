@@ -302,6 +302,25 @@ def test_a_cut_out_flagged_for_review_says_why_and_how_to_fix_a_hole(qtbot, libr
     widget.shutdown()
 
 
+def test_a_cut_out_with_a_half_cut_region_says_how_to_fix_it(qtbot, library):
+    imported = library.import_image(Image.fromarray(picture()), "sign.png")
+    review = "left 1 enclosed white region half cut out"
+    library.add_cutout(
+        imported.candidate_id,
+        Image.fromarray(first_mask(), "L"),
+        CutoutMethod.UNET,
+        0.98,
+        review=review,
+    )
+    widget = MaskEditorPanel(library)
+    qtbot.addWidget(widget)
+    widget.load(imported.candidate_id)
+    text = widget.status_label.text()
+    assert f"Flagged for review: {review}." in text
+    assert "Click a half-cut region with the magic wand if it is paint, Alt+click it" in text
+    widget.shutdown()
+
+
 class _FlaggingSegmenter:
     """The U-Net's cut-out of a picture with a soft shadow: a square, flagged for review."""
 
