@@ -283,9 +283,24 @@ def test_without_a_model_or_a_saved_version_reset_uses_contours(qtbot, library, 
     editor.shutdown()
 
 
-def test_a_cut_out_flagged_for_review_says_why_and_how_to_fix_a_hole(qtbot, library):
+@pytest.mark.parametrize(
+    ("review", "fix"),
+    [
+        (
+            "kept 1 enclosed white region that may be see-through",
+            "If it is a hole, Alt+click it with the magic wand.",
+        ),
+        (
+            "left 1 enclosed white region half cut out",
+            "Click a half-cut region with the magic wand if it is paint, Alt+click it if a hole.",
+        ),
+    ],
+    ids=["may be see-through", "half cut out"],
+)
+def test_a_cut_out_flagged_for_review_says_why_and_how_to_fix_the_region(
+    qtbot, library, review, fix
+):
     imported = library.import_image(Image.fromarray(picture()), "ring.png")
-    review = "kept 1 enclosed white region that may be see-through"
     library.add_cutout(
         imported.candidate_id,
         Image.fromarray(first_mask(), "L"),
@@ -297,27 +312,7 @@ def test_a_cut_out_flagged_for_review_says_why_and_how_to_fix_a_hole(qtbot, libr
     qtbot.addWidget(widget)
     widget.load(imported.candidate_id)
     text = widget.status_label.text()
-    assert f"Flagged for review: {review}." in text
-    assert "Alt+click it with the magic wand" in text
-    widget.shutdown()
-
-
-def test_a_cut_out_with_a_half_cut_region_says_how_to_fix_it(qtbot, library):
-    imported = library.import_image(Image.fromarray(picture()), "sign.png")
-    review = "left 1 enclosed white region half cut out"
-    library.add_cutout(
-        imported.candidate_id,
-        Image.fromarray(first_mask(), "L"),
-        CutoutMethod.UNET,
-        0.98,
-        review=review,
-    )
-    widget = MaskEditorPanel(library)
-    qtbot.addWidget(widget)
-    widget.load(imported.candidate_id)
-    text = widget.status_label.text()
-    assert f"Flagged for review: {review}." in text
-    assert "Click a half-cut region with the magic wand if it is paint, Alt+click it" in text
+    assert f"Flagged for review: {review}. {fix}" in text
     widget.shutdown()
 
 
