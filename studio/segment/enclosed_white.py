@@ -172,8 +172,8 @@ def enclosed_white(
         if roundness(region) >= MIN_ROUNDNESS and not _whiter_than_paper(rgb, region, scale):
             flagged += 1
             numbers[label] = flagged
-    large = np.where(big[labels], labels, 0).astype(np.int32)
-    return EnclosedWhite(paint=paint, unsure=numbers[labels], large=large)
+    large_regions = np.where(big[labels], labels, 0).astype(np.int32)
+    return EnclosedWhite(paint=paint, unsure=numbers[labels], large=large_regions)
 
 
 def _walls_in_figure(
