@@ -114,15 +114,9 @@ class EnclosedWhite:
 
 def _opaque_shares(labels: np.ndarray, opaque: np.ndarray) -> np.ndarray:
     """The share of each region of `labels` (H,W int32, 0: none; numbers may be missing) that
-    is `opaque` (H,W bool), one per region present; empty when there is none."""
-    count = int(labels.max())
-    if count == 0:
-        return np.zeros(0)
-    flat = labels.ravel()
-    area = np.bincount(flat, minlength=count + 1)[1:]
-    kept = np.bincount(flat, weights=opaque.ravel(), minlength=count + 1)[1:]
-    present = area > 0
-    return kept[present] / area[present]
+    is `opaque` (H,W bool), one per region present."""
+    area, share = region_opacity(labels, int(labels.max()) + 1, opaque)
+    return share[1:][area[1:] > 0]
 
 
 def enclosed_white(
@@ -147,12 +141,13 @@ def enclosed_white(
         return EnclosedWhite(paint=nothing.astype(bool), unsure=nothing, large=nothing)
     scale = max(height, width) / 512.0
     area, opacity = region_opacity(labels, count, probability)
-    big = area >= UNSURE_AREA * scale * scale
-    big[0] = False
+    # Large enough to flag, kept unsure or half cut in the end.
+    reviewable = area >= UNSURE_AREA * scale * scale
+    reviewable[0] = False
     kept = opacity >= KEEP_OPACITY
     if by_place:
-        large = area >= MIN_AREA * scale * scale
-        kept |= _walls_in_figure(labels, ~kept & large, probability, scale)
+        measurable = area >= MIN_AREA * scale * scale
+        kept |= _walls_in_figure(labels, ~kept & measurable, probability, scale)
         kept |= _framed(rgb, labels, ~kept, area, scale)
     if classifier is not None:
         features, measured = region_features(rgb, labels, area, opacity)
@@ -164,7 +159,7 @@ def enclosed_white(
     # One pixel wider: the anti-aliased rim between such a region and the figure around it is
     # figure too, and left to the edge refinement it would stay a faint see-through ring.
     paint = cv2.dilate(kept[labels].astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    candidates = kept & (opacity < UNSURE_OPACITY) & (area >= UNSURE_AREA * scale * scale)
+    candidates = kept & (opacity < UNSURE_OPACITY) & reviewable
     numbers = np.zeros(count, dtype=np.int32)
     flagged = 0
     for label in np.flatnonzero(candidates):
@@ -172,8 +167,8 @@ def enclosed_white(
         if roundness(region) >= MIN_ROUNDNESS and not _whiter_than_paper(rgb, region, scale):
             flagged += 1
             numbers[label] = flagged
-    large_regions = np.where(big[labels], labels, 0).astype(np.int32)
-    return EnclosedWhite(paint=paint, unsure=numbers[labels], large=large_regions)
+    large = np.where(reviewable[labels], labels, 0).astype(np.int32)
+    return EnclosedWhite(paint=paint, unsure=numbers[labels], large=large)
 
 
 def _walls_in_figure(
