@@ -124,7 +124,9 @@ def _same_images_as_the_single_worker(two_replicas, model_dir):
 def _cancel_reaches_every_replica(two_replicas):
     pool = two_replicas.pool
     job = SamplingJob("кот", 2048, 0.995, 1.0)
-    orders = plan_batches(n_images=40, batch_size=4, seed=1)
+    # Far more batches than can finish before a poll finds the replicas mid-batch: on a loaded
+    # machine their progress answers can come late for several batches in a row.
+    orders = plan_batches(n_images=400, batch_size=4, seed=1)
     stop = threading.Event()
     finished = []
     run = pool.run(job, orders, stop.is_set)
