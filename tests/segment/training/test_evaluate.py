@@ -188,6 +188,40 @@ def test_the_style_table_has_one_row_per_style_and_says_whether_the_goal_holds()
     assert rows["b"].split()[3] == "±0.0165"
 
 
+def test_the_recall_margin_reads_white_lost_in_one_picture_as_less_precise():
+    # The same recall, 0.9, lost evenly over ten pictures or all in one of them.
+    even = evaluate.Score(visible_hit=900, visible_total=1000, visible_whites=[(90, 100)] * 10)
+    one = evaluate.Score(
+        visible_hit=900, visible_total=1000, visible_whites=[(100, 100)] * 9 + [(0, 100)]
+    )
+    assert even.visible_white_recall == one.visible_white_recall == 0.9
+    assert even.visible_white_recall_margin == 0.0
+    # Residuals from the pooled recall: +10 nine times and -90 once; their variance over the
+    # mean white per picture squared, over the pictures.
+    assert np.isclose(one.visible_white_recall_margin, 1.96 * np.sqrt(1000 / 10 / 100**2))
+    # Pictures with no white count as draws too; a lone picture has no margin.
+    parts = [(9, 10), (10, 10), (0, 0), (5, 10)]
+    assert np.isclose(evaluate.ratio_margin(parts), 1.96 * np.sqrt(14 / 3 / 4 / 7.5**2))
+    assert np.isnan(evaluate.ratio_margin([(9, 10)]))
+    assert np.isnan(evaluate.ratio_margin([(0, 0), (0, 0)]))
+
+
+def test_scoring_keeps_each_pictures_visible_white_for_the_margin():
+    truth = np.zeros((4, 4), np.float32)
+    truth[:2] = 1.0
+    image = np.zeros((4, 4, 3), np.uint8)
+    image[0] = 255  # four white pixels
+    predicted = np.zeros((4, 4), np.uint8)
+    predicted[0, :3] = 255  # keeps three of them
+    score = evaluate.Score()
+    score.add(predicted, truth, image)
+    score.add((truth * 255).astype(np.uint8), truth, image)
+    assert score.visible_whites == [(3, 4), (4, 4)]
+    row = evaluate.style_table({("a", "ours"): score}, "ours").splitlines()[3]
+    recall = f"{7 / 8:.3f} ±{evaluate.ratio_margin([(3, 4), (4, 4)]):.3f}"
+    assert recall in row
+
+
 def test_the_paper_table_splits_each_style_by_the_kind_of_paper():
     emojich, white, tint = synth.PAPER_KINDS
     a = evaluate.Score(ious=[0.99, 0.5, 0.98, 0.97], paper_kinds=[emojich, white, white, tint])
