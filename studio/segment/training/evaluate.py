@@ -30,7 +30,8 @@ A block says whether our model meets the earlier quality targets on each set, re
 visible pixels (`target_lines`), with the every-pixel figures beside them; the last one is the
 per-style table against the goal (`style_table`: mean IoU, pictures below 0.9, near-white
 recall, pictures keeping a background speck, `kept_specks`; the mean IoU and the recall with
-their margins of error), then the same mean IoU and
+their margins of error), the pictures that carry the white it misses (`white_missed_table`:
+a few pictures carry most of it), then the same mean IoU and
 failures split by the kind of paper the pictures are drawn on (`paper_table`: Emojich's own,
 pure white, a flat tint), and after it where the IoU goes
 (`breakdown_table`): the IoU lost on the outline, on soft shadows kept, on enclosed and on open
@@ -688,6 +689,47 @@ def breakdown_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     return "\n".join(lines)
 
 
+def white_missed_table(scores: dict[tuple[str, str], Score], method: str, largest: int = 3) -> str:
+    """Where `method`'s near-white recall goes, per style: the visible white it misses, the
+    share of it the one and the `largest` pictures missing most carry, the recall without the
+    one, and those pictures (their index in the test set, paper and IoU), to look at them. The
+    recall pools the pictures' white, so a few pictures carry most of what it misses."""
+
+    def row(score: Score) -> str:
+        missed = [total - kept for kept, total in score.visible_whites]
+        order = sorted(range(len(missed)), key=lambda i: missed[i], reverse=True)[:largest]
+        all_missed = sum(missed)
+        if not all_missed:
+            return f"{0:>12,d}"
+        first = order[0]
+        kept, total = score.visible_hit, score.visible_total
+        without = (kept - score.visible_whites[first][0]) / max(
+            1, total - score.visible_whites[first][1]
+        )
+        pictures = ", ".join(
+            f"#{i} {score.paper_kinds[i] or '?'} {score.ious[i]:.3f}" for i in order if missed[i]
+        )
+        return (
+            f"{all_missed:>12,d} {missed[first] / all_missed:>8.0%} "
+            f"{sum(missed[i] for i in order) / all_missed:>8.0%} {without:>15.3f}  {pictures}"
+        )
+
+    lines = _per_style_lines(
+        scores,
+        method,
+        "where the near-white recall goes",
+        f"{'white missed':>12} {'largest':>8} {f'{largest} most':>8} {'without it':>15}  "
+        "pictures missing most (index paper IoU)",
+        row,
+    )
+    lines.append(
+        "white missed: visible near-white pixels of the figure left transparent (px); largest: "
+        f"the share of it one picture misses, {largest} most: the share the {largest} pictures "
+        "missing most miss; without it: the recall without that one picture"
+    )
+    return "\n".join(lines)
+
+
 def faded_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     """Per style, how much of `method`'s figures it leaves see-through inside (`faded_figure`):
     the mean share of the figure, and the pictures with a faded stretch that shows."""
@@ -925,6 +967,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(f"our routing threshold: {ours.threshold}\n\n")
     sys.stdout.write(target_lines(scores, "ours") + "\n\n")
     sys.stdout.write(style_table(scores, "ours") + "\n\n")
+    sys.stdout.write(white_missed_table(scores, "ours") + "\n\n")
     sys.stdout.write(paper_table(scores, "ours") + "\n\n")
     sys.stdout.write(breakdown_table(scores, "ours") + "\n\n")
     sys.stdout.write(faded_table(scores, "ours") + "\n\n")

@@ -13,8 +13,9 @@ file fed that way would cut the picture. The pictures are `evaluate`'s, one test
 (use a validation `--seed`, not the default test pictures, to choose). Printed: a summary line
 per pairing (mean IoU over the styles, its change from the first pairing on the same pictures
 with a margin of error, pictures below 0.9, pictures keeping a speck, pictures flagged for
-review), then each pairing's per-style table (`evaluate.style_table`) and its
-table per kind of paper (`evaluate.paper_table`).
+review), then each pairing's per-style table (`evaluate.style_table`), the pictures that carry
+its missed white (`evaluate.white_missed_table`) and its table per kind of paper
+(`evaluate.paper_table`).
 
 `--cache DIR` keeps every pass on disk (0.6 MB per picture and pass at 384 px, float32, by the
 network file's content and the picture's), so that a later run with another pairing or a
@@ -223,7 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     scores = score_pairings(test_sets, pairings, outputs)
     sys.stdout.write(summary_table(scores, list(pairings)) + "\n")
     for name in pairings:
-        sys.stdout.write(f"\n{ev.style_table(scores, name)}\n\n{ev.paper_table(scores, name)}\n")
+        sys.stdout.write(f"\n{ev.style_table(scores, name)}\n")
+        sys.stdout.write(f"\n{ev.white_missed_table(scores, name)}\n")
+        sys.stdout.write(f"\n{ev.paper_table(scores, name)}\n")
     return 0
 
 

@@ -222,6 +222,26 @@ def test_scoring_keeps_each_pictures_visible_white_for_the_margin():
     assert recall in row
 
 
+def test_the_white_missed_table_names_the_pictures_that_carry_the_missed_white():
+    emojich, white, _ = synth.PAPER_KINDS
+    score = evaluate.Score(
+        ious=[0.99, 0.6, 0.95, 1.0],
+        paper_kinds=[emojich, white, emojich, emojich],
+        visible_hit=90 + 20 + 95 + 0,
+        visible_total=100 + 100 + 100 + 0,
+        visible_whites=[(90, 100), (20, 100), (95, 100), (0, 0)],
+    )
+    clean = evaluate.Score(ious=[1.0], visible_whites=[(10, 10)], visible_hit=10, visible_total=10)
+    scores = {("a", "ours"): score, ("b", "ours"): clean}
+    lines = evaluate.white_missed_table(scores, "ours", largest=2).splitlines()
+    rows = {line.split()[0]: line for line in lines[3:-1]}
+    # 95 px missed: 80 in picture 1 (84%), 90 in the two missing most (95%); without picture
+    # 1 the recall is (90 + 95) / 200.
+    assert rows["a"].split()[1:5] == ["95", "84%", "95%", f"{185 / 200:.3f}"]
+    assert rows["a"].endswith("#1 white 0.600, #0 emojich 0.990")
+    assert rows["b"].split()[1:] == ["0"]
+
+
 def test_the_paper_table_splits_each_style_by_the_kind_of_paper():
     emojich, white, tint = synth.PAPER_KINDS
     a = evaluate.Score(ious=[0.99, 0.5, 0.98, 0.97], paper_kinds=[emojich, white, white, tint])
