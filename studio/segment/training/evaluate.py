@@ -230,9 +230,10 @@ class Score:
     def visible_white_recall_margin(self) -> float:
         """Half the width of a 95% interval for the visible white recall of pictures drawn like
         these (NaN without the per-picture counts). The recall pools every picture's white, so
-        the few pictures with large white parts carry most of it, and a sample of 150 reads it
-        far less precisely than its three decimals suggest. It is read as a ratio of two sums
-        over pictures (the delta method, normal approximation), each picture one draw."""
+        the few pictures with large white parts carry most of it, and even thousands of
+        pictures read it far less precisely than its three decimals suggest (the model card,
+        "How precisely the goal's lines are read"). It is read as a ratio of two sums over
+        pictures (the delta method, normal approximation), each picture one draw."""
         return ratio_margin(self.visible_whites)
 
     @property
