@@ -106,9 +106,7 @@ class Score:
     visible_ious: list[float] = field(default_factory=list)  # hidden white left out
     white_hit: int = 0
     white_total: int = 0
-    visible_hit: int = 0
-    visible_total: int = 0
-    # Per picture, its visible white kept and its visible white (`visible_white_recall_margin`).
+    # Per picture, its visible white pixels kept and all of them: the recall and its margin.
     visible_whites: list[tuple[int, int]] = field(default_factory=list)
     paper_filled: int = 0
     specks: int = 0  # pictures keeping a speck on the background (`kept_specks`)
@@ -151,10 +149,7 @@ class Score:
         self.white_hit += int((pred & white).sum())
         self.white_total += int(white.sum())
         visible = white if hidden is None else white & ~hidden
-        kept, total = int((pred & visible).sum()), int(visible.sum())
-        self.visible_hit += kept
-        self.visible_total += total
-        self.visible_whites.append((kept, total))
+        self.visible_whites.append((int((pred & visible).sum()), int(visible.sum())))
         if paper is not None and (pred & paper).sum() > PAPER_FILLED_SHARE * pred.size:
             self.paper_filled += 1
         if kept_specks(predicted, truth):
@@ -218,13 +213,22 @@ class Score:
         return self.white_hit / self.white_total if self.white_total else float("nan")
 
     @property
+    def visible_hit(self) -> int:
+        return sum(kept for kept, _ in self.visible_whites)
+
+    @property
+    def visible_total(self) -> int:
+        return sum(total for _, total in self.visible_whites)
+
+    @property
     def visible_white_recall(self) -> float:
-        return self.visible_hit / self.visible_total if self.visible_total else float("nan")
+        total = self.visible_total
+        return self.visible_hit / total if total else float("nan")
 
     @property
     def visible_white_recall_margin(self) -> float:
         """Half the width of a 95% interval for the visible white recall of pictures drawn like
-        these (NaN without the per-picture counts). The recall pools every picture's white, so
+        these (NaN for fewer than two pictures). The recall pools every picture's white, so
         the few pictures with large white parts carry most of it, and even thousands of
         pictures read it far less precisely than its three decimals suggest (the model card,
         "How precisely the goal's lines are read"). It is read as a ratio of two sums over

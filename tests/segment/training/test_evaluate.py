@@ -101,16 +101,14 @@ def test_targets_are_read_over_the_visible_pixels():
         visible_ious=[0.99],
         white_hit=80,
         white_total=100,
-        visible_hit=80,
-        visible_total=80,
+        visible_whites=[(80, 80)],
     )
     visible_lost = evaluate.Score(
         ious=[0.99],
         visible_ious=[0.99],
         white_hit=90,
         white_total=100,
-        visible_hit=90,
-        visible_total=100,
+        visible_whites=[(90, 100)],
     )
     scores = {("a", "ours"): hidden_lost, ("b", "ours"): visible_lost, ("b", "other"): hidden_lost}
     lines = evaluate.target_lines(scores, "ours").splitlines()
@@ -173,9 +171,9 @@ def test_a_detached_island_on_the_background_is_a_kept_speck():
 
 
 def test_the_style_table_has_one_row_per_style_and_says_whether_the_goal_holds():
-    good = evaluate.Score(ious=[0.99] * 100, visible_hit=96, visible_total=100)
-    bad = evaluate.Score(ious=[0.99] * 97 + [0.5] * 3, visible_hit=96, visible_total=100)
-    specked = evaluate.Score(ious=[0.99] * 100, visible_hit=96, visible_total=100, specks=1)
+    good = evaluate.Score(ious=[0.99] * 100, visible_whites=[(96, 100)])
+    bad = evaluate.Score(ious=[0.99] * 97 + [0.5] * 3, visible_whites=[(96, 100)])
+    specked = evaluate.Score(ious=[0.99] * 100, visible_whites=[(96, 100)], specks=1)
     scores = {("a", "ours"): good, ("b", "ours"): bad, ("c", "ours"): specked, ("a", "x"): bad}
     lines = evaluate.style_table(scores, "ours").splitlines()
     rows = {line.split()[0]: line for line in lines[3:-2]}
@@ -190,10 +188,8 @@ def test_the_style_table_has_one_row_per_style_and_says_whether_the_goal_holds()
 
 def test_the_recall_margin_reads_white_lost_in_one_picture_as_less_precise():
     # The same recall, 0.9, lost evenly over ten pictures or all in one of them.
-    even = evaluate.Score(visible_hit=900, visible_total=1000, visible_whites=[(90, 100)] * 10)
-    one = evaluate.Score(
-        visible_hit=900, visible_total=1000, visible_whites=[(100, 100)] * 9 + [(0, 100)]
-    )
+    even = evaluate.Score(visible_whites=[(90, 100)] * 10)
+    one = evaluate.Score(visible_whites=[(100, 100)] * 9 + [(0, 100)])
     assert even.visible_white_recall == one.visible_white_recall == 0.9
     assert even.visible_white_recall_margin == 0.0
     # Residuals from the pooled recall: +10 nine times and -90 once; their variance over the
@@ -227,11 +223,9 @@ def test_the_white_missed_table_names_the_pictures_that_carry_the_missed_white()
     score = evaluate.Score(
         ious=[0.99, 0.6, 0.95, 1.0],
         paper_kinds=[emojich, white, emojich, emojich],
-        visible_hit=90 + 20 + 95 + 0,
-        visible_total=100 + 100 + 100 + 0,
         visible_whites=[(90, 100), (20, 100), (95, 100), (0, 0)],
     )
-    clean = evaluate.Score(ious=[1.0], visible_whites=[(10, 10)], visible_hit=10, visible_total=10)
+    clean = evaluate.Score(ious=[1.0], visible_whites=[(10, 10)])
     scores = {("a", "ours"): score, ("b", "ours"): clean}
     lines = evaluate.white_missed_table(scores, "ours", largest=2).splitlines()
     rows = {line.split()[0]: line for line in lines[3:-1]}
