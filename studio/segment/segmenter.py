@@ -499,8 +499,9 @@ class Segmenter:
                 mask[flat_paint(rgb, mask)] = 255
                 mask[whiter_paint(rgb, mask)] = 255
             if self._net.clear_paper_gaps:
-                # Gaps the network filled that show the paper's own colour and grain.
-                mask, gaps_note = clear_paper_gaps(rgb, mask)
+                # Gaps the network filled that show the paper's own colour and grain, where
+                # it is not sure of them.
+                mask, gaps_note = clear_paper_gaps(rgb, mask, upsampled)
             if self._net.fill_see_through:
                 # Faded spots the opaque figure walls in: a drawn emoji has no see-through
                 # paint. Soft shadows are the next step's; one the figure walls in wholly
