@@ -7,7 +7,12 @@ Such an island is told from a real detached part (a sweat drop, a sparkle, a mus
 two facts the picture holds: it is small beside the figure, and every pixel of it is within
 the background prior's tolerance of the paper colour, where a drawn part has colour or an
 outline somewhere. An island that is nowhere opaque (a faint smudge of paper the network was
-unsure of) counts whatever its size, up to the figure's: a drawn part has an opaque core.
+unsure of) counts whatever its size, up to the figure's: a drawn part has an opaque core. So
+does one of the paper's colour that the network itself doubts (`paper_gaps.SURE_PROBABILITY`,
+as the paper-gap rule reads it), up to a shadow piece's size, when it lies on the open paper:
+the paper between two people that it half kept, on pure white paper no other rule measures; a
+drawn part that large is one it is sure of. One the figure walls in is white paint the edge
+step cut off from it (a white bar in a blue square), and stays.
 
 A soft cast shadow's dark core, cut off from the figure, is the other kind of island that is
 not drawn: grey (the paper darkened alike in every channel) and soft on every side, where a
@@ -35,6 +40,7 @@ import cv2
 import numpy as np
 
 from studio.segment import contour
+from studio.segment.paper_gaps import SURE_PROBABILITY
 
 # A mask pixel this opaque (0..255) or more belongs to an island: fainter ones do not show.
 VISIBLE_ALPHA = 16
@@ -127,10 +133,11 @@ class PictureMeasures:
 
 
 def _specks_at(
-    mask: np.ndarray, level: int, picture: PictureMeasures
+    mask: np.ndarray, level: int, picture: PictureMeasures, probability: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The specks among the islands of `mask >= level`: (pale specks (H,W) bool, shadow pieces
-    (H,W) bool, the other parts (H,W) bool)."""
+    (H,W) bool, the other parts (H,W) bool). `probability`: the network's opacity (H,W), or
+    None (no island is then doubted)."""
     parts = mask >= level
     count, labels, stats, _ = cv2.connectedComponentsWithStats(parts.astype(np.uint8), 8)
     none = np.zeros(mask.shape, dtype=bool)
@@ -146,12 +153,18 @@ def _specks_at(
     opaque = np.bincount(labels[mask >= OPAQUE_ALPHA], minlength=count)
     faint = (opaque == 0) & (areas < largest)
     speckish = small | faint  # specks if they are also the paper's colour, or a shadow's
+    doubted = np.zeros(count, dtype=bool)
+    if probability is not None:
+        # Doubted by the network: up to a shadow piece's size, if it lies on the open paper.
+        belief = np.bincount(labels.ravel(), weights=probability.ravel(), minlength=count)
+        doubted = roomy & ~speckish & (belief < SURE_PROBABILITY * np.maximum(areas, 1))
+        speckish |= doubted
     candidates = speckish | roomy  # the larger ones only if a shadow's
     candidates[0] = False
     candidates[int(areas.argmax())] = False
     if not candidates.any():
         return none, none, parts
-    height, width = mask.shape
+    open_paper = _open_paper(parts) if doubted.any() else None
     pale = np.zeros(count, dtype=bool)
     shadow = np.zeros(count, dtype=bool)
     for label in np.flatnonzero(candidates):
@@ -159,9 +172,29 @@ def _specks_at(
         box = (slice(max(0, y - 1), y + h + 1), slice(max(0, x - 1), x + w + 1))
         island = labels[box] == label
         pale[label] = speckish[label] and picture.is_paper(island, box)
+        if pale[label] and doubted[label]:
+            pale[label] = _touches(island, open_paper[box])
         shadow[label] = not pale[label] and picture.is_shadow(island, box)
     pale_found, shadow_found = pale[labels], shadow[labels]
     return pale_found, shadow_found, parts & ~pale_found & ~shadow_found
+
+
+def _open_paper(parts: np.ndarray) -> np.ndarray:
+    """(H,W) bool: what `parts` (H,W bool) leaves of the picture joined to its border."""
+    count, labels = cv2.connectedComponents((~parts).astype(np.uint8), connectivity=4)
+    on_border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    joined = np.zeros(count, dtype=bool)
+    joined[on_border] = True
+    joined[0] = False  # label 0: `parts` itself
+    return joined[labels]
+
+
+def _touches(island: np.ndarray, open_paper: np.ndarray) -> bool:
+    """Whether `island` (a crop, bool) has open paper (the same crop) beside it: it lies on the
+    paper the figure half encloses, not walled in by the figure (a white bar in a blue square
+    that the edge step cut off from the square)."""
+    beside = cv2.dilate(island.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    return bool((beside & open_paper).any())
 
 
 def _tiny_bits(mask: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -206,7 +239,9 @@ class Specks(NamedTuple):
     slivers: int
 
 
-def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> Specks:
+def detached_specks(
+    rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None = None
+) -> Specks:
     """The specks of `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8), with their faint
     fringe, and how many pale specks, shadow pieces, faint bits, edge chips and border slivers
     there are: islands other than the largest that are small and the paper's own colour, a
@@ -214,13 +249,14 @@ def detached_specks(rgb: np.ndarray, mask: np.ndarray) -> Specks:
     small and wholly along the picture's border (module docstring). Islands are looked for
     twice: among all visible pixels (alpha >= `VISIBLE_ALPHA`), for faint specks, and among
     the opaque ones (alpha >= 128), for specks, faint bits, chips and slivers that a faint halo
-    joins to the figure."""
+    joins to the figure. `probability`: the network's opacity (H,W float, at the picture's
+    size), when a network cut it: a paper-coloured island it doubts may be larger."""
     total = np.zeros(mask.shape, dtype=bool)
     pale_count = shadow_count = faint_count = chip_count = sliver_count = 0
     picture = PictureMeasures(rgb)
     ring = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     for level in (VISIBLE_ALPHA, OPAQUE_ALPHA):
-        pale, shadow, others = _specks_at(mask, level, picture)
+        pale, shadow, others = _specks_at(mask, level, picture, probability)
         faint = chips = slivers = np.zeros_like(others)
         if level == OPAQUE_ALPHA:
             faint, chips, slivers = _tiny_bits(mask, others)
@@ -244,15 +280,18 @@ def _count(region: np.ndarray) -> int:
     return cv2.connectedComponents(region.astype(np.uint8), connectivity=8)[0] - 1
 
 
-def remove_specks(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, str | None]:
+def remove_specks(
+    rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None = None
+) -> tuple[np.ndarray, str | None]:
     """`mask` without its specks (`detached_specks`), and a note for review when any went: the
     cut-out changed where the network was sure, so a person should look once. Looked for
     again after each clearing, `SPECK_ROUNDS` times at most: a speck cleared with its fringe
-    may have been the only link between the figure and more paper beyond it."""
+    may have been the only link between the figure and more paper beyond it. `probability`:
+    as for `detached_specks`."""
     cleaned = mask
     rounds: list[Specks] = []
     for _ in range(SPECK_ROUNDS):
-        specks = detached_specks(rgb, cleaned)
+        specks = detached_specks(rgb, cleaned, probability)
         if not specks.pixels.any():
             break
         rounds.append(specks)

@@ -471,6 +471,7 @@ class Segmenter:
         method: Method
         gaps_note = None
         enclosed = None
+        upsampled = None  # the network's opacity at the picture's size, when it cut the picture
         if confidence >= self._net.threshold:
             method = "unet"
             upsampled = cv2.resize(prob, (width, height), interpolation=cv2.INTER_LINEAR)
@@ -527,7 +528,7 @@ class Segmenter:
             mask = np.minimum(mask, own_alpha)  # never make a transparent input pixel opaque
         specks_note = None
         if self._net.remove_specks:
-            mask, specks_note = remove_specks(rgb, mask)
+            mask, specks_note = remove_specks(rgb, mask, upsampled)
         unsure_note = enclosed.review(mask) if enclosed is not None else None
         notes = (gaps_note, shadows_note, specks_note, unsure_note)
         review = "; ".join(note for note in notes if note) or None

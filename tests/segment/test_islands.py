@@ -77,6 +77,46 @@ def test_a_wide_faint_pale_smudge_is_removed_but_a_wide_faint_coloured_one_stays
     assert np.array_equal(kept, np.maximum(mask, smudge)) and note is None
 
 
+def test_a_wide_opaque_island_of_paper_goes_where_the_network_doubts_it():
+    # The paper between two people, kept opaque and cut off from both: wider than a speck.
+    rgb, mask = _picture_with((245, 252, 252))
+    mask[:, 150:] = 0
+    cv2.circle(mask, (170, 165), 20, 255, -1)  # paper's colour, about 1,260 px
+    assert (mask[:, 150:] > 0).sum() > islands.MAX_PICTURE_SHARE * mask.size
+    probability = (mask >= 128).astype(np.float32)
+    probability[:, 140:] *= 0.6  # the network half keeps it
+
+    cleaned, note = islands.remove_specks(rgb, mask, probability)
+    assert cleaned[:, 150:].max() == 0
+    assert np.array_equal(cleaned[:, :130], mask[:, :130])  # the figure is untouched
+    assert note == "removed 1 pale speck detached from the figure"
+
+    # Sure of it, or no network's opinion to go by: a part like any other, left.
+    sure = (mask >= 128).astype(np.float32) * 0.95
+    for kept, note in (islands.remove_specks(rgb, mask, sure), islands.remove_specks(rgb, mask)):
+        assert np.array_equal(kept, mask) and note is None
+
+    # Doubted but drawn (a colour of its own): it stays.
+    rgb[:, 145:][mask[:, 145:] > 0] = (40, 120, 230)
+    kept, note = islands.remove_specks(rgb, mask, probability)
+    assert np.array_equal(kept, mask) and note is None
+
+
+def test_a_doubted_white_part_the_figure_walls_in_stays():
+    # A white bar in a blue square, cut off from the square by a transparent rim: drawn.
+    rgb = np.full((200, 200, 3), 255, np.uint8)
+    mask = np.zeros((200, 200), np.uint8)
+    rgb[20:180, 20:180] = (30, 80, 200)
+    mask[20:180, 20:180] = 255
+    rgb[50:150, 80:100] = 255
+    mask[48:152, 78:102] = 0  # the rim
+    mask[50:150, 80:100] = 255  # 2,000 px, 5% of the picture
+    probability = (mask >= 128).astype(np.float32)
+    probability[50:150, 80:100] = 0.6
+    kept, note = islands.remove_specks(rgb, mask, probability)
+    assert np.array_equal(kept, mask) and note is None
+
+
 def test_a_faint_smudge_a_cleared_speck_cut_off_from_the_figure_goes_too():
     rgb, mask = _picture_with((245, 252, 252))
     # A faint smudge of paper beyond the speck: a faint bridge joins it to the speck, and

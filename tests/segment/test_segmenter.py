@@ -207,6 +207,25 @@ def test_a_kept_pale_speck_is_removed_and_flagged_for_review(seg):
     assert kept.mask[16, 112] > 0 and kept.review is None  # measured as it was before
 
 
+def test_a_wide_island_of_white_paper_the_network_doubts_is_removed(seg):
+    # Pure white paper between two parts, kept opaque by a network unsure of it and cut off
+    # from the figure: wider than a speck, and no rule measuring the paper acts on pure white.
+    rgb = np.full((128, 128, 3), 255, np.uint8)
+    cv2.circle(rgb, (50, 64), 30, (200, 30, 40), -1)
+    prob = np.zeros((128, 128), np.float32)
+    cv2.circle(prob, (50, 64), 30, 1.0, -1)
+    cv2.circle(prob, (105, 30), 13, 0.65, -1)  # about 530 px, 3% of the picture
+    network = seg.with_threshold(0.0)
+    cut = network._finish(rgb, None, prob, 0.99)
+    assert cut.mask[17:44, 92:119].max() == 0 and cut.mask[64, 50] == 255
+    assert cut.review == "removed 1 pale speck detached from the figure"
+    kept = network.without_speck_removal()._finish(rgb, None, prob, 0.99)
+    assert kept.mask[30, 105] >= 128  # the network's cut keeps it
+    cv2.circle(prob, (105, 30), 13, 0.9, -1)
+    sure = network._finish(rgb, None, prob, 0.99)
+    assert sure.mask[30, 105] >= 128 and sure.review is None
+
+
 def _grainy(rgb: np.ndarray, seed: int = 0) -> np.ndarray:
     """`rgb` with Gaussian grain of 1.5 levels, as on Emojich's paper at 512 px."""
     noise = np.random.default_rng(seed).normal(0, 1.5, rgb.shape)
