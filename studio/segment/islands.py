@@ -164,7 +164,8 @@ def _specks_at(
     candidates[int(areas.argmax())] = False
     if not candidates.any():
         return none, none, parts
-    open_paper = _open_paper(parts) if doubted.any() else None
+    # What the parts leave of the picture joined to its border.
+    open_paper = contour.border_connected(~parts) if doubted.any() else None
     pale = np.zeros(count, dtype=bool)
     shadow = np.zeros(count, dtype=bool)
     for label in np.flatnonzero(candidates):
@@ -177,16 +178,6 @@ def _specks_at(
         shadow[label] = not pale[label] and picture.is_shadow(island, box)
     pale_found, shadow_found = pale[labels], shadow[labels]
     return pale_found, shadow_found, parts & ~pale_found & ~shadow_found
-
-
-def _open_paper(parts: np.ndarray) -> np.ndarray:
-    """(H,W) bool: what `parts` (H,W bool) leaves of the picture joined to its border."""
-    count, labels = cv2.connectedComponents((~parts).astype(np.uint8), connectivity=4)
-    on_border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    joined = np.zeros(count, dtype=bool)
-    joined[on_border] = True
-    joined[0] = False  # label 0: `parts` itself
-    return joined[labels]
 
 
 def _touches(island: np.ndarray, open_paper: np.ndarray) -> bool:
