@@ -219,31 +219,43 @@ def _tiny_bits(mask: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndar
     return faint[labels], chips[labels], slivers[labels]
 
 
+# The kinds of island removed, numbered as `Specks.kinds` marks them, in the order the review
+# note lists them, with their names for one and for several.
+PALE, SHADOW, FAINT, CHIP, SLIVER = range(1, 6)
+KIND_NAMES = {
+    PALE: ("pale speck", "pale specks"),
+    SHADOW: ("shadow piece", "shadow pieces"),
+    FAINT: ("faint bit", "faint bits"),
+    CHIP: ("edge chip", "edge chips"),
+    SLIVER: ("border sliver", "border slivers"),
+}
+
+
 class Specks(NamedTuple):
-    """What `detached_specks` found: the pixels to clear and how many islands of each kind."""
+    """What `detached_specks` found: the pixels to clear and the islands of each kind."""
 
     pixels: np.ndarray  # (H,W) bool, the islands with their faint fringe
-    pale: int
-    shadow: int
-    faint: int
-    chips: int
-    slivers: int
+    kinds: np.ndarray  # (H,W) uint8: the kind (`PALE` ... `SLIVER`) of the island there, or 0
+
+    def count(self, kind: int) -> int:
+        """How many islands of `kind` were found."""
+        return _count(self.kinds == kind)
 
 
 def detached_specks(
     rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None = None
 ) -> Specks:
     """The specks of `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8), with their faint
-    fringe, and how many pale specks, shadow pieces, faint bits, edge chips and border slivers
-    there are: islands other than the largest that are small and the paper's own colour, a
-    soft shadow's grey, tiny and either nowhere firmly opaque or a hair from the figure, or
-    small and wholly along the picture's border (module docstring). Islands are looked for
-    twice: among all visible pixels (alpha >= `VISIBLE_ALPHA`), for faint specks, and among
+    fringe, and the kind of each: islands other than the largest that are small and the
+    paper's own colour (pale specks), a soft shadow's grey (shadow pieces), tiny and either
+    nowhere firmly opaque (faint bits) or a hair from the figure (edge chips), or small and
+    wholly along the picture's border (border slivers) (module docstring). Islands are looked
+    for twice: among all visible pixels (alpha >= `VISIBLE_ALPHA`), for faint specks, and among
     the opaque ones (alpha >= 128), for specks, faint bits, chips and slivers that a faint halo
     joins to the figure. `probability`: the network's opacity (H,W float, at the picture's
     size), when a network cut it: a paper-coloured island it doubts may be larger."""
     total = np.zeros(mask.shape, dtype=bool)
-    pale_count = shadow_count = faint_count = chip_count = sliver_count = 0
+    kinds = np.zeros(mask.shape, dtype=np.uint8)
     picture = PictureMeasures(rgb)
     ring = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
     for level in (VISIBLE_ALPHA, OPAQUE_ALPHA):
@@ -255,16 +267,14 @@ def detached_specks(
         found = pale | shadow | faint | chips | slivers
         if not found.any():
             continue
-        pale_count += _count(pale & ~total)
-        shadow_count += _count(shadow & ~total)
-        faint_count += _count(faint & ~total)
-        chip_count += _count(chips & ~total)
-        sliver_count += _count(slivers & ~total)
+        # An island already cleared at the lower level keeps the kind it was found as.
+        for kind, region in zip(KIND_NAMES, (pale, shadow, faint, chips, slivers), strict=True):
+            kinds[region & ~total] = kind
         # With their faint fringe (3 px), short of the other parts and their own fringe.
         grown = cv2.dilate(found.astype(np.uint8), ring).astype(bool)
         keep = cv2.dilate(others.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         total |= grown & ~keep
-    return Specks(total, pale_count, shadow_count, faint_count, chip_count, sliver_count)
+    return Specks(total, kinds)
 
 
 def _count(region: np.ndarray) -> int:
@@ -288,20 +298,33 @@ def remove_specks(
         rounds.append(specks)
         cleaned = cleaned.copy()
         cleaned[specks.pixels] = 0
-    kinds = (
-        ("pale", "pale speck", "pale specks"),
-        ("shadow", "shadow piece", "shadow pieces"),
-        ("faint", "faint bit", "faint bits"),
-        ("chips", "edge chip", "edge chips"),
-        ("slivers", "border sliver", "border slivers"),
-    )
-    counts = {field: sum(getattr(found, field) for found in rounds) for field, _, _ in kinds}
+    counts = _areas_cleared(cleaned != mask, rounds)
     notes = [
-        f"{counts[field]} {one if counts[field] == 1 else many}"
-        for field, one, many in kinds
-        if counts[field]
+        f"{counts[kind]} {one if counts[kind] == 1 else many}"
+        for kind, (one, many) in KIND_NAMES.items()
+        if counts[kind]
     ]
     if not notes:
         return mask, None
     listed = notes[0] if len(notes) == 1 else f"{', '.join(notes[:-1])} and {notes[-1]}"
     return cleaned, f"removed {listed} detached from the figure"
+
+
+def _areas_cleared(cleared: np.ndarray, rounds: list[Specks]) -> dict[int, int]:
+    """How many areas of each kind the rounds cleared: each connected area of `cleared` (H,W
+    bool) counts once for each kind of island the earliest round that reached it found there.
+    A later round's island that touches what an earlier one cleared is what is left of that
+    island: its faint halo, which clearing its core broke into pieces (the paper between two
+    people left some twenty), or a smudge a faint thread joined to it."""
+    count, labels = cv2.connectedComponents(cleared.astype(np.uint8), connectivity=8)
+    settled = np.zeros(count, dtype=bool)
+    settled[0] = True  # not cleared
+    counts = dict.fromkeys(KIND_NAMES, 0)
+    for specks in rounds:
+        reached = np.zeros(count, dtype=bool)
+        for kind in KIND_NAMES:
+            present = np.bincount(labels[specks.kinds == kind], minlength=count) > 0
+            counts[kind] += int((present & ~settled).sum())
+            reached |= present
+        settled |= reached
+    return counts
