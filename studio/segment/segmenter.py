@@ -68,6 +68,13 @@ OFFICIAL_ENCODER = "efficientnet-b5"
 Method = Literal["unet", "contour"]
 
 
+# The steps after the network that may flag a cut-out for review, by the names
+# `CutoutResult.flagged_by` gives them: gaps showing the paper cleared (`paper_gaps`), soft
+# shadows made semi-transparent (`shadows`), specks removed (`islands`) and an enclosed white
+# region kept that may be a hole (`enclosed_white`).
+REVIEW_STEPS = ("paper gaps", "shadows", "specks", "unsure white")
+
+
 class SegmenterError(StudioError):
     """The cut-out model could not be loaded or used."""
 
@@ -85,6 +92,8 @@ class CutoutResult:
     # `shadows.soft_shadows`, `islands.remove_specks`), or when it kept an enclosed white region
     # it was unsure of, which may be a hole (`enclosed_white`).
     review: str | None = None
+    # The steps that asked for it (`REVIEW_STEPS`), in that order; empty when `review` is None.
+    flagged_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -530,8 +539,10 @@ class Segmenter:
         if self._net.remove_specks:
             mask, specks_note = remove_specks(rgb, mask, upsampled)
         unsure_note = enclosed.review(mask) if enclosed is not None else None
-        notes = (gaps_note, shadows_note, specks_note, unsure_note)
-        review = "; ".join(note for note in notes if note) or None
+        notes = dict(
+            zip(REVIEW_STEPS, (gaps_note, shadows_note, specks_note, unsure_note), strict=True)
+        )
+        review = "; ".join(note for note in notes.values() if note) or None
         colours = decontaminate(rgb, mask)
         if shadow_pixels is not None:
             # A shadow's alpha is the paper's darkening, so un-blending it leaves black. Its
@@ -545,6 +556,7 @@ class Segmenter:
             method=method,
             confidence=float(np.clip(confidence, 0, 1)),
             review=review,
+            flagged_by=tuple(step for step, note in notes.items() if note),
         )
 
 

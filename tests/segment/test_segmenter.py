@@ -201,8 +201,9 @@ def test_a_kept_pale_speck_is_removed_and_flagged_for_review(seg):
     cut = network._finish(rgb, None, prob, 0.99)
     assert cut.mask[10:23, 106:119].max() == 0 and cut.mask[64, 60] == 255
     assert cut.review == "removed 1 pale speck detached from the figure"
+    assert cut.flagged_by == ("specks",)
     clean = network._finish(rgb, None, np.where(prob > 0.95, prob, 0), 0.99)
-    assert clean.review is None
+    assert clean.review is None and clean.flagged_by == ()
     kept = network.without_speck_removal()._finish(rgb, None, prob, 0.99)
     assert kept.mask[16, 112] > 0 and kept.review is None  # measured as it was before
 
@@ -245,9 +246,11 @@ def test_a_filled_gap_showing_the_paper_is_cleared_and_flagged_for_review(seg):
     cut = network._finish(rgb, None, prob, 0.99)
     assert cut.mask[100:156, 100:156].max() == 0 and cut.mask[128, 48] == 255
     assert cut.review == "cleared 1 gap showing the paper"
+    assert cut.flagged_by == ("paper gaps",)
     filled = network.without_paper_gaps()._finish(rgb, None, prob, 0.99)
     assert filled.mask[128, 128] == 255  # measured as before
     assert filled.review == "kept 1 enclosed white region that may be see-through"
+    assert filled.flagged_by == ("unsure white",)
     # Sure of it, the network has read the figure's shape: the hole is left as it keeps it.
     cv2.circle(prob, (128, 128), 65, 0.95, -1)
     sure = network._finish(rgb, None, prob, 0.99)
@@ -361,6 +364,7 @@ def test_an_opaque_cast_shadow_is_made_semi_transparent_black_and_flagged(seg):
     cut = network._finish(rgb, None, prob, 0.99)
     assert cut.mask[200, 128] < 128 and cut.mask[120, 128] == 255
     assert cut.review == "made 1 soft shadow semi-transparent"
+    assert cut.flagged_by == ("shadows",)
     # Its colour is the dark grey that darkens the paper so, not the figure's or the paper's.
     assert np.asarray(cut.rgba)[205, 128, :3].max() < 40
     # Its faintest pixels too, beside the disc's edge: no light line along it on a dark chat.

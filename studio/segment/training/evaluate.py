@@ -41,7 +41,8 @@ at half opacity, so a table (`faded_table`) shows what it cannot: the figure lef
 see-through inside, away from its outline (`faded_figure`), which shows the chat through the
 sticker. The last one
 (`review_table`) counts the pictures flagged for review and the failures among them: the
-failures a person is asked to look at before they reach a pack.
+failures a person is asked to look at before they reach a pack; and, per step that flags, the
+pictures it flagged and its failures.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ import argparse
 import hashlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -63,6 +65,7 @@ from studio.fileio import atomic_open
 from studio.segment import contour
 from studio.segment.enclosed_classifier import EnclosedClassifier
 from studio.segment.see_through import SOLID_ALPHA
+from studio.segment.segmenter import REVIEW_STEPS
 from studio.segment.training import synth
 
 NEAR_WHITE = 230
@@ -92,6 +95,7 @@ class Cut(NamedTuple):
     routed: bool  # cut by the contour fallback
     confidence: float  # the network's, or nan
     review: str | None = None  # why a person should look first (`CutoutResult.review`)
+    flagged_by: tuple[str, ...] = ()  # the steps that asked for it (`CutoutResult.flagged_by`)
 
 
 # picture (H,W,3) uint8 -> Cut, or a plain (alpha, routed, confidence) tuple
@@ -119,6 +123,10 @@ class Score:
     faded_pictures: int = 0  # pictures with at least `FADED_PICTURE_PIXELS` of them
     flagged: int = 0  # pictures flagged for review
     failures_flagged: int = 0  # of them, those with IoU below 0.9
+    # Per step that flags (`segmenter.REVIEW_STEPS`), the pictures it flagged and the failures
+    # among them: a picture two steps flag counts for both.
+    flagged_by: Counter[str] = field(default_factory=Counter)
+    failures_flagged_by: Counter[str] = field(default_factory=Counter)
     # Per picture, the kind of paper it is drawn on (`synth.PAPER_KINDS`), where known.
     paper_kinds: list[str | None] = field(default_factory=list)
 
@@ -131,18 +139,23 @@ class Score:
         paper: np.ndarray | None = None,
         flagged: bool = False,
         paper_kind: str | None = None,
+        flagged_by: Sequence[str] = (),
     ) -> None:
         """Score one picture; `hidden`: its near-white pixels that look like paper
         (`hidden_white`), left out of the visible white recall and the visible IoU; `paper`:
         its open paper (`open_paper`), for the count of pictures with paper filled; `flagged`:
-        whether the method asked for a person to look at it; `paper_kind`: the kind of paper
-        it is drawn on (`synth.PAPER_KINDS`), for `paper_table`."""
+        whether the method asked for a person to look at it, and `flagged_by` the steps that
+        asked; `paper_kind`: the kind of paper it is drawn on (`synth.PAPER_KINDS`), for
+        `paper_table`."""
         pred = predicted >= 128
         true = truth >= 0.5
         self.ious.append(_iou(pred, true))
         self.paper_kinds.append(paper_kind)
         self.flagged += flagged
         self.failures_flagged += flagged and self.ious[-1] < 0.9
+        self.flagged_by.update(flagged_by)
+        if self.ious[-1] < 0.9:
+            self.failures_flagged_by.update(flagged_by)
         seen = np.ones_like(true) if hidden is None else ~hidden
         self.visible_ious.append(_iou(pred & seen, true & seen))
         white = true & (image.min(axis=2) >= NEAR_WHITE)
@@ -474,6 +487,7 @@ def evaluate(
                     own_paper,
                     flagged,
                     picture.paper,
+                    cut.flagged_by,
                 )
                 score.routed += int(cut.routed)
                 score.confidences.append(cut.confidence)
@@ -513,7 +527,13 @@ def _segmenter_method(segmenter, cache: NetworkCache | None = None) -> Method:
             result = segmenter.cutout(Image.fromarray(image))
         else:
             result = segmenter.finish(image, *cache.outputs(segmenter, image))
-        return Cut(result.mask, result.method == "contour", result.confidence, result.review)
+        return Cut(
+            result.mask,
+            result.method == "contour",
+            result.confidence,
+            result.review,
+            result.flagged_by,
+        )
 
     return run
 
@@ -791,17 +811,25 @@ def paper_table(scores: dict[tuple[str, str], Score], method: str) -> str:
 def review_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     """Per style, the pictures `method` flagged for review (`CutoutResult.review`) and how many
     of its failures (IoU below 0.9) were among them: a failure flagged is one a person is asked
-    to look at before it reaches a pack."""
+    to look at before it reaches a pack. Then, per step that flags (`REVIEW_STEPS`), the
+    pictures it flagged with the failures among them in brackets: which steps ask a person to
+    look at pictures that were right."""
     lines = _per_style_lines(
         scores,
         method,
         "flagged for review",
-        f"{'flagged':>9} {'below 0.9 flagged':>18}",
+        f"{'flagged':>9} {'below 0.9 flagged':>18} "
+        + " ".join(f"{step:>13}" for step in REVIEW_STEPS),
         lambda score: (
             f"{score.flagged:>4d}/{len(score.ious):<4d} "
-            f"{score.failures_flagged:>11d}/{score.failures:<6d}"
+            f"{score.failures_flagged:>11d}/{score.failures:<6d} "
+            + " ".join(
+                f"{f'{score.flagged_by[step]} ({score.failures_flagged_by[step]})':>13}"
+                for step in REVIEW_STEPS
+            )
         ),
     )
+    lines.append("  per step: pictures it flagged (of them, below 0.9); a picture may have several")
     return "\n".join(lines)
 
 

@@ -135,8 +135,8 @@ def test_evaluate_scores_every_method_on_every_set():
 
 
 def test_the_review_table_counts_the_failures_a_person_is_asked_to_look_at():
-    # Three pictures: the method flags the one it fails on and one it gets right, and fails
-    # another without a flag.
+    # Three pictures: the method flags the one it fails on (for a speck) and one it gets right
+    # (for a speck and a shadow), and fails another without a flag.
     glyph = np.zeros((20, 20, 4), np.uint8)
     glyph[..., 0] = 200
     glyph[..., 3] = 255
@@ -147,12 +147,27 @@ def test_the_review_table_counts_the_failures_a_person_is_asked_to_look_at():
         call = next(calls)
         right = test_set.pictures[call].alpha >= 0.5
         alpha = np.where(right, 255, 0).astype(np.uint8) if call == 1 else np.zeros_like(right)
-        return evaluate.Cut(alpha.astype(np.uint8), False, 1.0, None if call == 2 else "look")
+        steps = [("specks",), ("shadows", "specks"), ()][call]
+        return evaluate.Cut(alpha.astype(np.uint8), False, 1.0, "look" if steps else None, steps)
 
     score = evaluate.evaluate([test_set], {"ours": method})[("squares", "ours")]
     assert (score.flagged, score.failures, score.failures_flagged) == (2, 2, 1)
     table = evaluate.review_table({("squares", "ours"): score}, "ours").splitlines()
-    assert table[-1].split() == ["squares", "2/3", "1/2"]
+    assert table[1].endswith("paper gaps       shadows        specks  unsure white")
+    # Per step, the pictures it flagged and (the failures among them).
+    assert table[-2].split() == [
+        "squares",
+        "2/3",
+        "1/2",
+        "0",
+        "(0)",
+        "1",
+        "(0)",
+        "2",
+        "(1)",
+        "0",
+        "(0)",
+    ]
 
 
 def test_a_detached_island_on_the_background_is_a_kept_speck():
