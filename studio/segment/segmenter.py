@@ -70,8 +70,8 @@ Method = Literal["unet", "contour"]
 
 # The steps after the network that may flag a cut-out for review, by the names
 # `CutoutResult.flagged_by` gives them: gaps showing the paper cleared (`paper_gaps`), soft
-# shadows made semi-transparent (`shadows`), specks removed (`islands`) and an enclosed white
-# region kept that may be a hole (`enclosed_white`).
+# shadows made semi-transparent (`shadows`), specks removed (`islands`), and an enclosed white
+# region kept that may be a hole or left half cut out (`enclosed_white`).
 REVIEW_STEPS = ("paper gaps", "shadows", "specks", "unsure white")
 
 
