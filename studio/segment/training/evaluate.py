@@ -65,7 +65,7 @@ from studio.fileio import atomic_open
 from studio.segment import contour
 from studio.segment.enclosed_classifier import EnclosedClassifier
 from studio.segment.see_through import SOLID_ALPHA
-from studio.segment.segmenter import REVIEW_STEPS
+from studio.segment.segmenter import REVIEW_STEPS, CutoutResult
 from studio.segment.training import synth
 
 NEAR_WHITE = 230
@@ -96,6 +96,17 @@ class Cut(NamedTuple):
     confidence: float  # the network's, or nan
     review: str | None = None  # why a person should look first (`CutoutResult.review`)
     flagged_by: tuple[str, ...] = ()  # the steps that asked for it (`CutoutResult.flagged_by`)
+
+
+def cut_of(result: CutoutResult) -> Cut:
+    """What the segmenter's cut-out `result` is to the scoring."""
+    return Cut(
+        result.mask,
+        result.method == "contour",
+        result.confidence,
+        result.review,
+        result.flagged_by,
+    )
 
 
 # picture (H,W,3) uint8 -> Cut, or a plain (alpha, routed, confidence) tuple
@@ -527,13 +538,7 @@ def _segmenter_method(segmenter, cache: NetworkCache | None = None) -> Method:
             result = segmenter.cutout(Image.fromarray(image))
         else:
             result = segmenter.finish(image, *cache.outputs(segmenter, image))
-        return Cut(
-            result.mask,
-            result.method == "contour",
-            result.confidence,
-            result.review,
-            result.flagged_by,
-        )
+        return cut_of(result)
 
     return run
 

@@ -125,13 +125,7 @@ def _pairing_method(finisher, pairing: tuple[Pass, ...], outputs: PassOutputs) -
         probability = outputs.average(image, pairing)
         confidence = float(np.maximum(probability, 1.0 - probability).mean())
         result = finisher.finish(image, probability, confidence)
-        return ev.Cut(
-            result.mask,
-            result.method == "contour",
-            result.confidence,
-            result.review,
-            result.flagged_by,
-        )
+        return ev.cut_of(result)
 
     return run
 

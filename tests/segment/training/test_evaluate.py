@@ -170,6 +170,18 @@ def test_the_review_table_counts_the_failures_a_person_is_asked_to_look_at():
     ]
 
 
+def test_a_cut_out_is_scored_with_the_steps_that_flagged_it():
+    from studio.segment.segmenter import CutoutResult
+
+    mask = np.zeros((8, 8), np.uint8)
+    result = CutoutResult(
+        Image.new("RGBA", (8, 8)), mask, "contour", 0.5, "look", ("shadows", "specks")
+    )
+    cut = evaluate.cut_of(result)
+    assert cut.alpha is mask and cut.routed and cut.confidence == 0.5
+    assert (cut.review, cut.flagged_by) == ("look", ("shadows", "specks"))
+
+
 def test_a_detached_island_on_the_background_is_a_kept_speck():
     truth = np.zeros((512, 512), np.float32)
     truth[200:300, 200:300] = 1.0
