@@ -42,7 +42,9 @@ see-through inside, away from its outline (`faded_figure`), which shows the chat
 sticker. The last one
 (`review_table`) counts the pictures flagged for review and the failures among them: the
 failures a person is asked to look at before they reach a pack; and, per step that flags, the
-pictures it flagged and its failures.
+pictures it flagged and its failures. After it, what the failures are (`failure_table`): how
+many have each kind of error as their largest, and on which emoji they fall; `--failures DIR`
+draws each one for a person to look at (`failures.FailureSheets`).
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ FADED_DEPTH = 5.0
 # A picture counts as faded when at least this many pixels (at 512 px) of its figure's inside are.
 FADED_PICTURE_PIXELS = 20
 EVAL_SEED = 20261121
+# A picture below this IoU failed: a whole region lost or added, not an edge.
+FAILURE_IOU = 0.9
 UNET_ONLY = "ours, never routed"
 OUR_FALLBACK = "our contour fallback"
 
@@ -140,6 +144,10 @@ class Score:
     failures_flagged_by: Counter[str] = field(default_factory=Counter)
     # Per picture, the kind of paper it is drawn on (`synth.PAPER_KINDS`), where known.
     paper_kinds: list[str | None] = field(default_factory=list)
+    # Per picture, the names of the emoji drawn into it (`TestSet.glyph_names`), where known.
+    glyphs: list[tuple[str, ...]] = field(default_factory=list)
+    # Per failure (IoU below 0.9), the kind of error (`ERROR_KINDS`) with the most pixels.
+    failure_kinds: Counter[str] = field(default_factory=Counter)
 
     def add(
         self,
@@ -151,21 +159,23 @@ class Score:
         flagged: bool = False,
         paper_kind: str | None = None,
         flagged_by: Sequence[str] = (),
+        glyphs: Sequence[str] = (),
     ) -> None:
         """Score one picture; `hidden`: its near-white pixels that look like paper
         (`hidden_white`), left out of the visible white recall and the visible IoU; `paper`:
         its open paper (`open_paper`), for the count of pictures with paper filled; `flagged`:
         whether the method asked for a person to look at it, and `flagged_by` the steps that
         asked; `paper_kind`: the kind of paper it is drawn on (`synth.PAPER_KINDS`), for
-        `paper_table`."""
+        `paper_table`; `glyphs`: the emoji drawn into it, for `failure_table`."""
         pred = predicted >= 128
         true = truth >= 0.5
         self.ious.append(_iou(pred, true))
         self.paper_kinds.append(paper_kind)
+        self.glyphs.append(tuple(glyphs))
         self.flagged += flagged
-        self.failures_flagged += flagged and self.ious[-1] < 0.9
+        self.failures_flagged += flagged and self.ious[-1] < FAILURE_IOU
         self.flagged_by.update(flagged_by)
-        if self.ious[-1] < 0.9:
+        if self.ious[-1] < FAILURE_IOU:
             self.failures_flagged_by.update(flagged_by)
         seen = np.ones_like(true) if hidden is None else ~hidden
         self.visible_ious.append(_iou(pred & seen, true & seen))
@@ -179,8 +189,11 @@ class Score:
         if kept_specks(predicted, truth):
             self.specks += 1
         union = max(1, int((pred | true).sum()))
-        for kind, wrong in error_breakdown(pred, truth, image).items():
+        wrong_by_kind = error_breakdown(pred, truth, image)
+        for kind, wrong in wrong_by_kind.items():
             self.losses.setdefault(kind, []).append(wrong / union)
+        if self.ious[-1] < FAILURE_IOU:
+            self.failure_kinds[main_error(wrong_by_kind)] += 1
         faded = int(faded_figure(predicted, truth).sum())
         self.faded_shares.append(faded / max(1, int(true.sum())))
         scale = max(truth.shape) / 512.0
@@ -230,7 +243,7 @@ class Score:
     @property
     def failures(self) -> int:
         """Pictures with IoU below 0.9: a whole region lost or added, not an edge."""
-        return int(sum(iou < 0.9 for iou in self.ious))
+        return int(sum(iou < FAILURE_IOU for iou in self.ious))
 
     @property
     def white_recall(self) -> float:
@@ -369,8 +382,19 @@ EDGE_BAND = 2.5
 
 def error_breakdown(pred: np.ndarray, truth: np.ndarray, image: np.ndarray) -> dict[str, int]:
     """The wrong pixels of the cut-out `pred` (H,W) bool against the true alpha `truth` (H,W),
-    counted by kind (`ERROR_KINDS`), first kind first: a wrong pixel on the outline is an edge
-    error whatever else it is."""
+    counted by kind (`ERROR_KINDS`, `error_masks`)."""
+    return {kind: int(mask.sum()) for kind, mask in error_masks(pred, truth, image).items()}
+
+
+def main_error(wrong_by_kind: dict[str, int]) -> str:
+    """The kind of error (`ERROR_KINDS`) with the most wrong pixels, the first kind on a tie."""
+    return max(ERROR_KINDS, key=lambda kind: wrong_by_kind.get(kind, 0))
+
+
+def error_masks(pred: np.ndarray, truth: np.ndarray, image: np.ndarray) -> dict[str, np.ndarray]:
+    """The wrong pixels of the cut-out `pred` (H,W) bool against the true alpha `truth` (H,W),
+    as one (H,W) bool mask per kind (`ERROR_KINDS`), first kind first: a wrong pixel on the
+    outline is an edge error whatever else it is; every wrong pixel is in one mask."""
     true = truth >= 0.5
     scale = max(truth.shape) / 512.0
     band = EDGE_BAND * max(1.0, scale)
@@ -385,13 +409,13 @@ def error_breakdown(pred: np.ndarray, truth: np.ndarray, image: np.ndarray) -> d
     _, regions = contour.enclosed_paper(image)
     enclosed = regions > 0
     return {
-        "edge": int(((pred != true) & edge).sum()),
-        "shadow kept": int((added & ~background).sum()),
-        "enclosed paper": int((added & background & ~border_paper).sum()),
-        "open paper": int((added & border_paper).sum()),
-        "white enclosed": int((missed & white & enclosed).sum()),
-        "white open": int((missed & white & ~enclosed).sum()),
-        "other missed": int((missed & ~white).sum()),
+        "edge": (pred != true) & edge,
+        "shadow kept": added & ~background,
+        "enclosed paper": added & background & ~border_paper,
+        "open paper": added & border_paper,
+        "white enclosed": missed & white & enclosed,
+        "white open": missed & white & ~enclosed,
+        "other missed": missed & ~white,
     }
 
 
@@ -399,6 +423,14 @@ def error_breakdown(pred: np.ndarray, truth: np.ndarray, image: np.ndarray) -> d
 class TestSet:
     name: str
     pictures: list[synth.Sample]
+    # The name of each glyph the pictures were drawn from (`synth.Sample.glyphs` index it).
+    glyph_names: tuple[str, ...] = ()
+
+    def glyphs_of(self, picture: synth.Sample) -> tuple[str, ...]:
+        """The names of the emoji drawn into one of the pictures (none where not known)."""
+        if not self.glyph_names:
+            return ()
+        return tuple(self.glyph_names[index] for index in picture.glyphs)
 
 
 # How the test pictures look like Emojich's (`synth.make_sample` options, chances per picture or
@@ -409,21 +441,26 @@ EMOJICH_LOOK = {"emojich_paper": 0.5, "blotches": 0.5, "shadow": 0.15, "decoder"
 
 def make_test_set(
     name: str,
-    glyphs: list[np.ndarray],
+    glyphs: list[np.ndarray] | list[tuple[str, np.ndarray]],
     count: int,
     size: int,
     seed: int,
     look: dict[str, float] | None = None,
 ) -> TestSet:
-    """`count` pictures from `glyphs`, reproducible from `seed`; `look`: picture options
+    """`count` pictures from `glyphs` (arrays, or (name, array) pairs: the failures then say
+    which emoji they are on), reproducible from `seed`; `look`: picture options
     (`EMOJICH_LOOK`; none: the plain pictures of earlier measurements)."""
+    names: tuple[str, ...] = ()
+    if glyphs and isinstance(glyphs[0], tuple):
+        names = tuple(name for name, _ in glyphs)
+        glyphs = [glyph for _, glyph in glyphs]
     pictures = [
         synth.make_sample(
             synth.sample_rng(seed, i), glyphs, size, negatives=False, whiten=False, **(look or {})
         )
         for i in range(count)
     ]
-    return TestSet(name, pictures)
+    return TestSet(name, pictures, names)
 
 
 def style_test_sets(
@@ -443,7 +480,7 @@ def style_test_sets(
     if warm_white > 0:
         look = {**(look or {}), "warm_white": warm_white}
     test_sets = [
-        make_test_set("noto held-out", synth.noto_glyphs("held_out"), count, size, seed, look)
+        make_test_set("noto held-out", synth.named_noto_glyphs("held_out"), count, size, seed, look)
     ]
     folders = designs
     if folders is None:
@@ -456,7 +493,7 @@ def style_test_sets(
             )
     split = "all" if plain else "held_out"  # the others are trained on now
     for folder in folders:
-        glyphs = synth.load_design_folder(folder, limit=count, seed=seed, split=split)
+        glyphs = synth.named_design_glyphs(folder, limit=count, seed=seed, split=split)
         test_sets.append(make_test_set(folder.name, glyphs, count, size, seed + 1, look))
     return test_sets
 
@@ -474,19 +511,26 @@ def add_warm_white_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# Told of each picture a method has cut: (test set, picture's index, method's name, its cut,
+# the picture's IoU).
+OnScored = Callable[[TestSet, int, str, Cut, float], None]
+
+
 def evaluate(
     test_sets: list[TestSet],
     methods: dict[str, Method],
+    on_scored: OnScored | None = None,
 ) -> dict[tuple[str, str], Score]:
-    """Score every method on every set. A method maps a picture (H,W,3) uint8 to a `Cut`."""
+    """Score every method on every set. A method maps a picture (H,W,3) uint8 to a `Cut`;
+    `on_scored` is told of every cut (`failures.FailureSheets` draws the failed ones)."""
     scores: dict[tuple[str, str], Score] = {}
     for test_set in test_sets:
         hidden = [hidden_white(p.image, p.alpha) for p in test_set.pictures]
         paper = [open_paper(p.alpha) for p in test_set.pictures]
         for method_name, method in methods.items():
             score = Score()
-            for picture, own_hidden, own_paper in zip(
-                test_set.pictures, hidden, paper, strict=True
+            for index, (picture, own_hidden, own_paper) in enumerate(
+                zip(test_set.pictures, hidden, paper, strict=True)
             ):
                 cut = Cut(*method(picture.image))
                 flagged = cut.review is not None
@@ -499,9 +543,12 @@ def evaluate(
                     flagged,
                     picture.paper,
                     cut.flagged_by,
+                    test_set.glyphs_of(picture),
                 )
                 score.routed += int(cut.routed)
                 score.confidences.append(cut.confidence)
+                if on_scored is not None:
+                    on_scored(test_set, index, method_name, cut, score.ious[-1])
             scores[(test_set.name, method_name)] = score
     return scores
 
@@ -711,6 +758,46 @@ def breakdown_table(scores: dict[tuple[str, str], Score], method: str) -> str:
         ),
     )
     lines += [f"  {kind}: {meaning}" for kind, meaning in ERROR_KINDS.items()]
+    return "\n".join(lines)
+
+
+def failure_table(scores: dict[tuple[str, str], Score], method: str, worst: int = 4) -> str:
+    """What `method`'s failures (IoU below 0.9) are, per style: how many have each kind of error
+    (`ERROR_KINDS`) as the one with the most pixels; then, where the pictures name their emoji,
+    on how many emoji they fall, how many failures fall on an emoji that failed more than once
+    (the test draws each held-out emoji several times), and the emoji failing most, as "name
+    failed/drawn"."""
+    kinds = list(ERROR_KINDS)
+    lines = _per_style_lines(
+        scores,
+        method,
+        "what the failures are (each by its largest kind of error)",
+        f"{'failures':>8} " + " ".join(f"{kind:>14}" for kind in kinds),
+        lambda score: (
+            f"{score.failures:>8d} "
+            + " ".join(f"{score.failure_kinds[kind]:>14d}" for kind in kinds)
+        ),
+    )
+    for set_name, score in _of_method(scores, method):
+        drawn = Counter(name for names in score.glyphs for name in names)
+        failed = Counter(
+            name
+            for names, iou in zip(score.glyphs, score.ious, strict=True)
+            if iou < FAILURE_IOU
+            for name in set(names)
+        )
+        if not failed:
+            continue
+        repeated = sum(
+            1
+            for names, iou in zip(score.glyphs, score.ious, strict=True)
+            if iou < FAILURE_IOU and any(failed[name] > 1 for name in names)
+        )
+        most = ", ".join(f"{name} {n}/{drawn[name]}" for name, n in failed.most_common(worst))
+        lines.append(
+            f"  {set_name}: on {len(failed)} emoji of {len(drawn)} drawn; {repeated} of "
+            f"{score.failures} on an emoji failing more than once; most: {most}"
+        )
     return "\n".join(lines)
 
 
@@ -948,6 +1035,13 @@ def main(argv: list[str] | None = None) -> int:
         help="keep our network's outputs in this folder and reuse them: a rerun that changes "
         "only the steps after the network skips the network (0.6 MB per 512 px picture)",
     )
+    parser.add_argument(
+        "--failures",
+        type=Path,
+        metavar="DIR",
+        help="draw each of our failures (IoU below 0.9) into this folder and list them in "
+        "failures.csv (`failures.FailureSheets`)",
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -955,6 +1049,7 @@ def main(argv: list[str] | None = None) -> int:
     from studio.paths import resource
     from studio.segment import Segmenter
     from studio.segment.segmenter import SHIPPED_WEIGHTS
+    from studio.segment.training.failures import FailureSheets
 
     torch.set_num_threads(args.threads)
     ours = (
@@ -994,7 +1089,8 @@ def main(argv: list[str] | None = None) -> int:
     test_sets = style_test_sets(
         args.count, args.size, args.seed, args.designs, args.plain, args.warm_white
     )
-    scores = evaluate(test_sets, methods)
+    sheets = FailureSheets(args.failures) if args.failures else None
+    scores = evaluate(test_sets, methods, sheets)
     counts = {t.name: len(t.pictures) for t in test_sets}
     sys.stdout.write(format_table(scores, counts) + "\n")
     sys.stdout.write(f"our routing threshold: {ours.threshold}\n\n")
@@ -1004,7 +1100,13 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(paper_table(scores, "ours") + "\n\n")
     sys.stdout.write(breakdown_table(scores, "ours") + "\n\n")
     sys.stdout.write(faded_table(scores, "ours") + "\n\n")
-    sys.stdout.write(review_table(scores, "ours") + "\n")
+    sys.stdout.write(review_table(scores, "ours") + "\n\n")
+    sys.stdout.write(failure_table(scores, "ours") + "\n")
+    if sheets is not None:
+        listed = sheets.write_list()
+        sys.stdout.write(
+            f"{len(sheets.rows)} failures drawn under {args.failures}, listed in {listed}\n"
+        )
     if args.real:
         sys.stdout.write("\n" + real_pictures_report(ours, args.real) + "\n")
     if args.calibrate and not args.ours_only:

@@ -121,6 +121,11 @@ def _unpremultiply(rgba: np.ndarray) -> np.ndarray:
 
 def noto_glyphs(split: str) -> list[np.ndarray]:
     """Noto Color Emoji glyphs of one split: "train", "held_out" or "all"."""
+    return [glyph for _, glyph in named_noto_glyphs(split)]
+
+
+def named_noto_glyphs(split: str) -> list[tuple[str, np.ndarray]]:
+    """`noto_glyphs` with each glyph's name (`sequence_name`), in the same order."""
     if split not in ("train", "held_out", "all"):
         raise ValueError(f"unknown split {split!r}")
     sequences = [
@@ -129,7 +134,13 @@ def noto_glyphs(split: str) -> list[np.ndarray]:
         if (split == "all" or is_held_out(s) == (split == "held_out")) and _keeps_variant(s)
     ]
     glyphs = render_font_glyphs(find_noto_font(), sequences)
-    return [glyphs[s] for s in sequences if s in glyphs]
+    return [(sequence_name(s), glyphs[s]) for s in sequences if s in glyphs]
+
+
+def sequence_name(sequence: str) -> str:
+    """An emoji sequence named as design files name it: its code points in lower-case hex joined
+    by "-" ("1f469-200d-1f373"), so that one emoji has one name in every style."""
+    return "-".join(f"{ord(ch):x}" for ch in sequence)
 
 
 DESIGN_SUFFIXES = (".svg", ".png", ".webp")
@@ -180,12 +191,20 @@ def load_design_folder(
     """Up to `limit` (None: every one) emoji of one split (`design_files`) from a folder of SVG,
     PNG or WebP files, chosen by `seed`, as straight-alpha RGBA uint8 cropped to their alpha.
     SVGs are rasterised at `size`; bitmaps larger than `size` are scaled down to it."""
+    return [glyph for _, glyph in named_design_glyphs(folder, limit, seed, size, split)]
+
+
+def named_design_glyphs(
+    folder: Path, limit: int | None, seed: int, size: int = 256, split: str = "all"
+) -> list[tuple[str, np.ndarray]]:
+    """`load_design_folder` with each glyph's name (its file's stem in lower case), in the same
+    order."""
     files = design_files(folder, split)
     if not files:
         raise GlyphSourceMissing(f"no emoji of the {split} split under {folder}")
     rng = np.random.default_rng(seed)
     picked = [files[i] for i in rng.permutation(len(files))]
-    glyphs: list[np.ndarray] = []
+    glyphs: list[tuple[str, np.ndarray]] = []
     for path in picked:
         if limit is not None and len(glyphs) >= limit:
             break
@@ -206,7 +225,8 @@ def load_design_folder(
         ys, xs = np.nonzero(rgba[..., 3])
         if len(ys) < 0.03 * rgba.shape[0] * rgba.shape[1]:
             continue  # blank or nearly blank art (e.g. a space glyph)
-        glyphs.append(np.ascontiguousarray(rgba[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]))
+        crop = rgba[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        glyphs.append((path.stem.lower(), np.ascontiguousarray(crop)))
     return glyphs
 
 
@@ -249,6 +269,9 @@ class Sample:
     image: np.ndarray  # (H,W,3) uint8, the composited picture
     alpha: np.ndarray  # (H,W) float32 in [0,1], the true opacity
     paper: str  # the kind of paper it is drawn on (`PAPER_KINDS`)
+    # The glyphs drawn into it, as indices into the glyph sequence it was made from (synthetic
+    # strokes are none): which emoji a failure is on.
+    glyphs: tuple[int, ...] = ()
 
 
 def _background(rng: np.random.Generator, size: int) -> tuple[np.ndarray, str]:
@@ -778,10 +801,14 @@ def make_sample(
     warm_rng = rng.spawn(1)[0] if warm_white > 0 and paper_kind == EMOJICH else None
     composite = background
     alpha_total = np.zeros((size, size), np.float32)
+    drawn: list[int] = []
     for _ in range(count):
-        glyph = glyphs[int(rng.integers(len(glyphs)))]
+        index = int(rng.integers(len(glyphs)))
+        glyph = glyphs[index]
         # Options are drawn only when asked for, so older recipes make the very same pictures.
         strokes = whiten and line_art > 0 and rng.random() < line_art
+        if not strokes:
+            drawn.append(index)
         if strokes:
             # Kept dark and plain: the lesson is the background between the strokes.
             glyph = _line_art(rng)
@@ -822,7 +849,7 @@ def make_sample(
         composite = composite + (1 - alpha_total[..., None]) * (stained - background)
     if decoder > 0 and rng.random() < decoder:
         composite = _decoder_look(rng, composite)
-    return Sample(_degrade(rng, composite), alpha_total, paper_kind)
+    return Sample(_degrade(rng, composite), alpha_total, paper_kind, tuple(drawn))
 
 
 def sample_rng(seed: int, index: int) -> np.random.Generator:

@@ -477,3 +477,70 @@ def test_an_enclosed_classifier_is_read_from_json_or_left_out(tmp_path):
     read = evaluate.read_classifier(str(stored))
     assert np.allclose(read.paint_probability(features), classifier.paint_probability(features))
     assert evaluate.read_classifier("none") is None
+
+
+def test_the_error_masks_split_every_wrong_pixel_into_one_kind():
+    size = 64
+    truth = np.zeros((size, size), np.float32)
+    truth[10:40, 10:40] = 1.0
+    truth[20:30, 20:30] = 0.0  # a hole
+    image = np.full((size, size, 3), 120, np.uint8)
+    image[10:16, 10:40] = 250
+    predicted = np.zeros((size, size), bool)
+    predicted[16:40, 10:40] = True  # the white top missed, the hole filled
+    predicted[58:62, 50:60] = True  # a blotch on the open paper
+    masks = evaluate.error_masks(predicted, truth, image)
+    assert list(masks) == list(evaluate.ERROR_KINDS)
+    stacked = np.stack(list(masks.values())).astype(int)
+    assert stacked.sum(axis=0).max() == 1  # no pixel is two kinds
+    assert np.array_equal(stacked.sum(axis=0) == 1, predicted != (truth >= 0.5))
+    counts = evaluate.error_breakdown(predicted, truth, image)
+    assert counts == {kind: int(mask.sum()) for kind, mask in masks.items()}
+    assert evaluate.main_error(counts) == "edge"  # the outline's band is the widest here
+    # The white top (4 x 26 px, a white region off the border) against the hole (36 px).
+    assert evaluate.main_error({**counts, "edge": 0}) == "white enclosed"
+    assert evaluate.main_error({}) == "edge"  # a tie goes to the first kind
+
+
+def _named_squares(count: int) -> evaluate.TestSet:
+    red = np.zeros((20, 20, 4), np.uint8)
+    red[...] = (200, 0, 0, 255)
+    blue = red.copy()
+    blue[..., :3] = (0, 0, 200)
+    return evaluate.make_test_set("squares", [("red", red), ("blue", blue)], count, 48, seed=2)
+
+
+def test_the_failure_table_says_what_the_failures_are_and_on_which_emoji():
+    test_set = _named_squares(8)
+    assert test_set.glyph_names == ("red", "blue")
+    drawn = [test_set.glyphs_of(p) for p in test_set.pictures]
+    assert all(names and set(names) <= {"red", "blue"} for names in drawn)
+
+    # The cut-out drops every picture that shows the red square: those fail on "other missed".
+    def method(image):
+        picture = next(p for p in test_set.pictures if p.image is image)
+        right = picture.alpha >= 0.5
+        fails = "red" in test_set.glyphs_of(picture)
+        return np.where(right & ~fails, 255, 0).astype(np.uint8), False, 1.0
+
+    seen = []
+    scores = evaluate.evaluate(
+        [test_set], {"ours": method}, lambda *told: seen.append(told[1:3] + told[4:])
+    )
+    score = scores[("squares", "ours")]
+    failed = sum("red" in names for names in drawn)
+    assert 1 < failed < 8 and score.failures == failed
+    assert score.failure_kinds == {"other missed": failed}
+    assert score.glyphs == drawn
+    assert [(i, "ours") for i in range(8)] == [told[:2] for told in seen]
+    assert all((told[2] < 0.9) == ("red" in drawn[told[0]]) for told in seen)
+    table = evaluate.failure_table(scores, "ours").splitlines()
+    assert table[3].split()[:2] == ["squares", str(failed)]
+    assert table[3].split()[-1] == str(failed)  # the last column: other missed
+    # A picture showing both squares fails on both emoji; every red one fails.
+    reds = sum(names.count("red") for names in drawn)
+    both = sum(set(names) == {"red", "blue"} for names in drawn)
+    blues = sum(names.count("blue") for names in drawn)
+    emoji = 2 if both else 1
+    assert table[4].startswith(f"  squares: on {emoji} emoji of 2 drawn; {failed} of {failed} on")
+    assert table[4].endswith(f"most: red {failed}/{reds}" + (f", blue {both}/{blues}" * (both > 0)))

@@ -375,6 +375,49 @@ def test_bitmap_designs_load_with_straight_alpha(tmp_path):
     assert tuple(glyph[glyph.shape[0] // 2, glyph.shape[1] // 2]) == (30, 160, 90, 255)
 
 
+def test_design_glyphs_are_named_by_their_file_in_the_order_they_load(tmp_path):
+    for code, colour in (
+        (0x1F7E5, (200, 30, 30)),
+        (0x1F7E6, (30, 30, 200)),
+        (0x1F7E9, (30, 160, 90)),
+    ):
+        rgba = np.zeros((60, 60, 4), np.uint8)
+        rgba[10:50, 10:50] = (*colour, 255)
+        Image.fromarray(rgba).save(tmp_path / f"{code:X}.png")
+    named = synth.named_design_glyphs(tmp_path, limit=None, seed=4)
+    plain = synth.load_design_folder(tmp_path, limit=None, seed=4)
+    assert sorted(name for name, _ in named) == ["1f7e5", "1f7e6", "1f7e9"]
+    assert all(np.array_equal(a, b) for (_, a), b in zip(named, plain, strict=True))
+    colour_of = {"1f7e5": (200, 30, 30), "1f7e6": (30, 30, 200), "1f7e9": (30, 160, 90)}
+    assert all(tuple(glyph[20, 20, :3]) == colour_of[name] for name, glyph in named)
+
+
+def test_noto_glyphs_are_named_by_their_code_points():
+    assert synth.sequence_name("\U0001f469\u200d\U0001f373") == "1f469-200d-1f373"
+    named = synth.named_noto_glyphs("held_out")
+    plain = synth.noto_glyphs("held_out")
+    assert len(named) == len(plain) > 0
+    assert all(np.array_equal(a, b) for (_, a), b in zip(named, plain, strict=True))
+    assert len({name for name, _ in named}) == len(named)
+
+
+def test_a_sample_names_the_glyphs_drawn_into_it():
+    # Two glyphs of different colours: the one a sample names is the one it shows.
+    red = np.zeros((40, 40, 4), np.uint8)
+    red[...] = (220, 20, 20, 255)
+    blue = red.copy()
+    blue[..., :3] = (20, 20, 220)
+    for index in range(12):
+        sample = synth.make_sample(
+            synth.sample_rng(9, index), [red, blue], 96, negatives=False, whiten=False, crop=0.0
+        )
+        assert 1 <= len(sample.glyphs) <= 2 and set(sample.glyphs) <= {0, 1}
+        shown = sample.image[sample.alpha > 0.99].astype(int)
+        reds = int((shown[:, 0] > shown[:, 2]).sum())
+        blues = len(shown) - reds
+        assert (reds > 0) == (0 in sample.glyphs) and (blues > 0) == (1 in sample.glyphs)
+
+
 def test_balanced_glyphs_draw_every_design_equally():
     big = [np.full((2, 2, 4), i, np.uint8) for i in range(6)]
     small = [np.full((2, 2, 4), 100, np.uint8)]
