@@ -746,19 +746,34 @@ def style_table(scores: dict[tuple[str, str], Score], method: str) -> str:
 def breakdown_table(scores: dict[tuple[str, str], Score], method: str) -> str:
     """Where `method`'s IoU goes, per style: the mean share of each picture's union that is wrong
     in each way (`ERROR_KINDS`); a row adds up to 1 - mean IoU."""
-    kinds = list(ERROR_KINDS)
-    lines = _per_style_lines(
+    lines = _per_kind_lines(
         scores,
         method,
         "where the IoU goes",
-        f"{'IoU lost':>9} " + " ".join(f"{kind:>14}" for kind in kinds),
-        lambda score: (
-            f"{1 - score.mean_iou:>9.4f} "
-            + " ".join(f"{score.mean_loss(kind):>14.4f}" for kind in kinds)
-        ),
+        (f"{'IoU lost':>9}", lambda score: f"{1 - score.mean_iou:>9.4f}"),
+        lambda score, kind: f"{score.mean_loss(kind):>14.4f}",
     )
     lines += [f"  {kind}: {meaning}" for kind, meaning in ERROR_KINDS.items()]
     return "\n".join(lines)
+
+
+def _per_kind_lines(
+    scores: dict[tuple[str, str], Score],
+    method: str,
+    title: str,
+    first: tuple[str, Callable[[Score], str]],
+    cell: Callable[[Score, str], str],
+) -> list[str]:
+    """A per-style table (`_per_style_lines`) with a `first` column (its header and cell) and
+    then one column per kind of error (`ERROR_KINDS`), each `cell(score, kind)`."""
+    header, first_cell = first
+    return _per_style_lines(
+        scores,
+        method,
+        title,
+        f"{header} " + " ".join(f"{kind:>14}" for kind in ERROR_KINDS),
+        lambda score: first_cell(score) + " " + " ".join(cell(score, k) for k in ERROR_KINDS),
+    )
 
 
 def failure_table(scores: dict[tuple[str, str], Score], method: str, worst: int = 4) -> str:
@@ -767,16 +782,12 @@ def failure_table(scores: dict[tuple[str, str], Score], method: str, worst: int 
     on how many emoji they fall, how many failures fall on an emoji that failed more than once
     (the test draws each held-out emoji several times), and the emoji failing most, as "name
     failed/drawn"."""
-    kinds = list(ERROR_KINDS)
-    lines = _per_style_lines(
+    lines = _per_kind_lines(
         scores,
         method,
         "what the failures are (each by its largest kind of error)",
-        f"{'failures':>8} " + " ".join(f"{kind:>14}" for kind in kinds),
-        lambda score: (
-            f"{score.failures:>8d} "
-            + " ".join(f"{score.failure_kinds[kind]:>14d}" for kind in kinds)
-        ),
+        (f"{'failures':>8}", lambda score: f"{score.failures:>8d}"),
+        lambda score, kind: f"{score.failure_kinds[kind]:>14d}",
     )
     for set_name, score in _of_method(scores, method):
         drawn = Counter(name for names in score.glyphs for name in names)
