@@ -52,6 +52,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -1054,6 +1055,14 @@ def main(argv: list[str] | None = None) -> int:
         "failures.csv (`failures.FailureSheets`)",
     )
     args = parser.parse_args(argv)
+    if args.failures:
+        # Before the minutes of cutting, not after them.
+        try:
+            args.failures.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            parser.error(f"--failures: cannot make the folder {args.failures}: {exc.strerror}")
+        if not os.access(args.failures, os.W_OK):
+            parser.error(f"--failures: the folder {args.failures} is not writable")
 
     import torch
 

@@ -2,6 +2,7 @@ import csv
 import itertools
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from studio.segment.training import evaluate, failures
@@ -66,3 +67,12 @@ def test_every_kind_of_error_has_its_own_colour():
     assert set(failures.ERROR_COLOURS) == set(evaluate.ERROR_KINDS)
     assert len(set(failures.ERROR_COLOURS.values())) == len(failures.ERROR_COLOURS)
     assert failures.folder_name("noto held-out") == "noto-held-out"
+
+
+def test_a_failures_folder_that_cannot_be_made_is_refused_before_cutting(tmp_path, capsys):
+    blocker = tmp_path / "a file"
+    blocker.write_text("")
+    with pytest.raises(SystemExit) as exited:
+        evaluate.main(["--failures", str(blocker / "sheets")])
+    assert exited.value.code == 2
+    assert "--failures: cannot make the folder" in capsys.readouterr().err
