@@ -13,9 +13,10 @@ file fed that way would cut the picture. The pictures are `evaluate`'s, one test
 (use a validation `--seed`, not the default test pictures, to choose). Printed: a summary line
 per pairing (mean IoU over the styles, its change from the first pairing on the same pictures
 with a margin of error, pictures below 0.9, pictures keeping a speck, pictures flagged for
-review), then each pairing's per-style table (`evaluate.style_table`), the pictures that carry
-its missed white (`evaluate.white_missed_table`) and its table per kind of paper
-(`evaluate.paper_table`).
+review, and of the pictures below 0.9 those fixed and those new against the first pairing),
+then each pairing's per-style table (`evaluate.style_table`), the pictures that carry its
+missed white (`evaluate.white_missed_table`), its table per kind of paper
+(`evaluate.paper_table`) and what its failures are (`evaluate.failure_table`).
 
 `--cache DIR` keeps every pass on disk (0.6 MB per picture and pass at 384 px, float32, by the
 network file's content and the picture's), so that a later run with another pairing or a
@@ -132,28 +133,34 @@ def _pairing_method(finisher, pairing: tuple[Pass, ...], outputs: PassOutputs) -
 
 def summary_table(scores: dict[tuple[str, str], ev.Score], pairings: list[str]) -> str:
     """One line per pairing: mean IoU over the styles, its difference from the first pairing's
-    with that difference's margin of error, and over all pictures the ones below 0.9, keeping a
-    speck and flagged for review."""
+    with that difference's margin of error, and over all pictures the ones below 0.9 (with
+    those it fixes and those it adds against the first pairing: a pairing with a few fewer
+    failures may trade many), keeping a speck and flagged for review."""
     header = (
-        f"{'pairing':<40} {'mean IoU':>9} {'vs first':>18} {'below 0.9':>10} "
-        f"{'specks kept':>12} {'flagged':>8}"
+        f"{'pairing':<40} {'mean IoU':>9} {'vs first':>18} {'below 0.9':>10} {'fixed':>6} "
+        f"{'new':>4} {'specks kept':>12} {'flagged':>8}"
     )
     lines = [header, "-" * len(header)]
     first = _picture_ious(scores, pairings[0])
     for name in pairings:
         own = [score for (_, method), score in scores.items() if method == name]
         mean = float(np.mean([score.mean_iou for score in own]))
-        change, margin = paired_difference(first, _picture_ious(scores, name))
+        ious = _picture_ious(scores, name)
+        change, margin = paired_difference(first, ious)
         versus = f"{change:+.5f} ±{margin:.5f}"
         below = sum(score.failures for score in own)
+        failed_first, failed = first < ev.FAILURE_IOU, ious < ev.FAILURE_IOU
+        fixed, new = int((failed_first & ~failed).sum()), int((failed & ~failed_first).sum())
         specks = sum(score.specks for score in own)
         flagged = sum(score.flagged for score in own)
         lines.append(
-            f"{name:<40} {mean:>9.5f} {versus:>18} {below:>10d} {specks:>12d} {flagged:>8d}"
+            f"{name:<40} {mean:>9.5f} {versus:>18} {below:>10d} {fixed:>6d} {new:>4d} "
+            f"{specks:>12d} {flagged:>8d}"
         )
     lines.append(
         "vs first: the change in mean IoU over the same pictures, ± half a 95% interval of it "
-        "(paired, normal approximation)"
+        "(paired, normal approximation); fixed / new: pictures below 0.9 under the first "
+        "pairing and not under this one, and the other way round"
     )
     return "\n".join(lines)
 
@@ -227,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(f"\n{ev.style_table(scores, name)}\n")
         sys.stdout.write(f"\n{ev.white_missed_table(scores, name)}\n")
         sys.stdout.write(f"\n{ev.paper_table(scores, name)}\n")
+        sys.stdout.write(f"\n{ev.failure_table(scores, name)}\n")
     return 0
 
 

@@ -114,6 +114,25 @@ def test_the_command_prints_a_line_per_pairing_and_each_ones_styles(
     for name in ("a@64", "a@64+b@96"):
         table = out.split(f"per style, {name}:\n")[1].split("goal:")[0]
         assert [line.split()[0] for line in table.splitlines()[2:]] == ["noto", "squares"]
+        assert f"what the failures are (each by its largest kind of error), {name}:" in out
+
+
+def test_the_summary_counts_the_failures_each_pairing_fixes_and_adds():
+    # Four pictures: the first pairing fails the first two; the second fixes one of them and
+    # fails the third.
+    def score(ious):
+        made = ev.Score()
+        made.ious = list(ious)
+        return made
+
+    scores = {
+        ("squares", "first"): score([0.5, 0.8, 0.95, 0.99]),
+        ("squares", "second"): score([0.95, 0.7, 0.85, 0.99]),
+    }
+    lines = pairings.summary_table(scores, ["first", "second"]).splitlines()
+    assert lines[0].split()[7:9] == ["fixed", "new"]
+    assert lines[2].split()[4:7] == ["2", "0", "0"]  # below 0.9, fixed, new: against itself
+    assert lines[3].split()[4:7] == ["2", "1", "1"]
 
 
 def test_the_command_refuses_a_pairing_without_its_network(tmp_path, two_networks, capsys):
