@@ -147,8 +147,6 @@ class Score:
     paper_kinds: list[str | None] = field(default_factory=list)
     # Per picture, the names of the emoji drawn into it (`TestSet.glyph_names`), where known.
     glyphs: list[tuple[str, ...]] = field(default_factory=list)
-    # Per failure (IoU below 0.9), the kind of error (`ERROR_KINDS`) with the most pixels.
-    failure_kinds: Counter[str] = field(default_factory=Counter)
 
     def add(
         self,
@@ -190,11 +188,8 @@ class Score:
         if kept_specks(predicted, truth):
             self.specks += 1
         union = max(1, int((pred | true).sum()))
-        wrong_by_kind = error_breakdown(pred, truth, image)
-        for kind, wrong in wrong_by_kind.items():
+        for kind, wrong in error_breakdown(pred, truth, image).items():
             self.losses.setdefault(kind, []).append(wrong / union)
-        if self.ious[-1] < FAILURE_IOU:
-            self.failure_kinds[main_error(wrong_by_kind)] += 1
         faded = int(faded_figure(predicted, truth).sum())
         self.faded_shares.append(faded / max(1, int(true.sum())))
         scale = max(truth.shape) / 512.0
@@ -204,6 +199,16 @@ class Score:
         """The IoUs of the pictures drawn on one kind of paper (`synth.PAPER_KINDS`)."""
         pairs = zip(self.ious, self.paper_kinds, strict=True)
         return [iou for iou, kind in pairs if kind == paper_kind]
+
+    @property
+    def failure_kinds(self) -> Counter[str]:
+        """Per kind of error (`ERROR_KINDS`), the failures (IoU below 0.9) whose largest error
+        it is (`main_error`: each picture's losses share one denominator, its union)."""
+        return Counter(
+            main_error({kind: values[i] for kind, values in self.losses.items()})
+            for i, iou in enumerate(self.ious)
+            if iou < FAILURE_IOU
+        )
 
     def mean_loss(self, kind: str) -> float:
         """The mean share of IoU lost to one kind of error (`ERROR_KINDS`); the kinds add up to
@@ -387,7 +392,7 @@ def error_breakdown(pred: np.ndarray, truth: np.ndarray, image: np.ndarray) -> d
     return {kind: int(mask.sum()) for kind, mask in error_masks(pred, truth, image).items()}
 
 
-def main_error(wrong_by_kind: dict[str, int]) -> str:
+def main_error(wrong_by_kind: dict[str, float]) -> str:
     """The kind of error (`ERROR_KINDS`) with the most wrong pixels, the first kind on a tie."""
     return max(ERROR_KINDS, key=lambda kind: wrong_by_kind.get(kind, 0))
 
@@ -442,26 +447,38 @@ EMOJICH_LOOK = {"emojich_paper": 0.5, "blotches": 0.5, "shadow": 0.15, "decoder"
 
 def make_test_set(
     name: str,
-    glyphs: list[np.ndarray] | list[tuple[str, np.ndarray]],
+    glyphs: list[np.ndarray],
     count: int,
     size: int,
     seed: int,
     look: dict[str, float] | None = None,
+    glyph_names: Sequence[str] = (),
 ) -> TestSet:
-    """`count` pictures from `glyphs` (arrays, or (name, array) pairs: the failures then say
-    which emoji they are on), reproducible from `seed`; `look`: picture options
-    (`EMOJICH_LOOK`; none: the plain pictures of earlier measurements)."""
-    names: tuple[str, ...] = ()
-    if glyphs and isinstance(glyphs[0], tuple):
-        names = tuple(name for name, _ in glyphs)
-        glyphs = [glyph for _, glyph in glyphs]
+    """`count` pictures from `glyphs`, reproducible from `seed`; `look`: picture options
+    (`EMOJICH_LOOK`; none: the plain pictures of earlier measurements); `glyph_names`: each
+    glyph's name, so that the failures say which emoji they are on."""
     pictures = [
         synth.make_sample(
             synth.sample_rng(seed, i), glyphs, size, negatives=False, whiten=False, **(look or {})
         )
         for i in range(count)
     ]
-    return TestSet(name, pictures, names)
+    return TestSet(name, pictures, tuple(glyph_names))
+
+
+def make_named_test_set(
+    name: str,
+    named_glyphs: list[tuple[str, np.ndarray]],
+    count: int,
+    size: int,
+    seed: int,
+    look: dict[str, float] | None,
+) -> TestSet:
+    """`make_test_set` from (name, glyph) pairs (`synth.named_noto_glyphs`,
+    `synth.named_design_glyphs`)."""
+    names = [glyph_name for glyph_name, _ in named_glyphs]
+    glyphs = [glyph for _, glyph in named_glyphs]
+    return make_test_set(name, glyphs, count, size, seed, look, names)
 
 
 def style_test_sets(
@@ -481,7 +498,9 @@ def style_test_sets(
     if warm_white > 0:
         look = {**(look or {}), "warm_white": warm_white}
     test_sets = [
-        make_test_set("noto held-out", synth.named_noto_glyphs("held_out"), count, size, seed, look)
+        make_named_test_set(
+            "noto held-out", synth.named_noto_glyphs("held_out"), count, size, seed, look
+        )
     ]
     folders = designs
     if folders is None:
@@ -495,7 +514,7 @@ def style_test_sets(
     split = "all" if plain else "held_out"  # the others are trained on now
     for folder in folders:
         glyphs = synth.named_design_glyphs(folder, limit=count, seed=seed, split=split)
-        test_sets.append(make_test_set(folder.name, glyphs, count, size, seed + 1, look))
+        test_sets.append(make_named_test_set(folder.name, glyphs, count, size, seed + 1, look))
     return test_sets
 
 

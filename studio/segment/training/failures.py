@@ -71,12 +71,16 @@ def error_tile(image: np.ndarray, masks: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def failure_sheet(
-    image: np.ndarray, truth: np.ndarray, cut: np.ndarray, caption: str
+    image: np.ndarray,
+    truth: np.ndarray,
+    cut: np.ndarray,
+    masks: dict[str, np.ndarray],
+    caption: str,
 ) -> Image.Image:
     """The sheet for one picture (H,W,3) uint8 with its true alpha `truth` (H,W) float in
-    [0, 1] and the cut-out's alpha `cut` (H,W) uint8: picture | truth over cut-out | errors,
-    2x2, then `caption` and the colours' legend."""
-    masks = error_masks(cut >= 128, truth, image)
+    [0, 1], the cut-out's alpha `cut` (H,W) uint8 and its wrong pixels by kind (`masks`,
+    `evaluate.error_masks`): picture | truth over cut-out | errors, 2x2, then `caption` and the
+    colours' legend."""
     tiles = [
         image,
         on_checkerboard(image, truth),
@@ -118,20 +122,20 @@ class FailureSheets:
         picture = test_set.pictures[index]
         masks = error_masks(cut.alpha >= 128, picture.alpha, picture.image)
         main = main_error({kind: int(mask.sum()) for kind, mask in masks.items()})
-        emoji = " ".join(test_set.glyphs_of(picture)) or "unknown"
+        emoji = " ".join(test_set.glyphs_of(picture))
         flagged = " ".join(step.replace(" ", "-") for step in cut.flagged_by) or "not flagged"
         caption = (
-            f"{test_set.name} #{index}   IoU {iou:.3f}   emoji {emoji}   paper {picture.paper}\n"
-            f"largest error: {main}   flagged by: {flagged}"
+            f"{test_set.name} #{index}   IoU {iou:.3f}   emoji {emoji or 'unknown'}   "
+            f"paper {picture.paper}\nlargest error: {main}   flagged by: {flagged}"
         )
-        sheet = failure_sheet(picture.image, picture.alpha, cut.alpha, caption)
+        sheet = failure_sheet(picture.image, picture.alpha, cut.alpha, masks, caption)
         relative = Path(folder_name(test_set.name)) / f"{index:05d}.png"
         atomic_save_image(self.folder / relative, sheet)
         self.rows.append(
             {
                 "style": test_set.name,
                 "picture": str(index),
-                "emoji": " ".join(test_set.glyphs_of(picture)),
+                "emoji": emoji,
                 "paper": picture.paper,
                 "iou": f"{iou:.4f}",
                 "main error": main,

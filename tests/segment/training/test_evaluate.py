@@ -507,7 +507,9 @@ def _named_squares(count: int) -> evaluate.TestSet:
     red[...] = (200, 0, 0, 255)
     blue = red.copy()
     blue[..., :3] = (0, 0, 200)
-    return evaluate.make_test_set("squares", [("red", red), ("blue", blue)], count, 48, seed=2)
+    return evaluate.make_named_test_set(
+        "squares", [("red", red), ("blue", blue)], count, 48, 2, None
+    )
 
 
 def test_the_failure_table_says_what_the_failures_are_and_on_which_emoji():

@@ -11,7 +11,7 @@ from studio.segment.training import evaluate, failures
 def _squares() -> evaluate.TestSet:
     red = np.zeros((20, 20, 4), np.uint8)
     red[...] = (200, 0, 0, 255)
-    return evaluate.make_test_set("flat squares", [("1f7e5", red)], count=3, size=48, seed=1)
+    return evaluate.make_named_test_set("flat squares", [("1f7e5", red)], 3, 48, 1, None)
 
 
 def test_each_failure_is_drawn_and_listed_and_nothing_else(tmp_path):
@@ -53,7 +53,8 @@ def test_the_sheet_shows_the_picture_both_cut_outs_and_the_errors_by_colour():
     truth[10:30, 10:30] = 1.0
     cut = np.zeros((size, size), np.uint8)
     cut[10:30, 10:20] = 255  # the right half dropped
-    sheet = np.asarray(failures.failure_sheet(image, truth, cut, "a caption"))
+    masks = evaluate.error_masks(cut >= 128, truth, image)
+    sheet = np.asarray(failures.failure_sheet(image, truth, cut, masks, "a caption"))
     assert np.array_equal(sheet[:size, :size], image)
     truth_tile, ours_tile = sheet[:size, size:], sheet[size:, :size]
     assert tuple(truth_tile[20, 25]) == (0, 120, 0)  # kept in the truth
