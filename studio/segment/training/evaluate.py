@@ -3,14 +3,17 @@
     python -m studio.segment.training.evaluate                  # shipped model, every design
     python -m studio.segment.training.evaluate --designs DIR ... # other designs (SVG/PNG/WebP)
     python -m studio.segment.training.evaluate --real DIR        # and real pictures' specks
+    python -m studio.segment.training.evaluate --unseen          # and a style never trained on
 
 Test pictures are composited like the training data (512 px, some cropped at the edges, blur,
 noise, JPEG, colour shifts; no synthetic near-white patches: only the designs' own white parts)
 in Emojich's look (`EMOJICH_LOOK`: its paper, its faint cyan blotches, soft shadows, decoder
 ringing; `--plain` for the earlier plain pictures), from emoji the model never saw: the
 held-out tenth of Noto Color Emoji and the same held-out tenth of every other design
-(`scripts/bootstrap --eval-data` fetches Fluent Emoji, Twemoji, OpenMoji). Metrics, per
-method:
+(`scripts/bootstrap --eval-data` fetches Fluent Emoji, Twemoji, OpenMoji). Those styles are
+trained on (their other nine tenths); `--unseen` adds the held-out tenth of a style no network
+is trained on (EmojiOne 2.2, also fetched by `--eval-data`), to read whether the cut-out holds
+on a style it never saw. Metrics, per method:
 
 - mean IoU of the opaque region (alpha >= 128) over pictures, its median, and how many
   pictures score below 0.9 (a whole region lost or added rather than an edge);
@@ -488,12 +491,14 @@ def style_test_sets(
     designs: list[Path] | None = None,
     plain: bool = False,
     warm_white: float = 0.0,
+    unseen: bool = False,
 ) -> list[TestSet]:
     """One test set per style: Noto's held-out glyphs, then each design folder's (`designs`;
     default: every folder under `default_designs_folder`), `count` pictures each from `seed`.
     `plain`: the earlier plain pictures, from every file of the other designs. `warm_white`:
     the chance a glyph on Emojich's paper has its white drawn as Emojich draws it
-    (`synth.make_sample`; 0, the test's look: the designs' own white)."""
+    (`synth.make_sample`; 0, the test's look: the designs' own white). `unseen`: then each
+    style no network is trained on (`synth.unseen_designs_folder`), named "<folder> unseen"."""
     look = None if plain else EMOJICH_LOOK
     if warm_white > 0:
         look = {**(look or {}), "warm_white": warm_white}
@@ -505,17 +510,42 @@ def style_test_sets(
     folders = designs
     if folders is None:
         root = default_designs_folder()
-        folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+        folders = synth.design_folders(root)
         if not folders:
             sys.stderr.write(
                 f"note: no other emoji designs under {root}; "
                 "run scripts/bootstrap --eval-data to fetch them\n"
             )
+    named = [(folder.name, folder) for folder in folders]
+    if unseen:
+        root = synth.unseen_designs_folder()
+        named += [(f"{folder.name} {UNSEEN}", folder) for folder in synth.design_folders(root)]
     split = "all" if plain else "held_out"  # the others are trained on now
-    for folder in folders:
+    for name, folder in named:
         glyphs = synth.named_design_glyphs(folder, limit=count, seed=seed, split=split)
-        test_sets.append(make_named_test_set(folder.name, glyphs, count, size, seed + 1, look))
+        test_sets.append(make_named_test_set(name, glyphs, count, size, seed + 1, look))
     return test_sets
+
+
+# What the test sets of a style no network is trained on add to the style's name.
+UNSEEN = "unseen"
+
+
+def add_unseen_option(parser: argparse.ArgumentParser) -> None:
+    """`--unseen`: the styles no network is trained on read too (`style_test_sets`)."""
+    parser.add_argument(
+        "--unseen",
+        action="store_true",
+        help="also read the styles no network is trained on (EmojiOne 2.2; under "
+        f"{synth.unseen_designs_folder()}, fetched by scripts/bootstrap --eval-data)",
+    )
+
+
+def check_unseen_option(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse `--unseen` before any work when there is no unseen style to read."""
+    root = synth.unseen_designs_folder()
+    if args.unseen and not synth.design_folders(root):
+        parser.error(f"--unseen: no emoji designs under {root}; run scripts/bootstrap --eval-data")
 
 
 def add_warm_white_option(parser: argparse.ArgumentParser) -> None:
@@ -1022,6 +1052,7 @@ def main(argv: list[str] | None = None) -> int:
         "--ours-only", action="store_true", help="score only our model (validation runs)"
     )
     add_warm_white_option(parser)
+    add_unseen_option(parser)
     parser.add_argument(
         "--keep-specks",
         action="store_true",
@@ -1074,6 +1105,7 @@ def main(argv: list[str] | None = None) -> int:
         "failures.csv (`failures.FailureSheets`)",
     )
     args = parser.parse_args(argv)
+    check_unseen_option(parser, args)
     if args.failures:
         # Before the minutes of cutting, not after them.
         try:
@@ -1126,7 +1158,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     test_sets = style_test_sets(
-        args.count, args.size, args.seed, args.designs, args.plain, args.warm_white
+        args.count, args.size, args.seed, args.designs, args.plain, args.warm_white, args.unseen
     )
     sheets = FailureSheets(args.failures) if args.failures else None
     scores = evaluate(test_sets, methods, sheets)

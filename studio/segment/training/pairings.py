@@ -207,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cache", type=Path, help="keep the passes in this folder")
     ev.add_warm_white_option(parser)
+    ev.add_unseen_option(parser)
     args = parser.parse_args(argv)
+    ev.check_unseen_option(parser, args)
 
     files = dict(args.network)
     try:
@@ -226,7 +228,12 @@ def main(argv: list[str] | None = None) -> int:
     segmenters = {name: Segmenter.from_shipped_weights(path, "cpu") for name, path in files.items()}
     outputs = PassOutputs(segmenters, files, args.cache)
     test_sets = ev.style_test_sets(
-        args.count, args.size, args.seed, args.designs, warm_white=args.warm_white
+        args.count,
+        args.size,
+        args.seed,
+        args.designs,
+        warm_white=args.warm_white,
+        unseen=args.unseen,
     )
     scores = score_pairings(test_sets, pairings, outputs)
     sys.stdout.write(summary_table(scores, list(pairings)) + "\n")

@@ -153,6 +153,20 @@ def default_designs_folder() -> Path:
     return studio_paths().cache / "eval-emoji"
 
 
+def unseen_designs_folder() -> Path:
+    """Where `scripts/bootstrap --eval-data` puts designs of a style no network is trained on
+    (EmojiOne 2.2), one folder each: how the cut-out holds on a style it never saw
+    (`evaluate --unseen`). Kept apart so that reads of the trained styles stay as they were."""
+    from studio.paths import studio_paths
+
+    return studio_paths().cache / "unseen-emoji"
+
+
+def design_folders(root: Path) -> list[Path]:
+    """The design folders under `root`, sorted; none when it does not exist."""
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
 def design_sequence(path: Path) -> str:
     """The emoji sequence a design file draws, from its name: code points in hex joined by "-"
     or "_" ("1f469-200d-1f373.svg", "1F600.svg", "emoji_u1f600.png"); the bare name when it is

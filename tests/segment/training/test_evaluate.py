@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from studio.segment.training import evaluate, synth
@@ -307,14 +308,26 @@ def test_test_pictures_look_like_emojich_unless_asked_plain():
     )
 
 
+def _design_folder(folder, glyph):
+    """A design folder drawing `glyph` (RGBA) for many emoji: enough for a few in the held-out
+    tenth."""
+    folder.mkdir(parents=True)
+    for code in range(0x1F600, 0x1F640):
+        Image.fromarray(glyph, "RGBA").save(folder / f"{code:x}.png")
+    return folder
+
+
+def _square(colour):
+    glyph = np.zeros((24, 24, 4), np.uint8)
+    glyph[4:20, 4:20] = (*colour, 255)
+    return glyph
+
+
 def test_warm_white_validation_pictures_differ_only_in_their_white(tmp_path):
     # A white glyph with a red rim: on Emojich's paper its white is drawn level with the paper.
     glyph = np.full((24, 24, 4), 255, np.uint8)
     glyph[:3, :, :3] = glyph[-3:, :, :3] = (200, 30, 30)
-    folder = tmp_path / "whites"
-    folder.mkdir()
-    for code in range(0x1F600, 0x1F640):  # enough for a few in the held-out tenth
-        Image.fromarray(glyph, "RGBA").save(folder / f"{code:x}.png")
+    folder = _design_folder(tmp_path / "whites", glyph)
     sets = {
         warm: evaluate.style_test_sets(12, 64, 5, designs=[folder], warm_white=warm)[1]
         for warm in (0.0, 1.0)
@@ -324,6 +337,38 @@ def test_warm_white_validation_pictures_differ_only_in_their_white(tmp_path):
     on_emojich = [(a, b) for a, b in pairs if a.paper == synth.EMOJICH]
     assert on_emojich and all(not np.array_equal(a.image, b.image) for a, b in on_emojich)
     assert all(np.array_equal(a.image, b.image) for a, b in pairs if a.paper != synth.EMOJICH)
+
+
+def test_unseen_styles_are_read_after_the_trained_ones_only_when_asked(tmp_path, monkeypatch):
+    trained = _design_folder(tmp_path / "trained" / "flat", _square((200, 30, 30)))
+    unseen_root = tmp_path / "unseen"
+    unseen = _design_folder(unseen_root / "emojione", _square((30, 30, 200)))
+    monkeypatch.setattr(synth, "unseen_designs_folder", lambda: unseen_root)
+    plain = evaluate.style_test_sets(4, 64, 5, designs=[trained])
+    both = evaluate.style_test_sets(4, 64, 5, designs=[trained], unseen=True)
+    assert [t.name for t in plain] == ["noto held-out", "flat"]
+    assert [t.name for t in both] == ["noto held-out", "flat", "emojione unseen"]
+    # The trained styles' pictures do not move, and the unseen style's are those its folder
+    # gives read as a design of its own.
+    for a, b in zip(plain, both, strict=False):
+        assert all(
+            np.array_equal(x.image, y.image) for x, y in zip(a.pictures, b.pictures, strict=True)
+        )
+    alone = evaluate.style_test_sets(4, 64, 5, designs=[unseen])[1]
+    assert all(
+        np.array_equal(x.image, y.image)
+        for x, y in zip(alone.pictures, both[2].pictures, strict=True)
+    )
+
+
+def test_unseen_is_refused_before_any_work_when_no_unseen_style_is_there(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(synth, "unseen_designs_folder", lambda: tmp_path / "missing")
+    with pytest.raises(SystemExit) as exited:
+        evaluate.main(["--unseen"])
+    assert exited.value.code == 2
+    assert "--unseen: no emoji designs under" in capsys.readouterr().err
 
 
 def test_real_pictures_report_counts_flagged_cut_outs(tmp_path):

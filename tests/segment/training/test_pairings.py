@@ -146,6 +146,16 @@ def test_the_command_refuses_a_pairing_without_its_network(tmp_path, two_network
     assert "NETWORK@SIZE" in capsys.readouterr().err
 
 
+def test_the_command_refuses_unseen_styles_it_cannot_find(
+    tmp_path, two_networks, capsys, monkeypatch
+):
+    files, _ = two_networks
+    monkeypatch.setattr(synth, "unseen_designs_folder", lambda: tmp_path / "missing")
+    with pytest.raises(SystemExit):
+        pairings.main(["--seed", "7", "--network", f"a={files['a']}", "--unseen", "a@64"])
+    assert "--unseen: no emoji designs under" in capsys.readouterr().err
+
+
 def test_the_averaged_passes_are_the_mean_of_each_networks_pass(two_networks, test_sets):
     files, segmenters = two_networks
     image = test_sets[0].pictures[0].image
