@@ -3,7 +3,7 @@
     python -m studio.segment.training.evaluate                  # shipped model, every design
     python -m studio.segment.training.evaluate --designs DIR ... # other designs (SVG/PNG/WebP)
     python -m studio.segment.training.evaluate --real DIR        # and real pictures' specks
-    python -m studio.segment.training.evaluate --unseen          # and a style never trained on
+    python -m studio.segment.training.evaluate --unseen          # and styles never trained on
 
 Test pictures are composited like the training data (512 px, some cropped at the edges, blur,
 noise, JPEG, colour shifts; no synthetic near-white patches: only the designs' own white parts)
@@ -11,9 +11,9 @@ in Emojich's look (`EMOJICH_LOOK`: its paper, its faint cyan blotches, soft shad
 ringing; `--plain` for the earlier plain pictures), from emoji the model never saw: the
 held-out tenth of Noto Color Emoji and the same held-out tenth of every other design
 (`scripts/bootstrap --eval-data` fetches Fluent Emoji, Twemoji, OpenMoji). Those styles are
-trained on (their other nine tenths); `--unseen` adds the held-out tenth of a style no network
-is trained on (EmojiOne 2.2, also fetched by `--eval-data`), to read whether the cut-out holds
-on a style it never saw. Metrics, per method:
+trained on (their other nine tenths); `--unseen` adds the held-out tenth of styles no network
+is trained on (EmojiOne 2.2 and Mozilla's FxEmoji, also fetched by `--eval-data`), to read
+whether the cut-out holds on styles it never saw. Metrics, per method:
 
 - mean IoU of the opaque region (alpha >= 128) over pictures, its median, and how many
   pictures score below 0.9 (a whole region lost or added rather than an edge);
@@ -536,7 +536,7 @@ def add_unseen_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--unseen",
         action="store_true",
-        help="also read the styles no network is trained on (EmojiOne 2.2; under "
+        help="also read the styles no network is trained on (EmojiOne 2.2, FxEmoji; under "
         f"{synth.unseen_designs_folder()}, fetched by scripts/bootstrap --eval-data)",
     )
 

@@ -154,8 +154,8 @@ def default_designs_folder() -> Path:
 
 
 def unseen_designs_folder() -> Path:
-    """Where `scripts/bootstrap --eval-data` puts designs of a style no network is trained on
-    (EmojiOne 2.2), one folder each: how the cut-out holds on a style it never saw
+    """Where `scripts/bootstrap --eval-data` puts designs of styles no network is trained on
+    (EmojiOne 2.2, FxEmoji), one folder each: how the cut-out holds on styles it never saw
     (`evaluate --unseen`). Kept apart so that reads of the trained styles stay as they were."""
     from studio.paths import studio_paths
 
