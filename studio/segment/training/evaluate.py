@@ -484,6 +484,10 @@ def make_named_test_set(
     return make_test_set(name, glyphs, count, size, seed, look, names)
 
 
+# What the test sets of a style no network is trained on add to the style's name.
+UNSEEN = "unseen"
+
+
 def style_test_sets(
     count: int,
     size: int,
@@ -525,10 +529,6 @@ def style_test_sets(
         glyphs = synth.named_design_glyphs(folder, limit=count, seed=seed, split=split)
         test_sets.append(make_named_test_set(name, glyphs, count, size, seed + 1, look))
     return test_sets
-
-
-# What the test sets of a style no network is trained on add to the style's name.
-UNSEEN = "unseen"
 
 
 def add_unseen_option(parser: argparse.ArgumentParser) -> None:

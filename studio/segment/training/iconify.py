@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,8 @@ DEFAULT_SIZE = 16
 # Icons drawn by transforming another one; a set's own icons seldom use them, and leaving them
 # out keeps the SVGs exactly as drawn.
 TRANSFORM_KEYS = ("rotate", "hFlip", "vFlip")
+# Iconify's icon names; anything else is not written (it could name a path outside the folder).
+ICON_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def icon_svg(body: str, left: float, top: float, width: float, height: float) -> str:
@@ -31,14 +34,19 @@ def icon_svg(body: str, left: float, top: float, width: float, height: float) ->
 
 
 def write_svgs(icons_json: Path, folder: Path) -> int:
-    """Write every icon of an Iconify JSON file (hidden and transformed ones left out) into
-    `folder` as `<name>.svg`; the number written."""
+    """Write every icon of an Iconify JSON file (hidden and transformed ones, and any not named
+    as Iconify names icons, left out) into `folder` as `<name>.svg`; the number written. A file
+    that is not such JSON raises ValueError."""
     data = json.loads(icons_json.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("icons"), dict):
+        raise ValueError(f"{icons_json} is not an Iconify icon set (no icons in it)")
     width = data.get("width", DEFAULT_SIZE)
     height = data.get("height", DEFAULT_SIZE)
     folder.mkdir(parents=True, exist_ok=True)
     written = 0
     for name, icon in data["icons"].items():
+        if not ICON_NAME.fullmatch(name) or "body" not in icon:
+            continue
         if icon.get("hidden") or any(key in icon for key in TRANSFORM_KEYS):
             continue
         svg = icon_svg(
@@ -58,7 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("icons", type=Path, help="the set's icons.json")
     parser.add_argument("--out", type=Path, required=True, help="folder for the SVG files")
     args = parser.parse_args(argv)
-    count = write_svgs(args.icons, args.out)
+    try:
+        count = write_svgs(args.icons, args.out)
+    except (OSError, ValueError) as exc:  # unreadable, not JSON, not an icon set
+        parser.error(str(exc))
     sys.stdout.write(f"wrote {count} of the set's icons to {args.out}\n")
     return 0
 

@@ -350,7 +350,7 @@ def test_unseen_styles_are_read_after_the_trained_ones_only_when_asked(tmp_path,
     assert [t.name for t in both] == ["noto held-out", "flat", "emojione unseen"]
     # The trained styles' pictures do not move, and the unseen style's are those its folder
     # gives read as a design of its own.
-    for a, b in zip(plain, both, strict=False):
+    for a, b in zip(plain, both[:2], strict=True):
         assert all(
             np.array_equal(x.image, y.image) for x, y in zip(a.pictures, b.pictures, strict=True)
         )

@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from studio.segment.training import iconify, synth
 
@@ -16,6 +17,7 @@ def test_each_icon_is_written_as_an_svg_in_its_own_box(tmp_path):
             "wide": {"body": SQUARE, "width": 32, "left": -8},
             "retired": {"body": SQUARE, "hidden": True},
             "mirrored": {"body": SQUARE, "hFlip": True},
+            "../outside": {"body": SQUARE},
         },
     }
     source = tmp_path / "icons.json"
@@ -23,6 +25,7 @@ def test_each_icon_is_written_as_an_svg_in_its_own_box(tmp_path):
     folder = tmp_path / "set"
     assert iconify.write_svgs(source, folder) == 2
     assert sorted(p.name for p in folder.iterdir()) == ["red-square.svg", "wide.svg"]
+    assert not (tmp_path / "outside.svg").exists()
     assert 'viewBox="-8 0 32 16"' in (folder / "wide.svg").read_text()
     # The folder reads as a design: the square, drawn red and opaque, cropped to itself.
     glyphs = dict(synth.named_design_glyphs(folder, None, seed=1, size=64))
@@ -37,3 +40,12 @@ def test_the_command_says_how_many_it_wrote(tmp_path, capsys):
     source.write_text(json.dumps({"icons": {"a": {"body": SQUARE}}}))
     assert iconify.main([str(source), "--out", str(tmp_path / "out")]) == 0
     assert "wrote 1 of the set's icons" in capsys.readouterr().out
+
+
+def test_a_file_that_is_not_an_icon_set_is_refused_clearly(tmp_path, capsys):
+    source = tmp_path / "icons.json"
+    source.write_text(json.dumps({"prefix": "x"}))
+    with pytest.raises(SystemExit) as exited:
+        iconify.main([str(source), "--out", str(tmp_path / "out")])
+    assert exited.value.code == 2
+    assert "is not an Iconify icon set" in capsys.readouterr().err
