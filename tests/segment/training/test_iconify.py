@@ -1,4 +1,5 @@
 import json
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -26,8 +27,20 @@ def test_each_icon_is_written_as_an_svg_in_its_own_box(tmp_path):
     assert iconify.write_svgs(source, folder) == 2
     assert sorted(p.name for p in folder.iterdir()) == ["red-square.svg", "wide.svg"]
     assert not (tmp_path / "outside.svg").exists()
-    assert 'viewBox="-8 0 32 16"' in (folder / "wide.svg").read_text()
-    # The folder reads as a design: the square, drawn red and opaque, cropped to itself.
+    wide = ElementTree.parse(folder / "wide.svg").getroot()
+    assert wide.get("viewBox") == "-8 0 32 16"
+    assert [child.get("fill") for child in wide] == ["#E03020"]
+
+
+def test_a_written_icon_reads_as_a_design(tmp_path):
+    pytest.importorskip("cairosvg")  # the rasteriser of the `eval` extra
+    source = tmp_path / "icons.json"
+    source.write_text(
+        json.dumps({"width": 16, "height": 16, "icons": {"red-square": {"body": SQUARE}}})
+    )
+    folder = tmp_path / "set"
+    iconify.write_svgs(source, folder)
+    # The square, drawn red and opaque, cropped to itself.
     glyphs = dict(synth.named_design_glyphs(folder, None, seed=1, size=64))
     square = glyphs["red-square"]
     assert square.shape[:2] == (48, 48)
