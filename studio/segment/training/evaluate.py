@@ -12,8 +12,8 @@ ringing; `--plain` for the earlier plain pictures), from emoji the model never s
 held-out tenth of Noto Color Emoji and the same held-out tenth of every other design
 (`scripts/bootstrap --eval-data` fetches Fluent Emoji, Twemoji, OpenMoji). Those styles are
 trained on (their other nine tenths); `--unseen` adds the held-out tenth of styles no network
-is trained on (EmojiOne 2.2 and Mozilla's FxEmoji, also fetched by `--eval-data`), to read
-whether the cut-out holds on styles it never saw. Metrics, per method:
+is trained on (EmojiOne 2.2, Mozilla's FxEmoji and Streamline Emojis, also fetched by
+`--eval-data`), to read whether the cut-out holds on styles it never saw. Metrics, per method:
 
 - mean IoU of the opaque region (alpha >= 128) over pictures, its median, and how many
   pictures score below 0.9 (a whole region lost or added rather than an edge);
@@ -536,7 +536,8 @@ def add_unseen_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--unseen",
         action="store_true",
-        help="also read the styles no network is trained on (EmojiOne 2.2, FxEmoji; under "
+        help="also read the styles no network is trained on (EmojiOne 2.2, FxEmoji, Streamline "
+        "Emojis; under "
         f"{synth.unseen_designs_folder()}, fetched by scripts/bootstrap --eval-data)",
     )
 

@@ -155,8 +155,9 @@ def default_designs_folder() -> Path:
 
 def unseen_designs_folder() -> Path:
     """Where `scripts/bootstrap --eval-data` puts designs of styles no network is trained on
-    (EmojiOne 2.2, FxEmoji), one folder each: how the cut-out holds on styles it never saw
-    (`evaluate --unseen`). Kept apart so that reads of the trained styles stay as they were."""
+    (EmojiOne 2.2, FxEmoji, Streamline Emojis), one folder each: how the cut-out holds on styles
+    it never saw (`evaluate --unseen`). Kept apart so that reads of the trained styles stay as
+    they were."""
     from studio.paths import studio_paths
 
     return studio_paths().cache / "unseen-emoji"
