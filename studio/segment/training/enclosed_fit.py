@@ -44,8 +44,7 @@ HIDDEN = 16
 
 def design_folders() -> list[Path]:
     """The other designs' folders (`scripts/bootstrap --eval-data`), in order."""
-    root = synth.default_designs_folder()
-    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    return synth.design_folders(synth.default_designs_folder())
 
 
 def style_names() -> list[str]:
