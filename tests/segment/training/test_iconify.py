@@ -62,3 +62,28 @@ def test_a_file_that_is_not_an_icon_set_is_refused_clearly(tmp_path, capsys):
         iconify.main([str(source), "--out", str(tmp_path / "out")])
     assert exited.value.code == 2
     assert "is not an Iconify icon set" in capsys.readouterr().err
+
+
+def test_emoji_names_name_each_file_by_its_code_points(tmp_path):
+    icons = {
+        "icons": {
+            "grinning-face": {"body": SQUARE},
+            "grinning": {"body": SQUARE},  # the same emoji under its alias: written once
+            "waving-hand-medium-skin-tone": {"body": SQUARE},
+            "letter-a": {"body": SQUARE},  # no emoji
+        }
+    }
+    source = tmp_path / "icons.json"
+    source.write_text(json.dumps(icons))
+    folder = tmp_path / "set"
+    assert iconify.write_svgs(source, folder, emoji_names=True) == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["1f44b-1f3fd.svg", "1f600.svg"]
+    # Named so, an emoji falls in the same split as in every other style.
+    assert synth.design_sequence(folder / "1f44b-1f3fd.svg") == "\U0001f44b\U0001f3fd"
+
+
+def test_the_command_writes_emoji_names_when_asked(tmp_path):
+    source = tmp_path / "icons.json"
+    source.write_text(json.dumps({"icons": {"grinning-face": {"body": SQUARE}}}))
+    assert iconify.main([str(source), "--out", str(tmp_path / "out"), "--emoji-names"]) == 0
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["1f600.svg"]
