@@ -14,9 +14,10 @@ file fed that way would cut the picture. The pictures are `evaluate`'s, one test
 per pairing (mean IoU over the styles, its change from the first pairing on the same pictures
 with a margin of error, pictures below 0.9, pictures keeping a speck, pictures flagged for
 review, and of the pictures below 0.9 those fixed and those new against the first pairing),
-then each pairing's per-style table (`evaluate.style_table`), the pictures that carry its
-missed white (`evaluate.white_missed_table`), its table per kind of paper
-(`evaluate.paper_table`) and what its failures are (`evaluate.failure_table`).
+the same change style by style (`style_changes_table`), then each pairing's per-style table
+(`evaluate.style_table`), the pictures that carry its missed white
+(`evaluate.white_missed_table`), its table per kind of paper (`evaluate.paper_table`) and what
+its failures are (`evaluate.failure_table`).
 
 `--cache DIR` keeps every pass on disk (0.6 MB per picture and pass at 384 px, float32, by the
 network file's content and the picture's), so that a later run with another pairing or a
@@ -149,8 +150,7 @@ def summary_table(scores: dict[tuple[str, str], ev.Score], pairings: list[str]) 
         change, margin = paired_difference(first, ious)
         versus = f"{change:+.5f} ±{margin:.5f}"
         below = sum(score.failures for score in own)
-        failed_first, failed = first < ev.FAILURE_IOU, ious < ev.FAILURE_IOU
-        fixed, new = int((failed_first & ~failed).sum()), int((failed & ~failed_first).sum())
+        fixed, new = fixed_and_new(first, ious)
         specks = sum(score.specks for score in own)
         flagged = sum(score.flagged for score in own)
         lines.append(
@@ -163,6 +163,34 @@ def summary_table(scores: dict[tuple[str, str], ev.Score], pairings: list[str]) 
         "pairing and not under this one, and the other way round"
     )
     return "\n".join(lines)
+
+
+def style_changes_table(scores: dict[tuple[str, str], ev.Score], pairings: list[str]) -> str:
+    """Each later pairing against the first, style by style, on the same pictures: the change
+    in mean IoU with its margin of error, the pictures below 0.9 under both, and those fixed
+    and new. A total over the styles can hide one style's loss under another's gain."""
+    header = (
+        f"{'style':<24} {'pairing':<32} {'vs first':>18} {'below 0.9':>12} {'fixed':>6} {'new':>4}"
+    )
+    lines = [header, "-" * len(header)]
+    styles = list(dict.fromkeys(style for style, _ in scores))
+    for name in pairings[1:]:
+        for style in styles:
+            first = np.asarray(scores[(style, pairings[0])].ious)
+            ious = np.asarray(scores[(style, name)].ious)
+            change, margin = paired_difference(first, ious)
+            versus = f"{change:+.5f} ±{margin:.5f}"
+            below = f"{int((first < ev.FAILURE_IOU).sum())} -> {int((ious < ev.FAILURE_IOU).sum())}"
+            fixed, new = fixed_and_new(first, ious)
+            lines.append(f"{style:<24} {name:<32} {versus:>18} {below:>12} {fixed:>6d} {new:>4d}")
+    return "\n".join(lines)
+
+
+def fixed_and_new(first: np.ndarray, ious: np.ndarray) -> tuple[int, int]:
+    """Of the same pictures, those below 0.9 under `first` and not under `ious` (fixed), and
+    the other way round (new)."""
+    failed_first, failed = first < ev.FAILURE_IOU, ious < ev.FAILURE_IOU
+    return int((failed_first & ~failed).sum()), int((failed & ~failed_first).sum())
 
 
 def _picture_ious(scores: dict[tuple[str, str], ev.Score], pairing: str) -> np.ndarray:
@@ -237,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     scores = score_pairings(test_sets, pairings, outputs)
     sys.stdout.write(summary_table(scores, list(pairings)) + "\n")
+    if len(pairings) > 1:
+        sys.stdout.write(
+            f"\nper style, against the first:\n{style_changes_table(scores, list(pairings))}\n"
+        )
     for name in pairings:
         sys.stdout.write(f"\n{ev.style_table(scores, name)}\n")
         sys.stdout.write(f"\n{ev.white_missed_table(scores, name)}\n")

@@ -111,23 +111,30 @@ def test_the_command_prints_a_line_per_pairing_and_each_ones_styles(
     assert [line.split()[0] for line in summary[2:-1]] == ["a@64", "a@64+b@96"]
     assert summary[2].split()[2:4] == ["+0.00000", "±0.00000"]  # the first against itself
     assert summary[-1].startswith("vs first:")
+    changes = out.split("per style, against the first:\n")[1].split("\n\n")[0].splitlines()
+    assert [row.split("a@64+b@96")[0].strip() for row in changes[2:]] == [
+        "noto held-out",
+        "squares",
+    ]
     for name in ("a@64", "a@64+b@96"):
         table = out.split(f"per style, {name}:\n")[1].split("goal:")[0]
         assert [line.split()[0] for line in table.splitlines()[2:]] == ["noto", "squares"]
         assert f"what the failures are (each by its largest kind of error), {name}:" in out
 
 
+def _score(ious):
+    """A score holding only its pictures' IoUs."""
+    made = ev.Score()
+    made.ious = list(ious)
+    return made
+
+
 def test_the_summary_counts_the_failures_each_pairing_fixes_and_adds():
     # Four pictures: the first pairing fails the first two; the second fixes one of them and
     # fails the third.
-    def score(ious):
-        made = ev.Score()
-        made.ious = list(ious)
-        return made
-
     scores = {
-        ("squares", "first"): score([0.5, 0.8, 0.95, 0.99]),
-        ("squares", "second"): score([0.95, 0.7, 0.85, 0.99]),
+        ("squares", "first"): _score([0.5, 0.8, 0.95, 0.99]),
+        ("squares", "second"): _score([0.95, 0.7, 0.85, 0.99]),
     }
     lines = pairings.summary_table(scores, ["first", "second"]).splitlines()
     assert lines[0].split()[7:9] == ["fixed", "new"]
@@ -176,3 +183,20 @@ def test_the_paired_difference_is_the_mean_change_with_its_margin():
     assert margin == pytest.approx(1.96 * 0.115470 / 2, rel=1e-4)
     # Alike changes are sure however far apart the pictures themselves are.
     assert pairings.paired_difference(before, before + 0.01)[1] == pytest.approx(0, abs=1e-12)
+
+
+def test_the_style_table_shows_a_loss_the_total_hides():
+    # "circles" gains what "squares" loses: the total moves by nothing, each style by 0.2.
+    scores = {
+        ("squares", "first"): _score([0.95, 0.99]),
+        ("circles", "first"): _score([0.6, 0.9]),
+        ("squares", "second"): _score([0.75, 0.79]),
+        ("circles", "second"): _score([0.95, 0.95]),
+    }
+    lines = pairings.style_changes_table(scores, ["first", "second"]).splitlines()
+    assert [line.split()[:3] for line in lines[2:]] == [
+        ["squares", "second", "-0.20000"],
+        ["circles", "second", "+0.20000"],
+    ]
+    assert lines[2].split()[4:9] == ["0", "->", "2", "0", "2"]  # below 0.9, fixed, new
+    assert lines[3].split()[4:9] == ["1", "->", "0", "1", "0"]
