@@ -147,8 +147,7 @@ def summary_table(scores: dict[tuple[str, str], ev.Score], pairings: list[str]) 
         own = [score for (_, method), score in scores.items() if method == name]
         mean = float(np.mean([score.mean_iou for score in own]))
         ious = _picture_ious(scores, name)
-        change, margin = paired_difference(first, ious)
-        versus = f"{change:+.5f} ±{margin:.5f}"
+        versus = _versus(first, ious)
         below = sum(score.failures for score in own)
         fixed, new = fixed_and_new(first, ious)
         specks = sum(score.specks for score in own)
@@ -176,14 +175,19 @@ def style_changes_table(scores: dict[tuple[str, str], ev.Score], pairings: list[
     styles = list(dict.fromkeys(style for style, _ in scores))
     for name in pairings[1:]:
         for style in styles:
-            first = np.asarray(scores[(style, pairings[0])].ious)
-            ious = np.asarray(scores[(style, name)].ious)
-            change, margin = paired_difference(first, ious)
-            versus = f"{change:+.5f} ±{margin:.5f}"
-            below = f"{int((first < ev.FAILURE_IOU).sum())} -> {int((ious < ev.FAILURE_IOU).sum())}"
+            before, after = scores[(style, pairings[0])], scores[(style, name)]
+            first, ious = np.asarray(before.ious), np.asarray(after.ious)
+            versus = _versus(first, ious)
+            below = f"{before.failures} -> {after.failures}"
             fixed, new = fixed_and_new(first, ious)
             lines.append(f"{style:<24} {name:<32} {versus:>18} {below:>12} {fixed:>6d} {new:>4d}")
     return "\n".join(lines)
+
+
+def _versus(first: np.ndarray, ious: np.ndarray) -> str:
+    """The paired change from `first` to `ious` as the tables print it: "+0.00054 ±0.00148"."""
+    change, margin = paired_difference(first, ious)
+    return f"{change:+.5f} ±{margin:.5f}"
 
 
 def fixed_and_new(first: np.ndarray, ious: np.ndarray) -> tuple[int, int]:
