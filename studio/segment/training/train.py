@@ -61,6 +61,8 @@ RECIPE_OPTIONS = {
     "shadow": "chance of a soft cast shadow under a glyph (kept semi-transparent)",
     "decoder": "chance of the soft, slightly ringing look of a decoded, upscaled picture",
     "warm_white": "chance a glyph on Emojich's paper has its white level with the paper and warm",
+    "ground_shadow": "chance a glyph's shadow is a flat, crisp ground ellipse instead (kept "
+    "semi-transparent)",
 }
 # Extra loss weights of pixel kinds (`make_batch`): `TrainConfig` fields, command-line options of
 # the same names (with dashes) and entries of the exported metadata.
@@ -117,6 +119,7 @@ class TrainConfig:
     shadow: float = 0.0
     decoder: float = 0.0
     warm_white: float = 0.0
+    ground_shadow: float = 0.0
     # Other designs to train on besides Noto, each equally often (`synth.BalancedGlyphs`): names
     # of folders under `synth.default_designs_folder()`, or paths. Only their training split.
     designs: tuple[str, ...] = ()

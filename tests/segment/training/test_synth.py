@@ -318,6 +318,48 @@ def test_a_cast_shadow_is_soft_faint_and_offset_below():
         assert colour.max() <= 140
 
 
+def test_a_ground_shadow_is_a_flat_faint_crisp_ellipse_under_the_figure():
+    alpha = np.zeros((256, 256), np.float32)
+    alpha[64:128, 96:160] = 1.0
+    for seed in range(8):
+        colour, opacity = synth._ground_shadow(np.random.default_rng(seed), alpha)
+        assert colour.shape == (256, 256, 3) and colour.max() <= 120
+        assert 0.08 <= opacity.max() <= 0.3  # semi-transparent: background in every score
+        rows = np.flatnonzero(opacity.max(axis=1) > 0.01)
+        cols = np.flatnonzero(opacity.max(axis=0) > 0.01)
+        assert rows.max() > 121 and rows.min() > 100  # at the figure's foot, not round it
+        assert len(cols) > 2 * len(rows)  # wide and thin
+        assert abs((cols.min() + cols.max()) / 2 - 127.5) < 6  # centred under the figure
+        # Crisp: most of it is at its full opacity, not a fade.
+        inside = opacity > 0.01
+        assert (opacity[inside] > 0.9 * opacity.max()).mean() > 0.5
+    nothing = synth._ground_shadow(np.random.default_rng(0), np.zeros((64, 64), np.float32))
+    assert nothing[1].max() == 0
+
+
+def test_ground_shadow_replaces_some_cast_shadows_only_where_shadows_are_drawn():
+    glyphs = _glyphs()
+    changed = shown = 0
+    for index in range(6):
+        kwargs = dict(negatives=False, emojich_paper=1.0, ground_shadow=1.0)
+        without = synth.make_sample(synth.sample_rng(6, index), glyphs, 128, **kwargs)
+        plain = synth.make_sample(
+            synth.sample_rng(6, index), glyphs, 128, negatives=False, emojich_paper=1.0
+        )
+        assert np.array_equal(without.alpha, plain.alpha)  # no shadow asked for: none drawn
+        cast = synth.make_sample(
+            synth.sample_rng(6, index), glyphs, 128, negatives=False, emojich_paper=1.0, shadow=1.0
+        )
+        ground = synth.make_sample(synth.sample_rng(6, index), glyphs, 128, shadow=1.0, **kwargs)
+        # Faint alpha away from the figure's own soft edge is the shadow: at most 30% opaque.
+        figure = cv2.dilate((ground.alpha >= 0.5).astype(np.uint8), np.ones((7, 7), np.uint8))
+        shade = (figure == 0) & (ground.alpha > 0)
+        assert not shade.any() or ground.alpha[shade].max() <= 0.3
+        shown += shade.any()
+        changed += not np.array_equal(cast.alpha, ground.alpha)
+    assert changed == shown == 6
+
+
 def test_samples_with_shadows_gain_faint_alpha_round_the_figure():
     glyphs = _glyphs()
     wider = 0
