@@ -17,7 +17,8 @@ review, and of the pictures below 0.9 those fixed and those new against the firs
 the same change style by style (`style_changes_table`), then each pairing's per-style table
 (`evaluate.style_table`), the pictures that carry its missed white
 (`evaluate.white_missed_table`), its table per kind of paper (`evaluate.paper_table`) and what
-its failures are (`evaluate.failure_table`).
+its failures are (`evaluate.failure_table`) and where its IoU goes (`evaluate.breakdown_table`:
+two pairings with the same failures can lose IoU to different kinds of error).
 
 `--cache DIR` keeps every pass on disk (0.6 MB per picture and pass at 384 px, float32, by the
 network file's content and the picture's), so that a later run with another pairing or a
@@ -278,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(f"\n{ev.white_missed_table(scores, name)}\n")
         sys.stdout.write(f"\n{ev.paper_table(scores, name)}\n")
         sys.stdout.write(f"\n{ev.failure_table(scores, name)}\n")
+        sys.stdout.write(f"\n{ev.breakdown_table(scores, name)}\n")
     return 0
 
 

@@ -120,6 +120,8 @@ def test_the_command_prints_a_line_per_pairing_and_each_ones_styles(
         table = out.split(f"per style, {name}:\n")[1].split("goal:")[0]
         assert [line.split()[0] for line in table.splitlines()[2:]] == ["noto", "squares"]
         assert f"what the failures are (each by its largest kind of error), {name}:" in out
+        lost = out.split(f"where the IoU goes, {name}:\n")[1].splitlines()
+        assert [line.split()[0] for line in lost[2:4]] == ["noto", "squares"]
 
 
 def _score(ious):
