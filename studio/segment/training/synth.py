@@ -411,7 +411,9 @@ def _ground_shadow(rng: np.random.Generator, alpha: np.ndarray) -> tuple[np.ndar
     half_width = width * rng.uniform(0.25, 0.55)
     half_height = half_width * rng.uniform(0.06, 0.25)
     centre_x = (cols.min() + cols.max()) / 2 + width * rng.uniform(-0.05, 0.05)
-    centre_y = rows.max() + height * rng.uniform(-0.1, 0.12)
+    # At or below the figure's foot, so that it shows below the figure: a flat grey band inside
+    # the foot is how keycap rims and plinths are drawn, opaque (`_grey_base`).
+    centre_y = rows.max() + height * rng.uniform(0.0, 0.12)
     # Drawn four times larger and brought down, for an anti-aliased edge as a renderer draws it.
     fine = np.zeros((size * 4, size * 4), np.uint8)
     centre = (round(centre_x * 4 + 1.5), round(centre_y * 4 + 1.5))
@@ -468,6 +470,23 @@ def _whiten_region(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray)
     shade = (rgb.mean(axis=2, keepdims=True) - 128) * rng.uniform(0.03, 0.15)
     white = np.clip(target + shade, 0, 255)
     return rgb * (1 - blob) + white * blob
+
+
+def _grey_base(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Paint the glyph's lowest band (6-20% of its height) a flat light grey, opaque, as a
+    keycap's rim, a plinth or a pavement is drawn: at the figure's foot, where a ground shadow
+    lies (`_ground_shadow`), but part of the figure, and shaped by its outline. Dark pixels (the
+    outline) are kept. `rgb` (h,w,3) float32, `alpha` (h,w) 0..255."""
+    rows = np.flatnonzero((alpha > 127).any(axis=1))
+    if not len(rows):
+        return rgb
+    top = rows.max() - (rows.max() - rows.min() + 1) * rng.uniform(0.06, 0.2)
+    band = (np.arange(alpha.shape[0]) >= top)[:, None] & (alpha > 0)
+    band &= rgb.mean(axis=2) > 80
+    grey = rng.uniform(150, 235) + rng.normal(0, 2, 3)
+    out = rgb.copy()
+    out[band] = grey
+    return out
 
 
 # A repainted part differs from the paper by at least this much (0..255, in some channel).
@@ -813,6 +832,7 @@ def make_sample(
     decoder: float = 0.0,
     warm_white: float = 0.0,
     ground_shadow: float = 0.0,
+    grey_base: float = 0.0,
 ) -> Sample:
     """One training picture and its true alpha.
 
@@ -832,7 +852,8 @@ def make_sample(
     (`_decoder_look`); `warm_white`: the chance, per glyph on Emojich's paper, that its white is
     drawn level with the paper and warm, as Emojich draws it (`_warm_white`; otherwise the same
     picture); `ground_shadow`: the chance, when a glyph has a shadow, that it is a flat, crisp
-    ground ellipse instead (`_ground_shadow`). With the defaults the pictures are those the
+    ground ellipse instead (`_ground_shadow`); `grey_base`: the chance a glyph's foot is painted
+    a flat light grey, opaque (`_grey_base`). With the defaults the pictures are those the
     first shipped model saw.
     """
     if emojich_paper > 0 and rng.random() < emojich_paper:
@@ -872,6 +893,8 @@ def make_sample(
                 rgb = _flat_style(rng, rgb, glyph[..., 3], paper)
             if whiten and white_spots > 0 and rng.random() < white_spots:
                 rgb = _white_spots(rng, rgb, glyph[..., 3])
+            if whiten and grey_base > 0 and rng.random() < grey_base:
+                rgb = _grey_base(rng, rgb, glyph[..., 3])
         alpha_glyph = glyph[..., 3]
         if not strokes and whiten and holes > 0 and rng.random() < holes:
             if (255.0 - paper).max() >= MIN_PAPER_CONTRAST:

@@ -63,6 +63,7 @@ RECIPE_OPTIONS = {
     "warm_white": "chance a glyph on Emojich's paper has its white level with the paper and warm",
     "ground_shadow": "chance a glyph's shadow is a flat, crisp ground ellipse instead (kept "
     "semi-transparent)",
+    "grey_base": "chance a glyph's foot is painted a flat light grey band (opaque: a keycap's rim)",
 }
 # Extra loss weights of pixel kinds (`make_batch`): `TrainConfig` fields, command-line options of
 # the same names (with dashes) and entries of the exported metadata.
@@ -120,6 +121,7 @@ class TrainConfig:
     decoder: float = 0.0
     warm_white: float = 0.0
     ground_shadow: float = 0.0
+    grey_base: float = 0.0
     # Other designs to train on besides Noto, each equally often (`synth.BalancedGlyphs`): names
     # of folders under `synth.default_designs_folder()`, or paths. Only their training split.
     designs: tuple[str, ...] = ()
