@@ -397,7 +397,7 @@ def _cast_shadow(
 def _ground_shadow(rng: np.random.Generator, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A flat ground shadow under a placed glyph (`alpha` (S,S) 0..1), as flat icon and emoji
     sets draw one: a wide, thin ellipse of one dark grey at 8-30% opacity, with a crisp edge,
-    centred under the figure and often a little below it, apart from it. Unlike `_cast_shadow`
+    centred at the figure's foot or a little below it, then apart from it. Unlike `_cast_shadow`
     it does not fade into the paper, so only its faintness and flatness tell it from grey paint.
     Returns the layer (colours and opacity) to composite *under* the glyph; its opacity is its
     true alpha, below 50% and so background in every score."""
