@@ -404,9 +404,8 @@ def _ground_shadow(rng: np.random.Generator, alpha: np.ndarray) -> tuple[np.ndar
     size = alpha.shape[0]
     rows = np.flatnonzero(alpha.max(axis=1) > 0.05)
     cols = np.flatnonzero(alpha.max(axis=0) > 0.05)
-    opacity = np.zeros((size, size), np.float32)
     if not len(rows):
-        return np.zeros((size, size, 3), np.float32), opacity
+        return np.zeros((size, size, 3), np.float32), np.zeros((size, size), np.float32)
     width, height = cols.max() - cols.min() + 1, rows.max() - rows.min() + 1
     half_width = width * rng.uniform(0.25, 0.55)
     half_height = half_width * rng.uniform(0.06, 0.25)
