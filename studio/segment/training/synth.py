@@ -488,6 +488,34 @@ def _grey_base(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -> 
     return out
 
 
+def _grey_frame(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Paint the glyph as a keycap or a button is drawn: a flat light grey body round a face, its
+    rim thin at the top and sides and deepest at the foot. A grey band under a lighter face,
+    alone, looks like a ground shadow under a figure (`_ground_shadow`); here it is opaque, part
+    of the figure, and the same grey runs on up its sides. Half the time the face is near-white,
+    as on a keycap. Dark pixels (the outline, a keycap's digit) are kept. `rgb` (h,w,3) float32,
+    `alpha` (h,w) 0..255."""
+    body = (alpha > 127).astype(np.uint8)
+    rows = np.flatnonzero(body.any(axis=1))
+    if not len(rows):
+        return rgb
+    height = rows.max() - rows.min() + 1
+    rim = max(1, round(height * rng.uniform(0.03, 0.08)))
+    foot = max(rim + 1, round(height * rng.uniform(0.08, 0.2)))
+    inner = cv2.erode(body, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rim + 1,) * 2))
+    # The face is the body less its rim, lifted so that the rim below it is `foot` deep.
+    lift = foot - rim
+    face = inner.astype(bool)
+    face[: face.shape[0] - lift] &= face[lift:]
+    face[face.shape[0] - lift :] = False
+    light = rgb.mean(axis=2) > 80
+    out = rgb.copy()
+    if rng.random() < 0.5:
+        out[face & light] = rng.uniform(240, 255) + rng.normal(0, 2, 3)
+    out[(alpha > 0) & ~face & light] = rng.uniform(170, 235) + rng.normal(0, 2, 3)
+    return out
+
+
 # A repainted part differs from the paper by at least this much (0..255, in some channel).
 # Closer than that, nothing in the picture tells the part from the background where it touches
 # it: the paper's own gradients (up to 8) and noise are as large. Training on such parts taught
@@ -832,6 +860,7 @@ def make_sample(
     warm_white: float = 0.0,
     ground_shadow: float = 0.0,
     grey_base: float = 0.0,
+    grey_frame: float = 0.0,
 ) -> Sample:
     """One training picture and its true alpha.
 
@@ -852,8 +881,9 @@ def make_sample(
     drawn level with the paper and warm, as Emojich draws it (`_warm_white`; otherwise the same
     picture); `ground_shadow`: the chance, when a glyph has a shadow, that it is a flat, crisp
     ground ellipse instead (`_ground_shadow`); `grey_base`: the chance a glyph's foot is painted
-    a flat light grey, opaque (`_grey_base`). With the defaults the pictures are those the
-    first shipped model saw.
+    a flat light grey, opaque (`_grey_base`); `grey_frame`: the chance a glyph is drawn as a
+    keycap, a grey body round a face, deepest at its foot (`_grey_frame`). With the defaults the
+    pictures are those the first shipped model saw.
     """
     if emojich_paper > 0 and rng.random() < emojich_paper:
         background, paper_kind = _emojich_paper(rng, size), EMOJICH
@@ -894,6 +924,8 @@ def make_sample(
                 rgb = _white_spots(rng, rgb, glyph[..., 3])
             if whiten and grey_base > 0 and rng.random() < grey_base:
                 rgb = _grey_base(rng, rgb, glyph[..., 3])
+            if whiten and grey_frame > 0 and rng.random() < grey_frame:
+                rgb = _grey_frame(rng, rgb, glyph[..., 3])
         alpha_glyph = glyph[..., 3]
         if not strokes and whiten and holes > 0 and rng.random() < holes:
             if (255.0 - paper).max() >= MIN_PAPER_CONTRAST:

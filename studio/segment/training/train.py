@@ -64,6 +64,8 @@ RECIPE_OPTIONS = {
     "ground_shadow": "chance a glyph's shadow is a flat, crisp ground ellipse instead (kept "
     "semi-transparent)",
     "grey_base": "chance a glyph's foot is painted a flat light grey band (opaque: a keycap's rim)",
+    "grey_frame": "chance a glyph is drawn as a keycap: a flat light grey body round a face, "
+    "deepest at its foot",
 }
 # Extra loss weights of pixel kinds (`make_batch`): `TrainConfig` fields, command-line options of
 # the same names (with dashes) and entries of the exported metadata.
@@ -122,6 +124,7 @@ class TrainConfig:
     warm_white: float = 0.0
     ground_shadow: float = 0.0
     grey_base: float = 0.0
+    grey_frame: float = 0.0
     # Other designs to train on besides Noto, each equally often (`synth.BalancedGlyphs`): names
     # of folders under `synth.default_designs_folder()`, or paths. Only their training split.
     designs: tuple[str, ...] = ()

@@ -378,6 +378,25 @@ def test_a_grey_base_is_an_opaque_flat_grey_foot_that_keeps_the_outline():
         assert np.array_equal(out[:, :10], rgb[:, :10])  # nothing drawn off the figure
 
 
+def test_a_grey_frame_is_a_flat_grey_body_deepest_at_the_foot_round_a_face():
+    alpha = np.zeros((100, 80), np.float32)
+    alpha[10:90, 10:70] = 255
+    rgb = np.full((100, 80, 3), 200.0, np.float32)
+    rgb[:, :, 0] = 230  # a warm colour, so the grey is told apart
+    rgb[40:45, 30:50] = 20  # a dark mark on the face
+    for seed in range(6):
+        out = synth._grey_frame(np.random.default_rng(seed), rgb, alpha)
+        grey = out[88, 40]
+        assert 165 <= grey.min() and grey.max() <= 240 and np.ptp(grey) < 15  # light grey
+        column = out[:, 40]
+        rim_top = np.flatnonzero((column[10:] != grey).any(axis=1))[0]
+        rim_foot = 89 - np.flatnonzero((column[:90] != grey).any(axis=1))[-1]
+        assert 1 <= rim_top <= 7 and rim_foot > rim_top and 7 <= rim_foot <= 17  # deepest below
+        assert (out[10:90, 10] == grey).all()  # the same grey runs up the sides
+        assert np.array_equal(out[40:45, 30:50], rgb[40:45, 30:50])  # dark pixels kept
+        assert np.array_equal(out[:, :10], rgb[:, :10])  # nothing drawn off the figure
+
+
 def test_samples_with_shadows_gain_faint_alpha_round_the_figure():
     glyphs = _glyphs()
     wider = 0
