@@ -361,11 +361,18 @@ def test_ground_shadow_replaces_some_cast_shadows_only_where_shadows_are_drawn()
     assert changed == 6 and shown >= 3  # some fall off the picture with the figure
 
 
-def test_a_grey_base_is_an_opaque_flat_grey_foot_that_keeps_the_outline():
+def _warm_block() -> tuple[np.ndarray, np.ndarray]:
+    """A glyph (rgb, alpha 0..255): a block 80 tall and 60 wide of a warm colour, so that grey
+    painted on it is told apart."""
     alpha = np.zeros((100, 80), np.float32)
     alpha[10:90, 10:70] = 255
     rgb = np.full((100, 80, 3), 200.0, np.float32)
-    rgb[:, :, 0] = 230  # a warm colour, so the grey is told apart
+    rgb[:, :, 0] = 230
+    return rgb, alpha
+
+
+def test_a_grey_base_is_an_opaque_flat_grey_foot_that_keeps_the_outline():
+    rgb, alpha = _warm_block()
     rgb[85:90, 10:70] = 20  # a dark outline along the foot
     for seed in range(6):
         out = synth._grey_base(np.random.default_rng(seed), rgb, alpha)
@@ -379,10 +386,7 @@ def test_a_grey_base_is_an_opaque_flat_grey_foot_that_keeps_the_outline():
 
 
 def test_a_grey_frame_is_a_flat_grey_body_deepest_at_the_foot_round_a_face():
-    alpha = np.zeros((100, 80), np.float32)
-    alpha[10:90, 10:70] = 255
-    rgb = np.full((100, 80, 3), 200.0, np.float32)
-    rgb[:, :, 0] = 230  # a warm colour, so the grey is told apart
+    rgb, alpha = _warm_block()
     rgb[40:45, 30:50] = 20  # a dark mark on the face
     for seed in range(6):
         out = synth._grey_frame(np.random.default_rng(seed), rgb, alpha)
