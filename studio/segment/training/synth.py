@@ -471,6 +471,12 @@ def _whiten_region(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray)
     return rgb * (1 - blob) + white * blob
 
 
+def _paintable(rgb: np.ndarray) -> np.ndarray:
+    """Where a glyph (h,w,3) may be repainted grey or white: everywhere but its dark pixels, its
+    outline and marks such as a keycap's digit, which flat designs draw over such parts."""
+    return rgb.mean(axis=2) > 80
+
+
 def _grey_base(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """Paint the glyph's lowest band (6-20% of its height) a flat light grey, opaque, as a
     keycap's rim, a plinth or a pavement is drawn: at the figure's foot, where a ground shadow
@@ -480,8 +486,7 @@ def _grey_base(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) -> 
     if not len(rows):
         return rgb
     top = rows.max() - (rows.max() - rows.min() + 1) * rng.uniform(0.06, 0.2)
-    band = (np.arange(alpha.shape[0]) >= top)[:, None] & (alpha > 0)
-    band &= rgb.mean(axis=2) > 80
+    band = (np.arange(alpha.shape[0]) >= top)[:, None] & (alpha > 0) & _paintable(rgb)
     grey = rng.uniform(150, 235) + rng.normal(0, 2, 3)
     out = rgb.copy()
     out[band] = grey
@@ -508,7 +513,7 @@ def _grey_frame(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) ->
     face = inner.astype(bool)
     face[: face.shape[0] - lift] &= face[lift:]
     face[face.shape[0] - lift :] = False
-    light = rgb.mean(axis=2) > 80
+    light = _paintable(rgb)
     out = rgb.copy()
     if rng.random() < 0.5:
         out[face & light] = rng.uniform(240, 255) + rng.normal(0, 2, 3)
