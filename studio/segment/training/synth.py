@@ -507,12 +507,13 @@ def _grey_frame(rng: np.random.Generator, rgb: np.ndarray, alpha: np.ndarray) ->
     height = rows.max() - rows.min() + 1
     rim = max(1, round(height * rng.uniform(0.03, 0.08)))
     foot = max(rim + 1, round(height * rng.uniform(0.08, 0.2)))
-    inner = cv2.erode(body, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rim + 1,) * 2))
-    # The face is the body less its rim, lifted so that the rim below it is `foot` deep.
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rim + 1,) * 2)
+    inner = cv2.erode(body, kernel).astype(bool)
+    # The face is the body less its rim, its foot raised so that the rim below it is `foot` deep:
+    # a row is face where the row `lift` below it is inside the body less its rim too.
     lift = foot - rim
-    face = inner.astype(bool)
-    face[: face.shape[0] - lift] &= face[lift:]
-    face[face.shape[0] - lift :] = False
+    face = np.zeros_like(inner)
+    face[:-lift] = inner[:-lift] & inner[lift:]
     light = _paintable(rgb)
     out = rgb.copy()
     if rng.random() < 0.5:
