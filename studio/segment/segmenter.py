@@ -23,7 +23,8 @@ where the paper is grainy (`flat_paint`) and white regions it drops that are whi
 grainy paper (`whiter_paint`), gaps the network filled that show the paper's own colour and
 grain are cleared (`paper_gaps`), faded spots the opaque figure walls in and pale paint it
 faded like a shadow along the outline are made opaque (`see_through`, `faded_paint`), soft
-cast shadows it keeps opaque are made semi-transparent (`shadows.soft_shadows`), and pale
+cast shadows it keeps opaque are made semi-transparent (`shadows.soft_shadows`), as are flat
+ground shadows, told by their shape (`ground_shadows`), and pale
 specks, soft shadow pieces, faint bits, edge chips and border slivers detached from the figure
 are removed (`islands.remove_specks`); clearing gaps, softening shadows, removing specks and
 keeping an enclosed white region the network was unsure of flag the result for review, and
@@ -53,6 +54,7 @@ from studio.segment.enclosed_classifier import CLASSIFIER_KEY, ClassifierError, 
 from studio.segment.enclosed_white import enclosed_white
 from studio.segment.faded_paint import faded_paint
 from studio.segment.flat_paint import flat_paint
+from studio.segment.ground_shadows import ground_shadows
 from studio.segment.islands import remove_specks
 from studio.segment.paint_holes import paint_holes
 from studio.segment.paper_gaps import clear_paper_gaps
@@ -116,6 +118,7 @@ class _Network:
     clear_paper_gaps: bool = True  # `paper_gaps.clear_paper_gaps` (off: measuring)
     fill_paint: bool = True  # `paint_holes`, `flat_paint` and `whiter_paint` (off: measuring)
     soften_shadows: bool = True  # `shadows.soft_shadows` (off: measuring)
+    soften_ground_shadows: bool = True  # `ground_shadows.ground_shadows` (off: measuring)
     fill_see_through: bool = True  # `see_through`, `faded_paint` (off: measuring)
     # May keep enclosed white regions the network drops, when the model file stores one
     # (`enclosed_classifier`).
@@ -344,6 +347,11 @@ class Segmenter:
         what making them semi-transparent does)."""
         return Segmenter(dataclasses.replace(self._net, soften_shadows=False), self._device)
 
+    def with_opaque_ground_shadows(self) -> Segmenter:
+        """The same network with the flat ground shadows it keeps opaque left opaque (to
+        measure what `ground_shadows` does; soft shadows are still made semi-transparent)."""
+        return Segmenter(dataclasses.replace(self._net, soften_ground_shadows=False), self._device)
+
     def with_enclosed_classifier(self, classifier: EnclosedClassifier | None) -> Segmenter:
         """The same network with `classifier` deciding the enclosed white regions it drops
         (None: the network's opacity alone), to measure one (`training.enclosed_fit`)."""
@@ -527,9 +535,13 @@ class Segmenter:
         if self._net.soften_shadows:
             # Soft cast shadows kept as an opaque grey slab: semi-transparent, as drawn.
             softened, count = soft_shadows(rgb, mask)
-            if count:
-                noun = "shadow" if count == 1 else "shadows"
-                shadows_note = f"made {count} soft {noun} semi-transparent"
+            ground = 0
+            if self._net.soften_ground_shadows:
+                # A flat ground shadow has a drawn edge, which the soft-shadow step reads as
+                # a part of the figure; its shape tells it apart.
+                softened, ground = ground_shadows(rgb, softened)
+            if count or ground:
+                shadows_note = _shadows_note(count, ground)
                 # The figure's edge beside it was measured against the paper, not the shadow.
                 softened, shadow_pixels = settle_edge(rgb, softened, softened != mask)
             mask = softened
@@ -558,6 +570,17 @@ class Segmenter:
             review=review,
             flagged_by=tuple(step for step, note in notes.items() if note),
         )
+
+
+def _shadows_note(soft: int, ground: int) -> str:
+    """The review note for `soft` soft shadows and `ground` flat ground shadows made
+    semi-transparent (at least one in all)."""
+    parts = []
+    if soft:
+        parts.append(f"{soft} soft {'shadow' if soft == 1 else 'shadows'}")
+    if ground:
+        parts.append("the flat ground shadow")
+    return f"made {' and '.join(parts)} semi-transparent"
 
 
 INPUT_SIZES_RULE = "each input size must be a whole number of pixels from 32 to 2048"

@@ -81,7 +81,7 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     field, noise = contour.background_field(rgb)
     if field.min() < 150:  # no light paper on the border to compare with
         return mask, 0
-    smooth, offsets, shade = _shade(rgb, field)
+    smooth, offsets, shade = shade_of(rgb, field)
     darkened = (
         is_grey(offsets, shade)
         & (shade >= max(MIN_SHADE_LEVELS, MIN_SHADE_NOISE_FACTOR * noise))
@@ -137,7 +137,7 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     joined[np.unique(fade_labels[shadows])] = True
     joined[0] = False
     region = joined[fade_labels]
-    alpha = _black_shadow_alpha(shade, field)
+    alpha = black_shadow_alpha(shade, field)
     out = mask.copy()
     out[region] = alpha[region]
     return out, found
@@ -157,7 +157,7 @@ def settle_edge(
     cut_off = _stranded(out >= OPAQUE_ALPHA, shadow, max(8, round(MIN_AREA * scale * scale)))
     if cut_off.any():
         field, _ = contour.background_field(rgb)
-        alpha = _black_shadow_alpha(_shade(rgb, field)[2], field)
+        alpha = black_shadow_alpha(shade_of(rgb, field)[2], field)
         out = out.copy() if out is mask else out
         out[cut_off] = alpha[cut_off]
         shadow = shadow | cut_off
@@ -172,7 +172,7 @@ def is_grey(offsets: np.ndarray, shade: np.ndarray) -> np.ndarray:
     return spread <= np.maximum(GREY_LEVELS, GREY_SHARE * shade)
 
 
-def _shade(rgb: np.ndarray, field: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def shade_of(rgb: np.ndarray, field: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The picture `rgb` after a 3x3 median (H,W,3 float32), its offsets from the paper `field`
     (H,W,3), and how much darker than the paper each pixel is (H,W levels, the channels' mean)."""
     smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32)
@@ -180,7 +180,7 @@ def _shade(rgb: np.ndarray, field: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     return smooth, offsets, -channel_sum(offsets) / 3.0
 
 
-def _black_shadow_alpha(shade: np.ndarray, field: np.ndarray) -> np.ndarray:
+def black_shadow_alpha(shade: np.ndarray, field: np.ndarray) -> np.ndarray:
     """(H,W uint8): the alpha of a black shadow that darkens the paper `field` (H,W,3) by
     `shade` (H,W levels, the channels' mean): `1 - picture / paper`."""
     paper = channel_sum(field) / 3.0

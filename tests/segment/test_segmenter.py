@@ -377,6 +377,30 @@ def test_an_opaque_cast_shadow_is_made_semi_transparent_black_and_flagged(seg):
     assert kept.mask[200, 128] == 255 and kept.review is None  # measured as before
 
 
+def test_an_opaque_flat_ground_shadow_is_made_semi_transparent_black_and_flagged(seg):
+    # An outlined disc standing on a flat, hard-edged ellipse of 15% dark grey; the network's
+    # output keeps the ellipse opaque.
+    from tests.segment.test_ground_shadows import _scene
+
+    rgb, _, shadow, figure = _scene()
+    prob = cv2.resize((figure | shadow).astype(np.float32), (256, 256), cv2.INTER_AREA)
+    network = seg.with_threshold(0.0)
+    cut = network._finish(rgb, None, prob, 0.99)
+    assert cut.mask[400, 100] < 128 and cut.mask[250, 256] == 255
+    assert cut.review == "made the flat ground shadow semi-transparent"
+    assert cut.flagged_by == ("shadows",)
+    assert np.asarray(cut.rgba)[400, 100, :3].max() < 40  # black, as a shadow un-blends
+    kept = network.with_opaque_ground_shadows()._finish(rgb, None, prob, 0.99)
+    assert kept.mask[400, 100] == 255 and kept.review is None  # measured as before
+
+
+def test_shadows_note_names_each_kind():
+    assert segmenter._shadows_note(2, 0) == "made 2 soft shadows semi-transparent"
+    assert segmenter._shadows_note(1, 1) == (
+        "made 1 soft shadow and the flat ground shadow semi-transparent"
+    )
+
+
 def test_the_network_runs_folded_and_channels_last_and_predicts_as_stored():
     # The shipped weights, whose BatchNorms hold real statistics: loaded for inference they
     # are folded into the convolutions and laid out channels-last; the file's network as

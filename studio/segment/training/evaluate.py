@@ -630,7 +630,10 @@ def format_table(scores: dict[tuple[str, str], Score], counts: dict[str, int]) -
     return "\n".join(lines)
 
 
-def _segmenter_method(segmenter, cache: NetworkCache | None = None) -> Method:
+def segmenter_method(segmenter, cache: NetworkCache | None = None) -> Method:
+    """The method that cuts a picture with `segmenter`, its network's outputs read from
+    `cache` (and kept there) when given."""
+
     def run(image: np.ndarray) -> Cut:
         if cache is None:
             result = segmenter.cutout(Image.fromarray(image))
@@ -1078,6 +1081,12 @@ def main(argv: list[str] | None = None) -> int:
         "`shadows.soft_shadows`)",
     )
     parser.add_argument(
+        "--opaque-ground-shadows",
+        action="store_true",
+        help="leave flat ground shadows the network keeps opaque opaque (the cut-out before "
+        "`ground_shadows`; soft shadows are still made semi-transparent)",
+    )
+    parser.add_argument(
         "--faded-spots",
         action="store_true",
         help="leave the faded spots the figure walls in and the pale paint the network faded "
@@ -1140,6 +1149,8 @@ def main(argv: list[str] | None = None) -> int:
         ours = ours.without_paint_fills()
     if args.opaque_shadows:
         ours = ours.with_opaque_shadows()
+    if args.opaque_ground_shadows:
+        ours = ours.with_opaque_ground_shadows()
     if args.faded_spots:
         ours = ours.with_see_through_spots()
     if args.enclosed_classifier:
@@ -1148,13 +1159,13 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError) as exc:  # a missing file, bad JSON, another classifier
             parser.error(f"--enclosed-classifier: {exc}")
         ours = ours.with_enclosed_classifier(classifier)
-    methods: dict[str, Method] = {"ours": _segmenter_method(ours, cache)}
+    methods: dict[str, Method] = {"ours": segmenter_method(ours, cache)}
     if not args.ours_only:
-        methods[UNET_ONLY] = _segmenter_method(ours.with_threshold(0.0), cache)
+        methods[UNET_ONLY] = segmenter_method(ours.with_threshold(0.0), cache)
         methods["reference fallback"] = _fixed(contour.reference_contour_mask)
         methods[OUR_FALLBACK] = _fixed(contour.contour_mask)
     if args.emojich:
-        methods["official Emojich U-Net"] = _segmenter_method(
+        methods["official Emojich U-Net"] = segmenter_method(
             Segmenter.from_emojich_unet(args.emojich, "cpu")
         )
 

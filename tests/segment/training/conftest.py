@@ -34,6 +34,18 @@ def square_design(tmp_path: Path) -> Path:
     return design
 
 
+def held_out_squares(tmp_path: Path) -> Path:
+    """A design folder of three coloured squares named as emoji of the held-out split."""
+    design = tmp_path / "designs" / "squares"
+    design.mkdir(parents=True)
+    codes = [code for code in range(0x1F300, 0x1F600) if synth.is_held_out(chr(code))][:3]
+    for code in codes:
+        rgba = np.zeros((40, 40, 4), np.uint8)
+        rgba[5:35, 5:35] = (code % 255, 90, 200, 255)
+        Image.fromarray(rgba).save(design / f"{code:x}.png")
+    return design
+
+
 def exported_network(path: Path, seed: int, widths=SMALL, meta: dict | None = None) -> Path:
     """A small random 5-input network exported to `path` as `train` exports one (fed at 64 and
     96 px), with BatchNorm statistics of its own, as a fine-tune would have."""

@@ -483,9 +483,9 @@ def test_the_network_cache_gives_the_same_cut_outs_and_skips_the_network(tmp_pat
 
     segmenter = Segmenter.from_shipped_weights(tiny_weights, "cpu").with_threshold(0.0)
     pictures = [np.asarray(emoji_like(96, paper)[0]) for paper in ((255,) * 3, (250, 248, 246))]
-    plain = evaluate._segmenter_method(segmenter)
+    plain = evaluate.segmenter_method(segmenter)
     cache = evaluate.NetworkCache(tmp_path / "cache", tiny_weights)
-    cached = evaluate._segmenter_method(segmenter, cache)
+    cached = evaluate.segmenter_method(segmenter, cache)
     for picture in pictures:
         first, second = cached(picture), cached(picture)  # computed and kept, then read back
         expected = plain(picture)

@@ -1,12 +1,11 @@
 import numpy as np
 import pytest
-from PIL import Image
 
 from studio.segment import Segmenter
 from studio.segment.training import combine, pairings, synth
 from studio.segment.training import evaluate as ev
 from studio.segment.training.pairings import Pass
-from tests.segment.training.conftest import exported_network
+from tests.segment.training.conftest import exported_network, held_out_squares
 
 
 def test_a_pairing_is_networks_at_sizes():
@@ -48,8 +47,8 @@ def test_a_pairing_cuts_as_the_model_file_fed_that_way(tmp_path, two_networks, t
     out = tmp_path / "pair.safetensors"
     combine.combine(files["a"], {96: files["b"]}, out)
     methods = {
-        "own": ev._segmenter_method(segmenters["a"]),
-        "combined": ev._segmenter_method(Segmenter.from_shipped_weights(out, "cpu")),
+        "own": ev.segmenter_method(segmenters["a"]),
+        "combined": ev.segmenter_method(Segmenter.from_shipped_weights(out, "cpu")),
     }
     expected = ev.evaluate(test_sets, methods)
     chosen = {"own": "a@64+a@96", "combined": "a@64+b@96"}
@@ -85,23 +84,11 @@ def test_passes_kept_on_disk_are_reused(tmp_path, two_networks, test_sets, monke
     assert _ious(again, "a@64+b@96") == _ious(first, "a@64+b@96")
 
 
-def _held_out_squares(tmp_path):
-    """A design folder of coloured squares named as emoji of the held-out split."""
-    design = tmp_path / "designs" / "squares"
-    design.mkdir(parents=True)
-    codes = [code for code in range(0x1F300, 0x1F600) if synth.is_held_out(chr(code))][:3]
-    for code in codes:
-        rgba = np.zeros((40, 40, 4), np.uint8)
-        rgba[5:35, 5:35] = (code % 255, 90, 200, 255)
-        Image.fromarray(rgba).save(design / f"{code:x}.png")
-    return design
-
-
 def test_the_command_prints_a_line_per_pairing_and_each_ones_styles(
     tmp_path, two_networks, few_glyphs, capsys
 ):
     files, _ = two_networks
-    design = _held_out_squares(tmp_path)
+    design = held_out_squares(tmp_path)
     argv = ["--count", "2", "--size", "64", "--seed", "7", "--designs", str(design)]
     argv += ["--network", f"a={files['a']}", "--network", f"b={files['b']}", "a@64", "a@64+b@96"]
     assert pairings.main(argv) == 0
