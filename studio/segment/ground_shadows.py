@@ -31,8 +31,8 @@ from studio.segment.shadows import OPAQUE_ALPHA, black_shadow_alpha, is_grey, sh
 MIN_SHADE_LEVELS = 8.0
 MIN_SHADE_NOISE_FACTOR = 4.0
 MAX_SHADE_LEVELS = 80.0
-# Flat: its pieces' shades lie within this many levels of the darkest piece's median, or this
-# share of it when larger (one layer of translucent paint).
+# One layer of translucent paint: the pieces that join the one it is fitted from have their
+# median shade within this many levels of that piece's, or this share of it when larger.
 SAME_SHADE_LEVELS = 5.0
 SAME_SHADE_SHARE = 0.2
 # The piece a shadow is fitted from is at least this many times as wide as it is tall: the
@@ -50,12 +50,12 @@ MIN_OUTLINE_PIXELS = 40
 # Wide and flat: its long axis at least this many times its short one, and level: that axis
 # within this many degrees of the horizontal.
 MIN_ELONGATION = 3.0
+MAX_TILT_DEGREES = 8.0
 # A shadow is at least this tall, half its height in pixels at 512 px: a thinner level line of
 # grey (a rule under a word, a seam) is drawn, and fits an ellipse of any length.
 MIN_HALF_HEIGHT = 3.0
-MAX_TILT_DEGREES = 8.0
-# The figure stands on it: the ellipse's pixels are the shadow's or the figure's, but for this
-# share left transparent (a pixel of its rim here and there) ...
+# The figure stands on it: inside the ellipse at most this share looks like the paper (the
+# rest is the shadow or the figure) ...
 MAX_OPEN_SHARE = 0.06
 # ... the shadow shows at least this share of it ...
 MIN_SHOWN_SHARE = 0.2
@@ -78,6 +78,8 @@ class _Ellipse:
 
     @classmethod
     def fit(cls, ys: np.ndarray, xs: np.ndarray) -> _Ellipse | None:
+        """The ellipse nearest the points (`cv2.fitEllipse`, least squares; at least five),
+        None when the fit is degenerate."""
         points = np.stack([xs, ys], axis=1).astype(np.float32)
         (cx, cy), (first, second), degrees = cv2.fitEllipse(points)
         if not (np.isfinite([cx, cy, first, second]).all() and min(first, second) > 0):
@@ -85,7 +87,7 @@ class _Ellipse:
         angle = np.deg2rad(degrees)
         if second > first:  # the long axis is the rectangle's second side
             first, second, angle = second, first, angle + np.pi / 2
-        # The long axis's tilt from the horizontal, in (-pi/2, pi/2].
+        # The long axis's tilt from the horizontal, in [-pi/2, pi/2).
         angle = (angle + np.pi / 2) % np.pi - np.pi / 2
         return cls(float(cx), float(cy), first / 2.0, second / 2.0, float(angle))
 
