@@ -106,32 +106,34 @@ def test_a_keycap_rim_stays():
     assert count == 0 and out is mask
 
 
-def test_a_flat_grey_band_under_the_figure_stays():
-    # A pavement, or a key whose only grey is its lower rim: a wide flat grey band the figure
-    # stands on, as flat and as grey as a ground shadow, but with square ends.
+def _grey_under_the_figure(region: np.ndarray):
+    """The scene with its ellipse replaced by `region` (H,W bool) painted in the same flat
+    translucent grey and kept opaque by the cut-out. Returns (rgb, mask)."""
     rgb, mask, shadow, figure = _scene()
     rgb[shadow & ~figure] = np.array(PAPER, np.uint8)
     mask[shadow & ~figure] = 0
-    band = np.zeros(shadow.shape, np.uint8)
+    region = region & ~figure
+    rgb[region] = (0.85 * np.array(PAPER) + 0.15 * np.array(OUTLINE) + 0.5).astype(np.uint8)
+    mask[region] = 255
+    return rgb, mask
+
+
+def test_a_flat_grey_band_under_the_figure_stays():
+    # A pavement, or a key whose only grey is its lower rim: a wide flat grey band the figure
+    # stands on, as flat and as grey as a ground shadow, but with square ends.
+    band = np.zeros((512, 512), np.uint8)
     cv2.rectangle(band, (90, 384), (422, 416), 1, -1)
-    band = band.astype(bool) & ~figure
-    rgb[band] = (0.85 * np.array(PAPER) + 0.15 * np.array(OUTLINE) + 0.5).astype(np.uint8)
-    mask[band] = 255
+    rgb, mask = _grey_under_the_figure(band.astype(bool))
     out, count = ground_shadows.ground_shadows(rgb, mask)
     assert count == 0 and out is mask
 
 
 def test_a_thin_grey_line_under_the_figure_stays():
-    # A level grey line three pixels tall under the figure (a seam, a rule) fits a flat ellipse of
-    # any length, but no shadow is that thin.
-    rgb, mask, shadow, figure = _scene()
-    rgb[shadow & ~figure] = np.array(PAPER, np.uint8)
-    mask[shadow & ~figure] = 0
-    line = np.zeros(shadow.shape, bool)
+    # A level grey line three pixels tall under the figure (a seam, a rule) fits a flat ellipse
+    # of any length, but no shadow is that thin.
+    line = np.zeros((512, 512), bool)
     line[404:407, 120:392] = True
-    line &= ~figure
-    rgb[line] = (0.85 * np.array(PAPER) + 0.15 * np.array(OUTLINE) + 0.5).astype(np.uint8)
-    mask[line] = 255
+    rgb, mask = _grey_under_the_figure(line)
     out, count = ground_shadows.ground_shadows(rgb, mask)
     assert count == 0 and out is mask
 

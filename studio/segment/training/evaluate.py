@@ -531,6 +531,20 @@ def style_test_sets(
     return test_sets
 
 
+def test_sets_of(args: argparse.Namespace) -> list[TestSet]:
+    """`style_test_sets` as a command's options choose them (`--count`, `--size`, `--seed`,
+    `--designs`, `--warm-white`, `--unseen`, and `--plain` where the command has it)."""
+    return style_test_sets(
+        args.count,
+        args.size,
+        args.seed,
+        args.designs,
+        plain=getattr(args, "plain", False),
+        warm_white=args.warm_white,
+        unseen=args.unseen,
+    )
+
+
 def add_unseen_option(parser: argparse.ArgumentParser) -> None:
     """`--unseen`: the styles no network is trained on read too (`style_test_sets`)."""
     parser.add_argument(
@@ -1169,9 +1183,7 @@ def main(argv: list[str] | None = None) -> int:
             Segmenter.from_emojich_unet(args.emojich, "cpu")
         )
 
-    test_sets = style_test_sets(
-        args.count, args.size, args.seed, args.designs, args.plain, args.warm_white, args.unseen
-    )
+    test_sets = test_sets_of(args)
     sheets = FailureSheets(args.failures) if args.failures else None
     scores = evaluate(test_sets, methods, sheets)
     counts = {t.name: len(t.pictures) for t in test_sets}

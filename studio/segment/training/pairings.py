@@ -260,14 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     segmenters = {name: Segmenter.from_shipped_weights(path, "cpu") for name, path in files.items()}
     outputs = PassOutputs(segmenters, files, args.cache)
-    test_sets = ev.style_test_sets(
-        args.count,
-        args.size,
-        args.seed,
-        args.designs,
-        warm_white=args.warm_white,
-        unseen=args.unseen,
-    )
+    test_sets = ev.test_sets_of(args)
     scores = score_pairings(test_sets, pairings, outputs)
     sys.stdout.write(summary_table(scores, list(pairings)) + "\n")
     if len(pairings) > 1:

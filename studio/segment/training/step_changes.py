@@ -109,14 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         names[0]: ev.segmenter_method(leave_out(), cache),
         names[1]: ev.segmenter_method(shipped, cache),
     }
-    test_sets = ev.style_test_sets(
-        args.count,
-        args.size,
-        args.seed,
-        args.designs,
-        warm_white=args.warm_white,
-        unseen=args.unseen,
-    )
+    test_sets = ev.test_sets_of(args)
     scores = ev.evaluate(test_sets, methods)
     sys.stdout.write(pairings.summary_table(scores, names) + "\n")
     sys.stdout.write(
