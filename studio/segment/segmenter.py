@@ -344,7 +344,7 @@ class Segmenter:
 
     def with_opaque_shadows(self) -> Segmenter:
         """The same network with the soft cast shadows it keeps opaque left opaque (to measure
-        what making them semi-transparent does)."""
+        what making them semi-transparent does), and the flat ground shadows too."""
         return Segmenter(dataclasses.replace(self._net, soften_shadows=False), self._device)
 
     def with_opaque_ground_shadows(self) -> Segmenter:
