@@ -126,9 +126,10 @@ def ground_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
         return mask, 0
     smooth, offsets, shade = shade_of(rgb, field)
     opaque = mask >= OPAQUE_ALPHA
+    grey = is_grey(offsets, shade)
     flat_grey = (
         opaque
-        & is_grey(offsets, shade)
+        & grey
         & (shade >= max(MIN_SHADE_LEVELS, MIN_SHADE_NOISE_FACTOR * noise))
         & (shade <= MAX_SHADE_LEVELS)
         & (grey_slope(channel_sum(smooth) / 3.0) <= SOFT_EDGE_LEVELS)
@@ -144,7 +145,6 @@ def ground_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     pieces = [label for label in range(1, count) if stats[label, cv2.CC_STAT_AREA] >= min_area]
     if not pieces:
         return mask, 0
-    grey = is_grey(offsets, shade)
     # The largest pieces first: a ground shadow is the broadest flat grey under the figure.
     pieces.sort(key=lambda label: -int(stats[label, cv2.CC_STAT_AREA]))
     for seed in pieces[:3]:
@@ -176,13 +176,14 @@ def _shadow_from(
     # or two outside the shadow's edge (its blurred rim is not flat), and may keep the paper
     # between the figure's legs above it; either way the pixels past the edge look like paper.
     paper_like = grey & (shade < PAPER_SHARE * level)
-    beside_paper = cv2.dilate(paper_like.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    beside_paper = _grown(paper_like)
     ellipse = _fitted(seed_pixels & beside_paper, scale)
     if ellipse is None:
         return None
     # The other pieces of its shade on the ellipse join it: pieces the figure's legs cut it into.
     on_ellipse = _grown(ellipse.mask(labels.shape))
-    top, bottom, left, right = _box(on_ellipse)
+    left, top, box_width, box_height = cv2.boundingRect(on_ellipse.astype(np.uint8))
+    right, bottom = left + box_width, top + box_height
     shadow = seed_pixels.copy()
     for label in pieces:
         x, y, w, h = (int(v) for v in stats[label, :4])
@@ -212,14 +213,6 @@ def _shadow_from(
         & (shade >= 2.0)
         & (shade <= level + tolerance)
     )
-
-
-def _box(region: np.ndarray) -> tuple[int, int, int, int]:
-    """The rows and columns `region` (H,W bool, not empty) spans: top, bottom, left, right,
-    the ends past its last row and column."""
-    ys = np.flatnonzero(region.any(axis=1))
-    xs = np.flatnonzero(region.any(axis=0))
-    return int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
 
 
 def _grown(region: np.ndarray, by: int = 2) -> np.ndarray:
@@ -262,9 +255,9 @@ def _stands_on(
     and the figure is above it."""
     if shadow.sum() > MAX_FIGURE_SHARE * opaque.sum():
         return False
-    if _grown(ellipse.mask(shadow.shape))[shadow].mean() < 0.95:
-        return False
     inside = ellipse.mask(shadow.shape)
+    if _grown(inside)[shadow].mean() < 0.95:
+        return False
     covered = int(inside.sum())
     if covered == 0 or (inside & paper_like).sum() > MAX_OPEN_SHARE * covered:
         return False

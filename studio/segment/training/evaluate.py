@@ -531,6 +531,19 @@ def style_test_sets(
     return test_sets
 
 
+def add_test_set_options(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the pictures of a command that compares cut-outs side by side
+    (`pairings`, `step_changes`), read by `test_sets_of`; `--seed` has no default there, so
+    that a comparison names the pictures it was made on."""
+    parser.add_argument("--designs", type=Path, nargs="*", help="as evaluate's --designs")
+    parser.add_argument("--count", type=int, default=60, help="pictures per style")
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--seed", type=int, required=True, help="a validation seed to choose")
+    parser.add_argument("--threads", type=int, default=2)
+    add_warm_white_option(parser)
+    add_unseen_option(parser)
+
+
 def test_sets_of(args: argparse.Namespace) -> list[TestSet]:
     """`style_test_sets` as a command's options choose them (`--count`, `--size`, `--seed`,
     `--designs`, `--warm-white`, `--unseen`, and `--plain` where the command has it)."""

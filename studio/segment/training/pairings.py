@@ -233,14 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         required=True,
         help="NAME=FILE: a model file, named for the pairings",
     )
-    parser.add_argument("--designs", type=Path, nargs="*", help="as evaluate's --designs")
-    parser.add_argument("--count", type=int, default=60, help="pictures per style")
-    parser.add_argument("--size", type=int, default=512)
-    parser.add_argument("--seed", type=int, required=True, help="a validation seed")
-    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--cache", type=Path, help="keep the passes in this folder")
-    ev.add_warm_white_option(parser)
-    ev.add_unseen_option(parser)
+    ev.add_test_set_options(parser)
     args = parser.parse_args(argv)
     ev.check_unseen_option(parser, args)
 

@@ -25,20 +25,19 @@ def few_glyphs(monkeypatch):
 
 def square_design(tmp_path: Path) -> Path:
     """A design folder of twelve coloured squares named as emoji: some in each split."""
-    design = tmp_path / "designs" / "squares"
-    design.mkdir(parents=True)
-    for code in range(0x1F7E0, 0x1F7EC):
-        rgba = np.zeros((40, 40, 4), np.uint8)
-        rgba[5:35, 5:35] = (code % 255, 90, 200, 255)
-        Image.fromarray(rgba).save(design / f"{code:x}.png")
-    return design
+    return _squares(tmp_path, range(0x1F7E0, 0x1F7EC))
 
 
 def held_out_squares(tmp_path: Path) -> Path:
     """A design folder of three coloured squares named as emoji of the held-out split."""
+    codes = [code for code in range(0x1F300, 0x1F600) if synth.is_held_out(chr(code))][:3]
+    return _squares(tmp_path, codes)
+
+
+def _squares(tmp_path: Path, codes) -> Path:
+    """A design folder "squares" of one coloured square per emoji code point in `codes`."""
     design = tmp_path / "designs" / "squares"
     design.mkdir(parents=True)
-    codes = [code for code in range(0x1F300, 0x1F600) if synth.is_held_out(chr(code))][:3]
     for code in codes:
         rgba = np.zeros((40, 40, 4), np.uint8)
         rgba[5:35, 5:35] = (code % 255, 90, 200, 255)
