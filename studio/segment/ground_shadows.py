@@ -12,6 +12,10 @@ ellipse is at the figure's foot, the figure covers the rest of it, and the shado
 share of the cut-out. The figure's legs may cut it into several pieces, which lie on the one
 ellipse. Such a shadow gets the alpha of a black shadow that darkens the paper as much (`1 -
 picture / paper`, as `shadows.soft_shadows` gives soft ones).
+
+While it was opaque the shadow walled in the paper between the figure's legs, which the cut-out
+then kept as white the figure encloses; paper that the softened shadow opens onto the open paper
+is cleared with it. White paint keeps its own outline round it, shadow or not, so it stays.
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ MIN_SHOWN_SHARE = 0.2
 MIN_OUTLINE_SPAN = 0.45
 # A shadow is at most this share of the opaque cut-out: a larger flat grey stretch is figure.
 MAX_FIGURE_SHARE = 0.25
+# Paper the shadow walls in is at most this share of the opaque cut-out.
+MAX_WALLED_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -117,10 +123,13 @@ class _Ellipse:
         return canvas.astype(bool)
 
 
-def ground_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
+def ground_shadows(
+    rgb: np.ndarray, mask: np.ndarray, clear_walled: bool = True
+) -> tuple[np.ndarray, int]:
     """The cut-out `mask` (H,W uint8) of picture `rgb` (H,W,3 uint8) with an opaque flat ground
-    shadow made semi-transparent (module docstring), and how many there were (0 or 1). The mask
-    is returned unchanged (the same array) when there is none."""
+    shadow made semi-transparent and the paper it walled in cleared (`clear_walled`; module
+    docstring), and how many there were (0 or 1). The mask is returned unchanged (the same
+    array) when there is none."""
     field, noise = contour.background_field(rgb)
     if field.min() < 150:  # no light paper on the border to compare with
         return mask, 0
@@ -150,9 +159,13 @@ def ground_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     for seed in pieces[:3]:
         if stats[seed, cv2.CC_STAT_WIDTH] < MIN_SEED_ELONGATION * stats[seed, cv2.CC_STAT_HEIGHT]:
             continue  # not the wide, flat piece a ground shadow shows
-        region = _shadow_from(seed, pieces, labels, stats, shade, grey, opaque, scale)
-        if region is not None:
-            return _soften(mask, region, shade, field), 1
+        found = _shadow_from(seed, pieces, labels, stats, shade, grey, opaque, scale)
+        if found is not None:
+            region, paper_like = found
+            softened = _soften(mask, region, shade, field)
+            if clear_walled:
+                softened[_walled_in_by(mask, softened, paper_like)] = 0
+            return softened, 1
     return mask, 0
 
 
@@ -165,10 +178,11 @@ def _shadow_from(
     grey: np.ndarray,
     opaque: np.ndarray,
     scale: float,
-) -> np.ndarray | None:
+) -> tuple[np.ndarray, np.ndarray] | None:
     """(H,W bool): the pixels of the ground shadow that piece `seed` belongs to, with its
-    blurred rim, when it passes every test of the module docstring; None otherwise. `grey`
-    (H,W bool) marks the pixels that darken the paper alike in every channel."""
+    blurred rim, when it passes every test of the module docstring, and the pixels that look
+    like the paper beside it (H,W bool); None otherwise. `grey` (H,W bool) marks the pixels
+    that darken the paper alike in every channel."""
     seed_pixels = labels == seed
     level = float(np.median(shade[seed_pixels]))
     tolerance = max(SAME_SHADE_LEVELS, SAME_SHADE_SHARE * level)
@@ -207,12 +221,48 @@ def _shadow_from(
     # What to soften: inside the ellipse and its blurred rim, what darkens the paper by no more
     # than the shadow does (the figure's own paint is darker or not grey). A pixel more than
     # the rim's width: the fit is least sure of the ellipse's ends.
-    return (
+    region = (
         _grown(ellipse.mask(labels.shape), by=3)
         & grey
         & (shade >= 2.0)
         & (shade <= level + tolerance)
     )
+    return region, paper_like
+
+
+def _walled_in_by(before: np.ndarray, after: np.ndarray, paper_like: np.ndarray) -> np.ndarray:
+    """(H,W bool): the opaque paper-like regions of the cut-out `after` (H,W uint8, the shadow
+    softened) that the shadow alone walled in: shut off from the open paper in the cut-out
+    `before` it was softened, and open onto it now. Opaque, the shadow walls in the paper
+    between the figure's legs, which the cut-out then keeps as enclosed white; a white part
+    the figure's outline walls in stays walled in by it. At most `MAX_WALLED_SHARE` of the
+    cut-out."""
+    candidates = (after >= OPAQUE_ALPHA) & paper_like
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(
+        candidates.astype(np.uint8), connectivity=4
+    )
+    if count <= 1:
+        return np.zeros(before.shape, dtype=bool)
+    near_open_now = _grown(_open_paper(after), by=1)
+    near_open_before = _grown(_open_paper(before), by=1)
+    opened = np.zeros(count, dtype=bool)
+    opened[np.unique(labels[near_open_now & candidates])] = True
+    opened[np.unique(labels[near_open_before & candidates])] = False
+    opened &= stats[:, cv2.CC_STAT_AREA] <= MAX_WALLED_SHARE * (after >= OPAQUE_ALPHA).sum()
+    opened[0] = False
+    return opened[labels]
+
+
+def _open_paper(mask: np.ndarray) -> np.ndarray:
+    """(H,W bool): the pixels of the cut-out `mask` (H,W uint8) that are not opaque and join
+    the picture's border through others (4-connected)."""
+    clear = (mask < OPAQUE_ALPHA).astype(np.uint8)
+    count, labels = cv2.connectedComponents(clear, connectivity=4)
+    border = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    touching = np.zeros(count, dtype=bool)
+    touching[np.unique(border)] = True
+    touching[0] = False
+    return touching[labels]
 
 
 def _grown(region: np.ndarray, by: int = 2) -> np.ndarray:

@@ -119,6 +119,7 @@ class _Network:
     fill_paint: bool = True  # `paint_holes`, `flat_paint` and `whiter_paint` (off: measuring)
     soften_shadows: bool = True  # `shadows.soft_shadows` (off: measuring)
     soften_ground_shadows: bool = True  # `ground_shadows.ground_shadows` (off: measuring)
+    clear_walled_paper: bool = True  # the paper a ground shadow walled in (off: measuring)
     fill_see_through: bool = True  # `see_through`, `faded_paint` (off: measuring)
     # May keep enclosed white regions the network drops, when the model file stores one
     # (`enclosed_classifier`).
@@ -352,6 +353,11 @@ class Segmenter:
         measure what `ground_shadows` does; soft shadows are still made semi-transparent)."""
         return Segmenter(dataclasses.replace(self._net, soften_ground_shadows=False), self._device)
 
+    def with_walled_paper_kept(self) -> Segmenter:
+        """The same network with the paper a flat ground shadow walled in kept as the cut-out
+        had it when the shadow is made semi-transparent (to measure what clearing it does)."""
+        return Segmenter(dataclasses.replace(self._net, clear_walled_paper=False), self._device)
+
     def with_enclosed_classifier(self, classifier: EnclosedClassifier | None) -> Segmenter:
         """The same network with `classifier` deciding the enclosed white regions it drops
         (None: the network's opacity alone), to measure one (`training.enclosed_fit`)."""
@@ -539,7 +545,9 @@ class Segmenter:
             if self._net.soften_ground_shadows:
                 # A flat ground shadow has a drawn edge, which the soft-shadow step reads as
                 # a part of the figure; its shape tells it apart.
-                softened, ground = ground_shadows(rgb, softened)
+                softened, ground = ground_shadows(
+                    rgb, softened, clear_walled=self._net.clear_walled_paper
+                )
             if count or ground:
                 shadows_note = _shadows_note(count, ground)
                 # The figure's edge beside it was measured against the paper, not the shadow.

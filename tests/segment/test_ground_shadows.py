@@ -11,11 +11,18 @@ PAPER = (252.0, 251.0, 250.0)
 OUTLINE = (69.0, 65.0, 60.0)
 
 
-def _scene(size: int = 512, legs: bool = False, tilt: float = 0.0, shadow_below: bool = True):
+def _scene(
+    size: int = 512,
+    legs: bool = False,
+    tilt: float = 0.0,
+    shadow_below: bool = True,
+    white_legs: bool = False,
+):
     """An outlined orange disc standing on a flat, hard-edged ellipse of 15% dark grey (as
     Streamline draws its ground shadows) on off-white paper, slightly blurred as a decoder
     leaves it, and a cut-out that keeps the ellipse opaque, as the network does. `legs`: the
-    disc stands on two legs that cut the ellipse in three; `tilt`: the ellipse's angle in
+    disc stands on two legs that cut the ellipse in three (`white_legs`: painted as light as
+    the paper); `tilt`: the ellipse's angle in
     degrees; `shadow_below`: False puts the ellipse over the disc (a halo, not a shadow).
     Returns (rgb, mask, the ellipse's shape, the figure's shape), the shapes (H,W bool)."""
     centre_y = 400 if shadow_below else 120
@@ -34,6 +41,10 @@ def _scene(size: int = 512, legs: bool = False, tilt: float = 0.0, shadow_below:
     outline = cv2.dilate(figure, np.ones((9, 9), np.uint8)).astype(bool)
     rgb[outline] = OUTLINE
     rgb[figure.astype(bool)] = (250.0, 150.0, 40.0)
+    if legs and white_legs:
+        # Down to the ellipse's top and a little past it; lower, their white would show
+        # inside the ellipse as much as the paper does past a shadow's edge.
+        rgb[300:390, 196:215] = rgb[300:390, 298:317] = PAPER
     rgb = cv2.GaussianBlur(rgb, (0, 0), 0.8)
     rgb = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
     drawn = outline | shadow.astype(bool)
@@ -64,6 +75,44 @@ def test_a_shadow_the_legs_cut_in_pieces_is_one_shadow():
     for x in (120, 256, 390):  # left of the legs, between them, right of them
         assert out[400, x] < 128
     assert (out[figure] == 255).all()
+
+
+def _paper_between_the_legs(rgb: np.ndarray, figure: np.ndarray, shadow: np.ndarray):
+    """(H,W bool): the paper of the `legs` scene between the legs, under the disc and above
+    the ellipse (the `figure` and `shadow` shapes it returns)."""
+    between = np.zeros(figure.shape, bool)
+    between[300:404, 214:300] = True
+    return between & ~figure & ~shadow & (rgb.mean(axis=2) > 245)
+
+
+def test_paper_only_the_shadow_walled_in_is_cleared_with_it():
+    # The network keeps the paper between the legs, walled in by the legs, the body and the
+    # opaque shadow, as enclosed white; once the shadow is semi-transparent it is open paper.
+    rgb, mask, shadow, figure = _scene(legs=True)
+    between = _paper_between_the_legs(rgb, figure, shadow)
+    assert between.sum() > 400
+    mask[between] = 255
+    out, count = ground_shadows.ground_shadows(rgb, mask)
+    assert count == 1
+    assert (out[between] == 0).mean() > 0.95
+    assert (out[figure] == 255).all()
+
+
+def test_white_paint_its_outline_walls_in_stays():
+    # The same legs filled with white paint as light as the paper: their outline walls them
+    # in, shadow or not, so they stay opaque while the paper between them is cleared.
+    rgb, mask, shadow, figure = _scene(legs=True, white_legs=True)
+    legs = np.zeros(figure.shape, bool)
+    legs[300:390, 196:215] = legs[300:390, 298:317] = True
+    between = _paper_between_the_legs(rgb, figure, shadow)
+    mask[between] = 255
+    out, count = ground_shadows.ground_shadows(rgb, mask)
+    assert count == 1
+    # Their fill stays opaque (the light fringe inside their outline is softened with the
+    # shadow's rim, as on any figure).
+    fill = cv2.erode(legs.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    assert (out[fill] == 255).all()
+    assert (out[between] == 0).mean() > 0.95
 
 
 def test_the_same_shape_scaled_is_found_at_another_size():

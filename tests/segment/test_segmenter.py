@@ -394,6 +394,24 @@ def test_an_opaque_flat_ground_shadow_is_made_semi_transparent_black_and_flagged
     assert kept.mask[400, 100] == 255 and kept.review is None  # measured as before
 
 
+def test_the_paper_a_ground_shadow_walled_in_is_cleared_with_it(seg):
+    # The disc on two legs; the network's output keeps the ellipse and the paper between the
+    # legs above it opaque.
+    from tests.segment.test_ground_shadows import _paper_between_the_legs, _scene
+
+    rgb, _, shadow, figure = _scene(legs=True)
+    between = _paper_between_the_legs(rgb, figure, shadow)
+    kept_by_network = (figure | shadow | between).astype(np.float32)
+    prob = cv2.resize(kept_by_network, (256, 256), cv2.INTER_AREA)
+    network = seg.with_threshold(0.0)
+    cut = network._finish(rgb, None, prob, 0.99)
+    assert (cut.mask[between] == 0).mean() > 0.9
+    assert cut.mask[250, 256] == 255 and cut.flagged_by == ("shadows",)
+    kept = network.with_walled_paper_kept()._finish(rgb, None, prob, 0.99)
+    assert (kept.mask[between] >= 128).mean() > 0.9  # measured as before
+    assert kept.mask[400, 120] < 128  # the shadow is made semi-transparent either way
+
+
 def test_shadows_note_names_each_kind():
     assert segmenter._shadows_note(2, 0) == "made 2 soft shadows semi-transparent"
     assert segmenter._shadows_note(1, 1) == (

@@ -35,6 +35,7 @@ STEPS: dict[str, str] = {
     "paint-fills": "without_paint_fills",
     "soft-shadows": "with_opaque_shadows",
     "ground-shadows": "with_opaque_ground_shadows",
+    "walled-paper": "with_walled_paper_kept",
     "see-through": "with_see_through_spots",
 }
 SHIPPED = "shipped"
