@@ -243,26 +243,15 @@ def _walled_in_by(before: np.ndarray, after: np.ndarray, paper_like: np.ndarray)
     )
     if count <= 1:
         return np.zeros(before.shape, dtype=bool)
-    near_open_now = _grown(_open_paper(after), by=1)
-    near_open_before = _grown(_open_paper(before), by=1)
+    # The open paper: what is not opaque and joins the picture's border.
+    near_open_now = _grown(contour.border_connected(after < OPAQUE_ALPHA), by=1)
+    near_open_before = _grown(contour.border_connected(before < OPAQUE_ALPHA), by=1)
     opened = np.zeros(count, dtype=bool)
     opened[np.unique(labels[near_open_now & candidates])] = True
     opened[np.unique(labels[near_open_before & candidates])] = False
     opened &= stats[:, cv2.CC_STAT_AREA] <= MAX_WALLED_SHARE * (after >= OPAQUE_ALPHA).sum()
     opened[0] = False
     return opened[labels]
-
-
-def _open_paper(mask: np.ndarray) -> np.ndarray:
-    """(H,W bool): the pixels of the cut-out `mask` (H,W uint8) that are not opaque and join
-    the picture's border through others (4-connected)."""
-    clear = (mask < OPAQUE_ALPHA).astype(np.uint8)
-    count, labels = cv2.connectedComponents(clear, connectivity=4)
-    border = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
-    touching = np.zeros(count, dtype=bool)
-    touching[np.unique(border)] = True
-    touching[0] = False
-    return touching[labels]
 
 
 def _grown(region: np.ndarray, by: int = 2) -> np.ndarray:
