@@ -46,7 +46,9 @@ def test_the_command_cuts_each_picture_with_and_without_the_step(
 ):
     # A stand-in step that clears every cut-out: shipped, every picture scores 0; without it,
     # the network's own cut.
-    monkeypatch.setattr(segmenter, "ground_shadows", lambda rgb, mask: (np.zeros_like(mask), 1))
+    monkeypatch.setattr(
+        segmenter, "ground_shadows", lambda rgb, mask, **_: (np.zeros_like(mask), 1)
+    )
     design = held_out_squares(tmp_path)
     cache = tmp_path / "cache"
     argv = ["--without", "ground-shadows", "--weights", str(network), "--count", "2"]
