@@ -227,7 +227,24 @@ def _shadow_from(
         & (shade >= 2.0)
         & (shade <= level + tolerance)
     )
+    # The fit is least sure of the ellipse's ends and may fall short of the drawn ones: the
+    # shadow's opaque paint joined to the region along the ellipse's rows goes with it.
+    band = np.zeros(labels.shape, dtype=bool)
+    reach = ellipse.short + 3.0
+    band[max(0, int(ellipse.cy - reach)) : int(np.ceil(ellipse.cy + reach)) + 1] = True
+    region |= _joined_to(region, layer & opaque & band)
     return region, paper_like
+
+
+def _joined_to(region: np.ndarray, extension: np.ndarray) -> np.ndarray:
+    """(H,W bool): the 8-connected parts of `extension` that touch `region` (both H,W bool)."""
+    count, labels = cv2.connectedComponents((extension & ~region).astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return np.zeros(region.shape, dtype=bool)
+    touching = np.zeros(count, dtype=bool)
+    touching[np.unique(labels[_grown(region, by=1)])] = True
+    touching[0] = False
+    return touching[labels]
 
 
 def _walled_in_by(before: np.ndarray, after: np.ndarray, paper_like: np.ndarray) -> np.ndarray:

@@ -201,3 +201,14 @@ def test_a_cut_out_without_light_paper_is_left_alone():
     dark = (rgb // 3).astype(np.uint8)
     out, count = ground_shadows.ground_shadows(dark, mask)
     assert count == 0 and out is mask
+
+
+def test_the_shadows_paint_joined_to_the_softened_region_goes_with_it():
+    region = np.zeros((20, 40), bool)
+    region[8:12, 10:30] = True
+    paint = np.zeros((20, 40), bool)
+    paint[9:11, 4:36] = True  # the ellipse's tips past the region, on either side
+    paint[1:3, 10:30] = True  # paint of the same shade elsewhere, not joined
+    joined = ground_shadows._joined_to(region, paint)
+    assert joined[9:11, 4:10].all() and joined[9:11, 30:36].all()
+    assert not joined[1:3].any() and not (joined & region).any()
