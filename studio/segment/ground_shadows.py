@@ -13,6 +13,9 @@ share of the cut-out. The figure's legs may cut it into several pieces, which li
 ellipse. Such a shadow gets the alpha of a black shadow that darkens the paper as much (`1 -
 picture / paper`, as `shadows.soft_shadows` gives soft ones).
 
+The fit may fall short of the drawn ellipse's ends; the shadow's opaque paint joined to what
+is softened, along the ellipse's rows, goes with it, or its tips would stay opaque.
+
 While it was opaque the shadow walled in the paper between the figure's legs, which the cut-out
 then kept as white the figure encloses; paper that the softened shadow opens onto the open paper
 is cleared with it. White paint keeps its own outline round it, shadow or not, so it stays.
