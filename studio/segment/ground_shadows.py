@@ -31,7 +31,13 @@ import numpy as np
 from studio.segment import contour
 from studio.segment.channels import channel_sum
 from studio.segment.islands import SOFT_EDGE_LEVELS, grey_slope
-from studio.segment.shadows import OPAQUE_ALPHA, black_shadow_alpha, is_grey, shade_of
+from studio.segment.shadows import (
+    OPAQUE_ALPHA,
+    black_shadow_alpha,
+    is_grey,
+    parts_touching,
+    shade_of,
+)
 
 # A ground shadow darkens the paper by at least this many levels (channels' mean, or this
 # many times the border's noise) and at most this many: a translucent shadow is far from black.
@@ -235,19 +241,8 @@ def _shadow_from(
     band = np.zeros(labels.shape, dtype=bool)
     reach = ellipse.short + 3.0
     band[max(0, int(ellipse.cy - reach)) : int(np.ceil(ellipse.cy + reach)) + 1] = True
-    region |= _joined_to(region, layer & opaque & band)
+    region |= parts_touching(layer & opaque & band, region)
     return region, paper_like
-
-
-def _joined_to(region: np.ndarray, extension: np.ndarray) -> np.ndarray:
-    """(H,W bool): the 8-connected parts of `extension` that touch `region` (both H,W bool)."""
-    count, labels = cv2.connectedComponents((extension & ~region).astype(np.uint8), connectivity=8)
-    if count <= 1:
-        return np.zeros(region.shape, dtype=bool)
-    touching = np.zeros(count, dtype=bool)
-    touching[np.unique(labels[_grown(region, by=1)])] = True
-    touching[0] = False
-    return touching[labels]
 
 
 def _walled_in_by(before: np.ndarray, after: np.ndarray, paper_like: np.ndarray) -> np.ndarray:

@@ -127,7 +127,7 @@ def soft_shadows(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
         return mask, 0
     # Opaque bits that only the shadows joined to the figure (smaller than a part, by the check
     # above) are shadow too, pixels of it that missed a test: left opaque they would be specks.
-    shadows |= _stranded(opaque, shadows, min_area)
+    shadows |= parts_touching(opaque, shadows, min_area)
     # The fade beyond the cut-out's border joins the shadow: the soft grey darkening on the open
     # paper that touches it.
     fade_count, fade_labels = cv2.connectedComponents(
@@ -154,7 +154,7 @@ def settle_edge(
     out = edge_beside_shadow(rgb, mask, shadow)
     height, width = mask.shape
     scale = max(height, width) / 512.0
-    cut_off = _stranded(out >= OPAQUE_ALPHA, shadow, max(8, round(MIN_AREA * scale * scale)))
+    cut_off = parts_touching(out >= OPAQUE_ALPHA, shadow, max(8, round(MIN_AREA * scale * scale)))
     if cut_off.any():
         field, _ = contour.background_field(rgb)
         alpha = black_shadow_alpha(shade_of(rgb, field)[2], field)
@@ -188,17 +188,20 @@ def black_shadow_alpha(shade: np.ndarray, field: np.ndarray) -> np.ndarray:
     return (alpha * 255.0 + 0.5).astype(np.uint8)
 
 
-def _stranded(opaque: np.ndarray, shadows: np.ndarray, min_area: int) -> np.ndarray:
-    """(H,W bool): the parts of `opaque` outside `shadows` that touch them and are smaller than
-    `min_area` pixels, 8-connected: bits only a shadow joined to the figure."""
-    rest = (opaque & ~shadows).astype(np.uint8)
+def parts_touching(
+    parts: np.ndarray, region: np.ndarray, min_area: int | None = None
+) -> np.ndarray:
+    """(H,W bool): the 8-connected parts of `parts` outside `region` (both H,W bool) that touch
+    it, only those smaller than `min_area` pixels when given."""
+    rest = (parts & ~region).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rest, 8)
     touching = np.zeros(count, dtype=bool)
-    near = cv2.dilate(shadows.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    touching[np.unique(labels[near & opaque])] = True
-    stranded = touching & (stats[:, cv2.CC_STAT_AREA] < min_area)
-    stranded[0] = False
-    return stranded[labels]
+    near = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    touching[np.unique(labels[near & parts])] = True
+    if min_area is not None:
+        touching &= stats[:, cv2.CC_STAT_AREA] < min_area
+    touching[0] = False
+    return touching[labels]
 
 
 def _drawn_parts(region: np.ndarray, measures: PictureMeasures, min_area: int) -> int:

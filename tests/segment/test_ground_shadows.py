@@ -203,12 +203,16 @@ def test_a_cut_out_without_light_paper_is_left_alone():
     assert count == 0 and out is mask
 
 
-def test_the_shadows_paint_joined_to_the_softened_region_goes_with_it():
-    region = np.zeros((20, 40), bool)
-    region[8:12, 10:30] = True
-    paint = np.zeros((20, 40), bool)
-    paint[9:11, 4:36] = True  # the ellipse's tips past the region, on either side
-    paint[1:3, 10:30] = True  # paint of the same shade elsewhere, not joined
-    joined = ground_shadows._joined_to(region, paint)
-    assert joined[9:11, 4:10].all() and joined[9:11, 30:36].all()
-    assert not joined[1:3].any() and not (joined & region).any()
+def test_the_shadows_tips_past_the_fitted_ellipse_go_with_it():
+    # The drawn shadow runs on past the ellipse's right end in a level tip of the same grey,
+    # opaque in the cut-out: the fit keeps to the ellipse, and the tip goes with it.
+    rgb, mask, shadow, figure = _scene()
+    tip = np.zeros(shadow.shape, bool)
+    tip[396:405, 424:446] = True
+    tip &= ~shadow
+    rgb[tip] = (0.85 * np.array(PAPER) + 0.15 * np.array(OUTLINE) + 0.5).astype(np.uint8)
+    mask[tip] = 255
+    out, count = ground_shadows.ground_shadows(rgb, mask)
+    assert count == 1
+    inner = cv2.erode(tip.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    assert inner.sum() > 100 and (out[inner] < 128).all()

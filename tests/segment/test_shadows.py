@@ -269,3 +269,17 @@ def test_settling_the_edge_takes_bits_it_leaves_beside_the_shadow_into_it():
     out, grown = shadows.settle_edge(rgb, softened, made)
     assert out[203:206, 150:153].max() < 128 and grown[203:206, 150:153].all()
     assert (out[120, 60:196] == 255).all() and (out <= softened).all()
+
+
+def test_parts_touching_a_region_are_those_joined_to_it():
+    region = np.zeros((20, 40), bool)
+    region[8:12, 10:30] = True
+    parts = np.zeros((20, 40), bool)
+    parts[9:11, 4:36] = True  # runs on past the region on both sides
+    parts[1:3, 10:30] = True  # apart from it
+    joined = shadows.parts_touching(parts, region)
+    assert joined[9:11, 4:10].all() and joined[9:11, 30:36].all()
+    assert not joined[1:3].any() and not (joined & region).any()
+    # With a size limit, only the parts smaller than it.
+    assert not shadows.parts_touching(parts, region, min_area=12).any()
+    assert shadows.parts_touching(parts, region, min_area=13)[9:11, 4:10].all()
