@@ -27,7 +27,11 @@ It abstains too where the network is sure of the region (`SURE_PROBABILITY`): wh
 level or two off grainy paper matches it in colour and grain (Noto's (250, 250, 250) white on
 Emojich-like paper of (253, 251, 251), its red as low as a cyan blotch's), and only the figure's
 shape tells them apart, which the network reads and the rule does not. The gaps the network
-fills it is seldom sure of.
+fills it is seldom sure of. Except one kind: paper seen through a broken outline (a dashed
+frame, a line drawing's open strokes), which the network takes for a white card inside it. Such
+a region meets the open paper only through the outline's narrow breaks (`walled_off`), while
+white paint the network is sure of is either walled in whole (a bar across a sign) or meets the
+paper along a whole side (a flag's white band at its edge); so the rule does not abstain there.
 """
 
 from __future__ import annotations
@@ -105,6 +109,13 @@ OFF_WHITE_LEVELS = 2.5
 # more were 41,400 px of paint and 340 of paper (12 of them white paint at 0.80-0.91); all the
 # other paper was below 0.79 (model card, "Gaps the network is sure of").
 SURE_PROBABILITY = 0.79
+# A region the network is sure of is a gap all the same when the figure's paint, grown by a disc
+# of this radius (pixels at 512 px), walls it off from the open paper it touches: it opens onto
+# the paper only through breaks at most twice as wide (a dashed frame's breaks are 6-8 px) ...
+BREAK_RADIUS = 7
+# ... and it touches the open paper (transparent, paper-coloured, joined to the border) along at
+# least this many pixels (at 512 px).
+MIN_OPENING = 8
 # The paper's grain is measured on a ring this wide (pixels) round the picture.
 BORDER_RING = 3
 # The mean of the closest 90% of |x| for Gaussian noise x is 0.651 of its standard deviation.
@@ -243,8 +254,10 @@ def paper_gaps(
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8), 4)
     square = np.ones((3, 3), np.uint8)
     gaps = np.zeros(count, dtype=bool)
+    breaks = _Breaks(mask, near, scale)
     for label, box, core in region_cores(labels, stats, scale):
-        if probability is not None and probability[box][core].mean() >= SURE_PROBABILITY:
+        sure = probability is not None and probability[box][core].mean() >= SURE_PROBABILITY
+        if sure and not breaks.walled_off(labels[box] == label, box, core):
             continue
         values = offset[box][core]  # (K,3)
         here = np.median(paper.field[box][core], axis=0)
@@ -257,6 +270,38 @@ def paper_gaps(
     # With the soft rim between the gap and the figure: paper-coloured pixels just outside it.
     rim = cv2.dilate(found.astype(np.uint8), square, iterations=2).astype(bool) & near
     return found | rim, int(gaps.sum())
+
+
+class _Breaks:
+    """Where the open paper reaches a region only through narrow breaks in the figure's paint
+    (`BREAK_RADIUS`); measured once per picture, when first asked."""
+
+    def __init__(self, mask: np.ndarray, near: np.ndarray, scale: float) -> None:
+        self._mask, self._near, self._scale = mask, near, scale
+        self._measured: tuple[np.ndarray, np.ndarray] | None = None
+
+    def _measure(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._measured is None:
+            opaque = self._mask >= OPAQUE_ALPHA
+            paint = opaque & ~self._near
+            radius = max(1, round(BREAK_RADIUS * self._scale))
+            disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
+            # Grown by the radius, the paint plugs every break up to twice as wide.
+            walls = cv2.dilate(paint.astype(np.uint8), disc).astype(bool)
+            open_paper = contour.border_connected(~opaque) & self._near
+            self._measured = (contour.border_connected(~walls), open_paper)
+        return self._measured
+
+    def walled_off(self, region: np.ndarray, box: tuple[slice, slice], core: np.ndarray) -> bool:
+        """Whether `region` (bool, within `box`) touches the open paper, along `MIN_OPENING`
+        pixels or more, yet with the paint's breaks closed no pixel of its `core` is joined to
+        the border."""
+        outside, open_paper = self._measure()
+        grown = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        opening = int((grown & open_paper[box]).sum())
+        if opening < MIN_OPENING * self._scale:
+            return False
+        return not (core & outside[box]).any()
 
 
 def shows_white_above(paper: Paper, smooth_offsets: np.ndarray, scale: float) -> bool:

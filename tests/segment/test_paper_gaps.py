@@ -174,3 +174,46 @@ def test_grain_is_the_noise_level_even_on_whole_levels():
     assert 0.9 <= paper_gaps.grain(rng.normal(0, 1.0, (4000, 3))) <= 1.1
     assert 0.85 <= paper_gaps.grain(np.round(rng.normal(0, 1.0, (4000, 3)))) <= 1.15
     assert paper_gaps.grain(np.zeros((100, 3))) == 0.0
+
+
+def _dashed_frame(rgb: np.ndarray, gap: int) -> np.ndarray:
+    """Draw a dark dashed square frame round a dark bar (a letter in a regional indicator's
+    dashed box) on `rgb`, its dashes `gap` px apart; returns the mask a network that took the
+    frame for a white card's outline would give: the whole square opaque."""
+    low, high, dash = 48, 208, 16
+    for start in range(low, high, dash + gap):
+        end = min(start + dash, high)
+        for a, b in ((low, low + 4), (high - 4, high)):
+            rgb[a:b, start:end] = (20, 30, 40)  # top and bottom
+            rgb[start:end, a:b] = (20, 30, 40)  # left and right
+    rgb[90:170, 120:136] = (20, 30, 40)
+    mask = np.zeros((SIZE, SIZE), np.uint8)
+    mask[low:high, low:high] = 255
+    return mask
+
+
+def test_the_paper_inside_a_dashed_frame_is_cleared_though_the_network_is_sure():
+    rgb = _paper(seed=11)
+    mask = _dashed_frame(rgb, gap=5)
+    probability = mask.astype(np.float32) / 255.0 * 0.9
+    gaps, count = paper_gaps.paper_gaps(rgb, mask, probability)
+    assert count == 1 and gaps[128, 80] and gaps[70, 180]
+    assert not gaps[130, 128]  # the bar
+    # Breaks wider than the rule's reach are an opening along a whole side: left to the network.
+    wide = _paper(seed=11)
+    assert paper_gaps.paper_gaps(wide, _dashed_frame(wide, gap=40), probability)[1] == 0
+
+
+def test_white_paint_the_network_is_sure_of_meeting_the_paper_along_a_side_stays():
+    # A flag whose white band, of the paper's own colour and grain, lies along its edge: the
+    # band meets the open paper along its whole length, through no break in any outline.
+    rgb = _paper(seed=12)
+    rgb[60:200, 40:216] = (200, 30, 50)
+    band = (slice(150, 200), slice(40, 216))
+    rgb[band] = _paper(seed=13)[band]
+    mask = np.zeros((SIZE, SIZE), np.uint8)
+    mask[60:200, 40:216] = 255
+    probability = mask.astype(np.float32) / 255.0 * 0.9
+    assert paper_gaps.paper_gaps(rgb, mask, probability)[1] == 0
+    probability[band] = 0.6  # doubted, it is cleared as before: colour and grain say paper
+    assert paper_gaps.paper_gaps(rgb, mask, probability)[1] == 1
