@@ -191,30 +191,34 @@ def guided_filter(
     return np.clip(out, 0.0, 1.0)
 
 
-def edge_beside_shadow(
-    rgb: np.ndarray, alpha: np.ndarray, shadow: np.ndarray, band: int = 3
+def edge_beside(
+    rgb: np.ndarray, alpha: np.ndarray, behind: np.ndarray, band: int = 3
 ) -> np.ndarray:
-    """`alpha` (H,W uint8) with the figure's edge beside a `shadow` (H,W bool: the pixels
-    `shadows.soft_shadows` made semi-transparent) re-measured against the shadow.
+    """`alpha` (H,W uint8) with the figure's edge beside what lies `behind` it (H,W bool: the
+    pixels of a soft shadow `shadows.soft_shadows` made semi-transparent, or of a gap the
+    cut-out cleared) re-measured against that.
 
-    `refine_alpha` measures every edge pixel against the fitted paper; where the figure stands
-    on its shadow the background behind the edge is darker than the paper, so a dark outline's
-    fringe there comes out too opaque and grey: a thin grey line along the figure on a dark
-    chat. Within `band` pixels of the shadow, a pixel that is neither shadow nor sure figure is
-    the blend `I = a*F + (1-a)*S` of the nearby sure figure's colour F and the nearby shadow's
-    colour S; its alpha is the projection of `I - S` onto `F - S`, trusted as in
-    `refine_alpha`. Alphas are only lowered: the shadow can only have made them look higher.
+    `refine_alpha` measures every edge pixel against the fitted paper, and only along the
+    network's edge. Where the figure stands on its shadow the background behind the edge is
+    darker than the paper, so a dark outline's fringe there comes out too opaque and grey: a
+    thin grey line along the figure on a dark chat. Where a gap was cleared inside the network's
+    edge, the edge it bared was never measured at all. Within `band` pixels of `behind`, a
+    pixel that is neither behind nor sure figure is the blend `I = a*F + (1-a)*S` of the nearby
+    sure figure's colour F and the nearby colour S behind it; its alpha is the projection of
+    `I - S` onto `F - S`, trusted as in `refine_alpha`. Alphas are only lowered: what lies
+    behind can only have made them look higher (a shadow darkens the fringe; in a cleared gap
+    the network kept the fringe whole).
     """
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1, 2 * band + 1))
-    near = (cv2.dilate(shadow.astype(np.uint8), kernel) > 0) & ~shadow & (alpha > 0)
+    near = (cv2.dilate(behind.astype(np.uint8), kernel) > 0) & ~behind & (alpha > 0)
     sure = (alpha == 255) & ~near
     if not near.any() or not sure.any():
         return alpha
     image = rgb.astype(np.float32)
     figure, has_figure = _nearby_mean(image, sure, 2 * band + 5)
-    behind, has_shadow = _nearby_mean(image, shadow, 2 * band + 5)
-    measured, trust = _blend_alpha(image, figure, behind)
-    trust = trust * (near & has_figure & has_shadow)
+    colour_behind, has_behind = _nearby_mean(image, behind, 2 * band + 5)
+    measured, trust = _blend_alpha(image, figure, colour_behind)
+    trust = trust * (near & has_figure & has_behind)
     current = alpha.astype(np.float32) / 255.0
     lowered = np.minimum(current, trust * measured + (1.0 - trust) * current)
     return (lowered * 255.0 + 0.5).astype(np.uint8)

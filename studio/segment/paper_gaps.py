@@ -29,7 +29,7 @@ Emojich-like paper of (253, 251, 251), its red as low as a cyan blotch's), and o
 shape tells them apart, which the network reads and the rule does not. The gaps the network
 fills it is seldom sure of. Except one kind: paper seen through a broken outline (a dashed
 frame, a line drawing's open strokes), which the network takes for a white card inside it. Such
-a region meets the open paper only through the outline's narrow breaks (`walled_off`), while
+a region meets the open paper only through the outline's narrow breaks (`_Breaks.walled_off`), while
 white paint the network is sure of is either walled in whole (a bar across a sign) or meets the
 paper along a whole side (a flag's white band at its edge); so the rule does not abstain there.
 """
@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -111,7 +112,7 @@ OFF_WHITE_LEVELS = 2.5
 SURE_PROBABILITY = 0.79
 # A region the network is sure of is a gap all the same when the figure's paint, grown by a disc
 # of this radius (pixels at 512 px), walls it off from the open paper it touches: it opens onto
-# the paper only through breaks at most twice as wide (a dashed frame's breaks are 6-8 px) ...
+# the paper only through breaks at most twice as wide (a dashed frame's are 6-12 px) ...
 BREAK_RADIUS = 7
 # ... and it touches the open paper (transparent, paper-coloured, joined to the border) along at
 # least this many pixels (at 512 px).
@@ -234,42 +235,58 @@ def region_core(region: np.ndarray, scale: float) -> np.ndarray | None:
     return core if core.sum() >= MIN_CORE else None
 
 
-def paper_gaps(
-    rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None = None
-) -> tuple[np.ndarray, int]:
+class Gaps(NamedTuple):
+    """The gaps `paper_gaps` finds in a cut-out."""
+
+    pixels: np.ndarray  # (H,W) bool: the gaps' paper-coloured pixels, with their faint rims
+    count: int  # how many gaps
+    # (H,W) bool: those of them the network was sure of, found through a broken outline
+    # (`_Breaks`); the network's edge ran round the outline, past the strokes these bare.
+    behind_breaks: np.ndarray
+
+
+def paper_gaps(rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None = None) -> Gaps:
     """The regions of cut-out `mask` (H,W uint8) on picture `rgb` (H,W,3 uint8) that are kept
-    opaque but show the paper (module docstring), with their faint rims, as (H,W) bool, and
-    how many there are; `probability` (H,W float32): the network's, upsampled to the picture,
-    where it is sure of a region the region is left (`SURE_PROBABILITY`)."""
+    opaque but show the paper (module docstring); `probability` (H,W float32): the network's,
+    upsampled to the picture, where it is sure of a region the region is left
+    (`SURE_PROBABILITY`) unless it shows through a broken outline."""
     height, width = rgb.shape[:2]
     none = np.zeros((height, width), dtype=bool)
     paper = Paper.measure(rgb)
     scale = max(height, width) / 512.0
     smooth = cv2.medianBlur(np.ascontiguousarray(rgb), 3).astype(np.float32) - paper.field
     if not paper.telling() and not shows_white_above(paper, smooth, scale):
-        return none, 0
+        return Gaps(none, 0, none)
     offset = rgb.astype(np.float32) - paper.field
     near = channel_max(np.abs(smooth)) <= NEAR_PAPER_LEVELS
     candidate = (mask >= OPAQUE_ALPHA) & near
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8), 4)
-    square = np.ones((3, 3), np.uint8)
     gaps = np.zeros(count, dtype=bool)
+    sure = np.zeros(count, dtype=bool)
     breaks = _Breaks(mask, near, scale)
     for label, box, core in region_cores(labels, stats, scale):
-        sure = probability is not None and probability[box][core].mean() >= SURE_PROBABILITY
-        if sure and not breaks.walled_off(labels[box] == label, box, core):
+        sure[label] = probability is not None and probability[box][core].mean() >= SURE_PROBABILITY
+        if sure[label] and not breaks.walled_off(labels[box] == label, box, core):
             continue
         values = offset[box][core]  # (K,3)
         here = np.median(paper.field[box][core], axis=0)
         gaps[label] = paper.matches(np.median(values, axis=0), grain(values), here)
     if not gaps.any():
-        return none, 0
-    # Within a gap, only the pixels of the paper's colour: white paint that a gap's pixels join
-    # (a highlight running into it) differs from the paper by more than its grain.
-    found = gaps[labels] & paper.looks_like(smooth)
-    # With the soft rim between the gap and the figure: paper-coloured pixels just outside it.
-    rim = cv2.dilate(found.astype(np.uint8), square, iterations=2).astype(bool) & near
-    return found | rim, int(gaps.sum())
+        return Gaps(none, 0, none)
+    looks_like = paper.looks_like(smooth)
+
+    def with_rims(regions: np.ndarray) -> np.ndarray:
+        # Within a gap, only the pixels of the paper's colour: white paint that a gap's pixels
+        # join (a highlight running into it) differs from the paper by more than its grain.
+        found = regions & looks_like
+        # With the soft rim between the gap and the figure: paper-coloured pixels beside it.
+        square = np.ones((3, 3), np.uint8)
+        return found | (
+            cv2.dilate(found.astype(np.uint8), square, iterations=2).astype(bool) & near
+        )
+
+    behind_breaks = with_rims((gaps & sure)[labels]) if (gaps & sure).any() else none
+    return Gaps(with_rims(gaps[labels]), int(gaps.sum()), behind_breaks)
 
 
 class _Breaks:
@@ -316,14 +333,14 @@ def shows_white_above(paper: Paper, smooth_offsets: np.ndarray, scale: float) ->
 
 def clear_paper_gaps(
     rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None = None
-) -> tuple[np.ndarray, str | None]:
+) -> tuple[np.ndarray, str | None, np.ndarray]:
     """`mask` with its paper gaps (`paper_gaps`, with the network's `probability`) made
-    transparent, and a note for review when any were: the cut-out changed where the network
-    called it figure."""
-    gaps, count = paper_gaps(rgb, mask, probability)
-    if count == 0:
-        return mask, None
+    transparent, a note for review when any were (the cut-out changed where the network called
+    it figure), and the pixels cleared behind a broken outline (`Gaps.behind_breaks`)."""
+    gaps = paper_gaps(rgb, mask, probability)
+    if gaps.count == 0:
+        return mask, None, gaps.behind_breaks
     cleared = mask.copy()
-    cleared[gaps] = 0
-    noun = "gap" if count == 1 else "gaps"
-    return cleared, f"cleared {count} {noun} showing the paper"
+    cleared[gaps.pixels] = 0
+    noun = "gap" if gaps.count == 1 else "gaps"
+    return cleared, f"cleared {gaps.count} {noun} showing the paper", gaps.behind_breaks

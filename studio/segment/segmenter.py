@@ -49,7 +49,7 @@ from studio.errors import StudioError
 from studio.imageio import normalise_mode
 from studio.paths import resource
 from studio.segment import contour
-from studio.segment.edges import decontaminate, guided_filter, refine_alpha
+from studio.segment.edges import decontaminate, edge_beside, guided_filter, refine_alpha
 from studio.segment.enclosed_classifier import CLASSIFIER_KEY, ClassifierError, EnclosedClassifier
 from studio.segment.enclosed_white import enclosed_white
 from studio.segment.faded_paint import faded_paint
@@ -525,7 +525,11 @@ class Segmenter:
             if self._net.clear_paper_gaps:
                 # Gaps the network filled that show the paper's own colour and grain, where
                 # it is not sure of them.
-                mask, gaps_note = clear_paper_gaps(rgb, mask, upsampled)
+                mask, gaps_note, behind_breaks = clear_paper_gaps(rgb, mask, upsampled)
+                if behind_breaks.any():
+                    # The network's edge ran round the broken outline: the strokes' edges
+                    # the cleared paper bares were never measured against it.
+                    mask = edge_beside(rgb, mask, behind_breaks)
             if self._net.fill_see_through:
                 # Faded spots the opaque figure walls in: a drawn emoji has no see-through
                 # paint. Soft shadows are the next step's; one the figure walls in wholly

@@ -27,7 +27,7 @@ import numpy as np
 
 from studio.segment import contour
 from studio.segment.channels import channel_max, channel_min, channel_sum
-from studio.segment.edges import edge_beside_shadow
+from studio.segment.edges import edge_beside
 from studio.segment.islands import SOFT_EDGE_LEVELS, PictureMeasures, grey_slope
 
 # Opaque in the cut-out: at least this opacity (0..255).
@@ -148,10 +148,10 @@ def settle_edge(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The cut-out `mask` (H,W uint8) after `soft_shadows`, with the figure's edge beside the
     `shadow` it made (H,W bool: the pixels it changed) re-measured against the shadow rather
-    than the paper (`edges.edge_beside_shadow`), and the shadow grown by the opaque bits that
+    than the paper (`edges.edge_beside`), and the shadow grown by the opaque bits that
     this cuts off from the figure: pieces of the shadow's darker fringe that only the edge held,
     which left opaque would be specks. Returns the mask and the shadow."""
-    out = edge_beside_shadow(rgb, mask, shadow)
+    out = edge_beside(rgb, mask, shadow)
     height, width = mask.shape
     scale = max(height, width) / 512.0
     cut_off = parts_touching(out >= OPAQUE_ALPHA, shadow, max(8, round(MIN_AREA * scale * scale)))

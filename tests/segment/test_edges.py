@@ -3,7 +3,7 @@ import numpy as np
 
 from studio.segment.edges import (
     decontaminate,
-    edge_beside_shadow,
+    edge_beside,
     guided_filter,
     refine_alpha,
     sharpen_alpha,
@@ -133,7 +133,7 @@ def test_the_edge_beside_a_shadow_is_measured_against_the_shadow():
     alpha = (against_paper * 255.0 + 0.5).astype(np.uint8)
     shadow = np.zeros((128, 128), bool)
     shadow[62:100, 10:118] = True
-    out = edge_beside_shadow(rgb, alpha, shadow)
+    out = edge_beside(rgb, alpha, shadow)
     edge = (slice(57, 62), slice(40, 88))
     assert np.abs(alpha[edge] / 255.0 - bar[edge]).max() > 0.1  # off against the paper
     assert np.abs(out[edge] / 255.0 - bar[edge]).max() < 0.06
@@ -150,7 +150,7 @@ def test_the_edge_of_a_light_part_beside_a_shadow_keeps_its_alpha():
     alpha[60, 20:108] = 180
     shadow = np.zeros((128, 128), bool)
     shadow[62:100, 10:118] = True
-    assert (edge_beside_shadow(rgb, alpha, shadow) == alpha).all()
+    assert (edge_beside(rgb, alpha, shadow) == alpha).all()
 
 
 def test_pictures_laid_out_any_way_give_the_same_edges():

@@ -257,6 +257,35 @@ def test_a_filled_gap_showing_the_paper_is_cleared_and_flagged_for_review(seg):
     assert sure.mask[128, 128] == 255 and sure.review is None
 
 
+def test_the_paper_inside_a_dashed_frame_is_cleared_with_the_edges_it_bares(seg):
+    # A dark dashed frame round a dark bar (a letter in a regional indicator's box), drawn
+    # anti-aliased (at 4x, then shrunk) on Emojich's grainy paper; the network is sure the
+    # whole square is figure, a white card in a dashed outline.
+    big = np.full((1024, 1024, 3), (253, 252, 252), np.uint8)
+    ink = np.zeros((1024, 1024), np.float32)
+    for start in range(190, 830, 90):  # dashes 66 px long, 24 px apart: breaks of 6 px
+        end = min(start + 66, 830)
+        for a, b in ((190, 210), (810, 830)):
+            ink[a:b, start:end] = ink[start:end, a:b] = 1.0
+    ink[362:678, 502:558] = 1.0
+    big[ink > 0] = (20, 30, 40)
+    rgb = _grainy(cv2.resize(big, (256, 256), interpolation=cv2.INTER_AREA))
+    coverage = cv2.resize(ink, (256, 256), interpolation=cv2.INTER_AREA)
+    prob = np.zeros((256, 256), np.float32)
+    prob[46:210, 46:210] = 0.95
+    cut = seg.with_threshold(0.0)._finish(rgb, None, prob, 0.99)
+    assert cut.mask[128, 80] == 0 and cut.mask[80, 180] == 0  # the paper inside the frame
+    assert cut.mask[130, 132] == 255 and cut.mask[50, 60] == 255  # the bar and a dash
+    assert cut.review == "cleared 1 gap showing the paper"
+    # The strokes' edges inside the frame take the alpha their colour gives: the network's
+    # edge ran round the frame's outside and never measured them.
+    inside = np.zeros((256, 256), bool)
+    inside[50:206, 50:206] = True  # the frame's inner fringe, not its outer
+    fringe = (coverage > 0.05) & (coverage < 0.95) & inside
+    error = np.abs(cut.mask[fringe] / 255.0 - coverage[fringe])
+    assert fringe.sum() > 200 and error.mean() < 0.15
+
+
 def test_pale_paint_the_network_drops_is_filled(seg):
     # A green ball with a pale glint on tinted paper, and a flat pale cloud on Emojich's grainy
     # paper; the network's output is forced to drop both.
