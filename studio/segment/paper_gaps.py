@@ -28,10 +28,11 @@ level or two off grainy paper matches it in colour and grain (Noto's (250, 250, 
 Emojich-like paper of (253, 251, 251), its red as low as a cyan blotch's), and only the figure's
 shape tells them apart, which the network reads and the rule does not. The gaps the network
 fills it is seldom sure of. Except one kind: paper seen through a broken outline (a dashed
-frame, a line drawing's open strokes), which the network takes for a white card inside it. Such
-a region meets the open paper only through the outline's narrow breaks (`_Breaks.walled_off`), while
-white paint the network is sure of is either walled in whole (a bar across a sign) or meets the
-paper along a whole side (a flag's white band at its edge); so the rule does not abstain there.
+frame, a line drawing's open strokes), which the network takes for a white card inside it.
+Such a region meets the open paper only through the outline's narrow breaks
+(`_Breaks.walled_off`), while white paint the network is sure of is either walled in whole (a
+bar across a sign) or meets the paper along a whole side (a flag's white band at its edge); so
+the rule does not abstain there.
 """
 
 from __future__ import annotations
@@ -285,6 +286,7 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None
             cv2.dilate(found.astype(np.uint8), square, iterations=2).astype(bool) & near
         )
 
+    # A gap the network was sure of was found through a broken outline (the loop above).
     behind_breaks = with_rims((gaps & sure)[labels]) if (gaps & sure).any() else none
     return Gaps(with_rims(gaps[labels]), int(gaps.sum()), behind_breaks)
 

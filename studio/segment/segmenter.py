@@ -524,7 +524,7 @@ class Segmenter:
                 mask[whiter_paint(rgb, mask)] = 255
             if self._net.clear_paper_gaps:
                 # Gaps the network filled that show the paper's own colour and grain, where
-                # it is not sure of them.
+                # it is not sure of them or they show through a broken outline.
                 mask, gaps_note, behind_breaks = clear_paper_gaps(rgb, mask, upsampled)
                 if behind_breaks.any():
                     # The network's edge ran round the broken outline: the strokes' edges
