@@ -241,8 +241,8 @@ class Gaps(NamedTuple):
 
     pixels: np.ndarray  # (H,W) bool: the gaps' paper-coloured pixels, with their faint rims
     count: int  # how many gaps
-    # (H,W) bool: those of them the network was sure of, found through a broken outline
-    # (`_Breaks`); the network's edge ran round the outline, past the strokes these bare.
+    # (H,W) bool: those of them behind a broken outline (`_Breaks`), sure or not; the
+    # network's edge ran round the outline, past the strokes these bare.
     behind_breaks: np.ndarray
 
 
@@ -263,15 +263,17 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None
     candidate = (mask >= OPAQUE_ALPHA) & near
     count, labels, stats, _ = cv2.connectedComponentsWithStats(candidate.astype(np.uint8), 4)
     gaps = np.zeros(count, dtype=bool)
-    sure = np.zeros(count, dtype=bool)
+    behind = np.zeros(count, dtype=bool)  # gaps behind a broken outline
     breaks = _Breaks(mask, near, scale)
     for label, box, core in region_cores(labels, stats, scale):
-        sure[label] = probability is not None and probability[box][core].mean() >= SURE_PROBABILITY
-        if sure[label] and not breaks.walled_off(labels[box] == label, box, core):
+        region = labels[box] == label
+        sure = probability is not None and probability[box][core].mean() >= SURE_PROBABILITY
+        if sure and not breaks.walled_off(region, box, core):
             continue
         values = offset[box][core]  # (K,3)
         here = np.median(paper.field[box][core], axis=0)
         gaps[label] = paper.matches(np.median(values, axis=0), grain(values), here)
+        behind[label] = gaps[label] and (sure or (_DOUBTED and breaks.walled_off(region, box, core)))
     if not gaps.any():
         return Gaps(none, 0, none)
     looks_like = paper.looks_like(smooth)
@@ -286,9 +288,11 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None
             cv2.dilate(found.astype(np.uint8), square, iterations=2).astype(bool) & near
         )
 
-    # A gap the network was sure of was found through a broken outline (the loop above).
-    behind_breaks = with_rims((gaps & sure)[labels]) if (gaps & sure).any() else none
+    behind_breaks = with_rims(behind[labels]) if behind.any() else none
     return Gaps(with_rims(gaps[labels]), int(gaps.sum()), behind_breaks)
+
+
+_DOUBTED = True  # prototype switch for the side-by-side read
 
 
 class _Breaks:

@@ -257,10 +257,11 @@ def test_a_filled_gap_showing_the_paper_is_cleared_and_flagged_for_review(seg):
     assert sure.mask[128, 128] == 255 and sure.review is None
 
 
-def test_the_paper_inside_a_dashed_frame_is_cleared_with_the_edges_it_bares(seg):
+@pytest.mark.parametrize("belief", [0.95, 0.7], ids=["sure", "doubted"])
+def test_the_paper_inside_a_dashed_frame_is_cleared_with_the_edges_it_bares(seg, belief):
     # A dark dashed frame round a dark bar (a letter in a regional indicator's box), drawn
-    # anti-aliased (at 4x, then shrunk) on Emojich's grainy paper; the network is sure the
-    # whole square is figure, a white card in a dashed outline.
+    # anti-aliased (at 4x, then shrunk) on Emojich's grainy paper; the network takes the whole
+    # square for figure, a white card in a dashed outline, sure of it or not.
     big = np.full((1024, 1024, 3), (253, 252, 252), np.uint8)
     ink = np.zeros((1024, 1024), np.float32)
     for start in range(190, 830, 90):  # dashes 66 px long, 24 px apart: breaks of 6 px
@@ -272,10 +273,10 @@ def test_the_paper_inside_a_dashed_frame_is_cleared_with_the_edges_it_bares(seg)
     rgb = _grainy(cv2.resize(big, (256, 256), interpolation=cv2.INTER_AREA))
     coverage = cv2.resize(ink, (256, 256), interpolation=cv2.INTER_AREA)
     prob = np.zeros((256, 256), np.float32)
-    prob[46:210, 46:210] = 0.95
+    prob[46:210, 46:210] = belief
     cut = seg.with_threshold(0.0)._finish(rgb, None, prob, 0.99)
     assert cut.mask[128, 80] == 0 and cut.mask[80, 180] == 0  # the paper inside the frame
-    assert cut.mask[130, 132] == 255 and cut.mask[50, 60] == 255  # the bar and a dash
+    assert cut.mask[130, 132] >= 250 and cut.mask[50, 60] >= 250  # the bar and a dash
     assert cut.review == "cleared 1 gap showing the paper"
     # The strokes' edges inside the frame take the alpha their colour gives: the network's
     # edge ran round the frame's outside and never measured them.
