@@ -273,7 +273,7 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None
         values = offset[box][core]  # (K,3)
         here = np.median(paper.field[box][core], axis=0)
         gaps[label] = paper.matches(np.median(values, axis=0), grain(values), here)
-        behind[label] = gaps[label] and (sure or (_DOUBTED and breaks.walled_off(region, box, core)))
+        behind[label] = gaps[label] and (sure or breaks.walled_off(region, box, core))
     if not gaps.any():
         return Gaps(none, 0, none)
     looks_like = paper.looks_like(smooth)
@@ -290,9 +290,6 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None
 
     behind_breaks = with_rims(behind[labels]) if behind.any() else none
     return Gaps(with_rims(gaps[labels]), int(gaps.sum()), behind_breaks)
-
-
-_DOUBTED = True  # prototype switch for the side-by-side read
 
 
 class _Breaks:
