@@ -273,6 +273,7 @@ def paper_gaps(rgb: np.ndarray, mask: np.ndarray, probability: np.ndarray | None
         values = offset[box][core]  # (K,3)
         here = np.median(paper.field[box][core], axis=0)
         gaps[label] = paper.matches(np.median(values, axis=0), grain(values), here)
+        # A sure region gets this far only behind breaks; a doubted one is asked.
         behind[label] = gaps[label] and (sure or breaks.walled_off(region, box, core))
     if not gaps.any():
         return Gaps(none, 0, none)
